@@ -1,0 +1,105 @@
+/*
+ * form.h - THE form widget (SCREENS.md 2.9, 4.4).
+ *
+ * A form is a table of fields declared as data: name (the data-model field,
+ * which is also how controller errors name it), label, kind, width,
+ * whether required, a validator run when leaving the field, choices or a
+ * picker for references. The widget draws labels ("Name *"), inputs, hints
+ * and each field's error under it; Tab / Shift-Tab / Up / Down move; line
+ * editing has Ctrl-A Ctrl-E Ctrl-U Ctrl-W, Left/Right, Home/End, Backspace,
+ * Delete; Enter on a picker field opens its searchable pop-up (typing in it
+ * opens it too); Ctrl-S calls the save callback and places the errors it
+ * returns under their fields (moving to the first: "✗ 1 field needs
+ * attention: E-mail"); Esc leaves, asking "Discard 2 changes? y/n" when
+ * something changed; F2 asks the screen to open the record an error names.
+ * UI thread only; picker searches run on the worker thread.
+ */
+#ifndef PB_UI_FORM_H
+#define PB_UI_FORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "ui/canvas.h"
+#include "ui/screen.h"
+
+struct ui;
+
+enum field_kind {
+    F_TEXT,      /* one line */
+    F_MULTILINE, /* Enter adds a line */
+    F_PASSWORD,  /* masked with ● */
+    F_CHOICE,    /* one of choices[]; Left/Right or Space cycle, typing picks by prefix */
+    F_CHECK,     /* [x] / [ ]; value "1" or "0"; Space toggles */
+    F_PICKER,    /* a reference chosen in a pop-up fed by the database */
+    F_READONLY,  /* shown, not editable ("given by patchbay") */
+};
+
+struct picker_item {
+    char value[96];   /* the field's value when picked (an id, a code, an e-mail) */
+    char display[96]; /* what the field shows ("nasrin@meghna.net", "BD  Bangladesh") */
+    char label[160];  /* the pop-up row ("Nasrin Akter  nasrin@meghna.net  support") */
+};
+
+struct picker_source {
+    const char *title; /* "Account manager" */
+    const char *noun;  /* "operators" */
+    /* Worker thread: up to max items matching text; *total = all matches. */
+    int (*search)(void *wctx, void *arg, const char *text, struct picker_item *items, int max,
+                  int64_t *total);
+    void *arg;
+};
+
+struct form_field {
+    const char *name;  /* "email" */
+    const char *label; /* "E-mail" */
+    enum field_kind kind;
+    int width;         /* input cells */
+    bool required;
+    bool same_line;    /* drawn right of the previous field ("City ... Postal code") */
+    const char *hint;  /* shown right of the input ("given by patchbay"), or NULL */
+    const char *const *choices;         /* F_CHOICE, NULL-terminated */
+    const struct picker_source *picker; /* F_PICKER */
+    /* Checks one value when the field is left; NULL when fine, else a
+     * PB_VALIDATION error whose message is shown under the field. */
+    pb_err (*validate)(const char *value);
+};
+
+struct form;
+
+/*
+ * save: called on Ctrl-S when every field passes its validator; returns NULL
+ * (saved: the form reports R_CLOSE) or an error whose field messages go under
+ * the fields and whose message goes to the bottom bar. open_ref: called on
+ * F2 with the ref of the error under the focused field.
+ */
+struct form_ops {
+    pb_err (*save)(struct form *f, void *arg);
+    void (*open_ref)(struct form *f, void *arg, const char *ref);
+};
+
+struct form *form_new(struct ui *ui, const struct form_field *fields, int n,
+                      const struct form_ops *ops, void *arg);
+void form_free(struct form **f);
+
+/* Initial values (not counted as changes). value NULL = "". For F_PICKER,
+ * display is what the field shows (NULL: the value). */
+void form_init_value(struct form *f, const char *name, const char *value, const char *display);
+/* The current value ("" when empty); NULL for an unknown name. */
+const char *form_value(const struct form *f, const char *name);
+/* Names of changed fields, count returned; names point into the form. */
+int form_changes(const struct form *f, const char **names, int max);
+/* Focus the first empty required field (forms open there). */
+void form_focus_first_empty(struct form *f);
+/* Puts errors under fields (from a controller), focuses the first. */
+void form_set_errors(struct form *f, const struct pb_error *e);
+
+void form_draw(struct form *f, struct canvas *c, struct rect r);
+/* All keys while the form has focus. Returns reaction bits (R_CLOSE when
+ * saved or left). */
+unsigned form_on_key(struct form *f, const struct key *k);
+/* Bottom bar hints for the form's state. */
+const char *form_hints(const struct form *f);
+
+#endif
