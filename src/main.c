@@ -1,2 +1,24 @@
-#include <stdio.h>
-int main(void) { puts("patchbay"); return 0; }
+/*
+ * main.c - patchbay: the console when no command is given, else the command
+ * line. Exit statuses are DESIGN.md's.
+ */
+#include <locale.h>
+
+#include "cli/cli.h"
+#include "console.h"
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    struct cli c = {0};
+    pb_err e = cli_prepare(&c, argc, argv);
+    int status;
+    if (e)
+        status = cli_print_err(&c, e);
+    else if (cli_wants_console(&c))
+        status = console_main(&c);
+    else
+        status = cli_run(&c);
+    cli_fini(&c);
+    return status;
+}

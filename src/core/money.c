@@ -125,18 +125,22 @@ int64_t money_percent_bp(int64_t amount, int64_t rate_bp)
 
 /* ---- parsing ------------------------------------------------------------- */
 
-/* Copy of s without leading/trailing white space, at most n-1 bytes. */
-static void trimmed(const char *s, char *out, size_t n)
+/* Copy of s without leading/trailing white space into out (n bytes); false
+ * (and out empty) when it does not fit. */
+static bool trimmed(const char *s, char *out, size_t n)
 {
     while (isspace((unsigned char)*s))
         s++;
     size_t len = strlen(s);
     while (len > 0 && isspace((unsigned char)s[len - 1]))
         len--;
-    if (len >= n)
-        len = n - 1;
+    if (len >= n) {
+        out[0] = '\0';
+        return false;
+    }
     memcpy(out, s, len);
     out[len] = '\0';
+    return true;
 }
 
 /* Appends decimal digit d to *acc; false on overflow past INT64_MAX. */
@@ -209,8 +213,9 @@ static bool amount_split(const char *t, struct amount_text *a)
 pb_err money_parse(const char *s, const char *cur, int64_t *out)
 {
     char t[128];
-    trimmed(s ? s : "", t, sizeof t);
     const char *q = s ? s : "";
+    if (!trimmed(q, t, sizeof t))
+        return err_new(PB_VALIDATION, "\"%.40s...\" is too long for an amount.", q);
     int digits = money_digits(cur);
     if (!*t)
         return err_new(PB_VALIDATION, "\"%.40s\" is empty; enter an amount such as 1,234.56.", q);
@@ -289,8 +294,9 @@ char *money_plain(int64_t minor, const char *cur, char *out, size_t n)
 pb_err rate_parse_bp(const char *s, int64_t *bp)
 {
     char t[64];
-    trimmed(s ? s : "", t, sizeof t);
     const char *q = s ? s : "";
+    if (!trimmed(q, t, sizeof t))
+        return err_new(PB_VALIDATION, "\"%.40s...\" is too long for a rate.", q);
     size_t len = strlen(t);
     if (len > 0 && t[len - 1] == '%') {
         t[--len] = '\0';

@@ -94,6 +94,10 @@ struct table_source {
     /* Worker thread, optional: a number that changes when the data may have
      * changed (store_data_version); the table polls it to refresh live. */
     int64_t (*data_version)(void *wctx, void *arg);
+    /* Worker thread, optional: the ids of every row matching q's filter and
+     * status, for "*" (tag all). *ids is malloc'ed (the table frees it).
+     * Without it "*" tags the rows loaded in the window. */
+    pb_err (*ids)(void *wctx, void *arg, const struct table_req *q, int64_t **ids, size_t *n);
 };
 
 struct table;
@@ -127,5 +131,17 @@ void table_set_status(struct table *t, const char *status);
 size_t table_tagged(const struct table *t, int64_t **ids);
 /* Rows the widget would draw in h lines (for layouts). */
 int table_page_rows(const struct table *t);
+
+/* ---- additions ---------------------------------------------------------- */
+
+/* True while the "/" prompt is open (the screen shows no other hints). */
+bool table_prompt_open(const struct table *t);
+/* Sets the sort column by its cols[].sort key (unknown keys are ignored). */
+void table_set_sort(struct table *t, const char *sort, bool desc);
+/* Matching and total row counts as last counted; false while counting. */
+bool table_counts(const struct table *t, int64_t *matching, int64_t *total);
+/* Test hook: a monotonic clock in nanoseconds replacing clock_mono_ns()
+ * for change-mark ages (NULL restores it). */
+void table_set_clock(struct table *t, int64_t (*now_ns)(void *arg), void *arg);
 
 #endif

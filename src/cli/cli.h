@@ -1,0 +1,92 @@
+/*
+ * cli.h - `patchbay COMMAND`: the same controllers as the console, for
+ * cron, scripts and tests (DESIGN.md, The command line).
+ *
+ * Flags are parsed into a small option list; each command takes the options
+ * it knows and refuses the rest (exit 2). Results print as text or, with
+ * --json, as the one envelope {"success":...}. Errors map to the exit
+ * statuses of err_exit_status().
+ */
+#ifndef PB_CLI_CLI_H
+#define PB_CLI_CLI_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "core/json.h"
+
+struct cli_opt {
+    char *name;  /* without the leading "--": "page-size" */
+    char *value; /* NULL for a flag without value */
+    bool used;
+};
+
+struct cli {
+    struct config cfg;
+    bool json;
+    bool readonly;
+    struct cli_opt *opts;
+    int nopts;
+    char **args; /* positional arguments after the command words */
+    int nargs;
+    struct app *app;
+};
+
+/* Parses argv and applies the configuration (file < environment < flags).
+ * c starts zeroed. */
+pb_err cli_prepare(struct cli *c, int argc, char **argv) PB_MUST_CHECK;
+/* No command words: the console is wanted. */
+bool cli_wants_console(struct cli *c);
+/* Runs the command; returns the exit status. */
+int cli_run(struct cli *c);
+/* Frees what cli_main kept (the app with its open transaction rolls back). */
+void cli_fini(struct cli *c);
+
+/* The option's value (marks it used), or NULL when absent. */
+const char *cli_opt(struct cli *c, const char *name);
+/* true when the flag was given (with or without a value). */
+bool cli_flag(struct cli *c, const char *name);
+/* Integer option with bounds; *out keeps its default when absent. */
+pb_err cli_opt_int(struct cli *c, const char *name, int64_t lo, int64_t hi,
+                   int64_t *out) PB_MUST_CHECK;
+/* PB_USAGE naming options nobody used. */
+pb_err cli_unused(struct cli *c) PB_MUST_CHECK;
+/* The positional argument i, or PB_USAGE "usage: patchbay ...". */
+pb_err cli_arg(struct cli *c, int i, const char *usage, const char **out) PB_MUST_CHECK;
+
+/* Opens the database and signs in (--user / PATCHBAY_USER, PATCHBAY_PASSWORD
+ * or a prompt on a terminal), then --tenant. */
+pb_err cli_sign_in(struct cli *c) PB_MUST_CHECK;
+/* Reads one line from standard input (no echo on a terminal). Caller frees. */
+pb_err cli_read_password(const char *prompt, char **out) PB_MUST_CHECK;
+
+/* Printing results: JSON envelope or text. data is taken. */
+void cli_print_ok(struct cli *c, struct json_object *data, const struct pagination *p);
+/* Prints a one-line message in text mode, {"success":true,"data":data} in JSON. */
+void cli_print_done(struct cli *c, struct json_object *data, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prints the error (stderr in text mode) and returns the exit status. */
+int cli_print_err(struct cli *c, pb_err e);
+
+/* A command: words ("customer", "list"), handler, one-line usage. */
+struct cli_command {
+    const char *group, *verb;
+    pb_err (*run)(struct cli *c);
+    const char *usage;
+    bool no_sign_in; /* init, check, help */
+};
+
+extern const struct cli_command cli_customer_commands[];
+extern const struct cli_command cli_user_commands[];
+extern const struct cli_command cli_setup_commands[];
+
+/* Text output: a table of rows (array of objects) with the given keys. */
+void cli_print_table(struct json_object *rows, const char *const *keys, const char *const *heads);
+/* Text output: "key: value" lines of one object. */
+void cli_print_object(struct json_object *o);
+
+#endif

@@ -1,0 +1,893 @@
+/*
+ * customer_db.c - see customer_db.h.
+ *
+ * List queries are assembled from constant SQL fragments (never from data:
+ * every value is a bound parameter), so the statement cache holds one
+ * statement per shape: sort × direction × which filters are present.
+ */
+#include "store/customer_db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/xalloc.h"
+
+/* Above this many trigram matches, walking the sort index and checking each
+ * row beats materialising and sorting the match set. */
+#define FTS_SMALL 2000
+
+#define CUST_COLS                                                                          \
+    "c.id, c.tenant_id, COALESCE(c.account_manager_id,0), c.code, c.name, c.company, "     \
+    "c.email, c.phone, c.phone_digits, c.address, c.city, c.state, c.postal_code, "        \
+    "c.country, c.tax_id, c.currency, c.status, c.notes, c.auto_suspend, c.credit, "       \
+    "c.monthly_bill, c.balance, c.active_subs, c.version, c.created_at, c.updated_at, "    \
+    "u.email, u.full_name"
+#define CUST_FROM " FROM customer c LEFT JOIN app_user u ON u.id = c.account_manager_id"
+
+const char *const customer_sorts[] = {"name",    "code",         "status",     "phone",
+                                      "balance", "monthly_bill", "updated_at", NULL};
+
+struct sortspec {
+    const char *name;
+    const char *cols[2]; /* then c.id */
+    bool numeric;
+};
+
+static const struct sortspec sortspecs[] = {
+    {"name", {"c.name", NULL}, false},
+    {"code", {"c.code", NULL}, false},
+    {"status", {"c.status", "c.name"}, false},
+    {"phone", {"c.phone_digits", NULL}, false},
+    {"balance", {"c.balance", NULL}, true},
+    {"monthly_bill", {"c.monthly_bill", NULL}, true},
+    {"updated_at", {"c.updated_at", NULL}, false},
+};
+
+static const struct sortspec *find_sort(const char *name)
+{
+    for (size_t i = 0; i < sizeof sortspecs / sizeof *sortspecs; i++)
+        if (name && strcmp(sortspecs[i].name, name) == 0)
+            return &sortspecs[i];
+    return NULL;
+}
+
+bool customer_db_sort_known(const char *sort)
+{
+    return find_sort(sort) != NULL;
+}
+
+static void read_customer(struct stmt *s, struct customer_row *r)
+{
+    int i = 0;
+    r->id = stmt_i64(s, i++);
+    r->tenant_id = stmt_i64(s, i++);
+    r->account_manager_id = stmt_i64(s, i++);
+    r->code = stmt_dup(s, i++);
+    r->name = stmt_dup(s, i++);
+    r->company = stmt_dup(s, i++);
+    r->email = stmt_dup(s, i++);
+    r->phone = stmt_dup(s, i++);
+    r->phone_digits = stmt_dup(s, i++);
+    r->address = stmt_dup(s, i++);
+    r->city = stmt_dup(s, i++);
+    r->state = stmt_dup(s, i++);
+    r->postal_code = stmt_dup(s, i++);
+    r->country = stmt_dup(s, i++);
+    r->tax_id = stmt_dup(s, i++);
+    r->currency = stmt_dup(s, i++);
+    r->status = stmt_dup(s, i++);
+    r->notes = stmt_dup(s, i++);
+    r->auto_suspend = stmt_bool(s, i++);
+    r->credit = stmt_i64(s, i++);
+    r->monthly_bill = stmt_i64(s, i++);
+    r->balance = stmt_i64(s, i++);
+    r->active_subs = stmt_i64(s, i++);
+    r->version = stmt_i64(s, i++);
+    r->created_at = stmt_dup(s, i++);
+    r->updated_at = stmt_dup(s, i++);
+    r->manager_email = stmt_dup(s, i++);
+    r->manager_name = stmt_dup(s, i++);
+}
+
+char *customer_db_key(const struct customer_row *r, const char *sort)
+{
+    const struct sortspec *sp = find_sort(sort ? sort : "name");
+    if (!sp || strcmp(sp->name, "name") == 0)
+        return xstrdup(r->name);
+    if (strcmp(sp->name, "code") == 0)
+        return xstrdup(r->code);
+    if (strcmp(sp->name, "status") == 0)
+        return xasprintf("%s\x1f%s", r->status, r->name);
+    if (strcmp(sp->name, "phone") == 0)
+        return xstrdup(r->phone_digits ? r->phone_digits : "");
+    if (strcmp(sp->name, "balance") == 0)
+        return xasprintf("%lld", (long long)r->balance);
+    if (strcmp(sp->name, "monthly_bill") == 0)
+        return xasprintf("%lld", (long long)r->monthly_bill);
+    return xstrdup(r->updated_at);
+}
+
+/* ---- query building ------------------------------------------------------ */
+
+struct bindv {
+    bool is_text;
+    int64_t i;
+    char *t;
+};
+
+struct qb {
+    struct buf sql;
+    struct bindv *v;
+    int n;
+};
+
+static void qb_init(struct qb *q)
+{
+    buf_init(&q->sql);
+    q->v = NULL;
+    q->n = 0;
+}
+
+static void qb_fini(struct qb *q)
+{
+    buf_fini(&q->sql);
+    for (int i = 0; i < q->n; i++)
+        free(q->v[i].t);
+    free(q->v);
+}
+
+static void qb_i64(struct qb *q, int64_t v)
+{
+    q->v = xreallocarray(q->v, (size_t)q->n + 1, sizeof *q->v);
+    q->v[q->n++] = (struct bindv){false, v, NULL};
+}
+
+static void qb_text(struct qb *q, const char *t)
+{
+    q->v = xreallocarray(q->v, (size_t)q->n + 1, sizeof *q->v);
+    q->v[q->n++] = (struct bindv){true, 0, xstrdup(t)};
+}
+
+static pb_err qb_prepare(struct store *st, struct qb *q, struct stmt **out)
+{
+    pb_err e = store_prepare(st, q->sql.s, out);
+    if (e)
+        return e;
+    for (int i = 0; i < q->n; i++) {
+        if (q->v[i].is_text)
+            stmt_bind_text(*out, i + 1, q->v[i].t);
+        else
+            stmt_bind_i64(*out, i + 1, q->v[i].i);
+    }
+    return NULL;
+}
+
+/* One search word, reduced to what is matched. */
+struct term {
+    char *text; /* as matched: a phone-ish word becomes its digits without a trunk 0 */
+    int chars;  /* code points */
+};
+
+static int utf8_chars(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* "01711-234" → "1711234": a local number finds the stored "+880 1711 234...". */
+static char *phone_term(const char *w)
+{
+    int digits = 0;
+    for (const char *p = w; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits++;
+        else if (!strchr("+-()", *p))
+            return NULL;
+    }
+    if (digits < 3)
+        return NULL;
+    char *out = xmalloc(strlen(w) + 1), *o = out;
+    for (const char *p = w; *p; p++)
+        if (*p >= '0' && *p <= '9')
+            *o++ = *p;
+    *o = '\0';
+    char *start = out;
+    while (*start == '0' && start[1])
+        start++;
+    char *t = xstrdup(start);
+    free(out);
+    return t;
+}
+
+static int split_terms(const char *search, struct term **out)
+{
+    *out = NULL;
+    if (!search)
+        return 0;
+    int n = 0;
+    char *copy = xstrdup(search), *save = NULL;
+    for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+        char *t = phone_term(w);
+        if (!t)
+            t = xstrdup(w);
+        *out = xreallocarray(*out, (size_t)n + 1, sizeof **out);
+        (*out)[n].text = t;
+        (*out)[n].chars = utf8_chars(t);
+        n++;
+    }
+    free(copy);
+    return n;
+}
+
+static void free_terms(struct term *t, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(t[i].text);
+    free(t);
+}
+
+/* The FTS5 query: every long word as a quoted phrase, all required. */
+static char *fts_expr(const struct term *t, int n)
+{
+    struct buf b;
+    buf_init(&b);
+    for (int i = 0; i < n; i++) {
+        if (t[i].chars < 3)
+            continue;
+        if (b.len)
+            buf_puts(&b, " AND ");
+        buf_putc(&b, '"');
+        for (const char *p = t[i].text; *p; p++) {
+            if (*p == '"')
+                buf_putc(&b, '"');
+            buf_putc(&b, *p);
+        }
+        buf_putc(&b, '"');
+    }
+    if (!b.len) {
+        buf_fini(&b);
+        return NULL;
+    }
+    return buf_steal(&b);
+}
+
+static char *like_pattern(const char *t)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_putc(&b, '%');
+    for (const char *p = t; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            buf_putc(&b, '\\');
+        buf_putc(&b, *p);
+    }
+    buf_putc(&b, '%');
+    return buf_steal(&b);
+}
+
+static void add_like(struct qb *q, const char *term)
+{
+    char *pat = like_pattern(term);
+    buf_puts(&q->sql, " AND (c.name LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'"
+                      " OR c.email LIKE ? ESCAPE '\\' OR c.phone_digits LIKE ? ESCAPE '\\'"
+                      " OR c.code LIKE ? ESCAPE '\\')");
+    for (int i = 0; i < 5; i++)
+        qb_text(q, pat);
+    free(pat);
+}
+
+/* How many trigram matches, counting no further than limit. */
+static pb_err fts_estimate(struct store *st, const char *expr, int64_t limit, int64_t *n)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT count(*) FROM (SELECT rowid FROM customer_fts "
+                             "WHERE customer_fts MATCH ? LIMIT ?)",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_text(s, 1, expr);
+    stmt_bind_i64(s, 2, limit);
+    bool row = false;
+    e = stmt_step(s, &row);
+    *n = (!e && row) ? stmt_i64(s, 0) : 0;
+    stmt_done(s);
+    return e;
+}
+
+static bool real_status(const char *s)
+{
+    static const char *const statuses[] = {"lead",      "onboarding", "active",    "paused",
+                                           "suspended", "inactive",   "cancelled", NULL};
+    for (int i = 0; s && statuses[i]; i++)
+        if (strcmp(statuses[i], s) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * The WHERE clause shared by list, count and ids (without keyset). with_status
+ * false leaves the status filter out (status counts group by it).
+ */
+static pb_err add_where(struct store *st, struct qb *q, const struct customer_query *cq,
+                        bool with_status)
+{
+    buf_puts(&q->sql, " WHERE c.tenant_id = ?");
+    qb_i64(q, cq->tenant_id);
+    if (with_status && cq->status && *cq->status) {
+        if (real_status(cq->status)) {
+            buf_puts(&q->sql, " AND c.status = ?");
+            qb_text(q, cq->status);
+        } else if (strcmp(cq->status, "balance_due") == 0) {
+            buf_puts(&q->sql, " AND c.balance > 0");
+        } else if (strcmp(cq->status, "credit") == 0) {
+            buf_puts(&q->sql, " AND c.balance < 0");
+        } else {
+            return err_field(NULL, PB_VALIDATION, "status",
+                             "Status: \"%s\" is not a customer status; use lead, onboarding, "
+                             "active, paused, suspended, inactive, cancelled, balance_due or "
+                             "credit.",
+                             cq->status);
+        }
+    }
+    if (cq->manager_id > 0) {
+        buf_puts(&q->sql, " AND c.account_manager_id = ?");
+        qb_i64(q, cq->manager_id);
+    }
+    if (cq->only_id != 0) {
+        buf_puts(&q->sql, " AND c.id = ?");
+        qb_i64(q, cq->only_id);
+    }
+    struct term *terms;
+    int nt = split_terms(cq->search, &terms);
+    char *expr = fts_expr(terms, nt);
+    pb_err e = NULL;
+    bool use_fts = false;
+    if (expr) {
+        int64_t est = 0;
+        e = fts_estimate(st, expr, FTS_SMALL + 1, &est);
+        use_fts = !e && est <= FTS_SMALL;
+    }
+    if (!e && use_fts) {
+        buf_puts(&q->sql, " AND c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)");
+        qb_text(q, expr);
+    }
+    for (int i = 0; !e && i < nt; i++)
+        if (!use_fts || terms[i].chars < 3)
+            add_like(q, terms[i].text);
+    free(expr);
+    free_terms(terms, nt);
+    return e;
+}
+
+static void add_keyset(struct qb *q, const struct sortspec *sp, const struct customer_query *cq,
+                       bool forward)
+{
+    if (cq->dir != PAGE_AFTER && cq->dir != PAGE_BEFORE)
+        return;
+    bool two = sp->cols[1] != NULL;
+    buf_puts(&q->sql, " AND (");
+    buf_puts(&q->sql, sp->cols[0]);
+    if (two) {
+        buf_puts(&q->sql, ", ");
+        buf_puts(&q->sql, sp->cols[1]);
+    }
+    buf_puts(&q->sql, forward ? ", c.id) > (?, " : ", c.id) < (?, ");
+    buf_puts(&q->sql, two ? "?, ?)" : "?)");
+    const char *key = cq->anchor_key ? cq->anchor_key : "";
+    if (sp->numeric) {
+        qb_i64(q, strtoll(key, NULL, 10));
+    } else if (two) {
+        const char *sep = strchr(key, '\x1f');
+        char *first = sep ? xstrndup(key, (size_t)(sep - key)) : xstrdup(key);
+        qb_text(q, first);
+        qb_text(q, sep ? sep + 1 : "");
+        free(first);
+    } else {
+        qb_text(q, key);
+    }
+    qb_i64(q, cq->anchor_id);
+}
+
+static void add_order(struct qb *q, const struct sortspec *sp, bool ascending)
+{
+    const char *dir = ascending ? " ASC" : " DESC";
+    buf_puts(&q->sql, " ORDER BY ");
+    for (int i = 0; i < 2 && sp->cols[i]; i++) {
+        buf_puts(&q->sql, sp->cols[i]);
+        buf_puts(&q->sql, dir);
+        buf_puts(&q->sql, ", ");
+    }
+    buf_puts(&q->sql, "c.id");
+    buf_puts(&q->sql, dir);
+}
+
+pb_err customer_db_list(struct store *st, const struct customer_query *cq,
+                        struct customer_row **rows, int *n, bool *more)
+{
+    *rows = NULL;
+    *n = 0;
+    *more = false;
+    const struct sortspec *sp = find_sort(cq->sort ? cq->sort : "name");
+    if (!sp)
+        return err_field(NULL, PB_VALIDATION, "sort",
+                         "Sort: \"%s\" is not offered; use name, code, status, phone, balance, "
+                         "monthly_bill or updated_at.",
+                         cq->sort);
+    /* Walking backwards (page before, last page) reads in reverse order and
+     * flips the rows afterwards. */
+    bool backwards = cq->dir == PAGE_BEFORE || cq->dir == PAGE_LAST;
+    bool ascending = cq->desc == backwards;
+    struct qb q;
+    qb_init(&q);
+    buf_puts(&q.sql, "SELECT " CUST_COLS CUST_FROM);
+    pb_err e = add_where(st, &q, cq, true);
+    if (!e) {
+        add_keyset(&q, sp, cq, ascending);
+        add_order(&q, sp, ascending);
+        buf_puts(&q.sql, " LIMIT ? OFFSET ?");
+        int limit = cq->limit > 0 ? cq->limit : 50;
+        qb_i64(&q, limit + 1);
+        qb_i64(&q, cq->dir == PAGE_FIRST ? cq->offset : 0);
+        struct stmt *s;
+        e = qb_prepare(st, &q, &s);
+        if (!e) {
+            struct customer_row *out = xcalloc((size_t)limit + 1, sizeof *out);
+            bool row = false;
+            while (!(e = stmt_step(s, &row)) && row) {
+                if (*n == limit) {
+                    *more = true;
+                    break;
+                }
+                read_customer(s, &out[(*n)++]);
+            }
+            stmt_done(s);
+            if (backwards)
+                for (int i = 0, j = *n - 1; i < j; i++, j--) {
+                    struct customer_row t = out[i];
+                    out[i] = out[j];
+                    out[j] = t;
+                }
+            *rows = out;
+            if (e) {
+                for (int i = 0; i < *n; i++)
+                    customer_row_fini(&out[i]);
+                free(out);
+                *rows = NULL;
+                *n = 0;
+            }
+        }
+    }
+    qb_fini(&q);
+    return e;
+}
+
+static pb_err scalar(struct store *st, struct qb *q, int64_t *n)
+{
+    struct stmt *s;
+    pb_err e = qb_prepare(st, q, &s);
+    if (e)
+        return e;
+    bool row = false;
+    e = stmt_step(s, &row);
+    *n = (!e && row) ? stmt_i64(s, 0) : 0;
+    stmt_done(s);
+    return e;
+}
+
+pb_err customer_db_count(struct store *st, const struct customer_query *cq, int64_t *n)
+{
+    struct qb q;
+    qb_init(&q);
+    buf_puts(&q.sql, "SELECT count(*) FROM customer c");
+    pb_err e = add_where(st, &q, cq, true);
+    if (!e)
+        e = scalar(st, &q, n);
+    qb_fini(&q);
+    return e;
+}
+
+pb_err customer_db_status_counts(struct store *st, const struct customer_query *cq,
+                                 const char *const *statuses, int64_t *counts)
+{
+    pb_err e = NULL;
+    for (int i = 0; !e && statuses[i]; i++) {
+        struct customer_query one = *cq;
+        one.status = strcmp(statuses[i], "all") == 0 ? NULL : statuses[i];
+        e = customer_db_count(st, &one, &counts[i]);
+    }
+    return e;
+}
+
+pb_err customer_db_ids(struct store *st, const struct customer_query *cq, int64_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    const struct sortspec *sp = find_sort(cq->sort ? cq->sort : "name");
+    if (!sp)
+        sp = &sortspecs[0];
+    struct qb q;
+    qb_init(&q);
+    buf_puts(&q.sql, "SELECT c.id FROM customer c");
+    pb_err e = add_where(st, &q, cq, true);
+    struct stmt *s = NULL;
+    if (!e) {
+        add_order(&q, sp, !cq->desc);
+        e = qb_prepare(st, &q, &s);
+    }
+    if (!e) {
+        size_t cap = 256;
+        int64_t *out = xmalloc(cap * sizeof *out);
+        bool row = false;
+        while (!(e = stmt_step(s, &row)) && row) {
+            if (*n == cap)
+                out = xreallocarray(out, cap *= 2, sizeof *out);
+            out[(*n)++] = stmt_i64(s, 0);
+        }
+        stmt_done(s);
+        *ids = out;
+    }
+    qb_fini(&q);
+    return e;
+}
+
+/* ---- single rows ---------------------------------------------------------- */
+
+static pb_err get_where(struct store *st, const char *sql, int64_t tenant_id, bool text,
+                        int64_t id, const char *key, struct customer_row *out, bool *found)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, sql, &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    if (text)
+        stmt_bind_text(s, 2, key);
+    else
+        stmt_bind_i64(s, 2, id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    *found = !e && row;
+    if (*found)
+        read_customer(s, out);
+    stmt_done(s);
+    return e;
+}
+
+pb_err customer_db_get(struct store *st, int64_t tenant_id, int64_t id, struct customer_row *out)
+{
+    bool found = false;
+    pb_err e = get_where(st, "SELECT " CUST_COLS CUST_FROM " WHERE c.tenant_id = ? AND c.id = ?",
+                         tenant_id, false, id, NULL, out, &found);
+    if (!e && !found)
+        e = err_new(PB_NOT_FOUND, "No customer with id %lld.", (long long)id);
+    return e;
+}
+
+pb_err customer_db_find(struct store *st, int64_t tenant_id, const char *key,
+                        struct customer_row *out)
+{
+    bool found = false;
+    pb_err e = NULL;
+    char *end = NULL;
+    long long id = strtoll(key, &end, 10);
+    if (*key && end && !*end && id > 0)
+        e = get_where(st, "SELECT " CUST_COLS CUST_FROM " WHERE c.tenant_id = ? AND c.id = ?",
+                      tenant_id, false, id, NULL, out, &found);
+    if (!e && !found)
+        e = get_where(st,
+                      "SELECT " CUST_COLS CUST_FROM
+                      " WHERE c.tenant_id = ? AND c.code = upper(?)",
+                      tenant_id, true, 0, key, out, &found);
+    if (!e && !found)
+        e = get_where(st, "SELECT " CUST_COLS CUST_FROM " WHERE c.tenant_id = ? AND c.email = ?",
+                      tenant_id, true, 0, key, out, &found);
+    if (!e && !found)
+        e = err_new(PB_NOT_FOUND, "No customer \"%s\" (looked for an id, a code and an e-mail).",
+                    key);
+    return e;
+}
+
+pb_err customer_db_by_email(struct store *st, int64_t tenant_id, const char *email,
+                            int64_t exclude_id, struct customer_row *out, bool *found)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT " CUST_COLS CUST_FROM
+                             " WHERE c.tenant_id = ? AND c.email = ? AND c.id <> ?",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_text(s, 2, email);
+    stmt_bind_i64(s, 3, exclude_id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    *found = !e && row;
+    if (*found)
+        read_customer(s, out);
+    stmt_done(s);
+    return e;
+}
+
+static void bind_fields(struct stmt *s, int at, const struct customer_row *r)
+{
+    stmt_bind_text(s, at++, r->name);
+    stmt_bind_text_or_null(s, at++, r->company);
+    stmt_bind_text(s, at++, r->email);
+    stmt_bind_text_or_null(s, at++, r->phone);
+    stmt_bind_text(s, at++, r->phone_digits ? r->phone_digits : "");
+    stmt_bind_text_or_null(s, at++, r->address);
+    stmt_bind_text_or_null(s, at++, r->city);
+    stmt_bind_text_or_null(s, at++, r->state);
+    stmt_bind_text_or_null(s, at++, r->postal_code);
+    stmt_bind_text_or_null(s, at++, r->country);
+    stmt_bind_text_or_null(s, at++, r->tax_id);
+    stmt_bind_text(s, at++, r->currency);
+    stmt_bind_text(s, at++, r->status);
+    if (r->account_manager_id)
+        stmt_bind_i64(s, at++, r->account_manager_id);
+    else
+        stmt_bind_null(s, at++);
+    stmt_bind_text_or_null(s, at++, r->notes);
+    stmt_bind_bool(s, at++, r->auto_suspend);
+}
+
+pb_err customer_db_insert(struct store *st, struct customer_row *r)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "INSERT INTO customer (name, company, email, phone, phone_digits, address, city, state, "
+        "postal_code, country, tax_id, currency, status, account_manager_id, notes, "
+        "auto_suspend, tenant_id, code, credit) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id, version, created_at, updated_at",
+        &s);
+    if (e)
+        return e;
+    bind_fields(s, 1, r);
+    stmt_bind_i64(s, 17, r->tenant_id);
+    stmt_bind_text(s, 18, r->code);
+    stmt_bind_i64(s, 19, r->credit);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row) {
+        r->id = stmt_i64(s, 0);
+        r->version = stmt_i64(s, 1);
+        free(r->created_at);
+        free(r->updated_at);
+        r->created_at = stmt_dup(s, 2);
+        r->updated_at = stmt_dup(s, 3);
+    }
+    stmt_done(s);
+    return e;
+}
+
+pb_err customer_db_update(struct store *st, struct customer_row *r, int64_t expect_version)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "UPDATE customer SET name = ?, company = ?, email = ?, phone = ?, phone_digits = ?, "
+        "address = ?, city = ?, state = ?, postal_code = ?, country = ?, tax_id = ?, "
+        "currency = ?, status = ?, account_manager_id = ?, notes = ?, auto_suspend = ?, "
+        "version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+        "WHERE tenant_id = ? AND id = ? AND version = ? RETURNING version, updated_at",
+        &s);
+    if (e)
+        return e;
+    bind_fields(s, 1, r);
+    stmt_bind_i64(s, 17, r->tenant_id);
+    stmt_bind_i64(s, 18, r->id);
+    stmt_bind_i64(s, 19, expect_version);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row) {
+        r->version = stmt_i64(s, 0);
+        free(r->updated_at);
+        r->updated_at = stmt_dup(s, 1);
+    }
+    stmt_done(s);
+    if (!e && !row)
+        e = err_new(PB_CONFLICT, "%s %s was saved by someone else meanwhile (your version %lld "
+                                 "is no longer current).",
+                    r->code, r->name, (long long)expect_version);
+    return e;
+}
+
+pb_err customer_db_delete(struct store *st, int64_t tenant_id, int64_t id)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, "DELETE FROM customer WHERE tenant_id = ? AND id = ?", &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_i64(s, 2, id);
+    e = stmt_run(s);
+    stmt_done(s);
+    return e;
+}
+
+static pb_err count_of(struct store *st, const char *sql, int64_t id, int64_t *n)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, sql, &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    *n = (!e && row) ? stmt_i64(s, 0) : 0;
+    stmt_done(s);
+    return e;
+}
+
+pb_err customer_db_usage(struct store *st, int64_t id, int64_t *invoices, int64_t *payments,
+                         int64_t *subscriptions)
+{
+    pb_err e = count_of(st, "SELECT count(*) FROM invoice WHERE customer_id = ?", id, invoices);
+    if (!e)
+        e = count_of(st, "SELECT count(*) FROM payment WHERE customer_id = ?", id, payments);
+    if (!e)
+        e = count_of(st, "SELECT count(*) FROM subscription WHERE customer_id = ?", id,
+                     subscriptions);
+    return e;
+}
+
+/* ---- contacts -------------------------------------------------------------- */
+
+#define CONTACT_COLS                                                                      \
+    "id, tenant_id, customer_id, name, email, phone, role, is_primary, version, "          \
+    "created_at, updated_at"
+
+static void read_contact(struct stmt *s, struct contact_row *r)
+{
+    r->id = stmt_i64(s, 0);
+    r->tenant_id = stmt_i64(s, 1);
+    r->customer_id = stmt_i64(s, 2);
+    r->name = stmt_dup(s, 3);
+    r->email = stmt_dup(s, 4);
+    r->phone = stmt_dup(s, 5);
+    r->role = stmt_dup(s, 6);
+    r->is_primary = stmt_bool(s, 7);
+    r->version = stmt_i64(s, 8);
+    r->created_at = stmt_dup(s, 9);
+    r->updated_at = stmt_dup(s, 10);
+}
+
+pb_err contact_db_list(struct store *st, int64_t customer_id, struct contact_row **rows, int *n)
+{
+    *rows = NULL;
+    *n = 0;
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT " CONTACT_COLS " FROM contact WHERE customer_id = ? "
+                             "ORDER BY is_primary DESC, name, id",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, customer_id);
+    int cap = 8;
+    struct contact_row *out = xcalloc((size_t)cap, sizeof *out);
+    bool row = false;
+    while (!(e = stmt_step(s, &row)) && row) {
+        if (*n == cap) {
+            out = xreallocarray(out, (size_t)cap * 2, sizeof *out);
+            memset(out + cap, 0, (size_t)cap * sizeof *out);
+            cap *= 2;
+        }
+        read_contact(s, &out[(*n)++]);
+    }
+    stmt_done(s);
+    *rows = out;
+    return e;
+}
+
+pb_err contact_db_get(struct store *st, int64_t tenant_id, int64_t id, struct contact_row *out)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, "SELECT " CONTACT_COLS " FROM contact WHERE tenant_id = ? AND id = ?",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_i64(s, 2, id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && !row)
+        e = err_new(PB_NOT_FOUND, "No contact with id %lld.", (long long)id);
+    if (!e)
+        read_contact(s, out);
+    stmt_done(s);
+    return e;
+}
+
+pb_err contact_db_insert(struct store *st, struct contact_row *r)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "INSERT INTO contact (tenant_id, customer_id, name, email, phone, role, "
+                             "is_primary) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id, version",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, r->tenant_id);
+    stmt_bind_i64(s, 2, r->customer_id);
+    stmt_bind_text(s, 3, r->name);
+    stmt_bind_text_or_null(s, 4, r->email);
+    stmt_bind_text_or_null(s, 5, r->phone);
+    stmt_bind_text(s, 6, r->role ? r->role : "billing");
+    stmt_bind_bool(s, 7, r->is_primary);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row) {
+        r->id = stmt_i64(s, 0);
+        r->version = stmt_i64(s, 1);
+    }
+    stmt_done(s);
+    return e;
+}
+
+pb_err contact_db_update(struct store *st, struct contact_row *r, int64_t expect_version)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "UPDATE contact SET name = ?, email = ?, phone = ?, role = ?, "
+                             "is_primary = ?, version = version + 1, "
+                             "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+                             "WHERE id = ? AND version = ? RETURNING version",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_text(s, 1, r->name);
+    stmt_bind_text_or_null(s, 2, r->email);
+    stmt_bind_text_or_null(s, 3, r->phone);
+    stmt_bind_text(s, 4, r->role);
+    stmt_bind_bool(s, 5, r->is_primary);
+    stmt_bind_i64(s, 6, r->id);
+    stmt_bind_i64(s, 7, expect_version);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row)
+        r->version = stmt_i64(s, 0);
+    stmt_done(s);
+    if (!e && !row)
+        e = err_new(PB_CONFLICT, "Contact %s was saved by someone else meanwhile (your version "
+                                 "%lld is no longer current).",
+                    r->name, (long long)expect_version);
+    return e;
+}
+
+pb_err contact_db_delete(struct store *st, int64_t id)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, "DELETE FROM contact WHERE id = ?", &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, id);
+    e = stmt_run(s);
+    stmt_done(s);
+    return e;
+}
+
+pb_err contact_db_clear_primary(struct store *st, int64_t customer_id, int64_t except_id)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "UPDATE contact SET is_primary = 0, version = version + 1 "
+                             "WHERE customer_id = ? AND id <> ? AND is_primary = 1",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, customer_id);
+    stmt_bind_i64(s, 2, except_id);
+    e = stmt_run(s);
+    stmt_done(s);
+    return e;
+}

@@ -1,0 +1,244 @@
+/* user_db.c - see user_db.h. */
+#include "store/user_db.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/xalloc.h"
+
+#define USER_COLS                                                                       \
+    "id, tenant_id, COALESCE(customer_id,0), email, full_name, role, grants, "          \
+    "password_hash, totp_secret_sealed, active, failed_logins, locked_until, "          \
+    "last_login_at, last_login_from, version, created_at, updated_at"
+
+static void read_user(struct stmt *s, struct user_row *r)
+{
+    r->id = stmt_i64(s, 0);
+    r->tenant_id = stmt_i64(s, 1);
+    r->customer_id = stmt_i64(s, 2);
+    r->email = stmt_dup(s, 3);
+    r->full_name = stmt_dup(s, 4);
+    r->role = stmt_dup(s, 5);
+    r->grants = stmt_dup(s, 6);
+    r->password_hash = stmt_dup(s, 7);
+    r->totp_secret_sealed = stmt_dup(s, 8);
+    r->active = stmt_bool(s, 9);
+    r->failed_logins = (int)stmt_i64(s, 10);
+    r->locked_until = stmt_dup(s, 11);
+    r->last_login_at = stmt_dup(s, 12);
+    r->last_login_from = stmt_dup(s, 13);
+    r->version = stmt_i64(s, 14);
+    r->created_at = stmt_dup(s, 15);
+    r->updated_at = stmt_dup(s, 16);
+}
+
+static pb_err get_one(struct stmt *s, struct user_row *out)
+{
+    bool row = false;
+    pb_err e = stmt_step(s, &row);
+    if (!e && !row)
+        e = err_new(PB_NOT_FOUND, "No such operator.");
+    if (!e)
+        read_user(s, out);
+    stmt_done(s);
+    return e;
+}
+
+pb_err user_db_get(struct store *st, int64_t id, struct user_row *out)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, "SELECT " USER_COLS " FROM app_user WHERE id = ?", &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, id);
+    return get_one(s, out);
+}
+
+pb_err user_db_by_email(struct store *st, const char *email, struct user_row *out)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, "SELECT " USER_COLS " FROM app_user WHERE email = ?", &s);
+    if (e)
+        return e;
+    stmt_bind_text(s, 1, email);
+    return get_one(s, out);
+}
+
+static void bind_customer(struct stmt *s, int idx, int64_t customer_id)
+{
+    if (customer_id)
+        stmt_bind_i64(s, idx, customer_id);
+    else
+        stmt_bind_null(s, idx);
+}
+
+pb_err user_db_insert(struct store *st, struct user_row *r)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "INSERT INTO app_user (tenant_id, email, full_name, role, grants, "
+                             "customer_id, password_hash, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                             "RETURNING id, version",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, r->tenant_id);
+    stmt_bind_text(s, 2, r->email);
+    stmt_bind_text(s, 3, r->full_name);
+    stmt_bind_text(s, 4, r->role);
+    stmt_bind_text(s, 5, r->grants ? r->grants : "");
+    bind_customer(s, 6, r->customer_id);
+    stmt_bind_text(s, 7, r->password_hash);
+    stmt_bind_bool(s, 8, r->active);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row) {
+        r->id = stmt_i64(s, 0);
+        r->version = stmt_i64(s, 1);
+    }
+    stmt_done(s);
+    return e;
+}
+
+pb_err user_db_update(struct store *st, struct user_row *r, int64_t expect_version)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "UPDATE app_user SET full_name = ?, role = ?, grants = ?, customer_id = ?, active = ?, "
+        "password_hash = ?, totp_secret_sealed = ?, failed_logins = ?, locked_until = ?, "
+        "version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+        "WHERE id = ? AND version = ?",
+        &s);
+    if (e)
+        return e;
+    stmt_bind_text(s, 1, r->full_name);
+    stmt_bind_text(s, 2, r->role);
+    stmt_bind_text(s, 3, r->grants ? r->grants : "");
+    bind_customer(s, 4, r->customer_id);
+    stmt_bind_bool(s, 5, r->active);
+    stmt_bind_text(s, 6, r->password_hash);
+    stmt_bind_text(s, 7, r->totp_secret_sealed);
+    stmt_bind_i64(s, 8, r->failed_logins);
+    stmt_bind_text(s, 9, r->locked_until);
+    stmt_bind_i64(s, 10, r->id);
+    stmt_bind_i64(s, 11, expect_version);
+    e = stmt_run(s);
+    int64_t changed = e ? 0 : stmt_changes(s);
+    stmt_done(s);
+    if (e)
+        return e;
+    if (changed == 0)
+        return err_new(PB_CONFLICT, "%s was changed by someone else meanwhile (version %lld is "
+                                    "no longer current); reload and try again.",
+                       r->email, (long long)expect_version);
+    r->version = expect_version + 1;
+    return NULL;
+}
+
+pb_err user_db_login_state(struct store *st, int64_t id, int failed_logins,
+                           const char *locked_until, const char *last_login_at,
+                           const char *last_login_from)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "UPDATE app_user SET failed_logins = ?, locked_until = ?, "
+                             "last_login_at = COALESCE(?, last_login_at), "
+                             "last_login_from = COALESCE(?, last_login_from) WHERE id = ?",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, failed_logins);
+    stmt_bind_text(s, 2, locked_until);
+    stmt_bind_text(s, 3, last_login_at);
+    stmt_bind_text(s, 4, last_login_from);
+    stmt_bind_i64(s, 5, id);
+    e = stmt_run(s);
+    stmt_done(s);
+    return e;
+}
+
+pb_err user_db_list(struct store *st, int64_t tenant_id, const char *search, int64_t offset,
+                    int limit, struct user_row **rows, int *n, int64_t *total)
+{
+    *rows = NULL;
+    *n = 0;
+    *total = 0;
+    char *like = search && *search ? xasprintf("%%%s%%", search) : NULL;
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT count(*) FROM app_user WHERE (?1 = 0 OR tenant_id = ?1) "
+                             "AND (?2 IS NULL OR full_name LIKE ?2 OR email LIKE ?2)",
+                             &s);
+    if (!e) {
+        stmt_bind_i64(s, 1, tenant_id);
+        stmt_bind_text(s, 2, like);
+        bool row = false;
+        e = stmt_step(s, &row);
+        if (!e && row)
+            *total = stmt_i64(s, 0);
+        stmt_done(s);
+    }
+    if (!e)
+        e = store_prepare(st,
+                          "SELECT " USER_COLS " FROM app_user WHERE (?1 = 0 OR tenant_id = ?1) "
+                          "AND (?2 IS NULL OR full_name LIKE ?2 OR email LIKE ?2) "
+                          "ORDER BY full_name, id LIMIT ?3 OFFSET ?4",
+                          &s);
+    if (!e) {
+        stmt_bind_i64(s, 1, tenant_id);
+        stmt_bind_text(s, 2, like);
+        stmt_bind_i64(s, 3, limit);
+        stmt_bind_i64(s, 4, offset);
+        struct user_row *out = xcalloc((size_t)limit + 1, sizeof *out);
+        bool row = false;
+        while (!(e = stmt_step(s, &row)) && row && *n < limit)
+            read_user(s, &out[(*n)++]);
+        stmt_done(s);
+        *rows = out;
+    }
+    free(like);
+    return e;
+}
+
+pb_err throttle_db_get(struct store *st, const char *email, int *failures, char **locked_until)
+{
+    *failures = 0;
+    *locked_until = NULL;
+    struct stmt *s;
+    pb_err e = store_prepare(st, "SELECT failures, locked_until FROM login_throttle WHERE email = ?",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_text(s, 1, email);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row) {
+        *failures = (int)stmt_i64(s, 0);
+        *locked_until = stmt_dup(s, 1);
+    }
+    stmt_done(s);
+    return e;
+}
+
+pb_err throttle_db_set(struct store *st, const char *email, int failures, const char *locked_until,
+                       const char *now)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "INSERT INTO login_throttle (email, failures, locked_until, updated_at) "
+                             "VALUES (?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET "
+                             "failures = excluded.failures, locked_until = excluded.locked_until, "
+                             "updated_at = excluded.updated_at",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_text(s, 1, email);
+    stmt_bind_i64(s, 2, failures);
+    stmt_bind_text(s, 3, locked_until);
+    stmt_bind_text(s, 4, now);
+    e = stmt_run(s);
+    stmt_done(s);
+    return e;
+}

@@ -1,0 +1,116 @@
+# lib.sh - shared helpers for the end-to-end scripts (sourced, POSIX sh).
+#
+# Every script gets its own temporary directory with isolated XDG paths and
+# a pinned clock, runs the real binary ($BIN) and checks what a user sees:
+# exit statuses, printed JSON, the screen through tmux, and the database
+# afterwards through the sqlite3 shell.
+
+set -u
+BIN=${BIN:-build/patchbay}
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+T=$(mktemp -d "${TMPDIR:-/tmp}/pbe2e.XXXXXX")
+export XDG_DATA_HOME="$T/data" XDG_CONFIG_HOME="$T/config" XDG_STATE_HOME="$T/state"
+export PATCHBAY_NOW="${PATCHBAY_NOW:-2026-11-24T08:32:00Z}"
+unset PATCHBAY_DB PATCHBAY_USER PATCHBAY_TENANT NO_COLOR
+DB="$T/pb.db"
+FAILS=0
+CHECKS=0
+SOCK="pbe2e$$"
+
+cleanup() {
+    tmux -L "$SOCK" kill-server 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() { CHECKS=$((CHECKS + 1)); }
+bad() {
+    CHECKS=$((CHECKS + 1))
+    FAILS=$((FAILS + 1))
+    echo "FAIL: $*" >&2
+}
+
+# check DESCRIPTION COMMAND... : the command must succeed
+check() {
+    desc=$1
+    shift
+    if "$@"; then ok; else bad "$desc"; fi
+}
+
+# pb ARGS... : patchbay on the test database as admin, output in $T/out, status in $RC
+pb() {
+    PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "sqlite:$DB" --user "${AS:-admin@demo.test}" "$@" \
+        >"$T/out" 2>"$T/err"
+    RC=$?
+}
+
+# expect_rc N DESCRIPTION
+expect_rc() {
+    if [ "$RC" = "$1" ]; then ok; else bad "$2: exit $RC, wanted $1; $(head -c 400 "$T/out" "$T/err")"; fi
+}
+
+# expect_out TEXT DESCRIPTION: stdout contains TEXT
+expect_out() {
+    if grep -qF -- "$1" "$T/out"; then ok; else bad "$2: output lacks \"$1\": $(head -c 400 "$T/out")"; fi
+}
+
+# json EXPR: evaluates a Python expression over the JSON in $T/out as d
+json() {
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$T/out"
+}
+
+# expect_json EXPR VALUE DESCRIPTION
+expect_json() {
+    got=$(json "$1" 2>&1)
+    if [ "$got" = "$2" ]; then ok; else bad "$3: $1 = $got, wanted $2"; fi
+}
+
+sql() { sqlite3 "$DB" "$1"; }
+
+# expect_sql QUERY VALUE DESCRIPTION
+expect_sql() {
+    got=$(sql "$1" 2>&1)
+    if [ "$got" = "$2" ]; then ok; else bad "$3: $1 gave \"$got\", wanted \"$2\""; fi
+}
+
+# --- tmux --------------------------------------------------------------------
+
+# tm_start W H [ARGS...]: the console in a private tmux server
+tm_start() {
+    w=$1
+    h=$2
+    shift 2
+    tmux -L "$SOCK" -f /dev/null new-session -d -s pb -x "$w" -y "$h" \
+        "env LANG=${TM_LANG:-C.UTF-8} LC_ALL=${TM_LANG:-C.UTF-8} TERM=xterm-256color \
+         XDG_DATA_HOME='$XDG_DATA_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' \
+         XDG_STATE_HOME='$XDG_STATE_HOME' PATCHBAY_NOW='$PATCHBAY_NOW' ${TM_ENV:-} \
+         '$BIN' --db 'sqlite:$DB' $*; echo EXITED \$?; sleep 30"
+}
+tm_keys() { tmux -L "$SOCK" send-keys -t pb "$@"; }
+tm_type() { tmux -L "$SOCK" send-keys -t pb -l "$1"; }
+tm_screen() { tmux -L "$SOCK" capture-pane -p -t pb; }
+tm_resize() { tmux -L "$SOCK" resize-window -t pb -x "$1" -y "$2"; }
+
+# tm_wait TEXT [SECONDS]: until the screen shows TEXT
+tm_wait() {
+    i=0
+    limit=$(( ${2:-10} * 10 ))
+    while [ $i -lt $limit ]; do
+        if tm_screen | grep -qF -- "$1"; then return 0; fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo "--- screen while waiting for \"$1\":" >&2
+    tm_screen >&2
+    return 1
+}
+
+# tm_expect TEXT DESCRIPTION
+tm_expect() {
+    if tm_wait "$1" "${WAIT:-10}"; then ok; else bad "$2"; fi
+}
+
+finish() {
+    echo "$(basename "$0"): $((CHECKS - FAILS)) passed, $FAILS failed"
+    [ "$FAILS" = 0 ]
+}
