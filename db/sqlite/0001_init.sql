@@ -126,9 +126,14 @@ CREATE INDEX customer_manager ON customer (account_manager_id);
 
 -- Substring search over name, company, e-mail, phone digits and code
 -- (RULES.md: case-insensitive substring). Trigram needs 3 characters; shorter
--- searches fall back to LIKE in the controller. Query:
---   SELECT c.* FROM customer_fts f JOIN customer c ON c.id = f.rowid
---    WHERE customer_fts MATCH ? AND c.tenant_id = ?
+-- searches fall back to LIKE / prefix searches in the controller. Queries:
+--   ... c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)
+--       with ? = '"term1" "term2"' (each term a quoted phrase), or
+--   ... c.id IN (SELECT rowid FROM customer_fts WHERE name LIKE ?
+--                UNION SELECT rowid FROM customer_fts WHERE email LIKE ? ...)
+--       (trigram LIKE, one column per arm; an OR of columns scans everything).
+-- detail='none' would make the index 4x smaller and 2x quicker to build but
+-- refuses MATCH phrases (only the LIKE form works then).
 CREATE VIRTUAL TABLE customer_fts USING fts5 (
     name, company, email, phone_digits, code,
     content = 'customer', content_rowid = 'id', tokenize = 'trigram'

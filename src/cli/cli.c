@@ -216,11 +216,10 @@ int cli_print_err(struct cli *c, pb_err e)
         print_json(env);
         json_object_put(env);
     } else {
+        fprintf(stderr, "patchbay: %s\n", e->msg);
         if (e->nfields > 1)
             for (size_t i = 0; i < e->nfields; i++)
-                fprintf(stderr, "patchbay: %s\n", e->fields[i].msg);
-        else
-            fprintf(stderr, "patchbay: %s\n", e->msg);
+                fprintf(stderr, "  %s\n", e->fields[i].msg);
     }
     err_free(&e);
     return status;
@@ -295,7 +294,7 @@ void cli_print_table(struct json_object *rows, const char *const *keys, const ch
 /* ---- dispatch ---------------------------------------------------------------- */
 
 static const struct cli_command *const tables[] = {cli_setup_commands, cli_customer_commands,
-                                                   cli_user_commands};
+                                                   cli_user_commands, cli_io_commands};
 
 static void usage(FILE *f)
 {

@@ -15,8 +15,9 @@
 #include "core/xalloc.h"
 
 /* Above this many trigram matches, walking the sort index and checking each
- * row beats materialising and sorting the match set. */
-#define FTS_SMALL 2000
+ * row (the matches are dense, so a page fills quickly) beats materialising
+ * and sorting the match set. Counting always goes through the index. */
+#define FTS_SMALL 10000
 
 #define CUST_COLS                                                                          \
     "c.id, c.tenant_id, COALESCE(c.account_manager_id,0), c.code, c.name, c.company, "     \
@@ -315,7 +316,7 @@ static bool real_status(const char *s)
  * false leaves the status filter out (status counts group by it).
  */
 static pb_err add_where(struct store *st, struct qb *q, const struct customer_query *cq,
-                        bool with_status)
+                        bool with_status, bool counting)
 {
     buf_puts(&q->sql, " WHERE c.tenant_id = ?");
     qb_i64(q, cq->tenant_id);
@@ -348,7 +349,9 @@ static pb_err add_where(struct store *st, struct qb *q, const struct customer_qu
     char *expr = fts_expr(terms, nt);
     pb_err e = NULL;
     bool use_fts = false;
-    if (expr) {
+    if (expr && counting) {
+        use_fts = true;
+    } else if (expr) {
         int64_t est = 0;
         e = fts_estimate(st, expr, FTS_SMALL + 1, &est);
         use_fts = !e && est <= FTS_SMALL;
@@ -426,7 +429,7 @@ pb_err customer_db_list(struct store *st, const struct customer_query *cq,
     struct qb q;
     qb_init(&q);
     buf_puts(&q.sql, "SELECT " CUST_COLS CUST_FROM);
-    pb_err e = add_where(st, &q, cq, true);
+    pb_err e = add_where(st, &q, cq, true, false);
     if (!e) {
         add_keyset(&q, sp, cq, ascending);
         add_order(&q, sp, ascending);
@@ -485,7 +488,7 @@ pb_err customer_db_count(struct store *st, const struct customer_query *cq, int6
     struct qb q;
     qb_init(&q);
     buf_puts(&q.sql, "SELECT count(*) FROM customer c");
-    pb_err e = add_where(st, &q, cq, true);
+    pb_err e = add_where(st, &q, cq, true, true);
     if (!e)
         e = scalar(st, &q, n);
     qb_fini(&q);
@@ -514,7 +517,7 @@ pb_err customer_db_ids(struct store *st, const struct customer_query *cq, int64_
     struct qb q;
     qb_init(&q);
     buf_puts(&q.sql, "SELECT c.id FROM customer c");
-    pb_err e = add_where(st, &q, cq, true);
+    pb_err e = add_where(st, &q, cq, true, true);
     struct stmt *s = NULL;
     if (!e) {
         add_order(&q, sp, !cq->desc);

@@ -2,76 +2,138 @@
 #include "store/demo_db.h"
 
 #include <stdlib.h>
+#include <string.h>
 
+#include "core/buf.h"
 #include "core/xalloc.h"
 
-pb_err demo_db_customer_insert(struct store *st, struct customer_row *r)
+/* "INSERT OR ROLLBACK INTO table (cols) VALUES (?, ...), (?, ...)" for n
+ * rows of ncols. OR ROLLBACK: a violation ends the whole (loading)
+ * transaction anyway, and it spares SQLite a statement journal per insert. */
+static char *multi_insert_sql(const char *head, int ncols, int n)
 {
-    struct stmt *s;
-    pb_err e = store_prepare(
-        st,
-        "INSERT INTO customer (tenant_id, code, name, company, email, phone, phone_digits, "
-        "address, city, state, postal_code, country, tax_id, currency, status, "
-        "account_manager_id, notes, auto_suspend, credit, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, r->tenant_id);
-    stmt_bind_text(s, 2, r->code);
-    stmt_bind_text(s, 3, r->name);
-    stmt_bind_text_or_null(s, 4, r->company);
-    stmt_bind_text(s, 5, r->email);
-    stmt_bind_text_or_null(s, 6, r->phone);
-    stmt_bind_text(s, 7, r->phone_digits ? r->phone_digits : "");
-    stmt_bind_text_or_null(s, 8, r->address);
-    stmt_bind_text_or_null(s, 9, r->city);
-    stmt_bind_text_or_null(s, 10, r->state);
-    stmt_bind_text_or_null(s, 11, r->postal_code);
-    stmt_bind_text_or_null(s, 12, r->country);
-    stmt_bind_text_or_null(s, 13, r->tax_id);
-    stmt_bind_text(s, 14, r->currency);
-    stmt_bind_text(s, 15, r->status);
+    struct buf b;
+    buf_init(&b);
+    buf_puts(&b, head);
+    for (int i = 0; i < n; i++) {
+        buf_puts(&b, i ? ", (" : " VALUES (");
+        for (int c = 0; c < ncols; c++)
+            buf_puts(&b, c ? ", ?" : "?");
+        buf_putc(&b, ')');
+    }
+    return buf_steal(&b);
+}
+
+#define CUSTOMER_COLS 23
+#define CONTACT_COLS 10
+
+static void bind_customer(struct stmt *s, int at, const struct customer_row *r)
+{
+    stmt_bind_i64(s, at + 1, r->id);
+    stmt_bind_i64(s, at + 2, r->tenant_id);
+    stmt_bind_text(s, at + 3, r->code);
+    stmt_bind_text(s, at + 4, r->name);
+    stmt_bind_text_or_null(s, at + 5, r->company);
+    stmt_bind_text(s, at + 6, r->email);
+    stmt_bind_text_or_null(s, at + 7, r->phone);
+    stmt_bind_text(s, at + 8, r->phone_digits ? r->phone_digits : "");
+    stmt_bind_text_or_null(s, at + 9, r->address);
+    stmt_bind_text_or_null(s, at + 10, r->city);
+    stmt_bind_text_or_null(s, at + 11, r->state);
+    stmt_bind_text_or_null(s, at + 12, r->postal_code);
+    stmt_bind_text_or_null(s, at + 13, r->country);
+    stmt_bind_text_or_null(s, at + 14, r->tax_id);
+    stmt_bind_text(s, at + 15, r->currency);
+    stmt_bind_text(s, at + 16, r->status);
     if (r->account_manager_id)
-        stmt_bind_i64(s, 16, r->account_manager_id);
+        stmt_bind_i64(s, at + 17, r->account_manager_id);
     else
-        stmt_bind_null(s, 16);
-    stmt_bind_text_or_null(s, 17, r->notes);
-    stmt_bind_bool(s, 18, r->auto_suspend);
-    stmt_bind_i64(s, 19, r->credit);
-    stmt_bind_text(s, 20, r->created_at);
-    stmt_bind_text(s, 21, r->updated_at ? r->updated_at : r->created_at);
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row)
-        r->id = stmt_i64(s, 0);
-    stmt_done(s);
+        stmt_bind_null(s, at + 17);
+    stmt_bind_text_or_null(s, at + 18, r->notes);
+    stmt_bind_bool(s, at + 19, r->auto_suspend);
+    stmt_bind_i64(s, at + 20, r->credit);
+    stmt_bind_text(s, at + 21, r->created_at);
+    stmt_bind_text(s, at + 22, r->updated_at ? r->updated_at : r->created_at);
+    stmt_bind_i64(s, at + 23, -r->credit); /* balance: what customer_credit_insert sets */
+}
+
+static void bind_contact(struct stmt *s, int at, const struct contact_row *r)
+{
+    if (r->id)
+        stmt_bind_i64(s, at + 1, r->id);
+    else
+        stmt_bind_null(s, at + 1);
+    stmt_bind_i64(s, at + 2, r->tenant_id);
+    stmt_bind_i64(s, at + 3, r->customer_id);
+    stmt_bind_text(s, at + 4, r->name);
+    stmt_bind_text_or_null(s, at + 5, r->email);
+    stmt_bind_text_or_null(s, at + 6, r->phone);
+    stmt_bind_text(s, at + 7, r->role ? r->role : "billing");
+    stmt_bind_bool(s, at + 8, r->is_primary);
+    stmt_bind_text(s, at + 9, r->created_at);
+    stmt_bind_text(s, at + 10, r->updated_at ? r->updated_at : r->created_at);
+}
+
+static pb_err insert_rows(struct store *st, const char *head, int ncols, const void *rows,
+                          size_t size, int n, void (*bind)(struct stmt *, int, const void *))
+{
+    pb_err e = NULL;
+    for (int done = 0; !e && done < n;) {
+        int k = n - done < DEMO_DB_BATCH ? n - done : DEMO_DB_BATCH;
+        char *sql = multi_insert_sql(head, ncols, k);
+        struct stmt *s;
+        e = store_prepare(st, sql, &s);
+        free(sql);
+        if (e)
+            break;
+        for (int i = 0; i < k; i++)
+            bind(s, i * ncols, (const char *)rows + (size_t)(done + i) * size);
+        e = stmt_run(s);
+        stmt_done(s);
+        done += k;
+    }
     return e;
 }
 
-pb_err demo_db_contact_insert(struct store *st, struct contact_row *r)
+static void bind_customer_v(struct stmt *s, int at, const void *r)
+{
+    bind_customer(s, at, r);
+}
+
+static void bind_contact_v(struct stmt *s, int at, const void *r)
+{
+    bind_contact(s, at, r);
+}
+
+pb_err demo_db_customers_insert(struct store *st, const struct customer_row *rows, int n)
+{
+    return insert_rows(st,
+                       "INSERT OR ROLLBACK INTO customer (id, tenant_id, code, name, company, "
+                       "email, phone, phone_digits, address, city, state, postal_code, country, "
+                       "tax_id, currency, status, account_manager_id, notes, auto_suspend, credit, "
+                       "created_at, updated_at, balance)",
+                       CUSTOMER_COLS, rows, sizeof *rows, n, bind_customer_v);
+}
+
+pb_err demo_db_contacts_insert(struct store *st, const struct contact_row *rows, int n)
+{
+    return insert_rows(st,
+                       "INSERT OR ROLLBACK INTO contact (id, tenant_id, customer_id, name, email, "
+                       "phone, role, is_primary, created_at, updated_at)",
+                       CONTACT_COLS, rows, sizeof *rows, n, bind_contact_v);
+}
+
+pb_err demo_db_max_customer_id(struct store *st, int64_t *id)
 {
     struct stmt *s;
-    pb_err e = store_prepare(st,
-                             "INSERT INTO contact (tenant_id, customer_id, name, email, phone, role, "
-                             "is_primary, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                             "RETURNING id",
-                             &s);
+    *id = 0;
+    pb_err e = store_prepare(st, "SELECT coalesce(max(id), 0) FROM customer", &s);
     if (e)
         return e;
-    stmt_bind_i64(s, 1, r->tenant_id);
-    stmt_bind_i64(s, 2, r->customer_id);
-    stmt_bind_text(s, 3, r->name);
-    stmt_bind_text_or_null(s, 4, r->email);
-    stmt_bind_text_or_null(s, 5, r->phone);
-    stmt_bind_text(s, 6, r->role ? r->role : "billing");
-    stmt_bind_bool(s, 7, r->is_primary);
-    stmt_bind_text(s, 8, r->created_at);
-    stmt_bind_text(s, 9, r->updated_at ? r->updated_at : r->created_at);
     bool row = false;
     e = stmt_step(s, &row);
     if (!e && row)
-        r->id = stmt_i64(s, 0);
+        *id = stmt_i64(s, 0);
     stmt_done(s);
     return e;
 }
@@ -137,39 +199,110 @@ pb_err demo_db_stamp(struct store *st, int64_t tenant_id, const char *at)
     return e;
 }
 
-pb_err demo_db_fts_pause(struct store *st, char **saved)
+pb_err demo_db_foreign_keys(struct store *st, bool on)
 {
-    *saved = NULL;
-    struct stmt *s;
-    pb_err e = store_prepare(st,
-                             "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?",
-                             &s);
+    return store_exec(st, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+}
+
+/* What demo_db_pause() took away: CREATE statements in schema order. */
+struct demo_db_paused {
+    char **sql;
+    size_t n;
+    bool fts; /* the search index's insert trigger was paused: rebuild it */
+};
+
+void demo_db_paused_free(struct demo_db_paused **pp)
+{
+    struct demo_db_paused *p = *pp;
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        free(p->sql[i]);
+    free(p->sql);
+    free(p);
+    *pp = NULL;
+}
+
+/*
+ * Indexes whose keys arrive in random order during a load (names, phones,
+ * update times) cost far more to keep up row by row than to build once by
+ * sorting; the others (by id, manager, city, customer) are appended to and
+ * stay. The two triggers: the search index (built once, see demo_db.h) and
+ * customer_credit_insert (whose balance = -credit the insert sets itself).
+ */
+static const char *const paused_names[] = {
+    "customer_name", "customer_status", "customer_phone", "customer_updated",
+    "customer_fts_insert", "customer_credit_insert",
+};
+
+pb_err demo_db_pause(struct store *st, struct demo_db_paused **out)
+{
+    *out = NULL;
+    struct demo_db_paused *p = xcalloc(1, sizeof *p);
+    size_t max = sizeof paused_names / sizeof *paused_names;
+    p->sql = xcalloc(max, sizeof *p->sql);
+    char **drops = xcalloc(max, sizeof *drops);
+    pb_err e = NULL;
+    for (size_t i = 0; !e && i < max; i++) {
+        struct stmt *s;
+        e = store_prepare(st,
+                          "SELECT type, sql FROM sqlite_schema WHERE name = ? AND sql IS NOT NULL "
+                          "AND type IN ('index', 'trigger') AND tbl_name IN ('customer', 'contact')",
+                          &s);
+        if (e)
+            break;
+        stmt_bind_text(s, 1, paused_names[i]);
+        bool row = false;
+        e = stmt_step(s, &row);
+        if (!e && row) { /* a schema without it has nothing to pause */
+            if (strcmp(paused_names[i], "customer_fts_insert") == 0)
+                p->fts = true;
+            drops[p->n] = xasprintf("DROP %s %s",
+                                    strcmp(stmt_text(s, 0), "trigger") == 0 ? "TRIGGER" : "INDEX",
+                                    paused_names[i]);
+            p->sql[p->n++] = stmt_dup(s, 1);
+        }
+        stmt_done(s);
+    }
+    /* The names are constants above, never data. */
+    for (size_t i = 0; !e && i < p->n; i++)
+        e = store_exec(st, drops[i]);
+    for (size_t i = 0; i < p->n; i++)
+        free(drops[i]);
+    free(drops);
     if (e)
-        return e;
-    stmt_bind_text(s, 1, "customer_fts_insert");
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row)
-        *saved = stmt_dup(s, 0);
-    stmt_done(s);
-    if (e)
-        return e;
-    if (!*saved) /* no trigger (a schema without the index): nothing to pause */
-        return NULL;
-    e = store_exec(st, "DROP TRIGGER customer_fts_insert");
-    if (e)
-        XFREE(*saved);
+        demo_db_paused_free(&p);
+    *out = p;
     return e;
 }
 
-pb_err demo_db_fts_resume(struct store *st, const char *saved)
+pb_err demo_db_resume(struct store *st, struct demo_db_paused **pp)
 {
-    if (!saved)
-        return NULL;
-    /* The text comes from the schema itself (sqlite_schema.sql), not from
-     * data: running it again re-creates the migration's trigger verbatim. */
-    pb_err e = store_exec(st, saved);
-    if (!e)
-        e = store_exec(st, "INSERT INTO customer_fts (customer_fts) VALUES ('rebuild')");
+    struct demo_db_paused *p = *pp;
+    pb_err e = NULL;
+    /* The texts come from sqlite_schema.sql: running them again re-creates
+     * the migration's indexes and triggers verbatim. */
+    for (size_t i = 0; p && !e && i < p->n; i++)
+        e = store_exec(st, p->sql[i]);
+    if (!e && p && p->fts) {
+        /*
+         * The index in one pass over the table. FTS5 keeps new terms in a
+         * hash and writes a segment each time it fills (1 MB by default),
+         * then spends as long again merging the segments; a 256 MB hash
+         * writes a few large segments instead. The setting is put back to
+         * the default and its row removed, so the table's configuration is
+         * the migration's again.
+         */
+        e = store_exec(st, "INSERT INTO customer_fts (customer_fts, rank) "
+                           "VALUES ('hashsize', 268435456)");
+        if (!e)
+            e = store_exec(st, "INSERT INTO customer_fts (customer_fts) VALUES ('rebuild')");
+        if (!e)
+            e = store_exec(st, "INSERT INTO customer_fts (customer_fts, rank) "
+                               "VALUES ('hashsize', 1048576)");
+        if (!e)
+            e = store_exec(st, "DELETE FROM customer_fts_config WHERE k = 'hashsize'");
+    }
+    demo_db_paused_free(pp);
     return e;
 }

@@ -8,12 +8,10 @@
  * take the customer search index off the insert path during the load and
  * build it in one pass afterwards.
  *
- * The index pause works on the index's own insert trigger: demo_db_fts_pause()
- * reads the trigger's text from the schema and drops it; demo_db_fts_resume()
- * runs that same text again (so the trigger is exactly what the migration
- * made) and rebuilds the index from the customer table, which gives the same
- * index content as the trigger would have written row by row. Both must run
- * inside the loading transaction, so a failure rolls the trigger back too.
+ * Pausing reads the CREATE texts of the paused indexes and triggers from
+ * the schema and drops them; resuming runs the same texts again, so they
+ * come back exactly as the migration made them. Both run inside the loading
+ * transaction, so a failure rolls everything back, the schema included.
  *
  * Threads: like every store function, on the thread that owns the store.
  */
@@ -36,15 +34,28 @@ struct demo_plan {
     bool is_featured, is_popular;
 };
 
-/*
- * Inserts r (tenant_id, code, name, ... credit, created_at, updated_at; the
- * strings need not be owned: nothing is freed or replaced) and sets r->id.
- * NULL or "" optional strings are stored as NULL.
- */
-pb_err demo_db_customer_insert(struct store *st, struct customer_row *r) PB_MUST_CHECK;
+/* The highest customer id in use (0 when none): the loader gives ids
+ * itself, which spares a RETURNING per row. */
+pb_err demo_db_max_customer_id(struct store *st, int64_t *id) PB_MUST_CHECK;
 
-/* Inserts a contact with its created_at (= updated_at). Sets r->id. */
-pb_err demo_db_contact_insert(struct store *st, struct contact_row *r) PB_MUST_CHECK;
+/* Rows per INSERT statement: fewer statements, far less work per row. */
+#define DEMO_DB_BATCH 64
+
+/*
+ * Inserts n customers, each with its id (above demo_db_max_customer_id),
+ * tenant_id, code, name, ... credit, created_at, updated_at; balance is set
+ * to -credit as the customer_credit_insert trigger would (demo_db_pause()
+ * takes that trigger off). The strings need not be owned: nothing is freed.
+ * NULL or "" optional strings are stored as NULL. Any violation rolls the
+ * whole transaction back (INSERT OR ROLLBACK).
+ */
+pb_err demo_db_customers_insert(struct store *st, const struct customer_row *rows,
+                                int n) PB_MUST_CHECK;
+
+/* Inserts n contacts (id 0: the database picks one) with created_at; the
+ * same rules. */
+pb_err demo_db_contacts_insert(struct store *st, const struct contact_row *rows,
+                               int n) PB_MUST_CHECK;
 
 /* Inserts a plan of tenant_id; *id receives its id. */
 pb_err demo_db_plan_insert(struct store *st, int64_t tenant_id, const struct demo_plan *p,
@@ -54,14 +65,23 @@ pb_err demo_db_plan_insert(struct store *st, int64_t tenant_id, const struct dem
  * generations with the same clock give identical rows. */
 pb_err demo_db_stamp(struct store *st, int64_t tenant_id, const char *at) PB_MUST_CHECK;
 
+/* Foreign key checks on or off for the connection; outside a transaction
+ * (SQLite ignores the switch inside one). */
+pb_err demo_db_foreign_keys(struct store *st, bool on) PB_MUST_CHECK;
+
 /*
- * Drops the customer search index's insert trigger; *saved receives its
- * CREATE TRIGGER text (caller frees, and passes it to demo_db_fts_resume).
- * Inside a write transaction.
+ * Takes off customer and contact the indexes that cost most during a load
+ * (those whose keys arrive in random order) and the triggers the loader
+ * stands in for (the search index's insert trigger, customer_credit_insert);
+ * *out remembers their CREATE texts. Inside a write transaction.
  */
-pb_err demo_db_fts_pause(struct store *st, char **saved) PB_MUST_CHECK;
-/* Re-creates the trigger from saved and rebuilds the index from the
- * customer table. Inside the same write transaction. */
-pb_err demo_db_fts_resume(struct store *st, const char *saved) PB_MUST_CHECK;
+struct demo_db_paused;
+pb_err demo_db_pause(struct store *st, struct demo_db_paused **out) PB_MUST_CHECK;
+/* Re-creates what demo_db_pause() dropped, from the remembered texts, and
+ * rebuilds the search index from the customer table in one pass (the same
+ * index the trigger would have written row by row: FTS5's integrity-check
+ * agrees). Frees *p (also on error). Inside the same write transaction. */
+pb_err demo_db_resume(struct store *st, struct demo_db_paused **p) PB_MUST_CHECK;
+void demo_db_paused_free(struct demo_db_paused **p);
 
 #endif

@@ -84,4 +84,10 @@ const char *action_help(enum action a);
 /* A_NONE when unknown. */
 enum action action_by_name(const char *name);
 
+/* ---- additions ---------------------------------------------------------- */
+
+/* The i-th (0 or 1) default key of a, as written in ACTIONS ("g g", "Esc"),
+ * or NULL. */
+const char *action_default_key(enum action a, int i);
+
 #endif

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ui/theme.h"
 
@@ -114,5 +115,21 @@ size_t text_fit(const char *utf8, int w);
 /* Copies at most w cells of text into a new string, padded with spaces to
  * exactly w cells when pad; cut text ends with "…" (or ">" in ascii). Caller frees. */
 char *text_cut(const char *utf8, int w, bool pad, bool right_align, bool ascii);
+
+/* ---- additions ---------------------------------------------------------- */
+
+/* Attribute bits (ATTR_*) given with the cell at y,x (memory back end). */
+unsigned canvas_mem_attrs(const struct canvas *c, int y, int x);
+/* The last w cells of text, starting with "…" (">" in ascii) when cut from
+ * the left, so the end always shows (title rules). Caller frees. */
+char *text_tail(const char *utf8, int w, bool ascii);
+/* Decodes one UTF-8 sequence at s: returns its byte length (1 for an invalid
+ * byte, which yields U+FFFD; 0 at the end) and the code point in *cp. */
+int utf8_decode(const char *s, uint32_t *cp);
+/* Display cells of one code point: 0 for combining marks, 2 for wide ones,
+ * -1 for control characters (drawn as one '?'). */
+int cp_width(uint32_t cp);
+/* Re-points the canvas at a new size (memory back end: reallocates, blank). */
+void canvas_mem_resize(struct canvas *c, int h, int w);
 
 #endif

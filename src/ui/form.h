@@ -49,6 +49,8 @@ struct picker_source {
     int (*search)(void *wctx, void *arg, const char *text, struct picker_item *items, int max,
                   int64_t *total);
     void *arg;
+    /* Optional, after the noun on the count line: "in Meghna Link". */
+    const char *scope;
 };
 
 struct form_field {
@@ -77,6 +79,10 @@ struct form;
 struct form_ops {
     pb_err (*save)(struct form *f, void *arg);
     void (*open_ref)(struct form *f, void *arg, const char *ref);
+    /* Optional: called when the operator confirmed "Discard 2 changes?"
+     * (the answer comes after form_on_key returned, so the screen closes
+     * itself from here or from its tick through form_left()). */
+    void (*leave)(struct form *f, void *arg);
 };
 
 struct form *form_new(struct ui *ui, const struct form_field *fields, int n,
@@ -101,5 +107,21 @@ void form_draw(struct form *f, struct canvas *c, struct rect r);
 unsigned form_on_key(struct form *f, const struct key *k);
 /* Bottom bar hints for the form's state. */
 const char *form_hints(const struct form *f);
+
+/* ---- additions ---------------------------------------------------------- */
+
+/* True once the operator confirmed leaving with unsaved changes: the screen
+ * returns R_CLOSE (e.g. from its tick). */
+bool form_left(const struct form *f);
+/* Reaction bits for the screen's tick: R_CLOSE once form_left(). */
+unsigned form_tick(struct form *f);
+/* The focused field's name. */
+const char *form_focused(const struct form *f);
+/* Sets a value as if typed (counts as a change); display as form_init_value. */
+void form_set_value(struct form *f, const char *name, const char *value, const char *display);
+/* The text an F_PICKER field shows ("" when empty); NULL for an unknown name. */
+const char *form_display(const struct form *f, const char *name);
+/* The error shown under a field, or NULL. */
+const char *form_error(const struct form *f, const char *name);
 
 #endif

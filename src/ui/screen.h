@@ -64,7 +64,7 @@ struct screen_class {
     unsigned (*on_action)(struct screen *s, enum action a);
     /* Title rule: left part after "N Title" (breadcrumb: "› C-10482 Rahim
      * Uddin") and right part ("1,412 of 41,876 · sort: name ▲ · live"). */
-    void (*title)(struct screen *s, struct buf *left, struct buf *right);
+    void (*rule)(struct screen *s, struct buf *left, struct buf *right);
     /* Bottom bar override (a prompt, "3 tagged: ..."): return true when it
      * drew line y itself. */
     bool (*bottom)(struct screen *s, struct canvas *c, int y, int w);

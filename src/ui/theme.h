@@ -12,6 +12,7 @@
  * File syntax, one assignment per line, '#' comments:
  *     role = FG on BG [bold] [underline] [reverse] [dim]
  *     role = bold reverse            (attributes only, as mono.theme does)
+ *     role = none                    (no colour, no attributes)
  * Colours: default, black red green yellow blue magenta cyan white, their
  * "bright" forms (brightred), colorNNN (0-255) and #rrggbb. A role a file
  * leaves out inherits from "normal". Unknown roles or colours are warnings
@@ -74,5 +75,14 @@ struct theme *theme_builtin(bool mono);
 void theme_free(struct theme **t);
 /* Names of every available theme, space-separated. Caller frees. */
 char *theme_list(void);
+
+/* ---- additions ---------------------------------------------------------- */
+
+/* The attributes of role r in mono (SCREENS.md 2.14's table): used by term.c
+ * whenever colour is off (NO_COLOR, no colours, the mono theme). */
+unsigned theme_mono_attrs(enum role r);
+/* Nearest 256-colour palette entry for an RGB colour, and back. */
+int theme_rgb_to_256(int r, int g, int b);
+void theme_256_to_rgb(int c, int *r, int *g, int *b);
 
 #endif

@@ -68,6 +68,9 @@ struct ui_host {
     bool mouse;
     /* Test hook: leave the loop after this many passes (0 = never). */
     long max_passes;
+    /* Key bindings from the configuration ("suspend = s"), NULL-terminated
+     * list or NULL; a bad one becomes a warning message at start. */
+    const char *const *binds;
 };
 
 struct ui;
@@ -76,6 +79,9 @@ struct ui;
  * error that stopped it (terminal too old, no tty, ...). Exit status for
  * SIGHUP/SIGTERM is reported through ui_run_signal(). */
 pb_err ui_run(const struct ui_host *host) PB_MUST_CHECK;
+/* The signal (SIGTERM, SIGHUP, SIGINT) that ended the last ui_run(), or 0;
+ * the caller exits with 128 + it after rolling back. */
+int ui_run_signal(void);
 
 /* The application context of the host. */
 void *ui_app(struct ui *ui);
@@ -175,5 +181,31 @@ void ui_headless_settle(struct ui *ui);
 /* Renders a frame and returns the canvas (owned by ui). */
 const struct canvas *ui_headless_render(struct ui *ui);
 void ui_headless_resize(struct ui *ui, int h, int w);
+
+/* ---- additions ---------------------------------------------------------- */
+
+/* The letter typed after "g" when the screen gets A_GOTO ('c' for "g c"). */
+int32_t ui_goto_letter(const struct ui *ui);
+struct keymap;
+/* The key map in force (for "bind" and help texts). */
+struct keymap *ui_keymap(struct ui *ui);
+/* The theme in force. */
+const struct theme *ui_theme(const struct ui *ui);
+/* Loads theme NAME and redraws everything; errors come back unchanged. */
+pb_err ui_set_theme(struct ui *ui, const char *name) PB_MUST_CHECK;
+/* Switches to the screen class cls the way a number key does: the kept
+ * instance (with its filter, sort and cursor) comes to the top, or a new one
+ * opens. Refused with a message when the role cannot view it. */
+void ui_switch(struct ui *ui, const struct screen_class *cls);
+/* The screen on top of the stack, or NULL. */
+struct screen *ui_top(struct ui *ui);
+/* Milliseconds on the console's monotonic clock (headless: advanced by
+ * ui_headless_advance()). */
+int64_t ui_now_ms(const struct ui *ui);
+/* Headless: moves the clock forward by ms and runs what falls due (message
+ * time-outs, screen ticks). */
+void ui_headless_advance(struct ui *ui, long ms);
+/* Headless: the latest message still shown on the bottom bar ("" if none). */
+const char *ui_headless_message(const struct ui *ui);
 
 #endif

@@ -35,6 +35,7 @@ struct work {
     /* internal */
     struct work *qnext;
     unsigned long long seq;
+    struct worker *wk; /* (addition) the worker it was submitted to */
 };
 
 struct worker_ctx_ops {
@@ -48,7 +49,11 @@ struct worker_ctx_ops {
 struct worker;
 
 /* Starts the thread; results are posted to mb and delivered with
- * mailbox_drain(mb, ui). */
+ * mailbox_drain(mb, ui) while the worker lives (mailbox_free after
+ * worker_free hands what is left to done(w, NULL) as superseded). A result
+ * that finished but was not delivered yet when its channel was superseded
+ * or cancelled is delivered with superseded set, so a widget may cancel its
+ * channel and free itself at once. */
 pb_err worker_new(const struct worker_ctx_ops *ops, void *arg, struct mailbox *mb,
                   struct worker **out) PB_MUST_CHECK;
 /* Queues w (the caller sets run, done and chan; the worker owns w until done). */
@@ -57,5 +62,10 @@ void worker_submit(struct worker *wk, struct work *w);
 void worker_cancel(struct worker *wk, const void *chan);
 /* Stops the thread: queued items get done(w, NULL) with superseded set. */
 void worker_free(struct worker **wk);
+
+/* ---- additions ---------------------------------------------------------- */
+
+/* True when nothing is queued or running (every result already posted). */
+bool worker_idle(struct worker *wk);
 
 #endif

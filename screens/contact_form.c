@@ -1,0 +1,199 @@
+/*
+ * contact_form.c - adding or correcting a customer's contact.
+ *
+ * args: "new:C-10482" adds a contact to that customer; "edit:ID:C-10482"
+ * edits contact ID of that customer. Name is required; e-mail and phone
+ * are checked when left; Role is billing, technical or admin; Primary
+ * makes it the customer's primary contact. UI thread only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/customer.h"
+#include "core/valid.h"
+#include "core/xalloc.h"
+#include "screens/screens.h"
+#include "ui/form.h"
+
+static pb_err check_email(const char *v)
+{
+    const char *why = NULL;
+    if (!v || !*v || valid_email(v, &why))
+        return NULL;
+    return err_new(PB_VALIDATION, "\"%s\" %s", v, why ? why : "is not an e-mail address.");
+}
+
+static pb_err check_phone(const char *v)
+{
+    const char *why = NULL;
+    if (!v || !*v || valid_phone(v, &why))
+        return NULL;
+    return err_new(PB_VALIDATION, "\"%s\" %s", v, why ? why : "is not a phone number.");
+}
+
+static const struct form_field fields[] = {
+    {.name = "name", .label = "Name", .kind = F_TEXT, .width = 40, .required = true},
+    {.name = "email", .label = "E-mail", .kind = F_TEXT, .width = 40, .validate = check_email},
+    {.name = "phone", .label = "Phone", .kind = F_TEXT, .width = 20, .validate = check_phone},
+    {.name = "role", .label = "Role", .kind = F_CHOICE, .width = 12, .choices = contact_roles},
+    {.name = "is_primary", .label = "Primary", .kind = F_CHECK, .width = 3,
+     .hint = "the customer's first contact"},
+};
+enum { NFIELDS = sizeof fields / sizeof fields[0] };
+
+struct kform {
+    struct form *f;
+    char customer[32];
+    int64_t contact_id, version; /* 0: new */
+    char name[160];
+};
+
+static const char *val(const struct kform *p, const char *name)
+{
+    const char *v = form_value(p->f, name);
+    return v ? v : "";
+}
+
+static pb_err kform_save(struct form *f, void *arg)
+{
+    struct screen *s = arg;
+    struct kform *p = s->priv;
+    struct contact_input in = {
+        .name = val(p, "name"),
+        .email = val(p, "email"),
+        .phone = val(p, "phone"),
+        .role = val(p, "role"),
+        .is_primary = strcmp(val(p, "is_primary"), "1") == 0 ? "yes" : "no",
+    };
+    struct app *a = screens_app(s->ui);
+    struct contact_row out = {0};
+    pb_err e = p->contact_id ? contact_edit(a, p->contact_id, &in, p->version, &out)
+                             : contact_add(a, p->customer, &in, &out);
+    if (e) {
+        contact_row_fini(&out);
+        return screens_form_error(e);
+    }
+    if (p->contact_id)
+        ui_msg(s->ui, MSG_OK, "Saved contact %s of %s (version %lld).", out.name, p->customer,
+               (long long)out.version);
+    else
+        ui_msg(s->ui, MSG_OK, "Added contact %s to %s.", out.name, p->customer);
+    contact_row_fini(&out);
+    return NULL;
+}
+
+static const struct form_ops kform_ops = {kform_save, NULL, NULL};
+
+static pb_err kform_open(struct screen *s, const char *args)
+{
+    struct kform *p = s->priv;
+    const char *a = args ? args : "";
+    struct contact_row found = {0};
+    bool have = false;
+    if (strncmp(a, "new:", 4) == 0) {
+        snprintf(p->customer, sizeof p->customer, "%s", a + 4);
+    } else if (strncmp(a, "edit:", 5) == 0) {
+        char *end = NULL;
+        p->contact_id = strtoll(a + 5, &end, 10);
+        if (!end || *end != ':' || p->contact_id <= 0)
+            return err_new(PB_USAGE, "Contact form: \"%s\" names no contact.", a);
+        snprintf(p->customer, sizeof p->customer, "%s", end + 1);
+        struct contact_row *rows = NULL;
+        int n = 0;
+        pb_err e = contact_list(screens_app(s->ui), p->customer, &rows, &n);
+        if (e)
+            return e;
+        for (int i = 0; i < n; i++) {
+            if (rows[i].id == p->contact_id && !have) {
+                found = rows[i];
+                have = true;
+            } else {
+                contact_row_fini(&rows[i]);
+            }
+        }
+        free(rows);
+        if (!have)
+            return err_new(PB_NOT_FOUND, "Contact %lld of %s is gone; someone deleted it.",
+                           (long long)p->contact_id, p->customer);
+        p->version = found.version;
+        snprintf(p->name, sizeof p->name, "%s", found.name ? found.name : "");
+    } else {
+        return err_new(PB_USAGE, "Contact form: \"%s\" names no customer.", a);
+    }
+    p->f = form_new(s->ui, fields, NFIELDS, &kform_ops, s);
+    if (have) {
+        form_init_value(p->f, "name", found.name, NULL);
+        form_init_value(p->f, "email", found.email, NULL);
+        form_init_value(p->f, "phone", found.phone, NULL);
+        form_init_value(p->f, "role", found.role, NULL);
+        form_init_value(p->f, "is_primary", found.is_primary ? "1" : "0", NULL);
+        contact_row_fini(&found);
+    } else {
+        form_init_value(p->f, "role", "billing", NULL);
+        form_init_value(p->f, "is_primary", "0", NULL);
+    }
+    form_focus_first_empty(p->f);
+    return NULL;
+}
+
+static void kform_close(struct screen *s)
+{
+    struct kform *p = s->priv;
+    form_free(&p->f);
+}
+
+static void kform_draw(struct screen *s, struct canvas *c, struct rect body)
+{
+    struct kform *p = s->priv;
+    form_draw(p->f, c, body);
+}
+
+static unsigned kform_key(struct screen *s, const struct key *k)
+{
+    struct kform *p = s->priv;
+    return form_on_key(p->f, k);
+}
+
+static unsigned kform_tick(struct screen *s)
+{
+    struct kform *p = s->priv;
+    return form_tick(p->f);
+}
+
+static void kform_rule(struct screen *s, struct buf *left, struct buf *right)
+{
+    struct kform *p = s->priv;
+    int n = form_changes(p->f, NULL, 0);
+    if (p->contact_id) {
+        buf_printf(left, "› %s › contact %s › edit", p->customer, p->name);
+        buf_printf(right, "version %lld", (long long)p->version);
+        if (n)
+            buf_printf(right, " · %d change%s", n, n == 1 ? "" : "s");
+    } else {
+        buf_printf(left, "› %s › new contact", p->customer);
+        buf_puts(right, "unsaved");
+    }
+}
+
+static const struct keybind kform_keys[] = {
+    {A_SAVE, "save", "customer.edit"},
+    {A_NEXT_PANE, "next field", NULL},
+    {A_BACK, "leave", NULL},
+    {A_NONE, NULL, NULL},
+};
+
+const struct screen_class screen_contact_form = {
+    .name = "contact-form",
+    .title = "Customers",
+    .number = 0,
+    .perm = "customer.edit",
+    .keys = kform_keys,
+    .priv_size = sizeof(struct kform),
+    .open = kform_open,
+    .close = kform_close,
+    .draw = kform_draw,
+    .on_key = kform_key,
+    .rule = kform_rule,
+    .tick = kform_tick,
+};

@@ -1,0 +1,437 @@
+/*
+ * customer_detail.c - one customer (SCREENS.md 4.3, detail): the header
+ * lines, then sections with title rules: contacts, subscriptions,
+ * invoices, payments, notes. `]` `[` move between sections; in Contacts
+ * Up/Down choose a contact, n adds one, e edits it, d removes it.
+ *
+ * The drawing (cust_view_*) is shared with the wide customer list, where
+ * the detail follows the cursor. Loads are single-row reads on the UI
+ * thread. UI thread only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/customer.h"
+#include "core/money.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+#include "screens/screens.h"
+
+/* ---- the view ------------------------------------------------------------ */
+
+static void free_contacts(struct cust_view *v)
+{
+    for (int i = 0; i < v->ncontacts; i++)
+        contact_row_fini(&v->contacts[i]);
+    XFREE(v->contacts);
+    v->ncontacts = 0;
+}
+
+void cust_view_fini(struct cust_view *v)
+{
+    free_contacts(v);
+    customer_row_fini(&v->c);
+    memset(&v->c, 0, sizeof v->c);
+    v->loaded = false;
+}
+
+pb_err cust_view_load(struct cust_view *v, struct app *a, int64_t id)
+{
+    struct customer_row c = {0};
+    pb_err e = customer_get_id(a, id, &c);
+    if (e) {
+        customer_row_fini(&c);
+        return e;
+    }
+    struct contact_row *rows = NULL;
+    int n = 0;
+    e = contact_list(a, c.code, &rows, &n);
+    if (e) {
+        customer_row_fini(&c);
+        return e;
+    }
+    bool same = v->loaded && v->c.id == id;
+    int section = v->section, contact = v->contact;
+    cust_view_fini(v);
+    v->c = c;
+    v->contacts = rows;
+    v->ncontacts = n;
+    v->loaded = true;
+    if (same) {
+        v->section = section;
+        v->contact = contact < n ? contact : (n ? n - 1 : 0);
+    } else {
+        v->section = CS_CONTACTS;
+        v->contact = 0;
+    }
+    return NULL;
+}
+
+static int max_i(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+/* Draws " a · b · c" style parts: each non-empty part joined by " · ". */
+static void join(struct buf *b, const char *part)
+{
+    if (!part || !*part)
+        return;
+    if (b->len)
+        buf_puts(b, " · ");
+    buf_puts(b, part);
+}
+
+void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, struct rect r,
+                    bool focused)
+{
+    if (r.h <= 0 || r.w <= 0)
+        return;
+    canvas_fill(c, r, ROLE_normal);
+    if (!v->loaded) {
+        canvas_text(c, r.y + r.h / 2, r.x + 2, r.w - 4, ROLE_muted, "No customer here.");
+        return;
+    }
+    struct app *a = screens_app(ui);
+    const struct customer_row *cu = &v->c;
+    int y = r.y, bottom = r.y + r.h;
+    int x = r.x, w = r.w;
+    char t[256];
+    struct buf b;
+    buf_init(&b);
+
+    /* Header: name · code · status, balance right. */
+    char money[MONEY_BUF];
+    money_format(cu->balance, cu->currency, money, sizeof money);
+    snprintf(t, sizeof t, "balance %s %s", cu->currency ? cu->currency : "", money);
+    int bx = canvas_text_right(c, y, x + w - 1, w / 2, cu->balance > 0 ? ROLE_warning : ROLE_normal,
+                               t);
+    buf_clear(&b);
+    join(&b, cu->name);
+    join(&b, cu->code);
+    join(&b, cu->status);
+    canvas_text_attr(c, y, x + 1, bx - x - 2, ROLE_normal, ATTR_BOLD, true, b.s ? b.s : "");
+    y++;
+    /* phone · e-mail · since DATE */
+    if (y < bottom) {
+        buf_clear(&b);
+        join(&b, cu->phone);
+        join(&b, cu->email);
+        char since[40];
+        if (screens_when(a, cu->created_at, true, false, since, sizeof since)) {
+            snprintf(t, sizeof t, "since %s", since);
+            join(&b, t);
+        }
+        canvas_text_attr(c, y, x + 1, w - 2, ROLE_normal, 0, true, b.s ? b.s : "");
+        y++;
+    }
+    /* full address · manager */
+    if (y < bottom) {
+        buf_clear(&b);
+        char *addr = customer_full_address(cu);
+        join(&b, addr);
+        free(addr);
+        if (cu->manager_email && *cu->manager_email) {
+            char lp[64];
+            screens_local_part(cu->manager_email, lp, sizeof lp);
+            snprintf(t, sizeof t, "manager %s", lp);
+            join(&b, t);
+        }
+        if (!b.len)
+            buf_puts(&b, "no address");
+        canvas_text_attr(c, y, x + 1, w - 2, b.len ? ROLE_normal : ROLE_muted, 0, true, b.s);
+        y++;
+    }
+
+    /* Contacts */
+    if (y < bottom) {
+        snprintf(t, sizeof t, "Contacts %d", v->ncontacts);
+        screens_rule(c, y++, x, w, t, "n add", focused && v->section == CS_CONTACTS);
+    }
+    int namew = 4, phonew = 0;
+    for (int i = 0; i < v->ncontacts; i++) {
+        namew = max_i(namew, text_width(v->contacts[i].name ? v->contacts[i].name : ""));
+        phonew = max_i(phonew, text_width(v->contacts[i].phone ? v->contacts[i].phone : ""));
+    }
+    if (namew > w / 3)
+        namew = w / 3;
+    if (phonew < 1)
+        phonew = 1;
+    if (!v->ncontacts && y < bottom)
+        canvas_text(c, y++, x + 2, w - 3, ROLE_muted, "No contacts yet. n adds one.");
+    for (int i = 0; i < v->ncontacts && y < bottom; i++, y++) {
+        const struct contact_row *ct = &v->contacts[i];
+        bool sel = focused && v->section == CS_CONTACTS && i == v->contact;
+        enum role role = sel ? ROLE_selection : ROLE_normal;
+        if (sel)
+            canvas_fill(c, (struct rect){y, x, 1, w}, role);
+        int cx = x;
+        if (sel)
+            canvas_glyph(c, y, cx, G_CURSOR, role);
+        cx += 2;
+        if (ct->is_primary)
+            canvas_glyph(c, y, cx, G_STAR, sel ? role : ROLE_ok);
+        cx += 2;
+        char *cell = text_cut(ct->name ? ct->name : "", namew, true, false, c->ascii);
+        canvas_text(c, y, cx, x + w - cx, role, cell);
+        free(cell);
+        cx += namew + 2;
+        snprintf(t, sizeof t, "%-9s ", ct->role ? ct->role : "");
+        cx += canvas_text(c, y, cx, x + w - cx, role, t);
+        const char *ph = ct->phone && *ct->phone ? ct->phone : canvas_glyph_str(c, G_EMDASH);
+        canvas_text(c, y, cx, x + w - cx, role, ph);
+        cx += phonew + 1;
+        const char *em = ct->email && *ct->email ? ct->email : canvas_glyph_str(c, G_EMDASH);
+        if (cx < x + w)
+            canvas_text_attr(c, y, cx, x + w - cx, role, 0, true, em);
+    }
+
+    /* Subscriptions, invoices, payments: not in this version of patchbay. */
+    static const struct {
+        enum cust_section sec;
+        const char *title, *empty;
+    } empties[] = {
+        {CS_SUBS, "Subscriptions 0", "No subscriptions yet."},
+        {CS_INVOICES, "Invoices 0", "No invoices yet."},
+        {CS_PAYMENTS, "Payments 0", "No payments yet."},
+    };
+    for (size_t i = 0; i < sizeof empties / sizeof empties[0]; i++) {
+        if (y < bottom)
+            screens_rule(c, y++, x, w, empties[i].title, NULL,
+                         focused && v->section == (int)empties[i].sec);
+        if (y < bottom)
+            canvas_text(c, y++, x + 2, w - 3, ROLE_muted, empties[i].empty);
+    }
+
+    /* Notes */
+    if (y < bottom)
+        screens_rule(c, y++, x, w, "Notes", "e edit", focused && v->section == CS_NOTES);
+    const char *notes = cu->notes ? cu->notes : "";
+    if (!*notes && y < bottom)
+        canvas_text(c, y++, x + 2, w - 3, ROLE_muted, "No notes.");
+    while (*notes && y < bottom) {
+        size_t k = strcspn(notes, "\n");
+        char *line = xasprintf("%.*s", (int)k, notes);
+        canvas_text_attr(c, y++, x + 1, w - 2, ROLE_normal, 0, true, line);
+        free(line);
+        notes += k;
+        if (*notes == '\n')
+            notes++;
+    }
+    buf_fini(&b);
+}
+
+/* ---- the detail screen --------------------------------------------------- */
+
+struct detail {
+    struct cust_view v;
+    char *key; /* what it was opened with, for reloads */
+    struct status_op op;
+    int64_t contact_id; /* pending delete */
+    char contact_name[160];
+};
+
+static pb_err reload(struct screen *s)
+{
+    struct detail *d = s->priv;
+    return cust_view_load(&d->v, screens_app(s->ui), d->v.c.id);
+}
+
+static void after_status(struct screen *s)
+{
+    pb_err e = reload(s);
+    if (e) {
+        ui_msg_err(s->ui, e);
+        err_free(&e);
+    }
+}
+
+static pb_err detail_open(struct screen *s, const char *args)
+{
+    struct detail *d = s->priv;
+    struct app *a = screens_app(s->ui);
+    struct customer_row c = {0};
+    pb_err e = customer_get(a, args ? args : "", &c);
+    if (e) {
+        customer_row_fini(&c);
+        return e;
+    }
+    int64_t id = c.id;
+    customer_row_fini(&c);
+    e = cust_view_load(&d->v, a, id);
+    if (e)
+        return e;
+    d->key = xstrdup(args);
+    d->op.s = s;
+    d->op.after = after_status;
+    return NULL;
+}
+
+static void detail_close(struct screen *s)
+{
+    struct detail *d = s->priv;
+    cust_view_fini(&d->v);
+    free(d->key);
+    XFREE(d->op.ids);
+}
+
+static void detail_draw(struct screen *s, struct canvas *c, struct rect body)
+{
+    struct detail *d = s->priv;
+    cust_view_draw(&d->v, s->ui, c, body, true);
+}
+
+static void detail_rule(struct screen *s, struct buf *left, struct buf *right)
+{
+    struct detail *d = s->priv;
+    buf_printf(left, "› %s %s", d->v.c.code ? d->v.c.code : "", d->v.c.name ? d->v.c.name : "");
+    buf_puts(right, "live");
+}
+
+static void contact_delete_answer(struct ui *ui, void *arg, bool yes)
+{
+    struct screen *s = arg;
+    struct detail *d = s->priv;
+    if (!yes)
+        return;
+    pb_err e = contact_remove(screens_app(ui), d->contact_id);
+    if (e) {
+        ui_msg_err(ui, e);
+        err_free(&e);
+        return;
+    }
+    ui_msg(ui, MSG_OK, "Deleted contact %s of %s.", d->contact_name, d->v.c.code);
+    after_status(s);
+    ui_dirty(ui);
+}
+
+static void edit_customer(struct screen *s)
+{
+    struct detail *d = s->priv;
+    ui_push(s->ui, &screen_customer_form, d->v.c.code);
+}
+
+static unsigned detail_action(struct screen *s, enum action a)
+{
+    struct detail *d = s->priv;
+    struct cust_view *v = &d->v;
+    char args[96];
+    switch (a) {
+    case A_NEXT_SECTION:
+        v->section = (v->section + 1) % CS_COUNT;
+        return R_REDRAW;
+    case A_PREV_SECTION:
+        v->section = (v->section + CS_COUNT - 1) % CS_COUNT;
+        return R_REDRAW;
+    case A_DOWN:
+        if (v->section == CS_CONTACTS && v->contact + 1 < v->ncontacts)
+            v->contact++;
+        else if (v->section != CS_CONTACTS)
+            v->section = (v->section + 1) % CS_COUNT;
+        return R_REDRAW;
+    case A_UP:
+        if (v->section == CS_CONTACTS && v->contact > 0)
+            v->contact--;
+        else if (v->section != CS_CONTACTS && v->section > 0)
+            v->section--;
+        return R_REDRAW;
+    case A_NEW:
+        if (v->section == CS_CONTACTS || v->section == CS_HEADER) {
+            snprintf(args, sizeof args, "new:%s", v->c.code);
+            ui_push(s->ui, &screen_contact_form, args);
+        } else {
+            ui_msg(s->ui, MSG_INFO, "Only contacts can be added here in this version; ] moves to "
+                                    "Contacts.");
+        }
+        return R_REDRAW;
+    case A_EDIT:
+        if (v->section == CS_CONTACTS && v->ncontacts) {
+            snprintf(args, sizeof args, "edit:%lld:%s", (long long)v->contacts[v->contact].id,
+                     v->c.code);
+            ui_push(s->ui, &screen_contact_form, args);
+        } else {
+            edit_customer(s);
+        }
+        return R_REDRAW;
+    case A_DELETE:
+        if (v->section == CS_CONTACTS && v->ncontacts) {
+            const struct contact_row *ct = &v->contacts[v->contact];
+            d->contact_id = ct->id;
+            snprintf(d->contact_name, sizeof d->contact_name, "%s", ct->name ? ct->name : "");
+            char q[300];
+            snprintf(q, sizeof q,
+                     "Delete contact %s? History keeps a copy (H).  y delete · any key keeps",
+                     d->contact_name);
+            ui_ask(s->ui, q, contact_delete_answer, s);
+        } else {
+            ui_msg(s->ui, MSG_INFO, "d deletes a contact here; the customer is deleted from the "
+                                    "list (2, d).");
+        }
+        return R_REDRAW;
+    case A_SUSPEND:
+    case A_ACTIVATE:
+    case A_CANCEL_FOREVER:
+        d->op.id = v->c.id;
+        d->op.version = v->c.version;
+        snprintf(d->op.code, sizeof d->op.code, "%s", v->c.code ? v->c.code : "");
+        snprintf(d->op.name, sizeof d->op.name, "%s", v->c.name ? v->c.name : "");
+        XFREE(d->op.ids);
+        screens_status_action(s->ui, &d->op, a);
+        return R_REDRAW;
+    case A_REDRAW: {
+        pb_err e = reload(s);
+        if (e) {
+            ui_msg_err(s->ui, e);
+            err_free(&e);
+        }
+        return R_REDRAW;
+    }
+    case A_BACK:
+        return R_CLOSE;
+    default:
+        return R_NONE;
+    }
+}
+
+static void detail_resume(struct screen *s)
+{
+    pb_err e = reload(s);
+    if (e) {
+        /* Deleted meanwhile: say so; the screen stays with what it had. */
+        ui_msg_err(s->ui, e);
+        err_free(&e);
+    }
+}
+
+static const struct keybind detail_keys[] = {
+    {A_BACK, "back", NULL},
+    {A_NEXT_SECTION, "section", NULL},
+    {A_PREV_SECTION, NULL, NULL},
+    {A_NEW, "add", "customer.edit"},
+    {A_EDIT, "edit", "customer.edit"},
+    {A_DELETE, NULL, "customer.edit"},
+    {A_SUSPEND, "suspend", "customer.edit"},
+    {A_ACTIVATE, NULL, "customer.edit"},
+    {A_CANCEL_FOREVER, NULL, "customer.edit"},
+    {A_UP, NULL, NULL},
+    {A_DOWN, NULL, NULL},
+    {A_REDRAW, NULL, NULL},
+    {A_NONE, NULL, NULL},
+};
+
+const struct screen_class screen_customer_detail = {
+    .name = "customer",
+    .title = "Customers",
+    .number = 0,
+    .aliases = "cust-detail",
+    .perm = "customer.view",
+    .keys = detail_keys,
+    .priv_size = sizeof(struct detail),
+    .open = detail_open,
+    .close = detail_close,
+    .draw = detail_draw,
+    .on_action = detail_action,
+    .rule = detail_rule,
+    .resume = detail_resume,
+};

@@ -1,0 +1,351 @@
+/*
+ * screens.c - the registry of screens, the worker's context and the helpers
+ * the screens share (see screens.h).
+ */
+#include "screens/screens.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/customer.h"
+#include "app/perm.h"
+#include "core/date.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+
+const struct screen_class *const screen_registry[] = {
+    &screen_login, &screen_customers, &screen_customer_detail, &screen_customer_form,
+    &screen_contact_form,
+};
+const size_t screen_count = sizeof screen_registry / sizeof screen_registry[0];
+
+/* ---- the worker's context ---------------------------------------------- */
+
+struct wctx {
+    const struct app *parent; /* the UI thread's app: read only when work starts */
+    pthread_mutex_t mu;       /* guards app against interrupt() from the UI thread */
+    struct app *app;          /* NULL until first use */
+    int64_t user_id, tenant_id;
+};
+
+static void *wctx_open(void *arg, pb_err *err)
+{
+    struct wctx *w = xcalloc(1, sizeof *w);
+    w->parent = arg;
+    pthread_mutex_init(&w->mu, NULL);
+    *err = NULL;
+    return w;
+}
+
+static void wctx_close(void *p)
+{
+    struct wctx *w = p;
+    if (!w)
+        return;
+    app_free(&w->app);
+    pthread_mutex_destroy(&w->mu);
+    free(w);
+}
+
+static void wctx_interrupt(void *p)
+{
+    struct wctx *w = p;
+    pthread_mutex_lock(&w->mu);
+    if (w->app)
+        store_interrupt(w->app->st);
+    pthread_mutex_unlock(&w->mu);
+}
+
+const struct worker_ctx_ops screens_worker_ops = {wctx_open, wctx_close, wctx_interrupt};
+
+/*
+ * The parent's session only changes on the UI thread while no work is
+ * queued (signing in happens before any screen posts work), and posting
+ * work through the worker's queue orders those writes before this read.
+ */
+struct app *screens_wapp(void *p, pb_err *err)
+{
+    struct wctx *w = p;
+    *err = NULL;
+    const struct app *par = w->parent;
+    if (w->app && w->user_id == par->s.user_id && w->tenant_id == par->tenant.id)
+        return w->app;
+    struct app *fresh = NULL;
+    *err = app_worker_open(par, &fresh);
+    if (*err)
+        return NULL;
+    pthread_mutex_lock(&w->mu);
+    struct app *old = w->app;
+    w->app = fresh;
+    w->user_id = par->s.user_id;
+    w->tenant_id = par->tenant.id;
+    pthread_mutex_unlock(&w->mu);
+    app_free(&old);
+    return fresh;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+const char *screens_home(struct ui *ui)
+{
+    /* Every role that may view customers starts there (the dashboard does
+     * not exist yet); otherwise the first registered screen it may open. */
+    if (ui_allowed(ui, screen_customers.perm))
+        return screen_customers.name;
+    for (size_t i = 0; i < screen_count; i++) {
+        const struct screen_class *c = screen_registry[i];
+        if (c != &screen_login && c->number > 0 && ui_allowed(ui, c->perm))
+            return c->name;
+    }
+    return NULL;
+}
+
+void screens_local_part(const char *email, char *out, size_t n)
+{
+    if (!email)
+        email = "";
+    size_t k = strcspn(email, "@");
+    if (k >= n)
+        k = n - 1;
+    memcpy(out, email, k);
+    out[k] = '\0';
+}
+
+static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+bool screens_when(const struct app *a, const char *iso, bool with_year, bool with_time, char *out,
+                  size_t n)
+{
+    int64_t t = 0;
+    if (!iso || !*iso) {
+        snprintf(out, n, "%s", "");
+        return false;
+    }
+    pb_err e = time_parse_iso(iso, &t);
+    if (e) {
+        err_free(&e);
+        snprintf(out, n, "%s", iso);
+        return false;
+    }
+    struct date d;
+    int hh = 0, mm = 0;
+    int32_t off = 0;
+    if (a && a->tz) {
+        tz_local_time(a->tz, t, &d, &hh, &mm, NULL);
+        off = tz_offset_at(a->tz, t);
+    } else {
+        int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+        int64_t sec = t - days * 86400;
+        d = date_from_days((int32_t)days);
+        hh = (int)(sec / 3600);
+        mm = (int)(sec / 60 % 60);
+    }
+    char zone[TZ_OFFSET_BUF];
+    tz_format_offset(off, zone, sizeof zone);
+    const char *mon = d.m >= 1 && d.m <= 12 ? months[d.m - 1] : "?";
+    if (with_time && with_year)
+        snprintf(out, n, "%02d %s %d %02d:%02d %s", d.d, mon, d.y, hh, mm, zone);
+    else if (with_time)
+        snprintf(out, n, "%02d %s %02d:%02d %s", d.d, mon, hh, mm, zone);
+    else if (with_year)
+        snprintf(out, n, "%02d %s %d", d.d, mon, d.y);
+    else
+        snprintf(out, n, "%02d %s", d.d, mon);
+    return true;
+}
+
+void screens_rule(struct canvas *c, int y, int x, int w, const char *left, const char *right,
+                  bool bold_left)
+{
+    if (w <= 0)
+        return;
+    canvas_hline(c, y, x, w, ROLE_rule);
+    int lx = x + 1, end = x + w - 2;
+    if (right && *right) {
+        int rw = text_width(right);
+        int rx = end - rw - 1;
+        if (rx > lx + 4) {
+            canvas_text(c, y, rx, 1, ROLE_rule, " ");
+            canvas_text(c, y, rx + 1, rw, ROLE_rule, right);
+            canvas_text(c, y, rx + 1 + rw, 1, ROLE_rule, " ");
+            end = rx - 1;
+        }
+    }
+    if (left && *left && end - lx > 2) {
+        canvas_text(c, y, lx, 1, ROLE_rule, " ");
+        int lw = canvas_text_attr(c, y, lx + 1, end - lx - 2, ROLE_rule,
+                                  bold_left ? ATTR_BOLD : 0, true, left);
+        canvas_text(c, y, lx + 1 + lw, 1, ROLE_rule, " ");
+    }
+}
+
+void screens_open_customer(struct ui *ui, const char *key)
+{
+    ui_push(ui, &screen_customer_detail, key);
+}
+
+pb_err screens_form_error(pb_err e)
+{
+    if (!e)
+        return e;
+    for (size_t i = 0; i < e->nfields; i++) {
+        char *m = e->fields[i].msg;
+        if (!m)
+            continue;
+        /* "E-mail: a customer ..." -> "A customer ..." */
+        char *colon = strstr(m, ": ");
+        size_t head = colon ? (size_t)(colon - m) : 0;
+        bool label = colon && head > 0 && head < 24 && !memchr(m, '"', head);
+        if (label) {
+            memmove(m, colon + 2, strlen(colon + 2) + 1);
+            if (islower((unsigned char)m[0]))
+                m[0] = (char)toupper((unsigned char)m[0]);
+        }
+        if (strcmp(e->fields[i].field, "email") == 0 && e->ref &&
+            strncmp(e->ref, "customer:", 9) == 0) {
+            char *more = xasprintf("%s Use another e-mail, or F2 opens %s.", m, e->ref + 9);
+            free(e->fields[i].msg);
+            e->fields[i].msg = more;
+        }
+    }
+    return e;
+}
+
+/* ---- status changes ------------------------------------------------------ */
+
+static const char *const suspend_reasons[] = {"overdue", "manual", "abuse", "customer_request",
+                                              NULL};
+static const char *const cancel_reasons[] = {"customer_request", "moved", "non_payment",
+                                             "duplicate", NULL};
+
+/* Applies status to op's rows; one message for all. */
+static void apply_status(struct ui *ui, struct status_op *op, const char *status,
+                         const char *verb, const char *reason, const char *note)
+{
+    struct app *a = screens_app(ui);
+    char *why = NULL;
+    if (reason && *reason && note && *note)
+        why = xasprintf("%s: %s", reason, note);
+    else if (reason && *reason)
+        why = xstrdup(reason);
+    else if (note && *note)
+        why = xstrdup(note);
+    size_t n = op->ids ? op->nids : 1;
+    size_t done = 0, failed = 0;
+    char last[200] = "";
+    for (size_t i = 0; i < n; i++) {
+        char key[32];
+        int64_t expect = op->ids ? -1 : op->version;
+        if (op->ids)
+            snprintf(key, sizeof key, "%lld", (long long)op->ids[i]);
+        else
+            snprintf(key, sizeof key, "%s", op->code);
+        struct customer_row out = {0};
+        pb_err e = customer_set_status(a, key, status, why, expect, &out);
+        if (e) {
+            failed++;
+            if (n == 1 || failed == 1) {
+                if (n == 1)
+                    ui_msg_err(ui, e);
+                else
+                    snprintf(last, sizeof last, "%s", e->msg ? e->msg : "");
+            }
+            err_free(&e);
+        } else {
+            done++;
+            snprintf(op->code, sizeof op->code, "%s", out.code ? out.code : "");
+            snprintf(op->name, sizeof op->name, "%s", out.name ? out.name : "");
+            op->version = out.version;
+        }
+        customer_row_fini(&out);
+    }
+    if (n == 1 && done == 1) {
+        if (reason && *reason)
+            ui_msg(ui, MSG_OK, "%s %s %s (%s).", verb, op->code, op->name, reason);
+        else
+            ui_msg(ui, MSG_OK, "%s %s %s.", verb, op->code, op->name);
+    } else if (n > 1) {
+        char d[32];
+        fmt_int_sep((int64_t)done, d, sizeof d);
+        if (failed)
+            ui_msg(ui, MSG_WARN, "%s %s customers; %zu refused, the first: %s", verb, d, failed,
+                   last);
+        else
+            ui_msg(ui, MSG_OK, "%s %s customers%s%s%s.", verb, d, reason && *reason ? " (" : "",
+                   reason && *reason ? reason : "", reason && *reason ? ")" : "");
+    }
+    free(why);
+    XFREE(op->ids);
+    op->nids = 0;
+    if (done && op->after)
+        op->after(op->s);
+}
+
+static void on_suspend(struct ui *ui, void *arg, const char *reason, const char *note)
+{
+    apply_status(ui, arg, "suspended", "Suspended", reason, note);
+}
+
+static void on_activate(struct ui *ui, void *arg, const char *reason, const char *note)
+{
+    apply_status(ui, arg, "active", "Activated", NULL, note);
+}
+
+static void on_cancel(struct ui *ui, void *arg, const char *reason, const char *note)
+{
+    apply_status(ui, arg, "cancelled", "Cancelled", reason, note);
+}
+
+void screens_status_action(struct ui *ui, struct status_op *op, enum action a)
+{
+    char count[32];
+    fmt_int_sep((int64_t)(op->ids ? op->nids : 1), count, sizeof count);
+    op->lines[0] = op->line;
+    op->lines[1] = NULL;
+    struct confirm_desc d = {0};
+    d.lines = op->lines;
+    d.title = op->title;
+    d.keep_label = "Keep";
+    if (a == A_SUSPEND) {
+        if (op->ids)
+            snprintf(op->title, sizeof op->title, "Suspend %s customers", count);
+        else
+            snprintf(op->title, sizeof op->title, "Suspend %s %s", op->code, op->name);
+        snprintf(op->line, sizeof op->line, "%s becomes suspended; the reason goes to the history.",
+                 op->ids ? "Each tagged customer" : op->code);
+        d.reasons = suspend_reasons;
+        d.note = true;
+        d.confirm_label = "Suspend";
+        ui_confirm(ui, &d, on_suspend, op);
+    } else if (a == A_ACTIVATE) {
+        if (op->ids)
+            snprintf(op->title, sizeof op->title, "Activate %s customers", count);
+        else
+            snprintf(op->title, sizeof op->title, "Activate %s %s", op->code, op->name);
+        snprintf(op->line, sizeof op->line, "%s becomes active.",
+                 op->ids ? "Each tagged customer" : op->code);
+        d.confirm_label = "Activate";
+        ui_confirm(ui, &d, on_activate, op);
+    } else if (a == A_CANCEL_FOREVER) {
+        if (op->ids) {
+            snprintf(op->title, sizeof op->title, "Cancel %s customers for good", count);
+            snprintf(op->line, sizeof op->line,
+                     "Each tagged customer becomes cancelled. Type %s to confirm.", count);
+            snprintf(op->typed, sizeof op->typed, "%s", count);
+        } else {
+            snprintf(op->title, sizeof op->title, "Cancel %s %s for good", op->code, op->name);
+            snprintf(op->line, sizeof op->line, "%s becomes cancelled. Type its code to confirm.",
+                     op->code);
+            snprintf(op->typed, sizeof op->typed, "%s", op->code);
+        }
+        d.typed = op->typed;
+        d.reasons = cancel_reasons;
+        d.note = true;
+        d.confirm_label = "Cancel customer";
+        ui_confirm(ui, &d, on_cancel, op);
+    }
+}

@@ -1,0 +1,112 @@
+/*
+ * screens.h - every screen of the console, registered in one table
+ * (STYLE.md lesson 1), and the few helpers the screens share.
+ *
+ * Screens reach the application through ui_app() (the UI thread's struct
+ * app) and, in worker callbacks, through screens_wapp() (the worker's own
+ * struct app, with the signed-in session copied). UI thread only unless a
+ * function says otherwise.
+ */
+#ifndef PB_SCREENS_SCREENS_H
+#define PB_SCREENS_SCREENS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "ui/ui.h"
+
+extern const struct screen_class *const screen_registry[];
+extern const size_t screen_count;
+
+extern const struct screen_class screen_login;
+extern const struct screen_class screen_customers;
+extern const struct screen_class screen_customer_detail;
+extern const struct screen_class screen_customer_form;
+extern const struct screen_class screen_contact_form;
+
+/* ---- the worker's context ---------------------------------------------- */
+
+/*
+ * The worker thread starts with the console, before anyone signs in, so its
+ * struct app is opened lazily: screens_wapp() (re)opens it with a copy of
+ * the parent's session whenever the signed-in operator or tenant changed.
+ * worker_arg is the UI thread's struct app.
+ */
+extern const struct worker_ctx_ops screens_worker_ops;
+/* Worker thread: the worker's struct app in step with the parent session,
+ * or NULL with *err set. */
+struct app *screens_wapp(void *wctx, pb_err *err);
+
+/* ---- shared helpers ----------------------------------------------------- */
+
+/* The UI thread's application. */
+static inline struct app *screens_app(struct ui *ui)
+{
+    return (struct app *)ui_app(ui);
+}
+
+/* The first screen after sign-in for the session's role, or NULL when no
+ * registered screen may be opened. */
+const char *screens_home(struct ui *ui);
+/* "nasrin" from "nasrin@meghna.net" into out. */
+void screens_local_part(const char *email, char *out, size_t n);
+/* "23 Nov 18:02 +06" / "09 Feb 2026" for an ISO UTC time in the tenant's
+ * zone (UTC without one). false when iso does not parse. */
+bool screens_when(const struct app *a, const char *iso, bool with_year, bool with_time, char *out,
+                  size_t n);
+/* A rule across w cells at y,x: "─ left ─────── right ─". */
+void screens_rule(struct canvas *c, int y, int x, int w, const char *left, const char *right,
+                  bool bold_left);
+/* Opens the detail of the customer named by key (code, id, e-mail). */
+void screens_open_customer(struct ui *ui, const char *key);
+/*
+ * Rewrites a controller's validation error for a form: field messages lose
+ * their "Label: " prefix (the form shows them under the labelled field) and
+ * start with a capital. Returns e.
+ */
+pb_err screens_form_error(pb_err e);
+
+/* ---- the customer detail, shared by the detail screen and the wide list - */
+
+enum cust_section { CS_HEADER, CS_CONTACTS, CS_SUBS, CS_INVOICES, CS_PAYMENTS, CS_NOTES, CS_COUNT };
+
+struct cust_view {
+    bool loaded;
+    struct customer_row c;
+    struct contact_row *contacts;
+    int ncontacts;
+    int section; /* enum cust_section */
+    int contact; /* selected contact in CS_CONTACTS */
+};
+
+/* UI thread: loads customer id and its contacts (single-row reads). Keeps
+ * the section and clamps the contact selection when it is the same
+ * customer. */
+pb_err cust_view_load(struct cust_view *v, struct app *a, int64_t id) PB_MUST_CHECK;
+void cust_view_fini(struct cust_view *v);
+/* Paints the detail into r (title rule of the pane not included). */
+void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, struct rect r,
+                    bool focused);
+
+/* ---- status changes shared by the list and the detail -------------------- */
+
+struct status_op {
+    struct screen *s;
+    int64_t id, version;
+    char code[32], name[160];
+    int64_t *ids; /* tagged rows, or NULL for the one above */
+    size_t nids;
+    /* The dialog's texts live here, in case the dialog keeps pointers. */
+    char title[256], line[320], typed[32];
+    const char *lines[2];
+    /* Called after a change committed (reload the view). */
+    void (*after)(struct screen *s);
+};
+
+/* s suspend…, a activate, C cancel for good: asks, then changes. op must
+ * live as long as the screen (it is the dialog's argument). */
+void screens_status_action(struct ui *ui, struct status_op *op, enum action a);
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * console.c - the full-screen console: the application (app/) wired to the
+ * toolkit (ui/) and the screens (screens/).
+ *
+ * Opens the database before touching the terminal, so a missing file or a
+ * wrong URL is a plain message and the usual exit status; refuses to start
+ * without a terminal; fills struct ui_host (top bar, permissions, the
+ * worker's context, the palette's record search) and runs the loop. On
+ * return, whatever transaction was open rolls back in app_free().
+ */
+#include "console.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "app/customer.h"
+#include "app/perm.h"
+#include "core/date.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+#include "screens/screens.h"
+#include "ui/ui.h"
+
+/* ---- top bar ---------------------------------------------------------------- */
+
+static void topbar(void *p, struct ui_topbar *tb)
+{
+    struct app *a = p;
+    bool in = a->s.user_id != 0;
+    const char *tenant = in && a->tenant.short_name && *a->tenant.short_name ? a->tenant.short_name
+                         : in && a->tenant.name                            ? a->tenant.name
+                                                                           : "patchbay";
+    snprintf(tb->tenant, sizeof tb->tenant, "%s", tenant);
+    if (in) {
+        char lp[64];
+        screens_local_part(a->s.email, lp, sizeof lp);
+        snprintf(tb->user, sizeof tb->user, "%s@%s", lp, role_name(a->s.role));
+    } else {
+        snprintf(tb->user, sizeof tb->user, "not signed in");
+    }
+    snprintf(tb->db, sizeof tb->db, "%s", store_label(a->st));
+    bool ro = store_readonly(a->st) || a->s.readonly;
+    snprintf(tb->badges, sizeof tb->badges, "%s", ro ? "READ-ONLY" : "");
+
+    static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int64_t now = app_now(a);
+    struct date d;
+    int hh = 0, mm = 0, ss = 0;
+    int32_t off = 0;
+    if (in && a->tz) {
+        tz_local_time(a->tz, now, &d, &hh, &mm, &ss);
+        off = tz_offset_at(a->tz, now);
+    } else {
+        int64_t days = now >= 0 ? now / 86400 : (now - 86399) / 86400;
+        int64_t sec = now - days * 86400;
+        d = date_from_days((int32_t)days);
+        hh = (int)(sec / 3600);
+        mm = (int)(sec / 60 % 60);
+        ss = (int)(sec % 60);
+    }
+    char zone[TZ_OFFSET_BUF];
+    tz_format_offset(off, zone, sizeof zone);
+    snprintf(tb->clock, sizeof tb->clock, "%02d:%02d %s", hh, mm, zone);
+    int w = date_weekday(d);
+    snprintf(tb->clock_wide, sizeof tb->clock_wide, "%s %02d %s %d %02d:%02d:%02d %s",
+             w >= 0 && w < 7 ? wd[w] : "", d.d, d.m >= 1 && d.m <= 12 ? mon[d.m - 1] : "", d.y, hh,
+             mm, ss, zone);
+}
+
+static bool allowed(void *p, const char *perm)
+{
+    struct app *a = p;
+    if (!perm)
+        return true;
+    enum perm pm;
+    if (!perm_by_name(perm, &pm))
+        return false;
+    return perm_allowed(&a->s, pm);
+}
+
+static const char *role(void *p)
+{
+    struct app *a = p;
+    return a->s.user_id ? role_name(a->s.role) : "nobody";
+}
+
+/* ---- palette ---------------------------------------------------------------- */
+
+/* "customer 104" -> "104"; a bare key stays; another command -> NULL. */
+static const char *customer_words(const char *text)
+{
+    while (*text == ' ')
+        text++;
+    static const char *const heads[] = {"customer ", "cust ", "c "};
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+        if (strncasecmp(text, heads[i], strlen(heads[i])) == 0)
+            return text + strlen(heads[i]);
+    /* A bare natural key: a code, a phone, an e-mail, digits. */
+    if ((text[0] == 'C' || text[0] == 'c') && text[1] == '-')
+        return text;
+    if (text[0] == '+' || (text[0] >= '0' && text[0] <= '9') || strchr(text, '@'))
+        return text;
+    return NULL;
+}
+
+static int palette_search(void *wctx, const char *text, struct palette_item *items, int max)
+{
+    const char *q = customer_words(text ? text : "");
+    if (!q || !*q || max <= 0)
+        return 0;
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a) {
+        err_free(&e);
+        return -1;
+    }
+    struct customer_query cq = {.search = q, .sort = "name", .dir = PAGE_FIRST, .limit = max};
+    struct customer_row *rows = NULL;
+    int n = 0;
+    bool more = false;
+    e = customer_list(a, &cq, &rows, &n, &more);
+    if (e) {
+        err_free(&e);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        const struct customer_row *r = &rows[i];
+        snprintf(items[i].text, sizeof items[i].text, "customer %s", r->code);
+        snprintf(items[i].label, sizeof items[i].label, "%s %s  %s  %s", r->code, r->name,
+                 r->phone ? r->phone : "", r->status ? r->status : "");
+        customer_row_fini(&rows[i]);
+    }
+    free(rows);
+    return n;
+}
+
+static bool palette_open(struct ui *ui, const char *text)
+{
+    const char *q = customer_words(text ? text : "");
+    if (!q || !*q)
+        return false;
+    struct app *a = ui_app(ui);
+    struct customer_row r = {0};
+    pb_err e = customer_get(a, q, &r);
+    if (e) {
+        err_free(&e);
+        /* A phone number or a name: exactly one match opens it. */
+        struct customer_query cq = {.search = q, .sort = "name", .dir = PAGE_FIRST, .limit = 2};
+        struct customer_row *rows = NULL;
+        int n = 0;
+        bool more = false;
+        e = customer_list(a, &cq, &rows, &n, &more);
+        if (e) {
+            ui_msg_err(ui, e);
+            err_free(&e);
+            return true;
+        }
+        if (n == 1)
+            screens_open_customer(ui, rows[0].code);
+        else if (n == 0)
+            ui_msg(ui, MSG_ERROR, "No customer \"%s\" by code, phone, e-mail or name.", q);
+        else
+            ui_msg(ui, MSG_INFO, "\"%s\" matches more than one customer; 2 then / shows them all.",
+                   q);
+        for (int i = 0; i < n; i++)
+            customer_row_fini(&rows[i]);
+        free(rows);
+        return true;
+    }
+    screens_open_customer(ui, r.code);
+    customer_row_fini(&r);
+    return true;
+}
+
+/* ---- main --------------------------------------------------------------------- */
+
+int console_main(struct cli *c)
+{
+    char *url = c->cfg.db ? xstrdup(c->cfg.db) : config_default_db_url();
+    if (!url) {
+        fprintf(stderr, "patchbay: no database: give --db URL or set db in the configuration "
+                        "file.\n");
+        return 2;
+    }
+    struct app *a = NULL;
+    pb_err e = app_open(url, c->readonly ? STORE_READONLY : 0, c->cfg.key_file, ORIGIN_UI, &a);
+    free(url);
+    if (e) {
+        fprintf(stderr, "patchbay: %s\n", e->msg ? e->msg : "the database cannot be opened.");
+        int st = err_exit_status(e->code);
+        err_free(&e);
+        return st ? st : 1;
+    }
+    if (c->readonly)
+        a->s.readonly = true;
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "patchbay: the console needs a terminal on standard input and output; "
+                        "in scripts use a command (patchbay help).\n");
+        app_free(&a);
+        return 2;
+    }
+
+    long passes = 0;
+    const char *mp = getenv("PATCHBAY_MAX_PASSES");
+    if (mp && *mp)
+        passes = strtol(mp, NULL, 10);
+
+    struct ui_host host = {
+        .app = a,
+        .screens = screen_registry,
+        .nscreens = screen_count,
+        .first = &screen_login,
+        .topbar = topbar,
+        .allowed = allowed,
+        .role = role,
+        .palette_search = palette_search,
+        .palette_open = palette_open,
+        .worker_ops = &screens_worker_ops,
+        .worker_arg = a,
+        .theme = c->cfg.theme,
+        .ascii = c->cfg.ascii == CONFIG_ASCII_ON ? 1 : c->cfg.ascii == CONFIG_ASCII_OFF ? 0 : -1,
+        .mouse = c->cfg.mouse,
+        .max_passes = passes > 0 ? passes : 0,
+    };
+    e = ui_run(&host);
+    int status = 0;
+    if (e) {
+        fprintf(stderr, "patchbay: %s\n", e->msg ? e->msg : "the console stopped.");
+        status = 1;
+        err_free(&e);
+    }
+    app_free(&a);
+    return status;
+}
