@@ -112,7 +112,7 @@ static int manager_search(void *wctx, void *arg, const char *text, struct picker
     }
     struct user_row *rows = NULL;
     int n = 0;
-    e = user_list(a, text && *text ? text : NULL, 1, max, &rows, &n, total);
+    e = user_managers(a, text && *text ? text : NULL, max, &rows, &n, total);
     if (e) {
         err_free(&e);
         return -1;

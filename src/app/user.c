@@ -336,5 +336,15 @@ pb_err user_list(struct app *a, const char *search, int64_t page, int page_size,
     if (e)
         return e;
     int64_t tenant = a->tenant.id;
-    return user_db_list(a->st, tenant, search, (page - 1) * page_size, page_size, rows, n, total);
+    return user_db_list(a->st, tenant, search, false, (page - 1) * page_size, page_size, rows, n,
+                        total);
+}
+
+pb_err user_managers(struct app *a, const char *search, int limit, struct user_row **rows, int *n,
+                     int64_t *total)
+{
+    pb_err e = perm_check(a, PERM_CUSTOMER_EDIT);
+    if (e)
+        return e;
+    return user_db_list(a->st, a->tenant.id, search, true, 0, limit, rows, n, total);
 }

@@ -34,6 +34,10 @@ pb_err user_enable(struct app *a, const char *key) PB_MUST_CHECK;
 pb_err user_list(struct app *a, const char *search, int64_t page, int page_size,
                  struct user_row **rows, int *n, int64_t *total) PB_MUST_CHECK;
 pb_err user_get(struct app *a, const char *key, struct user_row *out) PB_MUST_CHECK;
+/* Operators who can be a customer's account manager (not clients), for
+ * whoever may change customers: the customer form's picker. */
+pb_err user_managers(struct app *a, const char *search, int limit, struct user_row **rows, int *n,
+                     int64_t *total) PB_MUST_CHECK;
 /* JSON without the password hash or secrets. */
 struct json_object *user_json(const struct user_row *r);
 /* "active", "disabled" or "locked until ..." (ISO) for now. */

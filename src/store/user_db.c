@@ -159,8 +159,8 @@ pb_err user_db_login_state(struct store *st, int64_t id, int failed_logins,
     return e;
 }
 
-pb_err user_db_list(struct store *st, int64_t tenant_id, const char *search, int64_t offset,
-                    int limit, struct user_row **rows, int *n, int64_t *total)
+pb_err user_db_list(struct store *st, int64_t tenant_id, const char *search, bool staff_only,
+                    int64_t offset, int limit, struct user_row **rows, int *n, int64_t *total)
 {
     *rows = NULL;
     *n = 0;
@@ -169,11 +169,13 @@ pb_err user_db_list(struct store *st, int64_t tenant_id, const char *search, int
     struct stmt *s;
     pb_err e = store_prepare(st,
                              "SELECT count(*) FROM app_user WHERE (?1 = 0 OR tenant_id = ?1) "
-                             "AND (?2 IS NULL OR full_name LIKE ?2 OR email LIKE ?2)",
+                             "AND (?2 IS NULL OR full_name LIKE ?2 OR email LIKE ?2) "
+                             "AND (?3 = 0 OR role <> 'client')",
                              &s);
     if (!e) {
         stmt_bind_i64(s, 1, tenant_id);
         stmt_bind_text(s, 2, like);
+        stmt_bind_bool(s, 3, staff_only);
         bool row = false;
         e = stmt_step(s, &row);
         if (!e && row)
@@ -184,6 +186,7 @@ pb_err user_db_list(struct store *st, int64_t tenant_id, const char *search, int
         e = store_prepare(st,
                           "SELECT " USER_COLS " FROM app_user WHERE (?1 = 0 OR tenant_id = ?1) "
                           "AND (?2 IS NULL OR full_name LIKE ?2 OR email LIKE ?2) "
+                          "AND (?5 = 0 OR role <> 'client') "
                           "ORDER BY full_name, id LIMIT ?3 OFFSET ?4",
                           &s);
     if (!e) {
@@ -191,6 +194,7 @@ pb_err user_db_list(struct store *st, int64_t tenant_id, const char *search, int
         stmt_bind_text(s, 2, like);
         stmt_bind_i64(s, 3, limit);
         stmt_bind_i64(s, 4, offset);
+        stmt_bind_bool(s, 5, staff_only);
         struct user_row *out = xcalloc((size_t)limit + 1, sizeof *out);
         bool row = false;
         while (!(e = stmt_step(s, &row)) && row && *n < limit)

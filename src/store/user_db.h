@@ -27,9 +27,11 @@ pb_err user_db_login_state(struct store *st, int64_t id, int failed_logins,
                            const char *locked_until, const char *last_login_at,
                            const char *last_login_from) PB_MUST_CHECK;
 /* Users of a tenant (tenant_id 0: every tenant), sorted by full name, from
- * offset. Caller frees rows (user_row_fini each, then free). */
-pb_err user_db_list(struct store *st, int64_t tenant_id, const char *search, int64_t offset,
-                    int limit, struct user_row **rows, int *n, int64_t *total) PB_MUST_CHECK;
+ * offset; staff_only leaves client operators out. Caller frees rows
+ * (user_row_fini each, then free). */
+pb_err user_db_list(struct store *st, int64_t tenant_id, const char *search, bool staff_only,
+                    int64_t offset, int limit, struct user_row **rows, int *n,
+                    int64_t *total) PB_MUST_CHECK;
 
 /* Throttle for unknown e-mails. Missing row: 0 failures, no lock. */
 pb_err throttle_db_get(struct store *st, const char *email, int *failures,
