@@ -185,6 +185,7 @@ static const struct keybind kform_keys[] = {
 
 const struct screen_class screen_contact_form = {
     .name = "contact-form",
+    .hidden = true,
     .title = "Customers",
     .number = 0,
     .perm = "customer.edit",

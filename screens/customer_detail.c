@@ -422,6 +422,7 @@ static const struct keybind detail_keys[] = {
 
 const struct screen_class screen_customer_detail = {
     .name = "customer",
+    .hidden = true,
     .title = "Customers",
     .number = 0,
     .aliases = "cust-detail",

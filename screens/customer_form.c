@@ -360,6 +360,7 @@ static const struct keybind cform_keys[] = {
 
 const struct screen_class screen_customer_form = {
     .name = "customer-form",
+    .hidden = true,
     .title = "Customers",
     .number = 0,
     .aliases = "new-customer",

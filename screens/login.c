@@ -278,6 +278,7 @@ static const struct keybind login_keys[] = {
 
 const struct screen_class screen_login = {
     .name = "login",
+    .hidden = true,
     .title = "Sign in",
     .number = 0,
     .keys = login_keys,

@@ -439,6 +439,8 @@ pb_err customer_create(struct app *a, const struct customer_input *in, struct cu
     if (e)
         return e;
     e = customer_validate(a, in, out, true);
+    if (!e && manager && !out->account_manager_id)
+        out->account_manager_id = manager;
     if (!e && manager && out->account_manager_id != manager)
         e = err_field(NULL, PB_VALIDATION, "account_manager",
                       "Account manager: you may only create customers you manage yourself "

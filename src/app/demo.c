@@ -20,7 +20,6 @@
 
 #include "core/date.h"
 #include "core/password.h"
-#include "core/valid.h"
 #include "core/xalloc.h"
 #include "store/demo_db.h"
 #include "store/tenant_db.h"

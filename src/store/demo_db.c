@@ -4,25 +4,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
 #include "core/xalloc.h"
 
-/* "INSERT OR ROLLBACK INTO table (cols) VALUES (?, ...), (?, ...)" for n
- * rows of ncols. OR ROLLBACK: a violation ends the whole (loading)
- * transaction anyway, and it spares SQLite a statement journal per insert. */
-static char *multi_insert_sql(const char *head, int ncols, int n)
-{
-    struct buf b;
-    buf_init(&b);
-    buf_puts(&b, head);
-    for (int i = 0; i < n; i++) {
-        buf_puts(&b, i ? ", (" : " VALUES (");
-        for (int c = 0; c < ncols; c++)
-            buf_puts(&b, c ? ", ?" : "?");
-        buf_putc(&b, ')');
-    }
-    return buf_steal(&b);
-}
+/*
+ * Statements of DEMO_DB_BATCH rows (fewer statements: far less work per
+ * row) and of one row for the rest, as constant text. OR ROLLBACK: a
+ * violation ends the whole (loading) transaction anyway, and it spares
+ * SQLite a statement journal per insert.
+ */
+#define X2(x) x ", " x
+#define X64(x) X2(X2(X2(X2(X2(X2(x))))))
+_Static_assert(DEMO_DB_BATCH == 64, "the batch statements below hold 64 rows");
+
+#define CUSTOMER_HEAD                                                                         \
+    "INSERT OR ROLLBACK INTO customer (id, tenant_id, code, name, company, email, phone, "    \
+    "phone_digits, address, city, state, postal_code, country, tax_id, currency, status, "    \
+    "account_manager_id, notes, auto_suspend, credit, created_at, updated_at, balance) VALUES "
+#define CUSTOMER_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define CONTACT_HEAD                                                                          \
+    "INSERT OR ROLLBACK INTO contact (id, tenant_id, customer_id, name, email, phone, role, "  \
+    "is_primary, created_at, updated_at) VALUES "
+#define CONTACT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 #define CUSTOMER_COLS 23
 #define CONTACT_COLS 10
@@ -74,16 +76,15 @@ static void bind_contact(struct stmt *s, int at, const struct contact_row *r)
     stmt_bind_text(s, at + 10, r->updated_at ? r->updated_at : r->created_at);
 }
 
-static pb_err insert_rows(struct store *st, const char *head, int ncols, const void *rows,
-                          size_t size, int n, void (*bind)(struct stmt *, int, const void *))
+static pb_err insert_rows(struct store *st, const char *batch_sql, const char *row_sql, int ncols,
+                          const void *rows, size_t size, int n,
+                          void (*bind)(struct stmt *, int, const void *))
 {
     pb_err e = NULL;
     for (int done = 0; !e && done < n;) {
-        int k = n - done < DEMO_DB_BATCH ? n - done : DEMO_DB_BATCH;
-        char *sql = multi_insert_sql(head, ncols, k);
+        int k = n - done >= DEMO_DB_BATCH ? DEMO_DB_BATCH : 1;
         struct stmt *s;
-        e = store_prepare(st, sql, &s);
-        free(sql);
+        e = store_prepare(st, k > 1 ? batch_sql : row_sql, &s);
         if (e)
             break;
         for (int i = 0; i < k; i++)
@@ -107,20 +108,14 @@ static void bind_contact_v(struct stmt *s, int at, const void *r)
 
 pb_err demo_db_customers_insert(struct store *st, const struct customer_row *rows, int n)
 {
-    return insert_rows(st,
-                       "INSERT OR ROLLBACK INTO customer (id, tenant_id, code, name, company, "
-                       "email, phone, phone_digits, address, city, state, postal_code, country, "
-                       "tax_id, currency, status, account_manager_id, notes, auto_suspend, credit, "
-                       "created_at, updated_at, balance)",
+    return insert_rows(st, CUSTOMER_HEAD X64(CUSTOMER_ROW), CUSTOMER_HEAD CUSTOMER_ROW,
                        CUSTOMER_COLS, rows, sizeof *rows, n, bind_customer_v);
 }
 
 pb_err demo_db_contacts_insert(struct store *st, const struct contact_row *rows, int n)
 {
-    return insert_rows(st,
-                       "INSERT OR ROLLBACK INTO contact (id, tenant_id, customer_id, name, email, "
-                       "phone, role, is_primary, created_at, updated_at)",
-                       CONTACT_COLS, rows, sizeof *rows, n, bind_contact_v);
+    return insert_rows(st, CONTACT_HEAD X64(CONTACT_ROW), CONTACT_HEAD CONTACT_ROW, CONTACT_COLS,
+                       rows, sizeof *rows, n, bind_contact_v);
 }
 
 pb_err demo_db_max_customer_id(struct store *st, int64_t *id)
@@ -201,7 +196,6 @@ pb_err demo_db_stamp(struct store *st, int64_t tenant_id, const char *at)
 
 pb_err demo_db_foreign_keys(struct store *st, bool on)
 {
-    if (!on && getenv("DEMO_CACHE")) { pb_err x = store_exec(st, getenv("DEMO_CACHE")); if (x) return x; }
     return store_exec(st, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
 }
 

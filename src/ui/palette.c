@@ -211,7 +211,7 @@ static void rebuild(struct palette *p)
         for (size_t i = 0; i <= ui->host->nscreens; i++) {
             const struct screen_class *c =
                 i < ui->host->nscreens ? ui->host->screens[i] : &ui_messages_screen;
-            int sc = score_screen(c, cmd);
+            int sc = c->hidden ? 0 : score_screen(c, cmd);
             if (!sc)
                 continue;
             exact |= exact_screen(c, cmd);
@@ -372,6 +372,8 @@ static void draw_menu(struct palette *p, struct canvas *c, int y, int x, int w)
     for (size_t i = 0; i <= ui->host->nscreens; i++) {
         const struct screen_class *s =
             i < ui->host->nscreens ? ui->host->screens[i] : &ui_messages_screen;
+        if (s->hidden)
+            continue;
         buf_clear(&b);
         if (s->number)
             buf_printf(&b, "%d ", s->number);
@@ -397,6 +399,8 @@ static int menu_lines(struct palette *p, int w)
     for (size_t i = 0; i <= ui->host->nscreens; i++) {
         const struct screen_class *s =
             i < ui->host->nscreens ? ui->host->screens[i] : &ui_messages_screen;
+        if (s->hidden)
+            continue;
         int iw = (int)strlen(s->name) + (s->number ? 2 : 0);
         if (col + iw > w) {
             line++;

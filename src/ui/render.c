@@ -118,8 +118,13 @@ static void draw_rule(struct ui *ui, struct screen *s)
     const char *h = canvas_glyph_str(c, G_HLINE);
     if (s) {
         buf_printf(&l, "%s ", h);
-        if (s->cls->number)
-            buf_printf(&l, "%d ", s->cls->number);
+        /* A detail or form opened from a numbered list carries its number
+         * ("2 Customers › C-10482 ...") */
+        int number = s->cls->number;
+        for (int i = ui->depth; !number && s->cls->hidden && i-- > 0;)
+            number = ui->stack[i]->cls->number;
+        if (number)
+            buf_printf(&l, "%d ", number);
         buf_puts(&l, s->cls->title ? s->cls->title : s->cls->name);
         if (left.len)
             buf_printf(&l, " %s", left.s);

@@ -49,6 +49,8 @@ struct screen_class {
     int number;          /* 1-9 for the number keys, 0 for none */
     const char *aliases; /* space-separated: "cust c" */
     const char *perm;    /* permission needed to open it ("customer.view"), or NULL */
+    bool hidden;         /* opened by other screens only (forms, details, login): not
+                          * offered by the palette */
     const struct keybind *keys; /* terminated by {A_NONE} */
     size_t priv_size;
 

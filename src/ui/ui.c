@@ -14,9 +14,9 @@
  * in replaces the whole stack) is deferred until the handler has returned.
  *
  * Screen instances: ui_push() always opens a new one (details); number keys
- * and ui_switch() keep one instance per class and bring it to the top, and a
- * numbered screen left with Esc is parked rather than closed, so coming back
- * shows it as it was left.
+ * and ui_switch() keep one instance per class and make it the first level,
+ * and a numbered screen left behind is parked rather than closed, so coming
+ * back shows it as it was left.
  */
 #include "ui/ui_int.h"
 
@@ -208,6 +208,8 @@ static int find_in(struct screen **v, int n, const struct screen_class *cls)
     return -1;
 }
 
+static void park_or_close(struct ui *ui, struct screen *s);
+
 void ui_switch(struct ui *ui, const struct screen_class *cls)
 {
     if (!cls || !may_view(ui, cls))
@@ -226,6 +228,10 @@ void ui_switch(struct ui *ui, const struct screen_class *cls)
         memmove(&ui->parked[i], &ui->parked[i + 1], (size_t)(ui->nparked - i - 1) * sizeof s);
         ui->nparked--;
     }
+    /* Switching makes the screen the first level (q there asks to quit);
+     * what was open goes back to the park or closes. */
+    while (ui->depth > 0)
+        park_or_close(ui, ui->stack[--ui->depth]);
     if (s) {
         stack_put(ui, s);
         screen_resume(s);
@@ -318,11 +324,9 @@ static void apply_pending(struct ui *ui)
     ui->full_redraw = ui->dirty = true;
 }
 
-void ui_pop(struct ui *ui)
+/* A numbered screen leaving the stack is kept for coming back; others close. */
+static void park_or_close(struct ui *ui, struct screen *s)
 {
-    if (ui->depth == 0)
-        return;
-    struct screen *s = ui->stack[--ui->depth];
     if (s->cls->number > 0 && find_in(ui->parked, ui->nparked, s->cls) < 0 &&
         find_in(ui->stack, ui->depth, s->cls) < 0) {
         if (ui->nparked == ui->parked_cap) {
@@ -333,6 +337,13 @@ void ui_pop(struct ui *ui)
     } else {
         screen_close(s);
     }
+}
+
+void ui_pop(struct ui *ui)
+{
+    if (ui->depth == 0)
+        return;
+    park_or_close(ui, ui->stack[--ui->depth]);
     screen_resume(ui_top(ui));
     ui->dirty = true;
 }

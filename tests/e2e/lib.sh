@@ -16,6 +16,7 @@ DB="$T/pb.db"
 FAILS=0
 CHECKS=0
 SOCK="pbe2e$$"
+NTM=0
 
 cleanup() {
     tmux -L "$SOCK" kill-server 2>/dev/null
@@ -77,6 +78,10 @@ expect_sql() {
 
 # tm_start W H [ARGS...]: the console in a private tmux server
 tm_start() {
+    # a fresh server each time: a new one on a just-killed socket can fail
+    tmux -L "$SOCK" kill-server 2>/dev/null
+    NTM=$((NTM + 1))
+    SOCK="pbe2e$$-$NTM"
     w=$1
     h=$2
     shift 2
@@ -87,6 +92,8 @@ tm_start() {
          '$BIN' --db 'sqlite:$DB' $*; echo EXITED \$?; sleep 30"
 }
 tm_keys() { tmux -L "$SOCK" send-keys -t pb "$@"; }
+# Esc alone: a key right after it would read as Alt-key (ESCDELAY), as in a real terminal
+tm_esc() { tmux -L "$SOCK" send-keys -t pb Escape; sleep 0.15; }
 tm_type() { tmux -L "$SOCK" send-keys -t pb -l "$1"; }
 tm_screen() { tmux -L "$SOCK" capture-pane -p -t pb; }
 tm_resize() { tmux -L "$SOCK" resize-window -t pb -x "$1" -y "$2"; }
