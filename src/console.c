@@ -227,6 +227,8 @@ int console_main(struct cli *c)
         .ascii = c->cfg.ascii == CONFIG_ASCII_ON ? 1 : c->cfg.ascii == CONFIG_ASCII_OFF ? 0 : -1,
         .mouse = c->cfg.mouse,
         .max_passes = passes > 0 ? passes : 0,
+        .timing_file = getenv("PATCHBAY_TIMING"),
+        .start_ns = c->start_ns,
     };
     e = ui_run(&host);
     int status = 0;

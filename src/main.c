@@ -5,12 +5,14 @@
 #include <locale.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "console.h"
 
 int main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
     struct cli c = {0};
+    c.start_ns = clock_mono_ns();
+    setlocale(LC_ALL, "");
     pb_err e = cli_prepare(&c, argc, argv);
     int status;
     if (e)

@@ -34,6 +34,7 @@ struct cli {
     char **args; /* positional arguments after the command words */
     int nargs;
     struct app *app;
+    int64_t start_ns; /* when main() began (clock_mono_ns), for timings */
 };
 
 /* Parses argv and applies the configuration (file < environment < flags).

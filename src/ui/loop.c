@@ -15,6 +15,9 @@
  */
 #include "ui/ui_int.h"
 
+#include "core/clock.h"
+#include "ui/timing.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -118,12 +121,18 @@ static void run(struct ui *ui, int sig_rd)
 {
     const struct ui_host *host = ui->host;
     int64_t last_clock = -1;
+    ui->timing = timing_new(host->timing_file, host->start_ns);
+    struct timing *tm = ui->timing;
     while (!ui->quit) {
         struct key k;
+        int64_t key_ns = -1;
         /* K_RESIZE (pushed by resizeterm) only redraws: resizing again here
          * would push another one, for ever. */
-        while (!ui->quit && term_read_key(ui->term, &k))
+        while (!ui->quit && term_read_key(ui->term, &k)) {
+            if (tm && key_ns < 0)
+                key_ns = clock_mono_ns();
             ui_key(ui, &k);
+        }
         ui_mail(ui);
         if (ui->quit)
             break;
@@ -142,7 +151,11 @@ static void run(struct ui *ui, int sig_rd)
             ui_render(ui);
             term_flush(ui->term, ui->full_redraw);
             ui->dirty = ui->full_redraw = false;
+            if (tm)
+                timing_frame(tm, clock_mono_ns());
         }
+        if (key_ns >= 0)
+            timing_key(tm, key_ns, clock_mono_ns());
         ui->passes++;
         if (host->max_passes > 0 && ui->passes >= host->max_passes)
             break;
@@ -161,6 +174,7 @@ static void run(struct ui *ui, int sig_rd)
         if (r > 0 && (p[2].revents & POLLIN) && !handle_signals(ui, sig_rd))
             break;
     }
+    timing_finish(&ui->timing);
 }
 
 pb_err ui_run(const struct ui_host *host)

@@ -19,6 +19,7 @@
  * back shows it as it was left.
  */
 #include "ui/ui_int.h"
+#include "ui/timing.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -313,6 +314,7 @@ static void apply_pending(struct ui *ui)
     if (!ui->pending_signin)
         return;
     ui->pending_signin = false;
+    timing_reset_keys(ui->timing);
     char *home = ui->pending_home;
     ui->pending_home = NULL;
     close_all(ui);

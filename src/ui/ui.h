@@ -68,6 +68,10 @@ struct ui_host {
     bool mouse;
     /* Test hook: leave the loop after this many passes (0 = never). */
     long max_passes;
+    /* Benchmarks: where to write the first-frame and keystroke times
+     * (ui/timing.h), or NULL; start_ns is when the process started. */
+    const char *timing_file;
+    int64_t start_ns;
     /* Key bindings from the configuration ("suspend = s"), NULL-terminated
      * list or NULL; a bad one becomes a warning message at start. */
     const char *const *binds;

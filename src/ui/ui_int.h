@@ -26,8 +26,11 @@ struct ui_message {
     char code[32]; /* error code name, or "" */
 };
 
+struct timing;
+
 struct ui {
     const struct ui_host *host;
+    struct timing *timing;  /* NULL unless the host asked for timings */
     struct canvas *canvas;  /* the frame is drawn here */
     struct term *term;      /* NULL when headless */
     struct theme *theme;
