@@ -56,7 +56,7 @@ FLAGS_STAMP := $(OBJDIR)/.flags
 FLAGS_NOW   := $(CC) $(ALL_CFLAGS) $(LDLIBS)
 $(shell mkdir -p $(OBJDIR) && (test -f $(FLAGS_STAMP) && test "`cat $(FLAGS_STAMP)`" = "$(FLAGS_NOW)" || echo "$(FLAGS_NOW)" > $(FLAGS_STAMP)))
 
-.PHONY: all run test test-unit test-e2e bench install uninstall clean deps deps-test demo-db check-themes
+.PHONY: all run test test-unit test-e2e test-valgrind bench install uninstall clean deps deps-test demo-db check-themes
 
 all: $(BIN)
 
@@ -107,6 +107,10 @@ test: deps-test
 
 test-unit: $(TESTS)
 	$(Q)BIN=$(BIN) SAN=$(SAN) ONLY=unit tests/sh/run-tests.sh $(TESTS)
+
+# Every unit test under valgrind (tests/valgrind.supp: SQLite's own report).
+test-valgrind: $(TESTS)
+	$(Q)BIN=$(BIN) VALGRIND=1 ONLY=unit tests/sh/run-tests.sh $(TESTS)
 
 test-e2e: all
 	$(Q)BIN=$(BIN) SAN=$(SAN) ONLY=e2e tests/sh/run-tests.sh

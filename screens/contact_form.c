@@ -137,43 +137,14 @@ static pb_err kform_open(struct screen *s, const char *args)
     return NULL;
 }
 
-static void kform_close(struct screen *s)
-{
-    struct kform *p = s->priv;
-    form_free(&p->f);
-}
-
-static void kform_draw(struct screen *s, struct canvas *c, struct rect body)
-{
-    struct kform *p = s->priv;
-    form_draw(p->f, c, body);
-}
-
-static unsigned kform_key(struct screen *s, const struct key *k)
-{
-    struct kform *p = s->priv;
-    return form_on_key(p->f, k);
-}
-
-static unsigned kform_tick(struct screen *s)
-{
-    struct kform *p = s->priv;
-    return form_tick(p->f);
-}
-
 static void kform_rule(struct screen *s, struct buf *left, struct buf *right)
 {
     struct kform *p = s->priv;
-    int n = form_changes(p->f, NULL, 0);
-    if (p->contact_id) {
+    if (p->contact_id)
         buf_printf(left, "› %s › contact %s › edit", p->customer, p->name);
-        buf_printf(right, "version %lld", (long long)p->version);
-        if (n)
-            buf_printf(right, " · %d change%s", n, n == 1 ? "" : "s");
-    } else {
+    else
         buf_printf(left, "› %s › new contact", p->customer);
-        buf_puts(right, "unsaved");
-    }
+    form_rule_right(p->f, p->contact_id ? p->version : 0, right);
 }
 
 static const struct keybind kform_keys[] = {
@@ -192,9 +163,9 @@ const struct screen_class screen_contact_form = {
     .keys = kform_keys,
     .priv_size = sizeof(struct kform),
     .open = kform_open,
-    .close = kform_close,
-    .draw = kform_draw,
-    .on_key = kform_key,
+    .close = form_screen_close,
+    .draw = form_screen_draw,
+    .on_key = form_screen_key,
     .rule = kform_rule,
-    .tick = kform_tick,
+    .tick = form_screen_tick,
 };

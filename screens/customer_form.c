@@ -311,43 +311,14 @@ static pb_err cform_open(struct screen *s, const char *args)
     return NULL;
 }
 
-static void cform_close(struct screen *s)
-{
-    struct cform *p = s->priv;
-    form_free(&p->f);
-}
-
-static void cform_draw(struct screen *s, struct canvas *c, struct rect body)
-{
-    struct cform *p = s->priv;
-    form_draw(p->f, c, body);
-}
-
-static unsigned cform_key(struct screen *s, const struct key *k)
-{
-    struct cform *p = s->priv;
-    return form_on_key(p->f, k);
-}
-
-static unsigned cform_tick(struct screen *s)
-{
-    struct cform *p = s->priv;
-    return form_tick(p->f);
-}
-
 static void cform_rule(struct screen *s, struct buf *left, struct buf *right)
 {
     struct cform *p = s->priv;
-    int n = form_changes(p->f, NULL, 0);
-    if (p->editing) {
+    if (p->editing)
         buf_printf(left, "› %s %s › edit", p->code, p->name);
-        buf_printf(right, "version %lld", (long long)p->version);
-        if (n)
-            buf_printf(right, " · %d change%s", n, n == 1 ? "" : "s");
-    } else {
+    else
         buf_puts(left, "› new customer");
-        buf_puts(right, "unsaved");
-    }
+    form_rule_right(p->f, p->editing ? p->version : 0, right);
 }
 
 static const struct keybind cform_keys[] = {
@@ -368,9 +339,9 @@ const struct screen_class screen_customer_form = {
     .keys = cform_keys,
     .priv_size = sizeof(struct cform),
     .open = cform_open,
-    .close = cform_close,
-    .draw = cform_draw,
-    .on_key = cform_key,
+    .close = form_screen_close,
+    .draw = form_screen_draw,
+    .on_key = form_screen_key,
     .rule = cform_rule,
-    .tick = cform_tick,
+    .tick = form_screen_tick,
 };

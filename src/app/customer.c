@@ -395,6 +395,33 @@ static pb_err conflict(struct app *a, const struct customer_row *stored, int64_t
     return c;
 }
 
+/* The audit entry of a change to r; after is r as JSON unless it is gone. */
+static pb_err audit_customer(struct app *a, const struct customer_row *r, const char *action,
+                             const char *reason, struct json_object *before, bool gone)
+{
+    struct json_object *after = gone ? NULL : customer_json(r);
+    char *label = label_of(r);
+    pb_err e = audit_write(a, "customer", r->id, label, action, reason, before, after);
+    free(label);
+    json_object_put(after);
+    return e;
+}
+
+/* Stores the changed row, reads it back (caches, version) and audits it. */
+static pb_err save_audited(struct app *a, struct customer_row *out, const char *action,
+                           const char *reason, struct json_object *before)
+{
+    int64_t id = out->id;
+    pb_err e = customer_db_update(a->st, out, out->version);
+    if (!e) {
+        customer_row_fini(out);
+        e = customer_db_get(a->st, a->tenant.id, id, out);
+    }
+    if (!e)
+        e = audit_customer(a, out, action, reason, before, false);
+    return e;
+}
+
 /* ---- changing ----------------------------------------------------------------- */
 
 pb_err customer_insert_tx(struct app *a, struct customer_row *r)
@@ -410,15 +437,10 @@ pb_err customer_insert_tx(struct app *a, struct customer_row *r)
     if (!e) {
         struct customer_row stored = {0};
         e = customer_db_get(a->st, a->tenant.id, r->id, &stored);
-        if (!e) {
-            struct json_object *after = customer_json(&stored);
-            char *label = label_of(&stored);
-            e = audit_write(a, "customer", stored.id, label, "create", NULL, NULL, after);
-            free(label);
-            json_object_put(after);
-            customer_row_fini(r);
-            *r = stored;
-        }
+        if (!e)
+            e = audit_customer(a, &stored, "create", NULL, NULL, false);
+        customer_row_fini(r);
+        *r = stored;
     }
     return e;
 }
@@ -466,22 +488,10 @@ pb_err customer_edit(struct app *a, const char *key, const struct customer_input
     if (expect_version >= 0 && out->version != expect_version)
         e = conflict(a, out, expect_version);
     struct json_object *bj = customer_json(out);
-    int64_t id = out->id;
     if (!e)
         e = customer_validate(a, in, out, false);
     if (!e)
-        e = customer_db_update(a->st, out, out->version);
-    if (!e) {
-        customer_row_fini(out);
-        e = customer_db_get(a->st, a->tenant.id, id, out);
-    }
-    if (!e) {
-        struct json_object *aj = customer_json(out);
-        char *label = label_of(out);
-        e = audit_write(a, "customer", out->id, label, "edit", NULL, bj, aj);
-        free(label);
-        json_object_put(aj);
-    }
+        e = save_audited(a, out, "edit", NULL, bj);
     json_object_put(bj);
     e = app_end(a, e);
     if (e)
@@ -519,9 +529,7 @@ pb_err customer_delete(struct app *a, const char *key, int64_t expect_version)
         e = customer_db_delete(a->st, a->tenant.id, r.id);
     if (!e) {
         struct json_object *bj = customer_json(&r);
-        char *label = label_of(&r);
-        e = audit_write(a, "customer", r.id, label, "delete", NULL, bj, NULL);
-        free(label);
+        e = audit_customer(a, &r, "delete", NULL, bj, true);
         json_object_put(bj);
     }
     customer_row_fini(&r);
@@ -556,19 +564,7 @@ pb_err customer_set_status(struct app *a, const char *key, const char *status, c
     if (!e) {
         free(out->status);
         out->status = xstrdup(status);
-        e = customer_db_update(a->st, out, out->version);
-    }
-    if (!e) {
-        int64_t id = out->id;
-        customer_row_fini(out);
-        e = customer_db_get(a->st, a->tenant.id, id, out);
-    }
-    if (!e) {
-        struct json_object *aj = customer_json(out);
-        char *label = label_of(out);
-        e = audit_write(a, "customer", out->id, label, "status", reason, bj, aj);
-        free(label);
-        json_object_put(aj);
+        e = save_audited(a, out, "status", reason, bj);
     }
     json_object_put(bj);
     e = app_end(a, e);

@@ -54,6 +54,14 @@ static pb_err init(struct cli *c)
     }
     char *def = c->cfg.db ? NULL : config_default_db_url();
     o.url = c->cfg.db ? c->cfg.db : def;
+    /* The default place is ours to make: $XDG_DATA_HOME/patchbay/. */
+    if (def)
+        e = path_make_parents(def + strlen("sqlite:"));
+    if (e) {
+        free(pw);
+        free(def);
+        return e;
+    }
     o.key_file = c->cfg.key_file;
     o.password = pw;
     o.customers = customers;

@@ -13,6 +13,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -339,5 +340,22 @@ pb_err config_load_file(struct config *c, const char *path, bool must_exist)
     if (f)
         fclose(f);
     free(def);
+    return e;
+}
+
+pb_err path_make_parents(const char *path)
+{
+    char *dir = xstrdup(path);
+    pb_err e = NULL;
+    for (char *p = dir + 1; *p && !e; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+            e = err_new(PB_INTERNAL, "Could not create the directory %s: %s.", dir,
+                        strerror(errno));
+        *p = '/';
+    }
+    free(dir);
     return e;
 }

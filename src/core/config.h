@@ -67,6 +67,10 @@ struct config {
  */
 char *xdg_path(enum xdg_kind kind, const char *leaf);
 
+/* Creates every missing directory above path (mode 0700): the data
+ * directory before the first database or key file is made there. */
+pb_err path_make_parents(const char *path) PB_MUST_CHECK;
+
 /* "sqlite:" + xdg_path(XDG_DATA, "patchbay.db"). Caller frees; NULL as for
  * xdg_path(). */
 char *config_default_db_url(void);

@@ -7,6 +7,8 @@
  */
 #include "core/vault.h"
 
+#include "core/config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -35,24 +37,6 @@ static pb_err sodium_ready(void)
     return NULL;
 }
 
-/* Creates every missing directory above path with mode 0700. */
-static pb_err make_parents(const char *path)
-{
-    char *dir = xstrdup(path);
-    pb_err e = NULL;
-    for (char *p = dir + 1; *p && !e; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-            e = err_new(PB_INTERNAL, "Could not create the directory %s: %s.", dir,
-                        strerror(errno));
-        *p = '/';
-    }
-    free(dir);
-    return e;
-}
-
 /* Writes all n bytes of p to fd; false with errno set on failure. */
 static bool write_all(int fd, const unsigned char *p, size_t n)
 {
@@ -72,7 +56,7 @@ pb_err vault_create_key(const char *path)
 {
     pb_err e = sodium_ready();
     if (!e)
-        e = make_parents(path);
+        e = path_make_parents(path);
     if (e)
         return e;
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

@@ -294,11 +294,7 @@ static pb_err fts_estimate(struct store *st, const char *expr, int64_t limit, in
         return e;
     stmt_bind_text(s, 1, expr);
     stmt_bind_i64(s, 2, limit);
-    bool row = false;
-    e = stmt_step(s, &row);
-    *n = (!e && row) ? stmt_i64(s, 0) : 0;
-    stmt_done(s);
-    return e;
+    return stmt_i64_once(s, n);
 }
 
 static bool real_status(const char *s)
@@ -476,11 +472,7 @@ static pb_err scalar(struct store *st, struct qb *q, int64_t *n)
     pb_err e = qb_prepare(st, q, &s);
     if (e)
         return e;
-    bool row = false;
-    e = stmt_step(s, &row);
-    *n = (!e && row) ? stmt_i64(s, 0) : 0;
-    stmt_done(s);
-    return e;
+    return stmt_i64_once(s, n);
 }
 
 pb_err customer_db_count(struct store *st, const struct customer_query *cq, int64_t *n)
@@ -724,11 +716,7 @@ static pb_err count_of(struct store *st, const char *sql, int64_t id, int64_t *n
     if (e)
         return e;
     stmt_bind_i64(s, 1, id);
-    bool row = false;
-    e = stmt_step(s, &row);
-    *n = (!e && row) ? stmt_i64(s, 0) : 0;
-    stmt_done(s);
-    return e;
+    return stmt_i64_once(s, n);
 }
 
 pb_err customer_db_usage(struct store *st, int64_t id, int64_t *invoices, int64_t *payments,

@@ -52,14 +52,6 @@ struct store {
     size_t nbuckets;
     size_t count;
     struct stmt *transients;
-    struct bulk_table *bulk; /* tables between store_bulk_table_begin/end */
-};
-
-/* A table in bulk-load mode and what its end must restore. */
-struct bulk_table {
-    char *table;
-    char *saved; /* engine's notes from bulk_table_begin */
-    struct bulk_table *next;
 };
 
 /* ---------------------------------------------------------------- URLs */
@@ -135,8 +127,6 @@ pb_err store_open(const char *url, unsigned flags, struct store **out)
     return NULL;
 }
 
-static void bulk_forget(struct store *st);
-
 static void stmt_free(struct stmt *s)
 {
     s->st->ops->finalize(s->impl);
@@ -174,7 +164,6 @@ void store_close(struct store **pst)
         stmt_free(s);
     }
     st->ops->close(st->conn); /* rolls back an open transaction */
-    bulk_forget(st);
     free(st->buckets);
     free(st->url);
     free(st->target);
@@ -215,18 +204,6 @@ const char *store_target(const struct store *st)
 
 /* ---------------------------------------------------------------- transactions */
 
-/* Forgets the tables in bulk mode (their drops were committed or rolled back). */
-static void bulk_forget(struct store *st)
-{
-    while (st->bulk) {
-        struct bulk_table *b = st->bulk;
-        st->bulk = b->next;
-        free(b->table);
-        free(b->saved);
-        free(b);
-    }
-}
-
 static pb_err begin(struct store *st, bool write)
 {
     if (st->in_tx)
@@ -252,9 +229,6 @@ pb_err store_commit(struct store *st)
 {
     if (!st->in_tx)
         return err_new(PB_INTERNAL, "Commit without a transaction on %s.", st->label);
-    if (st->bulk)
-        return err_new(PB_INTERNAL, "Commit on %s with table %s still in bulk-load mode.",
-                       st->label, st->bulk->table);
     pb_err e = st->ops->commit(st->conn);
     if (e)
         st->ops->rollback(st->conn); /* all or nothing: a failed commit leaves nothing open */
@@ -268,7 +242,6 @@ void store_rollback(struct store *st)
         return;
     st->ops->rollback(st->conn);
     st->in_tx = false;
-    bulk_forget(st); /* the rollback restored the indexes */
 }
 
 bool store_in_tx(const struct store *st)
@@ -524,40 +497,11 @@ pb_err store_bulk_end(struct store *st)
     return st->ops->bulk_end(st->conn);
 }
 
-pb_err store_bulk_table_begin(struct store *st, const char *table)
+pb_err stmt_i64_once(struct stmt *s, int64_t *out)
 {
-    if (!st->in_tx)
-        return err_new(PB_INTERNAL, "store_bulk_table_begin(%s) outside a transaction.", table);
-    for (struct bulk_table *b = st->bulk; b; b = b->next)
-        if (strcmp(b->table, table) == 0)
-            return err_new(PB_INTERNAL, "Table %s is already in bulk-load mode.", table);
-    char *saved = NULL;
-    pb_err e = st->ops->bulk_table_begin(st->conn, table, &saved);
-    if (e)
-        return e;
-    struct bulk_table *b = xcalloc(1, sizeof *b);
-    b->table = xstrdup(table);
-    b->saved = saved;
-    b->next = st->bulk;
-    st->bulk = b;
-    return NULL;
-}
-
-pb_err store_bulk_table_end(struct store *st, const char *table)
-{
-    struct bulk_table **pp = &st->bulk;
-    while (*pp && strcmp((*pp)->table, table) != 0)
-        pp = &(*pp)->next;
-    if (!*pp || !st->in_tx)
-        return err_new(PB_INTERNAL, "store_bulk_table_end(%s) without store_bulk_table_begin.",
-                       table);
-    struct bulk_table *b = *pp;
-    pb_err e = st->ops->bulk_table_end(st->conn, table, b->saved);
-    if (e)
-        return e; /* still in bulk mode: the caller rolls back */
-    *pp = b->next;
-    free(b->table);
-    free(b->saved);
-    free(b);
-    return NULL;
+    bool row = false;
+    pb_err e = stmt_step(s, &row);
+    *out = (!e && row) ? stmt_i64(s, 0) : 0;
+    stmt_done(s);
+    return e;
 }

@@ -122,6 +122,9 @@ int stmt_columns(struct stmt *s);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE run on this statement. */
 int64_t stmt_changes(struct stmt *s);
+/* Steps once for a one-number query (count(*)): *out is column 0 of the
+ * first row, 0 when there is none; then stmt_done(s). */
+pb_err stmt_i64_once(struct stmt *s, int64_t *out) PB_MUST_CHECK;
 /* Resets the statement and clears its bindings; s may be NULL. */
 void stmt_done(struct stmt *s);
 
@@ -139,21 +142,5 @@ int64_t store_data_version(struct store *st);
 /* Bulk loading (init --demo): trades durability for speed until the end. */
 pb_err store_bulk_begin(struct store *st) PB_MUST_CHECK;
 pb_err store_bulk_end(struct store *st) PB_MUST_CHECK;
-
-/*
- * Loading many rows into one table (init --demo, import): called inside a
- * transaction, store_bulk_table_begin() drops table's non-unique indexes and
- * stops its search index (TABLE_fts, e.g. customer_fts) from following
- * inserts; store_bulk_table_end(), in the same transaction, recreates the
- * indexes in one sorted pass each and rebuilds the search index, which is
- * several times faster than maintaining them row by row (1,000,000
- * customers: see README). Unique keys, foreign keys, CHECKs and the cache
- * triggers stay in force throughout. Queries between the two calls are
- * correct but may be slow and searches miss the new rows. A rollback undoes
- * everything, including the drop. PB_INTERNAL outside a transaction, for a
- * table already begun, or an end without a begin.
- */
-pb_err store_bulk_table_begin(struct store *st, const char *table) PB_MUST_CHECK;
-pb_err store_bulk_table_end(struct store *st, const char *table) PB_MUST_CHECK;
 
 #endif

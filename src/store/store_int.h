@@ -77,14 +77,6 @@ struct store_ops {
 
     pb_err (*bulk_begin)(void *conn);
     pb_err (*bulk_end)(void *conn);
-    /*
-     * Inside a transaction: drops table's non-unique indexes and its search
-     * index's insert trigger; *saved receives what bulk_table_end needs to
-     * put them back (caller frees).
-     */
-    pb_err (*bulk_table_begin)(void *conn, const char *table, char **saved);
-    /* Recreates what bulk_table_begin saved and rebuilds the search index. */
-    pb_err (*bulk_table_end)(void *conn, const char *table, const char *saved);
 };
 
 extern const struct store_ops store_sqlite_ops;

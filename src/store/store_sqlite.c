@@ -420,68 +420,6 @@ static pb_err sq_bulk_end(void *conn)
  */
 #define BULK_SEP '\x1e'
 
-static pb_err sq_bulk_table_begin(void *conn, const char *table, char **saved)
-{
-    struct sq_conn *c = conn;
-    *saved = NULL;
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(c->db,
-                                "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = ?1"
-                                " AND sql IS NOT NULL AND ((type = 'index' AND sql NOT LIKE"
-                                " 'CREATE UNIQUE%') OR (type = 'trigger' AND name = ?1 || '_fts_insert'))"
-                                " ORDER BY type, name",
-                                -1, &q, NULL);
-    if (rc != SQLITE_OK)
-        return sq_err(c, rc);
-    sqlite3_bind_text(q, 1, table, -1, SQLITE_TRANSIENT);
-    struct buf idx, drop, trigger;
-    buf_init(&idx);
-    buf_init(&drop);
-    buf_init(&trigger);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *type = (const char *)sqlite3_column_text(q, 0);
-        const char *name = (const char *)sqlite3_column_text(q, 1);
-        const char *sql = (const char *)sqlite3_column_text(q, 2);
-        char *d = sqlite3_mprintf("DROP %s \"%w\";\n", type, name);
-        buf_puts(&drop, d);
-        sqlite3_free(d);
-        if (strcmp(type, "trigger") == 0)
-            buf_puts(&trigger, sql);
-        else
-            buf_printf(&idx, "%s;\n", sql);
-    }
-    pb_err e = rc == SQLITE_DONE ? NULL : sq_err(c, rc);
-    sqlite3_finalize(q);
-    if (!e && drop.len)
-        e = sq_exec(c, drop.s);
-    if (!e)
-        *saved = xasprintf("%s%c%s", idx.s, BULK_SEP, trigger.s);
-    buf_fini(&idx);
-    buf_fini(&drop);
-    buf_fini(&trigger);
-    return e;
-}
-
-static pb_err sq_bulk_table_end(void *conn, const char *table, const char *saved)
-{
-    struct sq_conn *c = conn;
-    const char *sep = strchr(saved, BULK_SEP);
-    if (!sep)
-        return err_new(PB_INTERNAL, "Bulk-load notes for %s are damaged.", table);
-    char *indexes = xstrndup(saved, (size_t)(sep - saved));
-    pb_err e = *indexes ? sq_exec(c, indexes) : NULL;
-    free(indexes);
-    if (!e && sep[1]) {
-        char *rebuild = sqlite3_mprintf("INSERT INTO \"%w_fts\" (\"%w_fts\") VALUES ('rebuild')",
-                                        table, table);
-        e = sq_exec(c, rebuild);
-        sqlite3_free(rebuild);
-        if (!e)
-            e = sq_exec(c, sep + 1);
-    }
-    return e;
-}
-
 const struct store_ops store_sqlite_ops = {
     .engine = STORE_SQLITE,
     .name = "sqlite",
@@ -511,6 +449,4 @@ const struct store_ops store_sqlite_ops = {
     .rollback = sq_rollback,
     .bulk_begin = sq_bulk_begin,
     .bulk_end = sq_bulk_end,
-    .bulk_table_begin = sq_bulk_table_begin,
-    .bulk_table_end = sq_bulk_table_end,
 };

@@ -117,11 +117,7 @@ pb_err tenant_db_count(struct store *st, int64_t *n)
     pb_err e = store_prepare(st, "SELECT count(*) FROM tenant", &s);
     if (e)
         return e;
-    bool row = false;
-    e = stmt_step(s, &row);
-    *n = (!e && row) ? stmt_i64(s, 0) : 0;
-    stmt_done(s);
-    return e;
+    return stmt_i64_once(s, n);
 }
 
 pb_err counter_db_next(struct store *st, int64_t tenant_id, const char *name, int year,

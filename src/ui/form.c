@@ -1044,3 +1044,42 @@ const char *form_hints(const struct form *f)
                    : "Tab next  Shift-Tab previous  Ctrl-S save  Esc leave";
     }
 }
+
+/* ---- a screen that is one form ------------------------------------------ */
+
+static struct form **screen_form(struct screen *s)
+{
+    return (struct form **)s->priv;
+}
+
+void form_screen_close(struct screen *s)
+{
+    form_free(screen_form(s));
+}
+
+void form_screen_draw(struct screen *s, struct canvas *c, struct rect body)
+{
+    form_draw(*screen_form(s), c, body);
+}
+
+unsigned form_screen_key(struct screen *s, const struct key *k)
+{
+    return form_on_key(*screen_form(s), k);
+}
+
+unsigned form_screen_tick(struct screen *s)
+{
+    return form_tick(*screen_form(s));
+}
+
+void form_rule_right(const struct form *f, int64_t version, struct buf *right)
+{
+    if (version <= 0) {
+        buf_puts(right, "unsaved");
+        return;
+    }
+    int n = form_changes(f, NULL, 0);
+    buf_printf(right, "version %lld", (long long)version);
+    if (n)
+        buf_printf(right, " · %d change%s", n, n == 1 ? "" : "s");
+}

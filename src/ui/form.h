@@ -124,4 +124,17 @@ const char *form_display(const struct form *f, const char *name);
 /* The error shown under a field, or NULL. */
 const char *form_error(const struct form *f, const char *name);
 
+
+/*
+ * A screen that is one form: when the screen's private state begins with
+ * its struct form *, these are its close, draw, on_key and tick callbacks.
+ */
+void form_screen_close(struct screen *s);
+void form_screen_draw(struct screen *s, struct canvas *c, struct rect body);
+unsigned form_screen_key(struct screen *s, const struct key *k);
+unsigned form_screen_tick(struct screen *s);
+/* The title rule's right part: "version 7 · 2 changes" when editing a row
+ * (version > 0), "unsaved" for a new one. */
+void form_rule_right(const struct form *f, int64_t version, struct buf *right);
+
 #endif

@@ -14,7 +14,7 @@ DB=$DIR/bench-$N.db
 SOCK=pbbench$$
 mkdir -p "$DIR"
 export XDG_DATA_HOME="$DIR/xdg" XDG_CONFIG_HOME="$DIR/xdg" PATCHBAY_PASSWORD=demo
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null' EXIT
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true' EXIT
 
 ms_now() { python3 -c 'import time; print(int(time.monotonic()*1000))'; }
 ratio() { python3 -c "print(round($1/$2, 3) if $2 else 'null')"; }

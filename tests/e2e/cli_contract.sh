@@ -109,4 +109,11 @@ expect_rc 0 "check healthy"
 RC=$?
 expect_rc 2 "unknown command"
 
+# the default place ($XDG_DATA_HOME/patchbay/) is made by init
+XDG_DATA_HOME="$T/fresh" "$BIN" init --demo --customers 10 >"$T/out" 2>&1
+RC=$?
+expect_rc 0 "init in a data directory that does not exist yet"
+check "database in the XDG place" test -f "$T/fresh/patchbay/patchbay.db"
+check "data directory is private" test "$(stat -c %a "$T/fresh/patchbay")" = 700
+
 finish

@@ -20,7 +20,12 @@ run() {
 if [ "${ONLY:-unit}" = unit ] || [ -z "${ONLY:-}" ]; then
     for t in "$@"; do
         echo "== $t"
-        run "$(basename "$t")" "$t"
+        if [ -n "${VALGRIND:-}" ]; then
+            run "$(basename "$t")" valgrind -q --error-exitcode=9 --leak-check=full \
+                --errors-for-leak-kinds=definite,indirect --suppressions=tests/valgrind.supp "$t"
+        else
+            run "$(basename "$t")" "$t"
+        fi
     done
 fi
 if [ "${ONLY:-e2e}" = e2e ] || [ -z "${ONLY:-}" ]; then

@@ -987,56 +987,6 @@ static void test_bulk_mode(void **state)
     store_close(&st);
 }
 
-static int64_t index_count(struct store *st)
-{
-    return query_i64(st, "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'customer'"
-                         " AND type IN ('index', 'trigger')");
-}
-
-static void test_bulk_table(void **state)
-{
-    (void)state;
-    struct store *st = fresh_store(NULL);
-    seed_tenant(st);
-    int64_t objects = index_count(st);
-    assert_err(store_bulk_table_begin(st, "customer"), PB_INTERNAL); /* not in a transaction */
-    assert_err(store_bulk_table_end(st, "customer"), PB_INTERNAL);
-
-    /* a rollback puts everything back */
-    assert_ok(store_begin(st));
-    assert_ok(store_bulk_table_begin(st, "customer"));
-    assert_err(store_bulk_table_begin(st, "customer"), PB_INTERNAL);
-    assert_true(index_count(st) < objects);
-    assert_int_equal(query_i64(st, "SELECT count(*) FROM sqlite_schema WHERE name = 'customer_name'"), 0);
-    store_rollback(st);
-    assert_int_equal(index_count(st), objects);
-
-    assert_ok(store_bulk_begin(st));
-    assert_ok(store_begin(st));
-    assert_ok(store_bulk_table_begin(st, "customer"));
-    assert_ok(store_exec(st, "INSERT INTO customer (tenant_id, code, name, email, phone_digits, currency)"
-                             " WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 2000)"
-                             " SELECT 1, 'C' || v, 'Name ' || v, 'mail' || v || '@x.test', '88017' || v, 'USD'"
-                             " FROM n"));
-    /* unique keys still hold during the load */
-    assert_err(try_exec(st, "INSERT INTO customer (tenant_id, code, name, email, currency)"
-                            " VALUES (1, 'C7', 'Dup', 'dup@x.test', 'USD')"),
-               PB_INTEGRITY);
-    assert_err(store_commit(st), PB_INTERNAL); /* still in bulk mode */
-    assert_ok(store_bulk_table_end(st, "customer"));
-    assert_ok(store_commit(st));
-    assert_ok(store_bulk_end(st));
-    assert_int_equal(index_count(st), objects);
-    assert_search(st, "Name 1234", "1234,");
-    assert_search(st, "880171999", "1999,");
-    assert_ok(store_exec(st, "INSERT INTO customer_fts (customer_fts, rank) VALUES ('integrity-check', 1)"));
-    /* and the trigger is back */
-    assert_ok(store_exec(st, "INSERT INTO customer (id, tenant_id, code, name, email, currency)"
-                             " VALUES (5000, 1, 'X1', 'Zebulon', 'z@x.test', 'USD')"));
-    assert_search(st, "ebulo", "5000,");
-    store_close(&st);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1057,7 +1007,6 @@ int main(void)
         cmocka_unit_test(test_audit_append_only),
         cmocka_unit_test(test_keyset_paging),
         cmocka_unit_test(test_bulk_mode),
-        cmocka_unit_test(test_bulk_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
