@@ -54,9 +54,10 @@ static pb_err init(struct cli *c)
     }
     char *def = c->cfg.db ? NULL : config_default_db_url();
     o.url = c->cfg.db ? c->cfg.db : def;
-    /* The default place is ours to make: $XDG_DATA_HOME/patchbay/. */
-    if (def)
-        e = path_make_parents(def + strlen("sqlite:"));
+    /* init makes the directory of a new database file (the default one is
+     * $XDG_DATA_HOME/patchbay/), as it makes the file. */
+    if (strncmp(o.url, "sqlite:", 7) == 0 && strcmp(o.url + 7, ":memory:") != 0)
+        e = path_make_parents(o.url + 7);
     if (e) {
         free(pw);
         free(def);

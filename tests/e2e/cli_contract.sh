@@ -115,5 +115,8 @@ RC=$?
 expect_rc 0 "init in a data directory that does not exist yet"
 check "database in the XDG place" test -f "$T/fresh/patchbay/patchbay.db"
 check "data directory is private" test "$(stat -c %a "$T/fresh/patchbay")" = 700
+"$BIN" --db "sqlite:$T/new/dir/pb.db" init --demo --customers 5 >"$T/out" 2>&1
+RC=$?
+expect_rc 0 "init makes the directory of a new database file"
 
 finish
