@@ -103,14 +103,14 @@ deps-test:
 
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory all $(TESTS) SAN=$(SAN)
-	$(Q)BIN=$(BIN) SAN=$(SAN) tests/sh/run-tests.sh $(TESTS)
+	$(Q)BIN=$(BIN) SAN=$(SAN) VALGRIND=also tests/sh/run-tests.sh $(TESTS)
 
 test-unit: $(TESTS)
 	$(Q)BIN=$(BIN) SAN=$(SAN) ONLY=unit tests/sh/run-tests.sh $(TESTS)
 
 # Every unit test under valgrind (tests/valgrind.supp: SQLite's own report).
 test-valgrind: $(TESTS)
-	$(Q)BIN=$(BIN) VALGRIND=1 ONLY=unit tests/sh/run-tests.sh $(TESTS)
+	$(Q)BIN=$(BIN) VALGRIND=only ONLY=unit tests/sh/run-tests.sh $(TESTS)
 
 test-e2e: all
 	$(Q)BIN=$(BIN) SAN=$(SAN) ONLY=e2e tests/sh/run-tests.sh
