@@ -68,6 +68,37 @@ pb_err cust_view_load(struct cust_view *v, struct app *a, int64_t id)
     return NULL;
 }
 
+char *cust_view_text(const struct cust_view *v)
+{
+    const struct customer_row *c = &v->c;
+    char money[48];
+    struct buf b;
+    buf_init(&b);
+    buf_printf(&b, "%s %s (%s)\n", c->code, c->name, c->status);
+    if (c->company)
+        buf_printf(&b, "Company: %s\n", c->company);
+    buf_printf(&b, "Phone: %s  E-mail: %s\n", c->phone ? c->phone : "-", c->email);
+    char *addr = customer_full_address(c);
+    if (*addr)
+        buf_printf(&b, "Address: %s\n", addr);
+    free(addr);
+    buf_printf(&b, "Balance: %s %s", c->currency,
+               money_format(c->balance, c->currency, money, sizeof money));
+    buf_printf(&b, "  Monthly: %s", money_format(c->monthly_bill, c->currency, money, sizeof money));
+    if (c->manager_email)
+        buf_printf(&b, "  Manager: %s", c->manager_email);
+    buf_putc(&b, '\n');
+    for (int i = 0; i < v->ncontacts; i++) {
+        const struct contact_row *k = &v->contacts[i];
+        buf_printf(&b, "Contact: %s%s (%s)%s%s%s%s\n", k->is_primary ? "* " : "", k->name,
+                   k->role, k->phone ? " " : "", k->phone ? k->phone : "", k->email ? " " : "",
+                   k->email ? k->email : "");
+    }
+    if (c->notes)
+        buf_printf(&b, "Notes: %s\n", c->notes);
+    return buf_steal(&b);
+}
+
 static int max_i(int a, int b)
 {
     return a > b ? a : b;
@@ -318,6 +349,14 @@ static unsigned detail_action(struct screen *s, enum action a)
     struct cust_view *v = &d->v;
     char args[96];
     switch (a) {
+    case A_COPY: {
+        char *text = cust_view_text(v);
+        ui_copy(s->ui, text);
+        free(text);
+        ui_msg(s->ui, MSG_OK, "Copied the summary of %s %s to the clipboard.", v->c.code,
+               v->c.name);
+        return R_REDRAW;
+    }
     case A_NEXT_SECTION:
         v->section = (v->section + 1) % CS_COUNT;
         return R_REDRAW;
@@ -414,6 +453,7 @@ static const struct keybind detail_keys[] = {
     {A_SUSPEND, "suspend", "customer.edit"},
     {A_ACTIVATE, NULL, "customer.edit"},
     {A_CANCEL_FOREVER, NULL, "customer.edit"},
+    {A_COPY, "copy", NULL},
     {A_UP, NULL, NULL},
     {A_DOWN, NULL, NULL},
     {A_REDRAW, NULL, NULL},

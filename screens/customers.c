@@ -416,9 +416,13 @@ static unsigned list_action(struct screen *s, enum action a)
         const struct table_row *row = table_current(l->t);
         if (!row)
             return R_HANDLED;
-        ui_msg(s->ui, MSG_INFO, "%s %s  %s  %s  balance %s", row->cells[C_CODE],
-               row->cells[C_NAME], row->cells[C_PHONE], row->cells[C_STATUS],
-               row->cells[C_BALANCE]);
+        char *text = xasprintf("%s %s  %s  %s  %s  balance %s", row->cells[C_CODE],
+                               row->cells[C_NAME], row->cells[C_PHONE], row->cells[C_EMAIL],
+                               row->cells[C_STATUS], row->cells[C_BALANCE]);
+        ui_copy(s->ui, text);
+        ui_msg(s->ui, MSG_OK, "Copied %s %s to the clipboard.", row->cells[C_CODE],
+               row->cells[C_NAME]);
+        free(text);
         return R_REDRAW;
     }
     default:

@@ -85,6 +85,8 @@ struct cust_view {
  * the section and clamps the contact selection when it is the same
  * customer. */
 pb_err cust_view_load(struct cust_view *v, struct app *a, int64_t id) PB_MUST_CHECK;
+/* The customer as plain text for a ticket (y). Caller frees. */
+char *cust_view_text(const struct cust_view *v);
 void cust_view_fini(struct cust_view *v);
 /* Paints the detail into r (title rule of the pane not included). */
 void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, struct rect r,

@@ -27,7 +27,7 @@
 int money_digits(const char *cur);
 
 /* True when cur is an active ISO 4217 code, written in upper case ("BDT").
- * Precious metals, test and "no currency" codes (XAU, XTS, XXX ...) are not
+ * Precious metals, test codes and the "no currency" code (XAU, XTS ...) are not
  * accepted: nobody bills an internet line in gold. */
 bool money_currency_known(const char *cur);
 

@@ -19,11 +19,13 @@
 #undef key_name
 #include <langinfo.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/xalloc.h"
 
 #define MAX_PAIRS 255
@@ -374,4 +376,36 @@ void term_install_crash_handlers(void)
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         sigaction(sigs[i], &sa, NULL);
+}
+
+void term_clipboard(struct term *t, const char *text)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    (void)t;
+    size_t n = strlen(text);
+    struct buf b;
+    buf_init(&b);
+    buf_puts(&b, "\033]52;c;");
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned char)text[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned char)text[i + 1] << 8;
+        if (i + 2 < n)
+            v |= (unsigned char)text[i + 2];
+        buf_putc(&b, b64[(v >> 18) & 63]);
+        buf_putc(&b, b64[(v >> 12) & 63]);
+        buf_putc(&b, i + 1 < n ? b64[(v >> 6) & 63] : '=');
+        buf_putc(&b, i + 2 < n ? b64[v & 63] : '=');
+    }
+    buf_puts(&b, "\a");
+    /* Not drawn text: it goes straight out, between two ncurses refreshes. */
+    fflush(stdout);
+    size_t off = 0;
+    while (off < b.len) {
+        ssize_t w = write(STDOUT_FILENO, b.s + off, b.len - off);
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    buf_fini(&b);
 }

@@ -45,4 +45,8 @@ void term_flush(struct term *t, bool full);
  * re-raise with the default handler so the crash still dumps. */
 void term_install_crash_handlers(void);
 
+/* Puts text on the terminal's clipboard with OSC 52 (xterm, tmux, most
+ * terminals; it crosses SSH). */
+void term_clipboard(struct term *t, const char *text);
+
 #endif

@@ -19,6 +19,7 @@
  * back shows it as it was left.
  */
 #include "ui/ui_int.h"
+#include "ui/term.h"
 #include "ui/timing.h"
 
 #include <ctype.h>
@@ -126,6 +127,19 @@ const struct ui_message *ui_history(const struct ui *ui, int i)
 const char *ui_headless_message(const struct ui *ui)
 {
     return ui->msg.on && ui->msg.text ? ui->msg.text : "";
+}
+
+const char *ui_headless_clipboard(const struct ui *ui)
+{
+    return ui->clipboard ? ui->clipboard : "";
+}
+
+void ui_copy(struct ui *ui, const char *text)
+{
+    free(ui->clipboard);
+    ui->clipboard = xstrdup(text);
+    if (ui->term)
+        term_clipboard(ui->term, text);
 }
 
 /* ---- the screen stack --------------------------------------------------- */
@@ -739,6 +753,7 @@ void ui_core_free(struct ui **pui)
     free(ui->pending_home);
     free(ui->stack);
     free(ui->parked);
+    free(ui->clipboard);
     free(ui->ov);
     free(ui);
     *pui = NULL;

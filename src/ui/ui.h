@@ -102,6 +102,10 @@ void ui_msg(struct ui *ui, enum msg_kind kind, const char *fmt, ...)
 /* ✗ with the error's message; the code goes to :messages. */
 void ui_msg_err(struct ui *ui, const struct pb_error *e);
 
+/* Puts text on the operator's clipboard (OSC 52 through the terminal and
+ * SSH); the headless console keeps it for tests. */
+void ui_copy(struct ui *ui, const char *text);
+
 /* Opens a screen on top of the stack with args (copied). */
 void ui_push(struct ui *ui, const struct screen_class *cls, const char *args);
 /* Opens the registered screen by name or alias ("customers", "cust"). false
@@ -211,5 +215,7 @@ int64_t ui_now_ms(const struct ui *ui);
 void ui_headless_advance(struct ui *ui, long ms);
 /* Headless: the latest message still shown on the bottom bar ("" if none). */
 const char *ui_headless_message(const struct ui *ui);
+/* The text the last ui_copy() put on the clipboard ("" when none). */
+const char *ui_headless_clipboard(const struct ui *ui);
 
 #endif

@@ -31,6 +31,7 @@ struct timing;
 struct ui {
     const struct ui_host *host;
     struct timing *timing;  /* NULL unless the host asked for timings */
+    char *clipboard;        /* the last text copied (headless tests read it) */
     struct canvas *canvas;  /* the frame is drawn here */
     struct term *term;      /* NULL when headless */
     struct theme *theme;

@@ -185,6 +185,11 @@ static void test_console(void **state)
     key(ui, K_ENTER);
     assert_line_has(ui, 1, "Abul Kalam");
     assert_screen_has(ui, "Subscriptions 0");
+    /* y puts the customer's summary on the clipboard, for a ticket */
+    key(ui, 'y');
+    assert_non_null(strstr(ui_headless_clipboard(ui), "Abul Kalam"));
+    assert_non_null(strstr(ui_headless_clipboard(ui), "Phone:"));
+    assert_non_null(strstr(ui_headless_message(ui), "Copied the summary"));
     key(ui, K_ESC);
     assert_line_has(ui, 3, "Abul Kalam");
 
