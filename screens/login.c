@@ -224,29 +224,8 @@ static unsigned login_key(struct screen *s, const struct key *k)
         return R_REDRAW;
     }
     if (!k->alt && k->code >= 32 && k->code < K_SPECIAL && k->code != 127) {
-        char u[5];
-        int n = 0;
-        uint32_t cp = (uint32_t)k->code;
-        if (cp < 0x80) {
-            u[n++] = (char)cp;
-        } else if (cp < 0x800) {
-            u[n++] = (char)(0xC0 | (cp >> 6));
-            u[n++] = (char)(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            u[n++] = (char)(0xE0 | (cp >> 12));
-            u[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            u[n++] = (char)(0x80 | (cp & 0x3F));
-        } else {
-            u[n++] = (char)(0xF0 | (cp >> 18));
-            u[n++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-            u[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            u[n++] = (char)(0x80 | (cp & 0x3F));
-        }
-        size_t len = strlen(f);
-        if (len + (size_t)n < FIELD_MAX) {
-            memcpy(f + len, u, (size_t)n);
-            f[len + n] = '\0';
-        }
+        if (!text_append_cp(f, FIELD_MAX, k->code))
+            return R_HANDLED;
         return R_REDRAW;
     }
     /* Everything else (number keys, the palette) waits until signed in. */

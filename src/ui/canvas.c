@@ -620,3 +620,58 @@ void canvas_mem_cursor(const struct canvas *c, int *y, int *x)
     *y = m->cy;
     *x = m->cx;
 }
+
+void text_pop_char(char *s)
+{
+    size_t l = strlen(s);
+    while (l > 0 && ((unsigned char)s[l - 1] & 0xC0) == 0x80)
+        l--;
+    if (l > 0)
+        l--;
+    s[l] = '\0';
+}
+
+void text_pop_word(char *s)
+{
+    size_t l = strlen(s);
+    while (l > 0 && s[l - 1] == ' ')
+        l--;
+    while (l > 0 && s[l - 1] != ' ')
+        l--;
+    s[l] = '\0';
+}
+
+int utf8_encode(int32_t cp, char u[4])
+{
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    u[0] = (char)(0xF0 | (cp >> 18));
+    u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    u[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+bool text_append_cp(char *s, size_t cap, int32_t cp)
+{
+    char u[4];
+    size_t n = (size_t)utf8_encode(cp, u), l = strlen(s);
+    if (l + n + 1 > cap)
+        return false;
+    memcpy(s + l, u, n);
+    s[l + n] = '\0';
+    return true;
+}

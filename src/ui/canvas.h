@@ -132,4 +132,14 @@ int cp_width(uint32_t cp);
 /* Re-points the canvas at a new size (memory back end: reallocates, blank). */
 void canvas_mem_resize(struct canvas *c, int h, int w);
 
+/* Line editing on a NUL-terminated UTF-8 buffer: drop the last code point
+ * (Backspace), the last word and the spaces after it (Ctrl-W). */
+void text_pop_char(char *s);
+/* Appends code point cp as UTF-8; false (s unchanged) when it does not fit
+ * in cap bytes with its NUL. */
+bool text_append_cp(char *s, size_t cap, int32_t cp);
+/* Encodes cp as UTF-8 into u; returns the length (1-4). */
+int utf8_encode(int32_t cp, char u[4]);
+void text_pop_word(char *s);
+
 #endif

@@ -121,30 +121,6 @@ static size_t cp_prev(const char *s, size_t i)
     return i;
 }
 
-static int cp_encode(int32_t cp, char *u)
-{
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    u[0] = (char)(0xF0 | (cp >> 18));
-    u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    u[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Width of s[from, to). */
 static int span_width(const char *s, size_t from, size_t to)
 {
@@ -737,7 +713,7 @@ static unsigned edit_key(struct fstate *s, const struct key *k, bool multi)
     size_t c = s->caret;
     if (printable(k)) {
         char u[4];
-        int n = cp_encode(k->code, u);
+        int n = utf8_encode(k->code, u);
         splice(s, c, c, u, (size_t)n);
     } else if (multi && key_is(k, K_ENTER)) {
         splice(s, c, c, "\n", 1);
@@ -877,7 +853,7 @@ static unsigned picker_field_key(struct form *f, struct fstate *s, const struct 
     }
     if (printable(k) && k->code != ' ') {
         char u[5] = {0};
-        cp_encode(k->code, u);
+        utf8_encode(k->code, u);
         open_picker(f, u);
         return R_REDRAW;
     }

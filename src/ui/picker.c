@@ -211,51 +211,6 @@ static void picker_draw(struct overlay *o, struct canvas *c, struct rect s)
 
 /* ---- keys --------------------------------------------------------------- */
 
-static bool utf8_append(char *s, size_t cap, int32_t cp)
-{
-    char u[5] = {0};
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-    }
-    size_t l = strlen(s), n = strlen(u);
-    if (l + n + 1 > cap)
-        return false;
-    memcpy(s + l, u, n + 1);
-    return true;
-}
-
-static void utf8_pop(char *s)
-{
-    size_t l = strlen(s);
-    while (l > 0 && ((unsigned char)s[l - 1] & 0xC0) == 0x80)
-        l--;
-    if (l > 0)
-        l--;
-    s[l] = '\0';
-}
-
-static void word_pop(char *s)
-{
-    size_t l = strlen(s);
-    while (l > 0 && s[l - 1] == ' ')
-        l--;
-    while (l > 0 && s[l - 1] != ' ')
-        l--;
-    s[l] = '\0';
-}
-
 static void move(struct picker *p, int d)
 {
     p->cur += d;
@@ -294,13 +249,13 @@ static unsigned picker_key(struct overlay *o, const struct key *k)
     char t[TEXT_MAX];
     snprintf(t, sizeof t, "%s", p->text);
     if (key_is(k, K_BACKSPACE) || key_is(k, K_CTRL('h')))
-        utf8_pop(t);
+        text_pop_char(t);
     else if (key_is(k, K_CTRL('u')))
         t[0] = '\0';
     else if (key_is(k, K_CTRL('w')))
-        word_pop(t);
+        text_pop_word(t);
     else if (!k->alt && k->code >= 32 && k->code < K_SPECIAL && k->code != 127)
-        utf8_append(t, sizeof t, k->code);
+        text_append_cp(t, sizeof t, k->code);
     else
         return R_HANDLED; /* a pop-up keeps its keys */
     if (strcmp(t, p->text) != 0) {

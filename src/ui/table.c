@@ -206,60 +206,6 @@ static void fmt_count(int64_t v, char *out, size_t n)
     fmt_int_sep(v, out, n);
 }
 
-/* Appends code point cp as UTF-8 to s (size cap); false when it does not fit. */
-static bool utf8_append(char *s, size_t cap, int32_t cp)
-{
-    char u[4];
-    int len;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        len = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        len = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        len = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        len = 4;
-    }
-    size_t l = strlen(s);
-    if (l + (size_t)len + 1 > cap)
-        return false;
-    memcpy(s + l, u, (size_t)len);
-    s[l + (size_t)len] = '\0';
-    return true;
-}
-
-/* Removes the last code point of s. */
-static void utf8_pop(char *s)
-{
-    size_t l = strlen(s);
-    while (l > 0 && ((unsigned char)s[l - 1] & 0xC0) == 0x80)
-        l--;
-    if (l > 0)
-        l--;
-    s[l] = '\0';
-}
-
-/* Removes the last word (and the spaces after it) of s, like Ctrl-W. */
-static void word_pop(char *s)
-{
-    size_t l = strlen(s);
-    while (l > 0 && s[l - 1] == ' ')
-        l--;
-    while (l > 0 && s[l - 1] != ' ')
-        l--;
-    s[l] = '\0';
-}
-
 /* ---- tags --------------------------------------------------------------- */
 
 static size_t tag_hash(int64_t id, size_t mask)
@@ -1550,18 +1496,18 @@ static unsigned prompt_key(struct table *t, const struct key *k)
             t->prompt = false;
             return R_REDRAW;
         }
-        utf8_pop(f);
+        text_pop_char(f);
     } else if (key_is(k, K_CTRL('u'))) {
         f[0] = '\0';
     } else if (key_is(k, K_CTRL('w'))) {
-        word_pop(f);
+        text_pop_word(f);
     } else if (key_is(k, K_UP) || key_is(k, K_DOWN) || key_is(k, K_PGUP) || key_is(k, K_PGDN)) {
         int h = rows_visible(t);
         int d = key_is(k, K_UP) ? -1 : key_is(k, K_DOWN) ? 1 : key_is(k, K_PGUP) ? -h : h;
         move(t, d);
         return R_REDRAW;
     } else if (!k->alt && k->code >= 32 && k->code < K_SPECIAL && k->code != 127) {
-        if (!utf8_append(f, sizeof f, k->code))
+        if (!text_append_cp(f, sizeof f, k->code))
             return R_HANDLED;
     } else {
         return R_HANDLED; /* the prompt swallows the rest */
