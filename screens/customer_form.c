@@ -172,12 +172,76 @@ struct cform {
     bool editing;
     char code[32], name[160];
     int64_t version;
+    bool overwrite; /* the next save sends every field, not only the changed ones */
+    bool resave;    /* save again on the next tick (after a conflict choice) */
 };
 
 static const char *val(const struct cform *p, int i)
 {
     const char *v = form_value(p->f, p->fields[i].name);
     return v ? v : "";
+}
+
+/* Puts the stored row into the form as its unchanged values. */
+static void fill(struct form *f, const struct customer_row *c)
+{
+    form_init_value(f, "code", c->code, NULL);
+    form_init_value(f, "name", c->name, NULL);
+    form_init_value(f, "company", c->company, NULL);
+    form_init_value(f, "email", c->email, NULL);
+    form_init_value(f, "phone", c->phone, NULL);
+    form_init_value(f, "address", c->address, NULL);
+    form_init_value(f, "city", c->city, NULL);
+    form_init_value(f, "postal_code", c->postal_code, NULL);
+    char disp[96] = "";
+    if (c->country && *c->country) {
+        const char *cn = country_name(c->country);
+        snprintf(disp, sizeof disp, "%s  %s", c->country, cn ? cn : "");
+    }
+    form_init_value(f, "country", c->country, disp[0] ? disp : NULL);
+    form_init_value(f, "tax_id", c->tax_id, NULL);
+    form_init_value(f, "status", c->status, NULL);
+    form_init_value(f, "account_manager", c->manager_email, NULL);
+    form_init_value(f, "currency", c->currency, NULL);
+    form_init_value(f, "auto_suspend", c->auto_suspend ? "1" : "0", NULL);
+    form_init_value(f, "notes", c->notes, NULL);
+}
+
+/* Someone else saved the row while this form was open: the operator
+ * chooses (SCREENS.md 2.9). Merging works because only changed fields are
+ * sent: their other fields stay, yours are applied on their version. */
+static void conflict_pick(struct ui *ui, void *arg, int index)
+{
+    struct screen *s = arg;
+    struct cform *p = s->priv;
+    struct customer_row c = {0};
+    pb_err e = customer_get(screens_app(ui), p->code, &c);
+    if (e) {
+        ui_msg_err(ui, e);
+        err_free(&e);
+        customer_row_fini(&c);
+        return;
+    }
+    p->version = c.version;
+    if (index == 2) {
+        fill(p->f, &c);
+        ui_msg(ui, MSG_INFO, "Reloaded %s %s at version %lld; your edits are gone.", c.code,
+               c.name, (long long)c.version);
+    } else {
+        p->overwrite = index == 1;
+        p->resave = true;
+    }
+    customer_row_fini(&c);
+}
+
+static void ask_conflict(struct screen *s)
+{
+    static const struct menu_item items[] = {
+        {"merge: their other fields, your changes", 'm', -1, false, NULL},
+        {"overwrite theirs with all of yours", 'o', -1, false, NULL},
+        {"reload theirs and lose your edits", 'r', -1, false, NULL},
+    };
+    ui_menu(s->ui, "Saved by someone else meanwhile", items, 3, 0, conflict_pick, s);
 }
 
 static pb_err form_save(struct form *f, void *arg)
@@ -199,8 +263,9 @@ static pb_err form_save(struct form *f, void *arg)
     in.currency = *val(p, F_CURRENCY) ? val(p, F_CURRENCY) : NULL;
     in.auto_suspend = strcmp(val(p, F_AUTO), "1") == 0 ? "yes" : "no";
     in.notes = val(p, F_NOTES);
-    if (p->editing) {
-        /* Only what the operator changed: the rest stays as stored. */
+    if (p->editing && !p->overwrite) {
+        /* Only what the operator changed: the rest stays as stored, which
+         * is also what merges with someone else's save. */
         const char *changed[NFIELDS];
         int n = form_changes(p->f, changed, NFIELDS);
         const char **slots[NFIELDS] = {
@@ -224,13 +289,11 @@ static pb_err form_save(struct form *f, void *arg)
                           : customer_create(a, &in, &out);
     if (e) {
         customer_row_fini(&out);
-        if (e->code == PB_CONFLICT && !e->nfields) {
-            char *m = xstrdup(e->msg ? e->msg : "");
-            err_set_msg(e, "%s Esc, then e reloads.", m);
-            free(m);
-        }
+        if (e->code == PB_CONFLICT && !e->nfields)
+            ask_conflict(s);
         return screens_form_error(e);
     }
+    p->overwrite = false;
     if (p->editing)
         ui_msg(s->ui, MSG_OK, "Saved %s %s (version %lld).", out.code, out.name,
                (long long)out.version);
@@ -245,6 +308,17 @@ static void form_open_ref(struct form *f, void *arg, const char *ref)
     struct screen *s = arg;
     if (ref && strncmp(ref, "customer:", 9) == 0)
         screens_open_customer(s->ui, ref + 9);
+}
+
+static unsigned cform_tick(struct screen *s)
+{
+    struct cform *p = s->priv;
+    if (p->resave) {
+        p->resave = false;
+        struct key save = {.code = K_CTRL('s')};
+        return form_on_key(p->f, &save);
+    }
+    return form_tick(p->f);
 }
 
 static const struct form_ops cform_ops = {form_save, form_open_ref, NULL};
@@ -280,26 +354,7 @@ static pb_err cform_open(struct screen *s, const char *args)
     p->f = form_new(s->ui, p->fields, NFIELDS, &cform_ops, s);
     struct form *f = p->f;
     if (p->editing) {
-        form_init_value(f, "code", c.code, NULL);
-        form_init_value(f, "name", c.name, NULL);
-        form_init_value(f, "company", c.company, NULL);
-        form_init_value(f, "email", c.email, NULL);
-        form_init_value(f, "phone", c.phone, NULL);
-        form_init_value(f, "address", c.address, NULL);
-        form_init_value(f, "city", c.city, NULL);
-        form_init_value(f, "postal_code", c.postal_code, NULL);
-        char disp[96] = "";
-        if (c.country && *c.country) {
-            const char *cn = country_name(c.country);
-            snprintf(disp, sizeof disp, "%s  %s", c.country, cn ? cn : "");
-        }
-        form_init_value(f, "country", c.country, disp[0] ? disp : NULL);
-        form_init_value(f, "tax_id", c.tax_id, NULL);
-        form_init_value(f, "status", c.status, NULL);
-        form_init_value(f, "account_manager", c.manager_email, NULL);
-        form_init_value(f, "currency", c.currency, NULL);
-        form_init_value(f, "auto_suspend", c.auto_suspend ? "1" : "0", NULL);
-        form_init_value(f, "notes", c.notes, NULL);
+        fill(f, &c);
     } else {
         form_init_value(f, "code", "", NULL);
         form_init_value(f, "status", "lead", NULL);
@@ -343,5 +398,5 @@ const struct screen_class screen_customer_form = {
     .draw = form_screen_draw,
     .on_key = form_screen_key,
     .rule = cform_rule,
-    .tick = form_screen_tick,
+    .tick = cform_tick,
 };

@@ -238,6 +238,32 @@ static void test_console(void **state)
     assert_line_has(ui, 1, "1 change");
     assert_ok(customer_get(root, "rezaul@example.net", &r));
     customer_row_fini(&r);
+    key(ui, K_ESC);
+    assert_screen_has(ui, "Discard 1 change? y/n");
+    key(ui, 'y');
+    ui_headless_advance(ui, 600); /* the form closes on its tick */
+
+    /* Someone else saves the row while the form is open: merging keeps
+     * their change and applies ours on their version. */
+    key(ui, 'e');
+    key(ui, K_TAB); /* Company */
+    ui_headless_type(ui, "Karim Traders");
+    struct customer_input theirs = {0};
+    theirs.city = "Sylhet";
+    assert_ok(customer_edit(root, "rezaul@example.net", &theirs, -1, &r));
+    customer_row_fini(&r);
+    key(ui, K_CTRL('s'));
+    assert_screen_has(ui, "Saved by someone else meanwhile");
+    assert_screen_has(ui, "merge: their other fields, your changes");
+    key(ui, 'm');
+    ui_headless_advance(ui, 600);
+    ui_headless_settle(ui);
+    assert_screen_has(ui, "Saved C-");
+    assert_ok(customer_get(root, "rezaul@example.net", &r));
+    assert_string_equal(r.company, "Karim Traders");
+    assert_string_equal(r.city, "Sylhet");
+    assert_int_equal(r.version, 3);
+    customer_row_fini(&r);
     ui_headless_free(&ui);
 }
 
