@@ -23,7 +23,7 @@ DEB_TEST  = libcmocka-dev tmux sqlite3 python3 locales valgrind
 
 B        := build
 OBJDIR   := $(B)/obj$(if $(SAN),-san)
-BIN      := $(B)/patchbay
+BIN      := $(B)/patchbay$(if $(SAN),-san)
 
 Q := $(if $(V),,@)
 
