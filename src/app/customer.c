@@ -635,9 +635,18 @@ pb_err contact_list(struct app *a, const char *customer_key, struct contact_row 
     return e;
 }
 
-static char *contact_label(const struct contact_row *r, const struct customer_row *c)
+/* The audit entry of a change to contact r of customer c; after is r as
+ * JSON unless it is gone. */
+static pb_err audit_contact(struct app *a, const struct contact_row *r,
+                            const struct customer_row *c, const char *action,
+                            struct json_object *before, bool gone)
 {
-    return xasprintf("%s (%s)", r->name, c->code);
+    struct json_object *after = gone ? NULL : contact_json(r);
+    char *label = xasprintf("%s (%s)", r->name, c->code);
+    pb_err e = audit_write(a, "contact", r->id, label, action, NULL, before, after);
+    free(label);
+    json_object_put(after);
+    return e;
 }
 
 pb_err contact_add(struct app *a, const char *customer_key, const struct contact_input *in,
@@ -668,13 +677,8 @@ pb_err contact_add(struct app *a, const char *customer_key, const struct contact
         e = contact_db_clear_primary(a->st, c.id, 0);
     if (!e)
         e = contact_db_insert(a->st, out);
-    if (!e) {
-        struct json_object *aj = contact_json(out);
-        char *label = contact_label(out, &c);
-        e = audit_write(a, "contact", out->id, label, "create", NULL, NULL, aj);
-        free(label);
-        json_object_put(aj);
-    }
+    if (!e)
+        e = audit_contact(a, out, &c, "create", NULL, false);
     customer_row_fini(&c);
     e = app_end(a, e);
     if (e)
@@ -711,13 +715,8 @@ pb_err contact_edit(struct app *a, int64_t contact_id, const struct contact_inpu
         e = contact_db_clear_primary(a->st, c.id, out->id);
     if (!e)
         e = contact_db_update(a->st, out, out->version);
-    if (!e) {
-        struct json_object *aj = contact_json(out);
-        char *label = contact_label(out, &c);
-        e = audit_write(a, "contact", out->id, label, "edit", NULL, bj, aj);
-        free(label);
-        json_object_put(aj);
-    }
+    if (!e)
+        e = audit_contact(a, out, &c, "edit", bj, false);
     json_object_put(bj);
     customer_row_fini(&c);
     e = app_end(a, e);
@@ -743,9 +742,7 @@ pb_err contact_remove(struct app *a, int64_t contact_id)
         e = contact_db_delete(a->st, r.id);
     if (!e) {
         struct json_object *bj = contact_json(&r);
-        char *label = contact_label(&r, &c);
-        e = audit_write(a, "contact", r.id, label, "delete", NULL, bj, NULL);
-        free(label);
+        e = audit_contact(a, &r, &c, "delete", bj, true);
         json_object_put(bj);
     }
     contact_row_fini(&r);
