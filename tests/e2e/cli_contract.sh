@@ -109,6 +109,17 @@ expect_rc 0 "check healthy"
 RC=$?
 expect_rc 2 "unknown command"
 
+# a database from a newer patchbay is refused, and left alone
+cp "$DB" "$T/newer.db"
+sqlite3 "$T/newer.db" "insert into schema_version (version, name, applied_at) values (999, 'future', '2030-01-01T00:00:00Z')"
+PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$T/newer.db" --user admin@demo.test customer list >"$T/out" 2>&1
+RC=$?
+expect_rc 3 "a database from a newer patchbay"
+expect_out "newer patchbay" "newer schema message"
+"$BIN" --db "sqlite:$T/newer.db" init >"$T/out" 2>&1
+RC=$?
+expect_rc 3 "init refuses to touch a newer database"
+
 # the default place ($XDG_DATA_HOME/patchbay/) is made by init
 XDG_DATA_HOME="$T/fresh" "$BIN" init --demo --customers 10 >"$T/out" 2>&1
 RC=$?
