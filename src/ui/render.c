@@ -21,11 +21,17 @@
 #include "core/buf.h"
 #include "core/xalloc.h"
 
+/* At 40 rows and 140 columns the screen strip takes line 2 (SCREENS.md 2.1). */
+static bool strip_shown(const struct ui *ui)
+{
+    return ui->canvas->h >= 40 && ui->canvas->w >= 140;
+}
+
 struct rect ui_body(const struct ui *ui)
 {
     int h = ui->canvas->h, w = ui->canvas->w;
-    int bottom = h >= 30 ? 2 : 1;
-    return (struct rect){2, 0, h - 2 - bottom, w};
+    int bottom = h >= 30 ? 2 : 1, top = strip_shown(ui) ? 3 : 2;
+    return (struct rect){top, 0, h - top - bottom, w};
 }
 
 /* ---- too small ---------------------------------------------------------- */
@@ -103,9 +109,38 @@ static void draw_topbar(struct ui *ui)
         canvas_text_right(c, 0, c->w - 1, -1, ROLE_title_bar, clock);
 }
 
+/* The number of the screen s stands for: its own, or for a detail or form
+ * opened from a numbered list, that list's ("2 Customers › C-10482 ..."). */
+static int screen_number(const struct ui *ui, const struct screen *s)
+{
+    int number = s ? s->cls->number : 0;
+    for (int i = ui->depth; s && !number && s->cls->hidden && i-- > 0;)
+        number = ui->stack[i]->cls->number;
+    return number;
+}
+
+/* ---- screen strip ------------------------------------------------------- */
+
+static void draw_strip(struct ui *ui, struct screen *s)
+{
+    struct canvas *c = ui->canvas;
+    int current = screen_number(ui, s), x = 1;
+    for (int n = 1; n <= 9; n++)
+        for (size_t i = 0; i < ui->host->nscreens; i++) {
+            const struct screen_class *cls = ui->host->screens[i];
+            if (cls->number != n || !ui_allowed(ui, cls->perm))
+                continue;
+            char tab[64];
+            snprintf(tab, sizeof tab, n == current ? "[%d %s]" : "%d %s", n,
+                     cls->title ? cls->title : cls->name);
+            x += canvas_text(c, 1, x, c->w - x, n == current ? ROLE_selection : ROLE_normal,
+                             tab) + 2;
+        }
+}
+
 /* ---- title rule --------------------------------------------------------- */
 
-static void draw_rule(struct ui *ui, struct screen *s)
+static void draw_rule(struct ui *ui, struct screen *s, int y)
 {
     struct canvas *c = ui->canvas;
     struct buf left, right, l, r;
@@ -118,11 +153,7 @@ static void draw_rule(struct ui *ui, struct screen *s)
     const char *h = canvas_glyph_str(c, G_HLINE);
     if (s) {
         buf_printf(&l, "%s ", h);
-        /* A detail or form opened from a numbered list carries its number
-         * ("2 Customers › C-10482 ...") */
-        int number = s->cls->number;
-        for (int i = ui->depth; !number && s->cls->hidden && i-- > 0;)
-            number = ui->stack[i]->cls->number;
+        int number = screen_number(ui, s);
         if (number)
             buf_printf(&l, "%d ", number);
         buf_puts(&l, s->cls->title ? s->cls->title : s->cls->name);
@@ -133,7 +164,7 @@ static void draw_rule(struct ui *ui, struct screen *s)
     if (right.len)
         buf_printf(&r, " %s %s", right.s, h);
 
-    canvas_hline(c, 1, 0, c->w, ROLE_rule);
+    canvas_hline(c, y, 0, c->w, ROLE_rule);
     int lw = text_width(l.s), rw = text_width(r.s);
     int maxl = c->w - 2;
     if (rw > 0 && lw + rw + 1 > c->w) {
@@ -154,11 +185,11 @@ static void draw_rule(struct ui *ui, struct screen *s)
     }
     if (lw) {
         /* "─ " in rule, the title bold, the rest in rule. */
-        canvas_text_attr(c, 1, 0, maxl, ROLE_rule, ATTR_BOLD, true, l.s);
-        canvas_text_attr(c, 1, 0, 2, ROLE_rule, 0, false, l.s); /* "─ " not bold */
+        canvas_text_attr(c, y, 0, maxl, ROLE_rule, ATTR_BOLD, true, l.s);
+        canvas_text_attr(c, y, 0, 2, ROLE_rule, 0, false, l.s); /* "─ " not bold */
     }
     if (rw)
-        canvas_text(c, 1, c->w - rw, rw, ROLE_rule, r.s);
+        canvas_text(c, y, c->w - rw, rw, ROLE_rule, r.s);
     buf_fini(&left);
     buf_fini(&right);
     buf_fini(&l);
@@ -317,7 +348,9 @@ void ui_render(struct ui *ui)
     }
     struct screen *s = ui_top(ui);
     draw_topbar(ui);
-    draw_rule(ui, s);
+    if (strip_shown(ui))
+        draw_strip(ui, s);
+    draw_rule(ui, s, strip_shown(ui) ? 2 : 1);
     struct rect body = ui_body(ui);
     if (s && s->cls->draw) {
         canvas_clip(c, body);

@@ -173,8 +173,9 @@ static void test_console(void **state)
 
     /* 200x60: more columns and the detail beside the list. */
     ui_headless_resize(ui, 60, 200);
-    assert_line_has(ui, 2, "Company");
-    assert_line_has(ui, 2, "Subs");
+    assert_line_has(ui, 1, "[2 Customers]");
+    assert_line_has(ui, 3, "Company");
+    assert_line_has(ui, 3, "Subs");
     nanosleep(&(struct timespec){0, 600 * 1000000L}, NULL); /* the detail follows on the tick */
     assert_screen_has(ui, "follows the cursor");
     assert_screen_has(ui, "Contacts 0");

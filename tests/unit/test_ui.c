@@ -256,7 +256,9 @@ static void test_frame_200x60(void **state)
     struct fix *f = fix_new(60, 200, false, NULL);
     assert_line_has(f, 0, " patchbay  Meghna Link  nasrin@support  sqlite");
     assert_line_has(f, 0, "Tue 24 Nov 2026 14:32:07 +06");
-    assert_line(f, 1, "─ 1 Dashboard ───────────────────────────────────────────────────────────"
+    /* 40+ rows and 140+ columns: the screen strip on line 2, the rule below */
+    assert_line(f, 1, " [1 Dashboard]  2 Customers");
+    assert_line(f, 2, "─ 1 Dashboard ───────────────────────────────────────────────────────────"
                       "────────────────────────────────────────────────────────────────────────"
                       "───────────────────────────────────────────────────────");
     ui_msg(f->ui, MSG_OK, "Suspended 4412 rahim.shop (customer_request).");
