@@ -76,12 +76,7 @@ pb_err audit_db_insert(struct store *st, struct audit_row *r)
     stmt_bind_text(s, 12, r->after_json);
     stmt_bind_text(s, 13, r->prev_hash);
     stmt_bind_text(s, 14, r->hash);
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row)
-        r->id = stmt_i64(s, 0);
-    stmt_done(s);
-    return e;
+    return stmt_i64_once(s, &r->id);
 }
 
 pb_err audit_db_list(struct store *st, int64_t tenant_id, const char *entity, int64_t entity_id,

@@ -125,11 +125,7 @@ pb_err demo_db_max_customer_id(struct store *st, int64_t *id)
     pb_err e = store_prepare(st, "SELECT coalesce(max(id), 0) FROM customer", &s);
     if (e)
         return e;
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row)
-        *id = stmt_i64(s, 0);
-    stmt_done(s);
+    e = stmt_i64_once(s, id);
     return e;
 }
 

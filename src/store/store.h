@@ -122,8 +122,8 @@ int stmt_columns(struct stmt *s);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE run on this statement. */
 int64_t stmt_changes(struct stmt *s);
-/* Steps once for a one-number query (count(*)): *out is column 0 of the
- * first row, 0 when there is none; then stmt_done(s). */
+/* Steps once for a one-number query (count(*), INSERT ... RETURNING id):
+ * *out is column 0 of the first row, 0 when there is none; then stmt_done(s). */
 pb_err stmt_i64_once(struct stmt *s, int64_t *out) PB_MUST_CHECK;
 /* Resets the statement and clears its bindings; s may be NULL. */
 void stmt_done(struct stmt *s);

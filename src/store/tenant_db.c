@@ -103,12 +103,7 @@ pb_err tenant_db_insert(struct store *st, struct tenant_row *r)
     stmt_bind_i64(s, 12, r->loyalty_after_months ? r->loyalty_after_months : 12);
     stmt_bind_bool(s, 13, r->bill_suspended_days);
     stmt_bind_i64(s, 14, r->commission_rate_bp);
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row)
-        r->id = stmt_i64(s, 0);
-    stmt_done(s);
-    return e;
+    return stmt_i64_once(s, &r->id);
 }
 
 pb_err tenant_db_count(struct store *st, int64_t *n)
@@ -134,12 +129,7 @@ pb_err counter_db_next(struct store *st, int64_t tenant_id, const char *name, in
     stmt_bind_i64(s, 1, tenant_id);
     stmt_bind_text(s, 2, name);
     stmt_bind_i64(s, 3, year);
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row)
-        *value = stmt_i64(s, 0);
-    stmt_done(s);
-    return e;
+    return stmt_i64_once(s, value);
 }
 
 pb_err counter_db_set(struct store *st, int64_t tenant_id, const char *name, int year,
