@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "store/query.h"
 #include "core/xalloc.h"
 
 /* Above this many trigram matches, walking the sort index and checking each
@@ -30,12 +31,6 @@
 const char *const customer_sorts[] = {"name",    "code",         "status",     "phone",
                                       "balance", "monthly_bill", "updated_at", NULL};
 
-struct sortspec {
-    const char *name;
-    const char *cols[2]; /* then c.id */
-    bool numeric;
-};
-
 static const struct sortspec sortspecs[] = {
     {"name", {"c.name", NULL}, false},
     {"code", {"c.code", NULL}, false},
@@ -48,10 +43,7 @@ static const struct sortspec sortspecs[] = {
 
 static const struct sortspec *find_sort(const char *name)
 {
-    for (size_t i = 0; i < sizeof sortspecs / sizeof *sortspecs; i++)
-        if (name && strcmp(sortspecs[i].name, name) == 0)
-            return &sortspecs[i];
-    return NULL;
+    return sortspec_find(sortspecs, sizeof sortspecs / sizeof *sortspecs, name);
 }
 
 bool customer_db_sort_known(const char *sort)
@@ -110,60 +102,7 @@ char *customer_db_key(const struct customer_row *r, const char *sort)
     return xstrdup(r->updated_at);
 }
 
-/* ---- query building ------------------------------------------------------ */
-
-struct bindv {
-    bool is_text;
-    int64_t i;
-    char *t;
-};
-
-struct qb {
-    struct buf sql;
-    struct bindv *v;
-    int n;
-};
-
-static void qb_init(struct qb *q)
-{
-    buf_init(&q->sql);
-    q->v = NULL;
-    q->n = 0;
-}
-
-static void qb_fini(struct qb *q)
-{
-    buf_fini(&q->sql);
-    for (int i = 0; i < q->n; i++)
-        free(q->v[i].t);
-    free(q->v);
-}
-
-static void qb_i64(struct qb *q, int64_t v)
-{
-    q->v = xreallocarray(q->v, (size_t)q->n + 1, sizeof *q->v);
-    q->v[q->n++] = (struct bindv){false, v, NULL};
-}
-
-static void qb_text(struct qb *q, const char *t)
-{
-    q->v = xreallocarray(q->v, (size_t)q->n + 1, sizeof *q->v);
-    q->v[q->n++] = (struct bindv){true, 0, xstrdup(t)};
-}
-
-static pb_err qb_prepare(struct store *st, struct qb *q, struct stmt **out)
-{
-    pb_err e = store_prepare(st, q->sql.s, out);
-    if (e)
-        return e;
-    for (int i = 0; i < q->n; i++) {
-        if (q->v[i].is_text)
-            stmt_bind_text(*out, i + 1, q->v[i].t);
-        else
-            stmt_bind_i64(*out, i + 1, q->v[i].i);
-    }
-    return NULL;
-}
+/* ---- search terms ---------------------------------------------------------- */
 
 /* One search word, reduced to what is matched. */
 struct term {
@@ -274,7 +213,7 @@ static char *like_pattern(const char *t)
 static void add_like(struct qb *q, const char *term)
 {
     char *pat = like_pattern(term);
-    buf_puts(&q->sql, " AND (c.name LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'"
+    qb_sql(q, " AND (c.name LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'"
                       " OR c.email LIKE ? ESCAPE '\\' OR c.phone_digits LIKE ? ESCAPE '\\'"
                       " OR c.code LIKE ? ESCAPE '\\')");
     for (int i = 0; i < 5; i++)
@@ -314,16 +253,16 @@ static bool real_status(const char *s)
 static pb_err add_where(struct store *st, struct qb *q, const struct customer_query *cq,
                         bool with_status, bool counting)
 {
-    buf_puts(&q->sql, " WHERE c.tenant_id = ?");
+    qb_sql(q, " WHERE c.tenant_id = ?");
     qb_i64(q, cq->tenant_id);
     if (with_status && cq->status && *cq->status) {
         if (real_status(cq->status)) {
-            buf_puts(&q->sql, " AND c.status = ?");
+            qb_sql(q, " AND c.status = ?");
             qb_text(q, cq->status);
         } else if (strcmp(cq->status, "balance_due") == 0) {
-            buf_puts(&q->sql, " AND c.balance > 0");
+            qb_sql(q, " AND c.balance > 0");
         } else if (strcmp(cq->status, "credit") == 0) {
-            buf_puts(&q->sql, " AND c.balance < 0");
+            qb_sql(q, " AND c.balance < 0");
         } else {
             return err_field(NULL, PB_VALIDATION, "status",
                              "Status: \"%s\" is not a customer status; use lead, onboarding, "
@@ -333,11 +272,11 @@ static pb_err add_where(struct store *st, struct qb *q, const struct customer_qu
         }
     }
     if (cq->manager_id > 0) {
-        buf_puts(&q->sql, " AND c.account_manager_id = ?");
+        qb_sql(q, " AND c.account_manager_id = ?");
         qb_i64(q, cq->manager_id);
     }
     if (cq->only_id != 0) {
-        buf_puts(&q->sql, " AND c.id = ?");
+        qb_sql(q, " AND c.id = ?");
         qb_i64(q, cq->only_id);
     }
     struct term *terms;
@@ -353,7 +292,7 @@ static pb_err add_where(struct store *st, struct qb *q, const struct customer_qu
         use_fts = !e && est <= FTS_SMALL;
     }
     if (!e && use_fts) {
-        buf_puts(&q->sql, " AND c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)");
+        qb_sql(q, " AND c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)");
         qb_text(q, expr);
     }
     for (int i = 0; !e && i < nt; i++)
@@ -362,48 +301,6 @@ static pb_err add_where(struct store *st, struct qb *q, const struct customer_qu
     free(expr);
     free_terms(terms, nt);
     return e;
-}
-
-static void add_keyset(struct qb *q, const struct sortspec *sp, const struct customer_query *cq,
-                       bool forward)
-{
-    if (cq->dir != PAGE_AFTER && cq->dir != PAGE_BEFORE)
-        return;
-    bool two = sp->cols[1] != NULL;
-    buf_puts(&q->sql, " AND (");
-    buf_puts(&q->sql, sp->cols[0]);
-    if (two) {
-        buf_puts(&q->sql, ", ");
-        buf_puts(&q->sql, sp->cols[1]);
-    }
-    buf_puts(&q->sql, forward ? ", c.id) > (?, " : ", c.id) < (?, ");
-    buf_puts(&q->sql, two ? "?, ?)" : "?)");
-    const char *key = cq->anchor_key ? cq->anchor_key : "";
-    if (sp->numeric) {
-        qb_i64(q, strtoll(key, NULL, 10));
-    } else if (two) {
-        const char *sep = strchr(key, '\x1f');
-        char *first = sep ? xstrndup(key, (size_t)(sep - key)) : xstrdup(key);
-        qb_text(q, first);
-        qb_text(q, sep ? sep + 1 : "");
-        free(first);
-    } else {
-        qb_text(q, key);
-    }
-    qb_i64(q, cq->anchor_id);
-}
-
-static void add_order(struct qb *q, const struct sortspec *sp, bool ascending)
-{
-    const char *dir = ascending ? " ASC" : " DESC";
-    buf_puts(&q->sql, " ORDER BY ");
-    for (int i = 0; i < 2 && sp->cols[i]; i++) {
-        buf_puts(&q->sql, sp->cols[i]);
-        buf_puts(&q->sql, dir);
-        buf_puts(&q->sql, ", ");
-    }
-    buf_puts(&q->sql, "c.id");
-    buf_puts(&q->sql, dir);
 }
 
 pb_err customer_db_list(struct store *st, const struct customer_query *cq,
@@ -420,16 +317,17 @@ pb_err customer_db_list(struct store *st, const struct customer_query *cq,
                          cq->sort);
     /* Walking backwards (page before, last page) reads in reverse order and
      * flips the rows afterwards. */
-    bool backwards = cq->dir == PAGE_BEFORE || cq->dir == PAGE_LAST;
+    bool backwards = page_backwards(cq->dir);
     bool ascending = cq->desc == backwards;
     struct qb q;
     qb_init(&q);
-    buf_puts(&q.sql, "SELECT " CUST_COLS CUST_FROM);
+    qb_sql(&q, "SELECT " CUST_COLS CUST_FROM);
     pb_err e = add_where(st, &q, cq, true, false);
     if (!e) {
-        add_keyset(&q, sp, cq, ascending);
-        add_order(&q, sp, ascending);
-        buf_puts(&q.sql, " LIMIT ? OFFSET ?");
+        if (cq->dir == PAGE_AFTER || cq->dir == PAGE_BEFORE)
+            qb_keyset(&q, sp, "c.id", cq->anchor_key, cq->anchor_id, ascending);
+        qb_order(&q, sp, "c.id", ascending);
+        qb_sql(&q, " LIMIT ? OFFSET ?");
         int limit = cq->limit > 0 ? cq->limit : 50;
         qb_i64(&q, limit + 1);
         qb_i64(&q, cq->dir == PAGE_FIRST ? cq->offset : 0);
@@ -466,23 +364,14 @@ pb_err customer_db_list(struct store *st, const struct customer_query *cq,
     return e;
 }
 
-static pb_err scalar(struct store *st, struct qb *q, int64_t *n)
-{
-    struct stmt *s;
-    pb_err e = qb_prepare(st, q, &s);
-    if (e)
-        return e;
-    return stmt_i64_once(s, n);
-}
-
 pb_err customer_db_count(struct store *st, const struct customer_query *cq, int64_t *n)
 {
     struct qb q;
     qb_init(&q);
-    buf_puts(&q.sql, "SELECT count(*) FROM customer c");
+    qb_sql(&q, "SELECT count(*) FROM customer c");
     pb_err e = add_where(st, &q, cq, true, true);
     if (!e)
-        e = scalar(st, &q, n);
+        e = qb_scalar(st, &q, n);
     qb_fini(&q);
     return e;
 }
@@ -508,24 +397,11 @@ pb_err customer_db_ids(struct store *st, const struct customer_query *cq, int64_
         sp = &sortspecs[0];
     struct qb q;
     qb_init(&q);
-    buf_puts(&q.sql, "SELECT c.id FROM customer c");
+    qb_sql(&q, "SELECT c.id FROM customer c");
     pb_err e = add_where(st, &q, cq, true, true);
-    struct stmt *s = NULL;
     if (!e) {
-        add_order(&q, sp, !cq->desc);
-        e = qb_prepare(st, &q, &s);
-    }
-    if (!e) {
-        size_t cap = 256;
-        int64_t *out = xmalloc(cap * sizeof *out);
-        bool row = false;
-        while (!(e = stmt_step(s, &row)) && row) {
-            if (*n == cap)
-                out = xreallocarray(out, cap *= 2, sizeof *out);
-            out[(*n)++] = stmt_i64(s, 0);
-        }
-        stmt_done(s);
-        *ids = out;
+        qb_order(&q, sp, "c.id", !cq->desc);
+        e = qb_ids(st, &q, ids, n);
     }
     qb_fini(&q);
     return e;

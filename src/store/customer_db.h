@@ -14,10 +14,9 @@
 #include <stdbool.h>
 
 #include "core/err.h"
+#include "store/query.h"
 #include "store/rows.h"
 #include "store/store.h"
-
-enum page_dir { PAGE_FIRST, PAGE_AFTER, PAGE_BEFORE, PAGE_LAST };
 
 struct customer_query {
     int64_t tenant_id;

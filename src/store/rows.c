@@ -4,6 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Frees the n strings pointed to and zeroes the row of size bytes. */
+static void free_strings(char **const *s, size_t n, void *row, size_t size)
+{
+    for (size_t i = 0; i < n; i++)
+        free(*s[i]);
+    memset(row, 0, size);
+}
+
 void tenant_row_fini(struct tenant_row *r)
 {
     free(r->name);
@@ -61,7 +69,43 @@ void audit_row_fini(struct audit_row *r)
     char **s[] = {&r->at,     &r->user_email, &r->origin,      &r->entity,    &r->entity_label,
                   &r->action, &r->reason,     &r->before_json, &r->after_json, &r->prev_hash,
                   &r->hash};
-    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
-        free(*s[i]);
-    memset(r, 0, sizeof *r);
+    free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
+}
+
+void plan_row_fini(struct plan_row *r)
+{
+    char **s[] = {&r->name,           &r->category,        &r->description, &r->billing_cycle,
+                  &r->features,       &r->router_profile,  &r->hosting_package,
+                  &r->created_at,     &r->updated_at};
+    free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
+}
+
+void router_row_fini(struct router_row *r)
+{
+    char **s[] = {&r->name,           &r->router_type,       &r->host,
+                  &r->username,       &r->password_sealed,   &r->snmp_community_sealed,
+                  &r->location,       &r->status,            &r->last_seen,
+                  &r->last_error,     &r->maintenance_until, &r->maintenance_note,
+                  &r->created_at,     &r->updated_at};
+    free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
+}
+
+void subscription_row_fini(struct subscription_row *r)
+{
+    char **s[] = {&r->access_method,  &r->username,       &r->password_sealed, &r->static_ip,
+                  &r->mac_address,    &r->status,         &r->start_date,      &r->end_date,
+                  &r->next_bill_date, &r->discount_type,  &r->data_reset_date, &r->suspend_reason,
+                  &r->sync_state,     &r->sync_error,     &r->created_at,      &r->updated_at,
+                  &r->customer_code,  &r->customer_name,  &r->plan_name,       &r->router_name,
+                  &r->router_status,  &r->currency,       &r->billing_cycle,   &r->router_profile,
+                  &r->job_created_at, &r->synced_at};
+    free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
+}
+
+void job_row_fini(struct job_row *r)
+{
+    char **s[] = {&r->operation,  &r->desired_state, &r->state,      &r->next_try_at,
+                  &r->last_error, &r->verified_at,   &r->created_at, &r->updated_at,
+                  &r->router_name, &r->username};
+    free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
 }

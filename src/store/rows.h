@@ -60,10 +60,76 @@ struct audit_row {
     char *before_json, *after_json, *prev_hash, *hash;
 };
 
+struct plan_row {
+    int64_t id, tenant_id;
+    char *name, *category, *description;
+    int64_t download_speed, upload_speed; /* kbit/s; 0: not a link */
+    int64_t quota;                        /* bytes; 0: unlimited */
+    int64_t price, setup_fee;             /* minor units of the tenant's currency */
+    char *billing_cycle, *features;
+    bool is_active, is_featured, is_popular;
+    int64_t tax_rate_bp; /* -1: the tenant's default */
+    char *router_profile, *hosting_package;
+    int64_t version;
+    char *created_at, *updated_at;
+    /* aggregates, read-only (lists) */
+    int64_t subscribers, active_subscribers, monthly_revenue;
+};
+
+struct router_row {
+    int64_t id, tenant_id;
+    char *name, *router_type, *host;
+    int api_port, snmp_port, poll_interval;
+    bool use_tls, tls_insecure;
+    char *username, *password_sealed, *snmp_community_sealed;
+    char *location;
+    int64_t latitude, longitude; /* microdegrees */
+    bool has_coords;
+    char *status, *last_seen, *last_error;
+    int64_t rtt_ms, cpu_pct, mem_pct, uptime_s, rx_bps, tx_bps; /* -1: unknown */
+    char *maintenance_until, *maintenance_note;
+    int64_t version;
+    char *created_at, *updated_at;
+};
+
+struct subscription_row {
+    int64_t id, tenant_id, customer_id, plan_id, router_id; /* router_id 0: none */
+    char *access_method, *username, *password_sealed, *static_ip, *mac_address, *status;
+    char *start_date, *end_date, *next_bill_date;
+    int64_t price, setup_fee; /* -1: the plan's */
+    char *discount_type;      /* NULL, "fixed", "percent" */
+    int64_t discount_value;
+    int64_t data_used;
+    char *data_reset_date, *suspend_reason, *sync_state, *sync_error;
+    int64_t version;
+    char *created_at, *updated_at;
+    /* joined, read-only */
+    char *customer_code, *customer_name, *plan_name, *router_name, *router_status;
+    char *currency, *billing_cycle, *router_profile;
+    int64_t plan_price, plan_quota, plan_download, plan_upload;
+    /* the open job, if any: its age, attempts and error */
+    int64_t job_id, job_attempts;
+    char *job_created_at, *synced_at;
+};
+
+struct job_row {
+    int64_t id, tenant_id, router_id, subscription_id;
+    char *operation, *desired_state, *state;
+    int64_t attempts;
+    char *next_try_at, *last_error, *verified_at;
+    int64_t version;
+    char *created_at, *updated_at;
+    char *router_name, *username; /* joined */
+};
+
 void tenant_row_fini(struct tenant_row *r);
 void user_row_fini(struct user_row *r);
 void customer_row_fini(struct customer_row *r);
 void contact_row_fini(struct contact_row *r);
 void audit_row_fini(struct audit_row *r);
+void plan_row_fini(struct plan_row *r);
+void router_row_fini(struct router_row *r);
+void subscription_row_fini(struct subscription_row *r);
+void job_row_fini(struct job_row *r);
 
 #endif

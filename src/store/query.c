@@ -1,0 +1,138 @@
+/* query.c - see query.h. */
+#include "store/query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+void qb_init(struct qb *q)
+{
+    buf_init(&q->sql);
+    q->v = NULL;
+    q->n = 0;
+}
+
+void qb_fini(struct qb *q)
+{
+    buf_fini(&q->sql);
+    for (int i = 0; i < q->n; i++)
+        free(q->v[i].t);
+    free(q->v);
+}
+
+void qb_sql(struct qb *q, const char *fragment)
+{
+    buf_puts(&q->sql, fragment);
+}
+
+void qb_i64(struct qb *q, int64_t v)
+{
+    q->v = xreallocarray(q->v, (size_t)q->n + 1, sizeof *q->v);
+    q->v[q->n++] = (struct qb_bind){false, v, NULL};
+}
+
+void qb_text(struct qb *q, const char *t)
+{
+    q->v = xreallocarray(q->v, (size_t)q->n + 1, sizeof *q->v);
+    q->v[q->n++] = (struct qb_bind){true, 0, xstrdup(t)};
+}
+
+pb_err qb_prepare(struct store *st, struct qb *q, struct stmt **out)
+{
+    pb_err e = store_prepare(st, q->sql.s, out);
+    if (e)
+        return e;
+    for (int i = 0; i < q->n; i++) {
+        if (q->v[i].is_text)
+            stmt_bind_text(*out, i + 1, q->v[i].t);
+        else
+            stmt_bind_i64(*out, i + 1, q->v[i].i);
+    }
+    return NULL;
+}
+
+pb_err qb_scalar(struct store *st, struct qb *q, int64_t *n)
+{
+    struct stmt *s;
+    pb_err e = qb_prepare(st, q, &s);
+    if (e)
+        return e;
+    return stmt_i64_once(s, n);
+}
+
+pb_err qb_ids(struct store *st, struct qb *q, int64_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    struct stmt *s;
+    pb_err e = qb_prepare(st, q, &s);
+    if (e)
+        return e;
+    size_t cap = 256;
+    int64_t *out = xmalloc(cap * sizeof *out);
+    bool row = false;
+    while (!(e = stmt_step(s, &row)) && row) {
+        if (*n == cap)
+            out = xreallocarray(out, cap *= 2, sizeof *out);
+        out[(*n)++] = stmt_i64(s, 0);
+    }
+    stmt_done(s);
+    if (e) {
+        free(out);
+        *n = 0;
+        return e;
+    }
+    *ids = out;
+    return NULL;
+}
+
+const struct sortspec *sortspec_find(const struct sortspec *v, size_t n, const char *name)
+{
+    for (size_t i = 0; name && i < n; i++)
+        if (strcmp(v[i].name, name) == 0)
+            return &v[i];
+    return NULL;
+}
+
+void qb_keyset(struct qb *q, const struct sortspec *sp, const char *id_col, const char *anchor_key,
+               int64_t anchor_id, bool forward)
+{
+    bool two = sp->cols[1] != NULL;
+    qb_sql(q, " AND (");
+    qb_sql(q, sp->cols[0]);
+    if (two) {
+        qb_sql(q, ", ");
+        qb_sql(q, sp->cols[1]);
+    }
+    qb_sql(q, ", ");
+    qb_sql(q, id_col);
+    qb_sql(q, forward ? ") > (?, " : ") < (?, ");
+    qb_sql(q, two ? "?, ?)" : "?)");
+    const char *key = anchor_key ? anchor_key : "";
+    if (sp->numeric) {
+        qb_i64(q, strtoll(key, NULL, 10));
+    } else if (two) {
+        const char *sep = strchr(key, '\x1f');
+        char *first = sep ? xstrndup(key, (size_t)(sep - key)) : xstrdup(key);
+        qb_text(q, first);
+        qb_text(q, sep ? sep + 1 : "");
+        free(first);
+    } else {
+        qb_text(q, key);
+    }
+    qb_i64(q, anchor_id);
+}
+
+void qb_order(struct qb *q, const struct sortspec *sp, const char *id_col, bool ascending)
+{
+    const char *dir = ascending ? " ASC" : " DESC";
+    qb_sql(q, " ORDER BY ");
+    for (int i = 0; i < 2 && sp->cols[i]; i++) {
+        qb_sql(q, sp->cols[i]);
+        qb_sql(q, dir);
+        qb_sql(q, ", ");
+    }
+    qb_sql(q, id_col);
+    qb_sql(q, dir);
+}
