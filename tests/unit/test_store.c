@@ -660,7 +660,9 @@ static void test_interrupt_from_another_thread(void **state)
     assert_non_null(e);
     assert_int_equal(e->code, PB_INTERNAL);
     assert_true(store_err_interrupted(e));
-    assert_true(took < 5000);
+    /* Counting to 5e9 takes many minutes; stopping within a minute (valgrind
+     * on a busy machine is slow) shows the interrupt worked. */
+    assert_true(took < 60000);
     err_free(&e);
     assert_false(store_err_interrupted(NULL));
     pb_err other = err_new(PB_INTERNAL, "something else");
