@@ -19,6 +19,7 @@
 const struct screen_class *const screen_registry[] = {
     &screen_login, &screen_customers, &screen_customer_detail, &screen_customer_form,
     &screen_contact_form,
+    &screen_plans, &screen_plan_form,
 };
 const size_t screen_count = sizeof screen_registry / sizeof screen_registry[0];
 

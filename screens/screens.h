@@ -25,6 +25,8 @@ extern const struct screen_class screen_customers;
 extern const struct screen_class screen_customer_detail;
 extern const struct screen_class screen_customer_form;
 extern const struct screen_class screen_contact_form;
+extern const struct screen_class screen_plans;
+extern const struct screen_class screen_plan_form;
 
 /* ---- the worker's context ---------------------------------------------- */
 

@@ -7,13 +7,16 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "console.h"
+#include "net/http.h"
 
 int main(int argc, char **argv)
 {
+    pb_err e = http_global_init();
     struct cli c = {0};
     c.start_ns = clock_mono_ns();
     setlocale(LC_ALL, "");
-    pb_err e = cli_prepare(&c, argc, argv);
+    if (!e)
+        e = cli_prepare(&c, argc, argv);
     int status;
     if (e)
         status = cli_print_err(&c, e);
@@ -22,5 +25,6 @@ int main(int argc, char **argv)
     else
         status = cli_run(&c);
     cli_fini(&c);
+    http_global_cleanup();
     return status;
 }

@@ -294,7 +294,9 @@ void cli_print_table(struct json_object *rows, const char *const *keys, const ch
 /* ---- dispatch ---------------------------------------------------------------- */
 
 static const struct cli_command *const tables[] = {cli_setup_commands, cli_customer_commands,
-                                                   cli_user_commands, cli_io_commands};
+                                                   cli_user_commands, cli_io_commands,
+                                                   cli_router_commands, cli_plan_commands,
+                                                   cli_sub_commands};
 
 static void usage(FILE *f)
 {

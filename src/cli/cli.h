@@ -85,6 +85,9 @@ extern const struct cli_command cli_customer_commands[];
 extern const struct cli_command cli_user_commands[];
 extern const struct cli_command cli_setup_commands[];
 extern const struct cli_command cli_io_commands[];
+extern const struct cli_command cli_sub_commands[];
+extern const struct cli_command cli_plan_commands[];
+extern const struct cli_command cli_router_commands[];
 
 /* Text output: a table of rows (array of objects) with the given keys. */
 void cli_print_table(struct json_object *rows, const char *const *keys, const char *const *heads);

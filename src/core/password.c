@@ -104,3 +104,11 @@ void password_burn(const char *pw)
         /* Cannot happen for a real password; nothing to do either way. */
     }
 }
+
+void password_random(char *out, size_t n)
+{
+    static const char set[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    for (size_t i = 0; i + 1 < n; i++)
+        out[i] = set[randombytes_uniform(sizeof set - 1)];
+    out[n - 1] = 0;
+}

@@ -13,6 +13,7 @@
 #define PB_CORE_PASSWORD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/err.h"
 
@@ -39,5 +40,10 @@ bool password_needs_rehash(const char *hash);
  * the e-mail is unknown so that the reply takes as long as for a wrong
  * password. */
 void password_burn(const char *pw);
+
+/* A random password of n - 1 characters into out (n ≥ 2), without the
+ * look-alikes 0 O 1 l I, so it can be read out on the phone (a subscriber's
+ * PPPoE password when the operator gave none). */
+void password_random(char *out, size_t n);
 
 #endif

@@ -33,6 +33,8 @@ struct ros_conn {
     bool insecure;      /* trust a self-signed certificate (router.tls_insecure) */
     long timeout_ms;    /* whole request; 0: 5000 */
     long connect_ms;    /* connection; 0: 3000 */
+    long min_gap_ms;    /* at least this long between two requests (the router's
+                           call budget: 200 = 5 calls/s); 0: no spacing */
 };
 
 /* How the last call went: decides retry or stop. */
@@ -119,6 +121,7 @@ struct ros_addr {
     char *list, *address, *comment;
     bool disabled, dynamic;
 };
+void ros_addr_fini(struct ros_addr *a);
 void ros_addrs_free(struct ros_addr *v, size_t n);
 /* Entries of list; address NULL: all of them. */
 pb_err ros_addr_list(struct ros *r, const char *list, const char *address, struct ros_addr **out,
@@ -137,6 +140,7 @@ struct ros_lease {
     char *address, *mac_address, *comment;
     bool block_access, disabled;
 };
+void ros_lease_fini(struct ros_lease *l);
 void ros_leases_free(struct ros_lease *v, size_t n);
 /* Leases with this MAC ("AA:BB:CC:DD:EE:FF"); mac NULL: all. */
 pb_err ros_lease_list(struct ros *r, const char *mac, struct ros_lease **out,

@@ -98,7 +98,7 @@ void subscription_row_fini(struct subscription_row *r)
                   &r->sync_state,     &r->sync_error,     &r->created_at,      &r->updated_at,
                   &r->customer_code,  &r->customer_name,  &r->plan_name,       &r->router_name,
                   &r->router_status,  &r->currency,       &r->billing_cycle,   &r->router_profile,
-                  &r->job_created_at, &r->synced_at};
+                  &r->job_created_at, &r->synced_at, &r->next_plan_name};
     free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
 }
 

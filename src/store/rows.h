@@ -97,6 +97,7 @@ struct subscription_row {
     char *access_method, *username, *password_sealed, *static_ip, *mac_address, *status;
     char *start_date, *end_date, *next_bill_date;
     int64_t price, setup_fee; /* -1: the plan's */
+    int64_t next_plan_id;     /* 0: no plan change waiting for the next bill date */
     char *discount_type;      /* NULL, "fixed", "percent" */
     int64_t discount_value;
     int64_t data_used;
@@ -110,6 +111,7 @@ struct subscription_row {
     /* the open job, if any: its age, attempts and error */
     int64_t job_id, job_attempts;
     char *job_created_at, *synced_at;
+    char *next_plan_name;
 };
 
 struct job_row {

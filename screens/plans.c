@@ -1,0 +1,373 @@
+/*
+ * plans.c - the plan catalogue, `:plans` (SCREENS.md 4.15).
+ *
+ * What an ISP sells and what each plan earns: the table widget over the
+ * plan controller, one row per plan with its speed, quota, price per cycle,
+ * active subscriptions and revenue normalised to a month. n adds a plan,
+ * Enter or e opens its form (deactivating is done there: a plan in use
+ * cannot be deleted), d deletes after asking and shows the controller's
+ * refusal when subscriptions still use the plan. Listens to nothing but the
+ * table's live refresh. UI thread only, except the source callbacks, which
+ * run on the worker thread against the worker's own struct app.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/plan.h"
+#include "core/money.h"
+#include "core/xalloc.h"
+#include "screens/screens.h"
+#include "ui/table.h"
+
+/* Display order; at 80 columns name, speed, quota, price, subscriptions and
+ * revenue stay, wider terminals add category, then the rest in the order of
+ * SCREENS.md 4.15. */
+enum { C_NAME, C_CATEGORY, C_SPEED, C_QUOTA, C_PRICE, C_SUBS, C_REVENUE, C_SETUP, C_TAX,
+       C_PROFILE, C_FLAGS, NCOLS };
+
+static const struct table_col cols[NCOLS] = {
+    [C_NAME] = {.name = "Name", .sort = "name", .hotkey = 'n', .width = 12, .prio = 1,
+                .flex = true},
+    [C_CATEGORY] = {.name = "Category", .sort = "category", .hotkey = 'c', .width = 11,
+                    .prio = 3},
+    [C_SPEED] = {.name = "Speed", .width = 12, .prio = 1, .watched = true},
+    [C_QUOTA] = {.name = "Quota", .width = 9, .prio = 2, .watched = true},
+    [C_PRICE] = {.name = "Price", .sort = "price", .hotkey = 'p', .width = 16, .prio = 1,
+                 .right = true, .watched = true},
+    /* "Subs" counts active subscriptions, as on the customer list. */
+    [C_SUBS] = {.name = "Subs", .width = 5, .prio = 2, .right = true, .watched = true},
+    /* wide enough for a big plan's month, "12,345,678.00": money is never cut */
+    [C_REVENUE] = {.name = "Revenue/mo", .width = 13, .prio = 1, .right = true,
+                   .watched = true},
+    [C_SETUP] = {.name = "Setup fee", .width = 10, .prio = 4, .right = true},
+    [C_TAX] = {.name = "Tax", .width = 7, .prio = 5, .right = true},
+    [C_PROFILE] = {.name = "Router profile", .width = 14, .prio = 6},
+    [C_FLAGS] = {.name = "Flags", .width = 6, .prio = 7, .watched = true},
+};
+
+static const struct table_status statuses[] = {
+    {"active", 'a', false},
+    {"inactive", 'i', false},
+    {NULL, 0, false},
+};
+
+/* The widget's paging words in the store's vocabulary. */
+static const enum page_dir page_of[] = {
+    [TD_FIRST] = PAGE_FIRST, [TD_AFTER] = PAGE_AFTER, [TD_BEFORE] = PAGE_BEFORE,
+    [TD_LAST] = PAGE_LAST,
+};
+
+static struct plan_query query_of(const struct table_req *r)
+{
+    bool all = !r->status || !*r->status || strcmp(r->status, "all") == 0;
+    return (struct plan_query){
+        .search = r->filter && *r->filter ? r->filter : NULL,
+        .status = all ? NULL : r->status,
+        .sort = r->sort && *r->sort ? r->sort : "name",
+        .desc = r->desc,
+        .dir = page_of[r->dir],
+        .anchor_id = r->anchor_id,
+        .anchor_key = r->anchor_key,
+        .limit = r->limit,
+    };
+}
+
+static char *money_text(int64_t v, const char *cur)
+{
+    char m[MONEY_BUF];
+    return xstrdup(money_format(v, cur, m, sizeof m));
+}
+
+/* "★♥ off": featured, popular, and "off" for a plan no longer sold. */
+static char *flags_text(const struct plan_row *p)
+{
+    return xasprintf("%s%s%s%s", p->is_featured ? "★" : "", p->is_popular ? "♥" : "",
+                     !p->is_active && (p->is_featured || p->is_popular) ? " " : "",
+                     p->is_active ? "" : "off");
+}
+
+static void fill_row(struct table_row *tr, const struct plan_row *p, const char *sort,
+                     const char *cur)
+{
+    char t[96];
+    tr->id = p->id;
+    tr->version = p->version;
+    tr->key = plan_db_key(p, sort);
+    tr->cells = xcalloc(NCOLS, sizeof *tr->cells);
+    tr->cells[C_NAME] = xstrdup(p->name ? p->name : "");
+    tr->cells[C_CATEGORY] = xstrdup(p->category ? p->category : "");
+    tr->cells[C_SPEED] = xstrdup(plan_speed_text(p->download_speed, p->upload_speed, t, sizeof t));
+    tr->cells[C_QUOTA] = xstrdup(plan_quota_text(p->quota, t, sizeof t));
+    tr->cells[C_PRICE] = xstrdup(plan_price_text(p->price, cur, p->billing_cycle, t, sizeof t));
+    tr->cells[C_SUBS] = xasprintf("%lld", (long long)p->active_subscribers);
+    tr->cells[C_REVENUE] = money_text(p->monthly_revenue, cur);
+    tr->cells[C_SETUP] = money_text(p->setup_fee, cur);
+    tr->cells[C_TAX] = p->tax_rate_bp < 0 ? xstrdup("default")
+                                          : xasprintf("%s%%", rate_format_bp(p->tax_rate_bp, t,
+                                                                             sizeof t));
+    tr->cells[C_PROFILE] = xstrdup(p->router_profile ? p->router_profile : "");
+    tr->cells[C_FLAGS] = flags_text(p);
+    tr->role = p->is_active ? ROLE_normal : ROLE_muted;
+    tr->message = xasprintf("%s: %lld subscription%s (%lld active)%s%s", p->name,
+                            (long long)p->subscribers, p->subscribers == 1 ? "" : "s",
+                            (long long)p->active_subscribers, p->description ? " · " : "",
+                            p->description ? p->description : "");
+}
+
+/* ---- the source (worker thread) ------------------------------------------ */
+
+static pb_err src_fetch(void *wctx, void *arg, const struct table_req *rq, struct table_result *out)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a)
+        return e;
+    struct plan_query q = query_of(rq);
+    struct plan_row *rows = NULL;
+    int n = 0;
+    bool more = false;
+    e = plan_list(a, &q, &rows, &n, &more);
+    if (e)
+        return e;
+    out->rows = xcalloc((size_t)n + 1, sizeof *out->rows);
+    out->n = n;
+    out->more = more;
+    for (int i = 0; i < n; i++) {
+        fill_row(&out->rows[i], &rows[i], q.sort, a->tenant.currency);
+        plan_row_fini(&rows[i]);
+    }
+    free(rows);
+    return NULL;
+}
+
+static pb_err src_count(void *wctx, void *arg, const struct table_req *rq, int64_t *matching,
+                        int64_t *total)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a)
+        return e;
+    struct plan_query q = query_of(rq), everything = {0};
+    e = plan_count(a, &q, matching);
+    return e ? e : plan_count(a, &everything, total);
+}
+
+static pb_err src_status_counts(void *wctx, void *arg, const struct table_req *rq, int64_t *counts)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    for (int i = 0; a && !e && statuses[i].name; i++) {
+        struct plan_query q = query_of(rq);
+        q.status = statuses[i].name;
+        e = plan_count(a, &q, &counts[i]);
+    }
+    return e;
+}
+
+static int64_t src_data_version(void *wctx, void *arg)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    err_free(&e);
+    return a ? store_data_version(a->st) : 0;
+}
+
+static const struct table_source source = {
+    .cols = cols,
+    .ncols = NCOLS,
+    .statuses = statuses,
+    .default_sort = "name",
+    .noun = "plans",
+    .empty = "No plans yet. n adds one; patchbay plan add does it from a script.",
+    .empty_filter = "No plan name contains \"%s\". Esc clears the filter.",
+    .fetch = src_fetch,
+    .count = src_count,
+    .status_counts = src_status_counts,
+    .data_version = src_data_version,
+};
+
+/* ---- the screen ----------------------------------------------------------- */
+
+struct plans {
+    struct table *t;
+    /* the plan d asked about, kept until the answer */
+    char del_key[32], del_name[160];
+    int64_t del_version;
+};
+
+static pb_err plans_open(struct screen *s, const char *args)
+{
+    struct plans *p = s->priv;
+    p->t = table_new(s->ui, &source, NULL);
+    if (args && *args)
+        table_set_filter(p->t, args); /* ":plans fiber" */
+    return NULL;
+}
+
+static void plans_close(struct screen *s)
+{
+    struct plans *p = s->priv;
+    table_free(&p->t);
+}
+
+static void plans_draw(struct screen *s, struct canvas *c, struct rect body)
+{
+    struct plans *p = s->priv;
+    table_draw(p->t, c, body, true);
+}
+
+static unsigned plans_key(struct screen *s, const struct key *k)
+{
+    struct plans *p = s->priv;
+    return table_on_key(p->t, k);
+}
+
+/* The form for the row under the cursor (args: its id), or a new one. */
+static unsigned open_form(struct screen *s, bool existing)
+{
+    struct plans *p = s->priv;
+    char id[32] = "";
+    if (existing) {
+        const struct table_row *row = table_current(p->t);
+        if (!row) {
+            ui_msg(s->ui, MSG_INFO, "No plan under the cursor.");
+            return R_REDRAW;
+        }
+        snprintf(id, sizeof id, "%lld", (long long)row->id);
+    }
+    ui_push(s->ui, &screen_plan_form, id);
+    return R_REDRAW;
+}
+
+static void delete_answer(struct ui *ui, void *arg, bool yes)
+{
+    struct screen *s = arg;
+    struct plans *p = s->priv;
+    if (!yes)
+        return;
+    pb_err e = plan_delete(screens_app(ui), p->del_key, p->del_version);
+    if (e) {
+        ui_msg_err(ui, e); /* a plan in use: the controller says how to deactivate it */
+        err_free(&e);
+    } else {
+        ui_msg(ui, MSG_OK, "Deleted plan %s; history keeps a copy (H).", p->del_name);
+        table_reload(p->t);
+    }
+    ui_dirty(ui);
+}
+
+static unsigned ask_delete(struct screen *s)
+{
+    struct plans *p = s->priv;
+    const struct table_row *row = table_current(p->t);
+    if (!row) {
+        ui_msg(s->ui, MSG_INFO, "No plan under the cursor.");
+        return R_REDRAW;
+    }
+    snprintf(p->del_key, sizeof p->del_key, "%lld", (long long)row->id);
+    snprintf(p->del_name, sizeof p->del_name, "%s", row->cells[C_NAME]);
+    p->del_version = row->version;
+    char q[300];
+    snprintf(q, sizeof q, "Delete plan %s? History keeps a copy (H).  y delete · any key keeps",
+             p->del_name);
+    ui_ask(s->ui, q, delete_answer, s);
+    return R_REDRAW;
+}
+
+static unsigned plans_action(struct screen *s, enum action a)
+{
+    struct plans *p = s->priv;
+    unsigned r = table_on_action(p->t, a);
+    if (r)
+        return r;
+    switch (a) {
+    case A_OPEN:
+    case A_EDIT:
+        return open_form(s, true);
+    case A_NEW:
+        return open_form(s, false);
+    case A_DELETE:
+        return ask_delete(s);
+    case A_COPY: {
+        const struct table_row *row = table_current(p->t);
+        if (!row)
+            return R_HANDLED;
+        char *text = xasprintf("%s  %s  %s  %s", row->cells[C_NAME], row->cells[C_SPEED],
+                               row->cells[C_QUOTA], row->cells[C_PRICE]);
+        ui_copy(s->ui, text);
+        ui_msg(s->ui, MSG_OK, "Copied plan %s to the clipboard.", row->cells[C_NAME]);
+        free(text);
+        return R_REDRAW;
+    }
+    default:
+        return R_NONE;
+    }
+}
+
+static void plans_rule(struct screen *s, struct buf *left, struct buf *right)
+{
+    struct plans *p = s->priv;
+    table_title(p->t, right);
+}
+
+static bool plans_bottom(struct screen *s, struct canvas *c, int y, int w)
+{
+    struct plans *p = s->priv;
+    return table_bottom(p->t, c, y, w);
+}
+
+static unsigned plans_tick(struct screen *s)
+{
+    struct plans *p = s->priv;
+    return table_tick(p->t);
+}
+
+/* Back from the form: show what it saved. */
+static void plans_resume(struct screen *s)
+{
+    struct plans *p = s->priv;
+    table_reload(p->t);
+}
+
+static const struct keybind plans_keys[] = {
+    /* plan.price: admins and accountants (who change prices only) */
+    {A_OPEN, "edit", "plan.price"},
+    {A_NEW, "new", "plan.edit"},
+    {A_EDIT, NULL, "plan.price"},
+    {A_DELETE, "delete", "plan.edit"},
+    {A_FILTER, "filter", NULL},
+    {A_STATUS_FILTER, "status", NULL},
+    {A_SORT_MENU, "sort", NULL},
+    {A_COPY, "copy", NULL},
+    {A_SORT_PREV, NULL, NULL},
+    {A_SORT_NEXT, NULL, NULL},
+    {A_PAUSE, NULL, NULL},
+    {A_UP, NULL, NULL},
+    {A_DOWN, NULL, NULL},
+    {A_PAGE_UP, NULL, NULL},
+    {A_PAGE_DOWN, NULL, NULL},
+    {A_TOP, NULL, NULL},
+    {A_BOTTOM, NULL, NULL},
+    {A_REDRAW, NULL, NULL},
+    {A_NONE, NULL, NULL},
+};
+
+const struct screen_class screen_plans = {
+    .name = "plans",
+    .title = "Plans",
+    .number = 0,
+    .aliases = "plan",
+    .perm = "plan.view",
+    .keys = plans_keys,
+    .priv_size = sizeof(struct plans),
+    .open = plans_open,
+    .close = plans_close,
+    .draw = plans_draw,
+    .on_key = plans_key,
+    .on_action = plans_action,
+    .rule = plans_rule,
+    .bottom = plans_bottom,
+    .tick = plans_tick,
+    .resume = plans_resume,
+};

@@ -1,0 +1,190 @@
+/*
+ * cmd_plan.c - `patchbay plan list|show|add|edit|delete`: the plan catalogue
+ * for scripts, through the same controller as the console's :plans screen.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/plan.h"
+#include "cli/cli.h"
+
+/* The add/edit flags: data-model field names with '-' for '_'. */
+static void read_input(struct cli *c, struct plan_input *in)
+{
+    in->name = cli_opt(c, "name");
+    in->category = cli_opt(c, "category");
+    in->description = cli_opt(c, "description");
+    in->download_speed = cli_opt(c, "download-speed");
+    in->upload_speed = cli_opt(c, "upload-speed");
+    in->quota = cli_opt(c, "quota");
+    in->price = cli_opt(c, "price");
+    in->setup_fee = cli_opt(c, "setup-fee");
+    in->billing_cycle = cli_opt(c, "billing-cycle");
+    in->features = cli_opt(c, "features");
+    in->is_active = cli_opt(c, "is-active");
+    in->is_featured = cli_opt(c, "is-featured");
+    in->is_popular = cli_opt(c, "is-popular");
+    in->tax_rate = cli_opt(c, "tax-rate");
+    in->router_profile = cli_opt(c, "router-profile");
+    in->hosting_package = cli_opt(c, "hosting-package");
+}
+
+/* --expect-version N, or -1 when not given. */
+static pb_err version_flag(struct cli *c, int64_t *v)
+{
+    *v = -1;
+    return cli_opt_int(c, "expect-version", 1, INT64_MAX, v);
+}
+
+static const char *currency(struct cli *c)
+{
+    return c->app->tenant.currency ? c->app->tenant.currency : "USD";
+}
+
+static pb_err list(struct cli *c)
+{
+    int64_t page = 1, size = 20;
+    pb_err e = cli_opt_int(c, "page", 1, 1000000000, &page);
+    if (!e)
+        e = cli_opt_int(c, "page-size", 1, 100, &size);
+    struct plan_query q = {0};
+    q.search = cli_opt(c, "search");
+    q.status = cli_opt(c, "status");
+    const char *sort = cli_opt(c, "sort");
+    if (sort && *sort == '-') {
+        q.desc = true;
+        sort++;
+    }
+    q.sort = sort;
+    q.dir = PAGE_FIRST;
+    q.limit = (int)size;
+    q.offset = (page - 1) * size;
+    if (!e && q.sort && !plan_db_sort_known(q.sort))
+        e = err_new(PB_USAGE, "--sort: \"%s\" is not offered; use name, price or category (a "
+                              "leading - reverses).",
+                    q.sort);
+    if (!e)
+        e = cli_unused(c);
+    int64_t total = 0;
+    if (!e)
+        e = plan_count(c->app, &q, &total);
+    struct plan_row *rows = NULL;
+    int n = 0;
+    bool more = false;
+    if (!e)
+        e = plan_list(c->app, &q, &rows, &n, &more);
+    if (e)
+        return e;
+    struct json_object *arr = json_object_new_array();
+    for (int i = 0; i < n; i++) {
+        json_object_array_add(arr, plan_json(&rows[i], currency(c)));
+        plan_row_fini(&rows[i]);
+    }
+    free(rows);
+    struct pagination p = {page, size, total};
+    if (c->json) {
+        cli_print_ok(c, arr, &p);
+        return NULL;
+    }
+    static const char *const keys[] = {"id",         "name",       "category",
+                                       "speed",      "quota_text", "price_text",
+                                       "active_subscribers", "monthly_revenue", "is_active",
+                                       NULL};
+    static const char *const heads[] = {"Id",    "Name",        "Category",   "Speed", "Quota",
+                                        "Price", "Active subs", "Revenue/mo", "Active"};
+    cli_print_table(arr, keys, heads);
+    printf("page %lld of %lld, %lld plan%s\n", (long long)page,
+           (long long)(total ? (total + size - 1) / size : 1), (long long)total,
+           total == 1 ? "" : "s");
+    json_object_put(arr);
+    return NULL;
+}
+
+static pb_err show(struct cli *c)
+{
+    const char *key;
+    pb_err e = cli_arg(c, 0, "plan show ID|NAME", &key);
+    if (!e)
+        e = cli_unused(c);
+    struct plan_row r = {0};
+    if (!e)
+        e = plan_get(c->app, key, &r);
+    if (e)
+        return e;
+    cli_print_ok(c, plan_json(&r, currency(c)), NULL);
+    plan_row_fini(&r);
+    return NULL;
+}
+
+static pb_err add(struct cli *c)
+{
+    struct plan_input in = {0};
+    read_input(c, &in);
+    pb_err e = cli_unused(c);
+    struct plan_row r = {0};
+    if (!e)
+        e = plan_create(c->app, &in, &r);
+    if (e)
+        return e;
+    cli_print_done(c, plan_json(&r, currency(c)), "Created plan %s (id %lld, version %lld).",
+                   r.name, (long long)r.id, (long long)r.version);
+    plan_row_fini(&r);
+    return NULL;
+}
+
+static pb_err edit(struct cli *c)
+{
+    const char *key;
+    int64_t version;
+    struct plan_input in = {0};
+    read_input(c, &in);
+    pb_err e = cli_arg(c, 0, "plan edit ID|NAME [--expect-version N] [--FIELD VALUE ...]", &key);
+    if (!e)
+        e = version_flag(c, &version);
+    if (!e)
+        e = cli_unused(c);
+    struct plan_row r = {0};
+    if (!e)
+        e = plan_edit(c->app, key, &in, version, &r);
+    if (e)
+        return e;
+    cli_print_done(c, plan_json(&r, currency(c)), "Saved plan %s (version %lld).", r.name,
+                   (long long)r.version);
+    plan_row_fini(&r);
+    return NULL;
+}
+
+static pb_err delete(struct cli *c)
+{
+    const char *key;
+    int64_t version;
+    pb_err e = cli_arg(c, 0, "plan delete ID|NAME [--expect-version N]", &key);
+    if (!e)
+        e = version_flag(c, &version);
+    if (!e)
+        e = cli_unused(c);
+    if (!e)
+        e = plan_delete(c->app, key, version);
+    if (e)
+        return e;
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "deleted", json_object_new_string(key));
+    cli_print_done(c, o, "Deleted plan %s.", key);
+    return NULL;
+}
+
+const struct cli_command cli_plan_commands[] = {
+    {"plan", "list", list,
+     "plan list [--search TEXT] [--status active|inactive] [--sort [-]name|price|category] "
+     "[--page N] [--page-size N]",
+     false},
+    {"plan", "show", show, "plan show ID|NAME", false},
+    {"plan", "add", add,
+     "plan add --name NAME --price AMOUNT [--category C] [--download-speed 100M] "
+     "[--upload-speed 20M] [--quota 500GB|unlimited] [--billing-cycle C] [--FIELD VALUE ...]",
+     false},
+    {"plan", "edit", edit, "plan edit ID|NAME [--expect-version N] [--FIELD VALUE ...]", false},
+    {"plan", "delete", delete, "plan delete ID|NAME [--expect-version N]", false},
+    {NULL, NULL, NULL, NULL, false},
+};

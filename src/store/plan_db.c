@@ -1,0 +1,504 @@
+/*
+ * plan_db.c - see plan_db.h.
+ *
+ * The list statement has one shape per sort × direction × present filters;
+ * its text is assembled from constant fragments and every value is bound,
+ * in the order the fragments were appended (struct filter walks the same
+ * decisions twice: once to write, once to bind), so nothing typed by an
+ * operator ever becomes SQL.
+ */
+#include "store/plan_db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/xalloc.h"
+
+/* The aggregates ride along as correlated subqueries: on the
+ * subscription_plan index they cost a few index probes per plan, and a
+ * plan page is at most a screenful. */
+#define PLAN_COLS                                                                            \
+    "p.id, p.tenant_id, p.name, p.category, p.description, p.download_speed, "               \
+    "p.upload_speed, p.quota, p.price, p.setup_fee, p.billing_cycle, p.features, "           \
+    "p.is_active, p.is_featured, p.is_popular, p.tax_rate_bp, p.router_profile, "            \
+    "p.hosting_package, p.version, p.created_at, p.updated_at, "                             \
+    "(SELECT count(*) FROM subscription s WHERE s.plan_id = p.id), "                         \
+    "(SELECT count(*) FROM subscription s WHERE s.plan_id = p.id AND s.status = 'active'), " \
+    "(SELECT coalesce(sum(m.monthly_price), 0) FROM subscription_monthly m "                 \
+    "  WHERE m.plan_id = p.id AND m.status = 'active')"
+
+const char *const plan_sorts[] = {"name", "price", "category", NULL};
+
+/* A sort: its columns (then p.id breaks ties) and how its key reads. */
+struct plan_sort {
+    const char *name;
+    const char *first, *second; /* second may be NULL */
+    bool numeric;
+};
+
+static const struct plan_sort sort_table[] = {
+    {"name", "p.name", NULL, false},
+    {"price", "p.price", NULL, true},
+    {"category", "p.category", "p.name", false},
+};
+
+static const struct plan_sort *sort_named(const char *name)
+{
+    if (!name || !*name)
+        name = "name";
+    for (size_t i = 0; i < sizeof sort_table / sizeof *sort_table; i++)
+        if (strcmp(sort_table[i].name, name) == 0)
+            return &sort_table[i];
+    return NULL;
+}
+
+bool plan_db_sort_known(const char *sort)
+{
+    return sort_named(sort) != NULL;
+}
+
+char *plan_db_key(const struct plan_row *r, const char *sort)
+{
+    const struct plan_sort *sp = sort_named(sort);
+    if (sp && strcmp(sp->name, "price") == 0)
+        return xasprintf("%lld", (long long)r->price);
+    if (sp && strcmp(sp->name, "category") == 0)
+        return xasprintf("%s\x1f%s", r->category ? r->category : "", r->name ? r->name : "");
+    return xstrdup(r->name ? r->name : "");
+}
+
+/* NULL in the database reads as the row's "none" value (0, or -1 for the
+ * tax rate), so the app layer never meets SQL NULL. */
+static int64_t i64_or(struct stmt *s, int col, int64_t none)
+{
+    return stmt_is_null(s, col) ? none : stmt_i64(s, col);
+}
+
+static void read_plan(struct stmt *s, struct plan_row *r)
+{
+    int c = 0;
+    r->id = stmt_i64(s, c++);
+    r->tenant_id = stmt_i64(s, c++);
+    r->name = stmt_dup(s, c++);
+    r->category = stmt_dup(s, c++);
+    r->description = stmt_dup(s, c++);
+    r->download_speed = i64_or(s, c++, 0);
+    r->upload_speed = i64_or(s, c++, 0);
+    r->quota = i64_or(s, c++, 0);
+    r->price = stmt_i64(s, c++);
+    r->setup_fee = stmt_i64(s, c++);
+    r->billing_cycle = stmt_dup(s, c++);
+    r->features = stmt_dup(s, c++);
+    r->is_active = stmt_bool(s, c++);
+    r->is_featured = stmt_bool(s, c++);
+    r->is_popular = stmt_bool(s, c++);
+    r->tax_rate_bp = i64_or(s, c++, -1);
+    r->router_profile = stmt_dup(s, c++);
+    r->hosting_package = stmt_dup(s, c++);
+    r->version = stmt_i64(s, c++);
+    r->created_at = stmt_dup(s, c++);
+    r->updated_at = stmt_dup(s, c++);
+    r->subscribers = stmt_i64(s, c++);
+    r->active_subscribers = stmt_i64(s, c++);
+    r->monthly_revenue = stmt_i64(s, c++);
+}
+
+/* ---- the filter: written once, bound in the same order ------------------- */
+
+struct filter {
+    int64_t tenant_id;
+    int active;     /* -1: any */
+    char **likes;   /* one LIKE pattern per search word, owned */
+    int nlikes;
+};
+
+static void filter_fini(struct filter *f)
+{
+    for (int i = 0; i < f->nlikes; i++)
+        free(f->likes[i]);
+    free(f->likes);
+}
+
+/* "%word%" with LIKE's own characters escaped. Caller frees. */
+static char *contains_pattern(const char *word)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_putc(&b, '%');
+    for (const char *p = word; *p; p++) {
+        if (strchr("%_\\", *p))
+            buf_putc(&b, '\\');
+        buf_putc(&b, *p);
+    }
+    buf_putc(&b, '%');
+    return buf_steal(&b);
+}
+
+static pb_err filter_init(struct filter *f, const struct plan_query *q)
+{
+    memset(f, 0, sizeof *f);
+    f->tenant_id = q->tenant_id;
+    f->active = -1;
+    if (q->status && *q->status && strcmp(q->status, "all") != 0) {
+        if (strcmp(q->status, "active") == 0)
+            f->active = 1;
+        else if (strcmp(q->status, "inactive") == 0)
+            f->active = 0;
+        else
+            return err_field(NULL, PB_VALIDATION, "status",
+                             "Status: \"%s\" is not a plan status; use active or inactive.",
+                             q->status);
+    }
+    if (q->search) {
+        char *copy = xstrdup(q->search), *save = NULL;
+        for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+            f->likes = xreallocarray(f->likes, (size_t)f->nlikes + 1, sizeof *f->likes);
+            f->likes[f->nlikes++] = contains_pattern(w);
+        }
+        free(copy);
+    }
+    return NULL;
+}
+
+static void filter_sql(const struct filter *f, struct buf *sql)
+{
+    buf_puts(sql, " WHERE p.tenant_id = ?");
+    if (f->active >= 0)
+        buf_puts(sql, " AND p.is_active = ?");
+    for (int i = 0; i < f->nlikes; i++)
+        buf_puts(sql, " AND lower(p.name) LIKE lower(?) ESCAPE '\\'");
+}
+
+/* Binds from parameter *at on; *at ends past the last one bound. */
+static void filter_bind(const struct filter *f, struct stmt *s, int *at)
+{
+    stmt_bind_i64(s, (*at)++, f->tenant_id);
+    if (f->active >= 0)
+        stmt_bind_bool(s, (*at)++, f->active == 1);
+    for (int i = 0; i < f->nlikes; i++)
+        stmt_bind_text(s, (*at)++, f->likes[i]);
+}
+
+/* ---- keyset ---------------------------------------------------------------- */
+
+static bool paging_from_anchor(const struct plan_query *q)
+{
+    return q->dir == PAGE_AFTER || q->dir == PAGE_BEFORE;
+}
+
+static void keyset_sql(const struct plan_sort *sp, bool forward, struct buf *sql)
+{
+    buf_printf(sql, " AND (%s%s%s, p.id) %s (?, %s?)", sp->first, sp->second ? ", " : "",
+               sp->second ? sp->second : "", forward ? ">" : "<", sp->second ? "?, " : "");
+}
+
+static void keyset_bind(const struct plan_sort *sp, const struct plan_query *q, struct stmt *s,
+                        int *at)
+{
+    const char *key = q->anchor_key ? q->anchor_key : "";
+    if (sp->numeric) {
+        stmt_bind_i64(s, (*at)++, strtoll(key, NULL, 10));
+    } else if (sp->second) {
+        const char *sep = strchr(key, '\x1f');
+        char *head = sep ? xstrndup(key, (size_t)(sep - key)) : xstrdup(key);
+        stmt_bind_text(s, (*at)++, head);
+        stmt_bind_text(s, (*at)++, sep ? sep + 1 : "");
+        free(head);
+    } else {
+        stmt_bind_text(s, (*at)++, key);
+    }
+    stmt_bind_i64(s, (*at)++, q->anchor_id);
+}
+
+static void order_sql(const struct plan_sort *sp, bool ascending, struct buf *sql)
+{
+    const char *dir = ascending ? "ASC" : "DESC";
+    buf_printf(sql, " ORDER BY %s %s, ", sp->first, dir);
+    if (sp->second)
+        buf_printf(sql, "%s %s, ", sp->second, dir);
+    buf_printf(sql, "p.id %s LIMIT ? OFFSET ?", dir);
+}
+
+static void reverse_rows(struct plan_row *rows, int n)
+{
+    for (int i = 0, j = n - 1; i < j; i++, j--) {
+        struct plan_row t = rows[i];
+        rows[i] = rows[j];
+        rows[j] = t;
+    }
+}
+
+pb_err plan_db_list(struct store *st, const struct plan_query *q, struct plan_row **rows, int *n,
+                    bool *more)
+{
+    *rows = NULL;
+    *n = 0;
+    *more = false;
+    const struct plan_sort *sp = sort_named(q->sort);
+    if (!sp)
+        return err_field(NULL, PB_VALIDATION, "sort",
+                         "Sort: \"%s\" is not offered; use name, price or category.", q->sort);
+    struct filter f;
+    pb_err e = filter_init(&f, q);
+    if (e)
+        return e;
+    /* A page before the anchor (or the last page) is read backwards and
+     * turned around, so both directions walk the index. */
+    bool backwards = q->dir == PAGE_BEFORE || q->dir == PAGE_LAST;
+    bool ascending = q->desc == backwards;
+    int limit = q->limit > 0 ? q->limit : 50;
+
+    struct buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT " PLAN_COLS " FROM plan p");
+    filter_sql(&f, &sql);
+    if (paging_from_anchor(q))
+        keyset_sql(sp, ascending, &sql);
+    order_sql(sp, ascending, &sql);
+
+    struct stmt *s = NULL;
+    e = store_prepare(st, sql.s, &s);
+    if (!e) {
+        int at = 1;
+        filter_bind(&f, s, &at);
+        if (paging_from_anchor(q))
+            keyset_bind(sp, q, s, &at);
+        stmt_bind_i64(s, at++, limit + 1);
+        stmt_bind_i64(s, at++, q->dir == PAGE_FIRST ? q->offset : 0);
+        struct plan_row *out = xcalloc((size_t)limit + 1, sizeof *out);
+        bool row = false;
+        while (!(e = stmt_step(s, &row)) && row) {
+            if (*n == limit) {
+                *more = true;
+                break;
+            }
+            read_plan(s, &out[(*n)++]);
+        }
+        stmt_done(s);
+        if (e) {
+            for (int i = 0; i < *n; i++)
+                plan_row_fini(&out[i]);
+            free(out);
+            *n = 0;
+        } else {
+            if (backwards)
+                reverse_rows(out, *n);
+            *rows = out;
+        }
+    }
+    buf_fini(&sql);
+    filter_fini(&f);
+    return e;
+}
+
+pb_err plan_db_count(struct store *st, const struct plan_query *q, int64_t *n)
+{
+    struct filter f;
+    pb_err e = filter_init(&f, q);
+    if (e)
+        return e;
+    struct buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "SELECT count(*) FROM plan p");
+    filter_sql(&f, &sql);
+    struct stmt *s = NULL;
+    e = store_prepare(st, sql.s, &s);
+    if (!e) {
+        int at = 1;
+        filter_bind(&f, s, &at);
+        e = stmt_i64_once(s, n);
+    }
+    buf_fini(&sql);
+    filter_fini(&f);
+    return e;
+}
+
+/* ---- single rows ------------------------------------------------------------ */
+
+pb_err plan_db_get(struct store *st, int64_t tenant_id, int64_t id, struct plan_row *out)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st, "SELECT " PLAN_COLS " FROM plan p WHERE p.tenant_id = ? AND p.id = ?", &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_i64(s, 2, id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row)
+        read_plan(s, out);
+    stmt_done(s);
+    if (!e && !row)
+        e = err_new(PB_NOT_FOUND, "No plan with id %lld.", (long long)id);
+    return e;
+}
+
+pb_err plan_db_find(struct store *st, int64_t tenant_id, const char *key, struct plan_row *out)
+{
+    char *end = NULL;
+    long long id = strtoll(key, &end, 10);
+    if (*key && !*end && id > 0) {
+        pb_err e = plan_db_get(st, tenant_id, id, out);
+        if (!e || e->code != PB_NOT_FOUND)
+            return e;
+        err_free(&e); /* a plan may be called "2026" */
+    }
+    bool found = false;
+    pb_err e = plan_db_by_name(st, tenant_id, key, 0, out, &found);
+    if (!e && !found)
+        e = err_new(PB_NOT_FOUND, "No plan \"%s\" (looked for an id and a name).", key);
+    return e;
+}
+
+/* The schema's key is case-sensitive while the controller refuses names
+ * that differ only in case; should both exist, the exact spelling wins. */
+pb_err plan_db_by_name(struct store *st, int64_t tenant_id, const char *name, int64_t exclude_id,
+                       struct plan_row *out, bool *found)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT " PLAN_COLS " FROM plan p WHERE p.tenant_id = ? "
+                             "AND lower(p.name) = lower(?) AND p.id <> ? "
+                             "ORDER BY p.name = ? DESC, p.id LIMIT 1",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_text(s, 2, name);
+    stmt_bind_i64(s, 3, exclude_id);
+    stmt_bind_text(s, 4, name);
+    bool row = false;
+    e = stmt_step(s, &row);
+    *found = !e && row;
+    if (*found)
+        read_plan(s, out);
+    stmt_done(s);
+    return e;
+}
+
+/* The row's "none" values (0 speeds and quota, -1 tax rate) are stored as
+ * NULL, which is what the schema's CHECKs and the other readers expect. */
+static void bind_i64_none(struct stmt *s, int at, int64_t v, int64_t none)
+{
+    if (v == none)
+        stmt_bind_null(s, at);
+    else
+        stmt_bind_i64(s, at, v);
+}
+
+/* The editable fields, 16 parameters from at on. */
+static void bind_fields(struct stmt *s, int at, const struct plan_row *r)
+{
+    stmt_bind_text(s, at++, r->name);
+    stmt_bind_text(s, at++, r->category ? r->category : "internet");
+    stmt_bind_text_or_null(s, at++, r->description);
+    bind_i64_none(s, at++, r->download_speed, 0);
+    bind_i64_none(s, at++, r->upload_speed, 0);
+    bind_i64_none(s, at++, r->quota, 0);
+    stmt_bind_i64(s, at++, r->price);
+    stmt_bind_i64(s, at++, r->setup_fee);
+    stmt_bind_text(s, at++, r->billing_cycle ? r->billing_cycle : "monthly");
+    stmt_bind_text(s, at++, r->features ? r->features : "");
+    stmt_bind_bool(s, at++, r->is_active);
+    stmt_bind_bool(s, at++, r->is_featured);
+    stmt_bind_bool(s, at++, r->is_popular);
+    bind_i64_none(s, at++, r->tax_rate_bp, -1);
+    stmt_bind_text_or_null(s, at++, r->router_profile);
+    stmt_bind_text_or_null(s, at++, r->hosting_package);
+}
+
+pb_err plan_db_insert(struct store *st, struct plan_row *r)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "INSERT INTO plan (name, category, description, download_speed, upload_speed, quota, "
+        "price, setup_fee, billing_cycle, features, is_active, is_featured, is_popular, "
+        "tax_rate_bp, router_profile, hosting_package, tenant_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id, version, created_at, updated_at",
+        &s);
+    if (e)
+        return e;
+    bind_fields(s, 1, r);
+    stmt_bind_i64(s, 17, r->tenant_id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row) {
+        r->id = stmt_i64(s, 0);
+        r->version = stmt_i64(s, 1);
+        free(r->created_at);
+        free(r->updated_at);
+        r->created_at = stmt_dup(s, 2);
+        r->updated_at = stmt_dup(s, 3);
+    }
+    stmt_done(s);
+    return e;
+}
+
+pb_err plan_db_update(struct store *st, struct plan_row *r, int64_t expect_version)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "UPDATE plan SET name = ?, category = ?, description = ?, download_speed = ?, "
+        "upload_speed = ?, quota = ?, price = ?, setup_fee = ?, billing_cycle = ?, features = ?, "
+        "is_active = ?, is_featured = ?, is_popular = ?, tax_rate_bp = ?, router_profile = ?, "
+        "hosting_package = ?, version = version + 1, "
+        "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+        "WHERE tenant_id = ? AND id = ? AND version = ? RETURNING version, updated_at",
+        &s);
+    if (e)
+        return e;
+    bind_fields(s, 1, r);
+    stmt_bind_i64(s, 17, r->tenant_id);
+    stmt_bind_i64(s, 18, r->id);
+    stmt_bind_i64(s, 19, expect_version);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row) {
+        r->version = stmt_i64(s, 0);
+        free(r->updated_at);
+        r->updated_at = stmt_dup(s, 1);
+    }
+    stmt_done(s);
+    if (!e && !row)
+        e = err_new(PB_CONFLICT, "Plan %s was saved by someone else meanwhile (your version %lld "
+                                 "is no longer current).",
+                    r->name, (long long)expect_version);
+    return e;
+}
+
+pb_err plan_db_delete(struct store *st, int64_t tenant_id, int64_t id)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, "DELETE FROM plan WHERE tenant_id = ? AND id = ?", &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_i64(s, 2, id);
+    e = stmt_run(s);
+    stmt_done(s);
+    return e;
+}
+
+pb_err plan_db_usage(struct store *st, int64_t id, int64_t *subscriptions, int64_t *active)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT count(*), coalesce(sum(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0) "
+                             "FROM subscription WHERE plan_id = ?",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    *subscriptions = !e && row ? stmt_i64(s, 0) : 0;
+    *active = !e && row ? stmt_i64(s, 1) : 0;
+    stmt_done(s);
+    return e;
+}

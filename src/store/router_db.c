@@ -1,0 +1,471 @@
+/*
+ * router_db.c - see router_db.h.
+ *
+ * List queries are put together from constant SQL fragments (every value is
+ * a bound parameter), so the statement cache keeps one statement per shape:
+ * sort x direction x which filters are present. A tenant has tens or a few
+ * hundred routers, so search is plain LIKE over three columns; no index.
+ */
+#include "store/router_db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/xalloc.h"
+
+#define ROUTER_COLS                                                                        \
+    "r.id, r.tenant_id, r.name, r.router_type, r.host, r.api_port, r.use_tls, "            \
+    "r.tls_insecure, r.username, r.password_sealed, r.snmp_community_sealed, r.snmp_port, " \
+    "r.location, r.latitude, r.longitude, r.status, r.last_seen, r.last_error, r.rtt_ms, "  \
+    "r.cpu_pct, r.mem_pct, r.uptime_s, r.rx_bps, r.tx_bps, r.poll_interval, "               \
+    "r.maintenance_until, r.maintenance_note, r.version, r.created_at, r.updated_at"
+#define ROUTER_FROM " FROM router r"
+
+const char *const router_statuses[] = {"online", "offline", "maintenance", "unknown", NULL};
+const char *const router_sorts[] = {"name", "status", NULL};
+
+/* Both match an index: router's UNIQUE (tenant_id, name) and router_status. */
+static const struct sortspec sortspecs[] = {
+    {"name", {"r.name", NULL}, false},
+    {"status", {"r.status", "r.name"}, false},
+};
+
+static const struct sortspec *find_sort(const char *name)
+{
+    return sortspec_find(sortspecs, sizeof sortspecs / sizeof *sortspecs, name);
+}
+
+bool router_db_sort_known(const char *sort)
+{
+    return find_sort(sort) != NULL;
+}
+
+/* A nullable integer column; -1 stands for "not known yet". */
+static int64_t i64_or_unknown(struct stmt *s, int col)
+{
+    return stmt_is_null(s, col) ? -1 : stmt_i64(s, col);
+}
+
+static void read_router(struct stmt *s, struct router_row *r)
+{
+    int i = 0;
+    r->id = stmt_i64(s, i++);
+    r->tenant_id = stmt_i64(s, i++);
+    r->name = stmt_dup(s, i++);
+    r->router_type = stmt_dup(s, i++);
+    r->host = stmt_dup(s, i++);
+    r->api_port = (int)stmt_i64(s, i++);
+    r->use_tls = stmt_bool(s, i++);
+    r->tls_insecure = stmt_bool(s, i++);
+    r->username = stmt_dup(s, i++);
+    r->password_sealed = stmt_dup(s, i++);
+    r->snmp_community_sealed = stmt_dup(s, i++);
+    r->snmp_port = (int)stmt_i64(s, i++);
+    r->location = stmt_dup(s, i++);
+    r->has_coords = !stmt_is_null(s, i) && !stmt_is_null(s, i + 1);
+    r->latitude = stmt_i64(s, i++);
+    r->longitude = stmt_i64(s, i++);
+    r->status = stmt_dup(s, i++);
+    r->last_seen = stmt_dup(s, i++);
+    r->last_error = stmt_dup(s, i++);
+    r->rtt_ms = i64_or_unknown(s, i++);
+    r->cpu_pct = i64_or_unknown(s, i++);
+    r->mem_pct = i64_or_unknown(s, i++);
+    r->uptime_s = i64_or_unknown(s, i++);
+    r->rx_bps = i64_or_unknown(s, i++);
+    r->tx_bps = i64_or_unknown(s, i++);
+    r->poll_interval = (int)stmt_i64(s, i++);
+    r->maintenance_until = stmt_dup(s, i++);
+    r->maintenance_note = stmt_dup(s, i++);
+    r->version = stmt_i64(s, i++);
+    r->created_at = stmt_dup(s, i++);
+    r->updated_at = stmt_dup(s, i++);
+}
+
+char *router_db_key(const struct router_row *r, const char *sort)
+{
+    const struct sortspec *sp = find_sort(sort ? sort : "name");
+    if (sp && strcmp(sp->name, "status") == 0)
+        return xasprintf("%s\x1f%s", r->status ? r->status : "", r->name ? r->name : "");
+    return xstrdup(r->name ? r->name : "");
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+static char *like_pattern(const char *t)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_putc(&b, '%');
+    for (const char *p = t; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            buf_putc(&b, '\\');
+        buf_putc(&b, *p);
+    }
+    buf_putc(&b, '%');
+    return buf_steal(&b);
+}
+
+static bool known_status(const char *s)
+{
+    for (int i = 0; s && router_statuses[i]; i++)
+        if (strcmp(router_statuses[i], s) == 0)
+            return true;
+    return false;
+}
+
+/* The WHERE clause shared by list and count (without the keyset part). */
+static pb_err add_where(struct qb *q, const struct router_query *rq)
+{
+    qb_sql(q, " WHERE r.tenant_id = ?");
+    qb_i64(q, rq->tenant_id);
+    if (rq->status && *rq->status) {
+        if (!known_status(rq->status))
+            return err_field(NULL, PB_VALIDATION, "status",
+                             "Status: \"%s\" is not a router status; use online, offline, "
+                             "maintenance or unknown.",
+                             rq->status);
+        qb_sql(q, " AND r.status = ?");
+        qb_text(q, rq->status);
+    }
+    if (!rq->search)
+        return NULL;
+    char *copy = xstrdup(rq->search), *save = NULL;
+    for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+        char *pat = like_pattern(w);
+        qb_sql(q, " AND (r.name LIKE ? ESCAPE '\\' OR r.host LIKE ? ESCAPE '\\'"
+                          " OR r.location LIKE ? ESCAPE '\\')");
+        for (int i = 0; i < 3; i++)
+            qb_text(q, pat);
+        free(pat);
+    }
+    free(copy);
+    return NULL;
+}
+
+pb_err router_db_list(struct store *st, const struct router_query *rq, struct router_row **rows,
+                      int *n, bool *more)
+{
+    *rows = NULL;
+    *n = 0;
+    *more = false;
+    const struct sortspec *sp = find_sort(rq->sort ? rq->sort : "name");
+    if (!sp)
+        return err_field(NULL, PB_VALIDATION, "sort",
+                         "Sort: \"%s\" is not offered; use name or status.", rq->sort);
+    /* Walking backwards (page before, last page) reads in reverse order and
+     * flips the rows afterwards. */
+    bool backwards = page_backwards(rq->dir);
+    bool ascending = rq->desc == backwards;
+    int limit = rq->limit > 0 ? rq->limit : 50;
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, "SELECT " ROUTER_COLS ROUTER_FROM);
+    pb_err e = add_where(&q, rq);
+    struct stmt *s = NULL;
+    if (!e) {
+        if (rq->dir == PAGE_AFTER || rq->dir == PAGE_BEFORE)
+            qb_keyset(&q, sp, "r.id", rq->anchor_key, rq->anchor_id, ascending);
+        qb_order(&q, sp, "r.id", ascending);
+        qb_sql(&q, " LIMIT ? OFFSET ?");
+        qb_i64(&q, limit + 1);
+        qb_i64(&q, rq->dir == PAGE_FIRST ? rq->offset : 0);
+        e = qb_prepare(st, &q, &s);
+    }
+    if (!e) {
+        struct router_row *out = xcalloc((size_t)limit + 1, sizeof *out);
+        bool row = false;
+        while (!(e = stmt_step(s, &row)) && row) {
+            if (*n == limit) {
+                *more = true;
+                break;
+            }
+            read_router(s, &out[(*n)++]);
+        }
+        stmt_done(s);
+        if (backwards)
+            for (int i = 0, j = *n - 1; i < j; i++, j--) {
+                struct router_row t = out[i];
+                out[i] = out[j];
+                out[j] = t;
+            }
+        if (e) {
+            for (int i = 0; i < *n; i++)
+                router_row_fini(&out[i]);
+            free(out);
+            out = NULL;
+            *n = 0;
+        }
+        *rows = out;
+    }
+    qb_fini(&q);
+    return e;
+}
+
+pb_err router_db_count(struct store *st, const struct router_query *rq, int64_t *n)
+{
+    *n = 0;
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, "SELECT count(*)" ROUTER_FROM);
+    pb_err e = add_where(&q, rq);
+    if (!e)
+        e = qb_scalar(st, &q, n);
+    qb_fini(&q);
+    return e;
+}
+
+/* ---- single rows ---------------------------------------------------------- */
+
+/* Runs a one-row SELECT whose parameters are the tenant and then either id
+ * or key; *found tells whether a row came. */
+static pb_err get_where(struct store *st, const char *sql, int64_t tenant_id, const char *key,
+                        int64_t id, struct router_row *out, bool *found)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, sql, &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    if (key)
+        stmt_bind_text(s, 2, key);
+    else
+        stmt_bind_i64(s, 2, id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    *found = !e && row;
+    if (*found)
+        read_router(s, out);
+    stmt_done(s);
+    return e;
+}
+
+pb_err router_db_get(struct store *st, int64_t tenant_id, int64_t id, struct router_row *out)
+{
+    bool found = false;
+    pb_err e = get_where(st, "SELECT " ROUTER_COLS ROUTER_FROM " WHERE r.tenant_id = ? AND r.id = ?",
+                         tenant_id, NULL, id, out, &found);
+    if (!e && !found)
+        e = err_new(PB_NOT_FOUND, "No router with id %lld.", (long long)id);
+    return e;
+}
+
+pb_err router_db_find(struct store *st, int64_t tenant_id, const char *key, struct router_row *out)
+{
+    bool found = false;
+    pb_err e = NULL;
+    char *end = NULL;
+    long long id = strtoll(key, &end, 10);
+    if (*key && end && !*end && id > 0)
+        e = get_where(st, "SELECT " ROUTER_COLS ROUTER_FROM " WHERE r.tenant_id = ? AND r.id = ?",
+                      tenant_id, NULL, id, out, &found);
+    if (!e && !found)
+        e = get_where(st,
+                      "SELECT " ROUTER_COLS ROUTER_FROM
+                      " WHERE r.tenant_id = ? AND r.name = ? COLLATE NOCASE ORDER BY r.id LIMIT 1",
+                      tenant_id, key, 0, out, &found);
+    if (!e && !found)
+        e = err_new(PB_NOT_FOUND, "No router \"%s\" (looked for an id and a name).", key);
+    return e;
+}
+
+pb_err router_db_by_name(struct store *st, int64_t tenant_id, const char *name, int64_t exclude_id,
+                         struct router_row *out, bool *found)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT " ROUTER_COLS ROUTER_FROM
+                             " WHERE r.tenant_id = ? AND r.name = ? COLLATE NOCASE AND r.id <> ? "
+                             "ORDER BY r.id LIMIT 1",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_text(s, 2, name);
+    stmt_bind_i64(s, 3, exclude_id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    *found = !e && row;
+    if (*found)
+        read_router(s, out);
+    stmt_done(s);
+    return e;
+}
+
+/* The editable fields, in the order both INSERT and UPDATE name them. */
+#define EDIT_FIELDS 14
+static void bind_fields(struct stmt *s, int at, const struct router_row *r)
+{
+    stmt_bind_text(s, at++, r->name);
+    stmt_bind_text(s, at++, r->router_type ? r->router_type : "mikrotik");
+    stmt_bind_text(s, at++, r->host);
+    stmt_bind_i64(s, at++, r->api_port);
+    stmt_bind_bool(s, at++, r->use_tls);
+    stmt_bind_bool(s, at++, r->tls_insecure);
+    stmt_bind_text_or_null(s, at++, r->username);
+    stmt_bind_text_or_null(s, at++, r->password_sealed);
+    stmt_bind_text_or_null(s, at++, r->snmp_community_sealed);
+    stmt_bind_i64(s, at++, r->snmp_port);
+    stmt_bind_text_or_null(s, at++, r->location);
+    if (r->has_coords) {
+        stmt_bind_i64(s, at++, r->latitude);
+        stmt_bind_i64(s, at++, r->longitude);
+    } else {
+        stmt_bind_null(s, at++);
+        stmt_bind_null(s, at++);
+    }
+    stmt_bind_i64(s, at, r->poll_interval);
+}
+
+pb_err router_db_insert(struct store *st, struct router_row *r)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "INSERT INTO router (name, router_type, host, api_port, use_tls, tls_insecure, username, "
+        "password_sealed, snmp_community_sealed, snmp_port, location, latitude, longitude, "
+        "poll_interval, tenant_id, status) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id, status, version, created_at, updated_at",
+        &s);
+    if (e)
+        return e;
+    bind_fields(s, 1, r);
+    stmt_bind_i64(s, EDIT_FIELDS + 1, r->tenant_id);
+    stmt_bind_text(s, EDIT_FIELDS + 2, r->status ? r->status : "unknown");
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row) {
+        r->id = stmt_i64(s, 0);
+        free(r->status);
+        r->status = stmt_dup(s, 1);
+        r->version = stmt_i64(s, 2);
+        free(r->created_at);
+        free(r->updated_at);
+        r->created_at = stmt_dup(s, 3);
+        r->updated_at = stmt_dup(s, 4);
+    }
+    stmt_done(s);
+    return e;
+}
+
+pb_err router_db_update(struct store *st, struct router_row *r, int64_t expect_version)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "UPDATE router SET name = ?, router_type = ?, host = ?, api_port = ?, use_tls = ?, "
+        "tls_insecure = ?, username = ?, password_sealed = ?, snmp_community_sealed = ?, "
+        "snmp_port = ?, location = ?, latitude = ?, longitude = ?, poll_interval = ?, "
+        "version = version + 1, "
+        "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+        "WHERE tenant_id = ? AND id = ? AND version = ? RETURNING version, updated_at",
+        &s);
+    if (e)
+        return e;
+    bind_fields(s, 1, r);
+    stmt_bind_i64(s, EDIT_FIELDS + 1, r->tenant_id);
+    stmt_bind_i64(s, EDIT_FIELDS + 2, r->id);
+    stmt_bind_i64(s, EDIT_FIELDS + 3, expect_version);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row) {
+        r->version = stmt_i64(s, 0);
+        free(r->updated_at);
+        r->updated_at = stmt_dup(s, 1);
+    }
+    stmt_done(s);
+    if (!e && !row)
+        e = err_new(PB_CONFLICT, "Router %s was saved by someone else meanwhile (your version "
+                                 "%lld is no longer current).",
+                    r->name, (long long)expect_version);
+    return e;
+}
+
+pb_err router_db_delete(struct store *st, int64_t tenant_id, int64_t id)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, "DELETE FROM router WHERE tenant_id = ? AND id = ?", &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_i64(s, 2, id);
+    e = stmt_run(s);
+    stmt_done(s);
+    return e;
+}
+
+static pb_err count_of(struct store *st, const char *sql, int64_t id, int64_t *n)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, sql, &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, id);
+    return stmt_i64_once(s, n);
+}
+
+pb_err router_db_usage(struct store *st, int64_t id, int64_t *subscriptions, int64_t *jobs,
+                       int64_t *open_jobs)
+{
+    pb_err e = count_of(st, "SELECT count(*) FROM subscription WHERE router_id = ?", id,
+                        subscriptions);
+    if (!e)
+        e = count_of(st, "SELECT count(*) FROM provisioning_job WHERE router_id = ?", id, jobs);
+    if (!e)
+        e = count_of(st,
+                     "SELECT count(*) FROM provisioning_job WHERE router_id = ? "
+                     "AND state IN ('pending', 'running')",
+                     id, open_jobs);
+    return e;
+}
+
+/* ---- pickers ---------------------------------------------------------------- */
+
+pb_err router_db_names(struct store *st, int64_t tenant_id, int limit, struct router_name **out,
+                       int *n)
+{
+    *out = NULL;
+    *n = 0;
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT id, name, status FROM router WHERE tenant_id = ? "
+                             "ORDER BY name, id LIMIT ?",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_i64(s, 2, limit > 0 ? limit : 1000);
+    int cap = 16;
+    struct router_name *v = xcalloc((size_t)cap, sizeof *v);
+    bool row = false;
+    while (!(e = stmt_step(s, &row)) && row) {
+        if (*n == cap) {
+            v = xreallocarray(v, (size_t)cap * 2, sizeof *v);
+            cap *= 2;
+        }
+        v[*n].id = stmt_i64(s, 0);
+        v[*n].name = stmt_dup(s, 1);
+        v[*n].status = stmt_dup(s, 2);
+        (*n)++;
+    }
+    stmt_done(s);
+    if (e) {
+        router_names_free(v, *n);
+        *n = 0;
+        return e;
+    }
+    *out = v;
+    return NULL;
+}
+
+void router_names_free(struct router_name *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(v[i].name);
+        free(v[i].status);
+    }
+    free(v);
+}

@@ -1,0 +1,568 @@
+/* sub_db.c - see sub_db.h. */
+#include "store/sub_db.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+#define SUB_COLS                                                                              \
+    "s.id, s.tenant_id, s.customer_id, s.plan_id, coalesce(s.router_id, 0), "                 \
+    "s.access_method, s.username, s.password_sealed, s.static_ip, s.mac_address, s.status, "  \
+    "s.start_date, s.end_date, s.next_bill_date, coalesce(s.price, -1), "                     \
+    "coalesce(s.setup_fee, -1), s.discount_type, s.discount_value, s.data_used, "             \
+    "s.data_reset_date, s.suspend_reason, s.sync_state, s.sync_error, s.version, "            \
+    "s.created_at, s.updated_at, c.code, c.name, p.name, r.name, r.status, c.currency, "      \
+    "p.billing_cycle, p.router_profile, p.price, coalesce(p.quota, 0), "                      \
+    "coalesce(p.download_speed, 0), coalesce(p.upload_speed, 0), coalesce(j.id, 0), "         \
+    "coalesce(j.attempts, 0), j.created_at, "                                                 \
+    "(SELECT max(d.verified_at) FROM provisioning_job d WHERE d.subscription_id = s.id "      \
+    "AND d.state = 'done'), coalesce(s.next_plan_id, 0), "                                 \
+    "(SELECT n.name FROM plan n WHERE n.id = s.next_plan_id)"
+/* The open job: the newest one not yet done or cancelled. */
+#define SUB_FROM                                                                              \
+    " FROM subscription s JOIN customer c ON c.id = s.customer_id "                           \
+    "JOIN plan p ON p.id = s.plan_id LEFT JOIN router r ON r.id = s.router_id "               \
+    "LEFT JOIN provisioning_job j ON j.id = (SELECT max(o.id) FROM provisioning_job o "       \
+    "WHERE o.subscription_id = s.id AND o.state IN ('pending', 'running', 'failed'))"
+
+const char *const sub_sorts[] = {"id", "sync", "username", "status", NULL};
+
+static const struct sortspec sortspecs[] = {
+    {"id", {"s.id", NULL}, true},
+    {"sync", {"s.sync_state", NULL}, false},
+    {"username", {"s.username", NULL}, false},
+    {"status", {"s.status", NULL}, false},
+};
+
+static const struct sortspec *find_sort(const char *name)
+{
+    return sortspec_find(sortspecs, sizeof sortspecs / sizeof *sortspecs, name);
+}
+
+bool sub_db_sort_known(const char *sort)
+{
+    return find_sort(sort) != NULL;
+}
+
+char *sub_db_key(const struct subscription_row *r, const char *sort)
+{
+    const struct sortspec *sp = find_sort(sort ? sort : "id");
+    if (!sp || strcmp(sp->name, "id") == 0)
+        return xasprintf("%lld", (long long)r->id);
+    if (strcmp(sp->name, "sync") == 0)
+        return xstrdup(r->sync_state ? r->sync_state : "");
+    if (strcmp(sp->name, "username") == 0)
+        return xstrdup(r->username ? r->username : "");
+    return xstrdup(r->status ? r->status : "");
+}
+
+static void read_sub(struct stmt *s, struct subscription_row *r)
+{
+    int i = 0;
+    r->id = stmt_i64(s, i++);
+    r->tenant_id = stmt_i64(s, i++);
+    r->customer_id = stmt_i64(s, i++);
+    r->plan_id = stmt_i64(s, i++);
+    r->router_id = stmt_i64(s, i++);
+    r->access_method = stmt_dup(s, i++);
+    r->username = stmt_dup(s, i++);
+    r->password_sealed = stmt_dup(s, i++);
+    r->static_ip = stmt_dup(s, i++);
+    r->mac_address = stmt_dup(s, i++);
+    r->status = stmt_dup(s, i++);
+    r->start_date = stmt_dup(s, i++);
+    r->end_date = stmt_dup(s, i++);
+    r->next_bill_date = stmt_dup(s, i++);
+    r->price = stmt_i64(s, i++);
+    r->setup_fee = stmt_i64(s, i++);
+    r->discount_type = stmt_dup(s, i++);
+    r->discount_value = stmt_i64(s, i++);
+    r->data_used = stmt_i64(s, i++);
+    r->data_reset_date = stmt_dup(s, i++);
+    r->suspend_reason = stmt_dup(s, i++);
+    r->sync_state = stmt_dup(s, i++);
+    r->sync_error = stmt_dup(s, i++);
+    r->version = stmt_i64(s, i++);
+    r->created_at = stmt_dup(s, i++);
+    r->updated_at = stmt_dup(s, i++);
+    r->customer_code = stmt_dup(s, i++);
+    r->customer_name = stmt_dup(s, i++);
+    r->plan_name = stmt_dup(s, i++);
+    r->router_name = stmt_dup(s, i++);
+    r->router_status = stmt_dup(s, i++);
+    r->currency = stmt_dup(s, i++);
+    r->billing_cycle = stmt_dup(s, i++);
+    r->router_profile = stmt_dup(s, i++);
+    r->plan_price = stmt_i64(s, i++);
+    r->plan_quota = stmt_i64(s, i++);
+    r->plan_download = stmt_i64(s, i++);
+    r->plan_upload = stmt_i64(s, i++);
+    r->job_id = stmt_i64(s, i++);
+    r->job_attempts = stmt_i64(s, i++);
+    r->job_created_at = stmt_dup(s, i++);
+    r->synced_at = stmt_dup(s, i++);
+    r->next_plan_id = stmt_i64(s, i++);
+    r->next_plan_name = stmt_dup(s, i++);
+}
+
+void sub_rows_free(struct subscription_row *rows, int n)
+{
+    for (int i = 0; i < n; i++)
+        subscription_row_fini(&rows[i]);
+    free(rows);
+}
+
+/* A MAC typed in part ("aa-bb-c") as stored: upper case with ':'. NULL when
+ * the word cannot be the start of a MAC. Caller frees. */
+static char *mac_prefix(const char *w)
+{
+    size_t n = strlen(w);
+    if (n == 0 || n > 17)
+        return NULL;
+    char *out = xmalloc(n + 1);
+    for (size_t i = 0; i <= n; i++) {
+        char ch = w[i];
+        if (ch == '-')
+            ch = ':';
+        if (ch && !isxdigit((unsigned char)ch) && ch != ':') {
+            free(out);
+            return NULL;
+        }
+        out[i] = (char)toupper((unsigned char)ch);
+    }
+    return out;
+}
+
+/* The prefix range [w, w + U+10FFFF) on column, through its index. */
+static void add_prefix_arm(struct qb *q, const char *arm, int64_t tenant, const char *w)
+{
+    qb_sql(q, arm);
+    qb_i64(q, tenant);
+    qb_text(q, w);
+    char *hi = xasprintf("%s\xf4\x8f\xbf\xbf", w);
+    qb_text(q, hi);
+    free(hi);
+}
+
+static pb_err add_where(struct qb *q, const struct sub_query *sq)
+{
+    qb_sql(q, " WHERE s.tenant_id = ?");
+    qb_i64(q, sq->tenant_id);
+    if (sq->status && *sq->status) {
+        qb_sql(q, " AND s.status = ?");
+        qb_text(q, sq->status);
+    }
+    if (sq->sync && *sq->sync) {
+        qb_sql(q, " AND s.sync_state = ?");
+        qb_text(q, sq->sync);
+    }
+    if (sq->customer_id > 0) {
+        qb_sql(q, " AND s.customer_id = ?");
+        qb_i64(q, sq->customer_id);
+    }
+    if (sq->plan_id > 0) {
+        qb_sql(q, " AND s.plan_id = ?");
+        qb_i64(q, sq->plan_id);
+    }
+    if (sq->router_id > 0) {
+        qb_sql(q, " AND s.router_id = ?");
+        qb_i64(q, sq->router_id);
+    }
+    if (sq->manager_id > 0) {
+        qb_sql(q, " AND s.customer_id IN (SELECT id FROM customer WHERE account_manager_id = ?)");
+        qb_i64(q, sq->manager_id);
+    }
+    if (sq->only_customer != 0) {
+        qb_sql(q, " AND s.customer_id = ?");
+        qb_i64(q, sq->only_customer);
+    }
+    if (sq->search && *sq->search) {
+        const char *w = sq->search;
+        while (*w == ' ')
+            w++;
+        /* Each arm walks its own index; the union is small for a typed
+         * prefix and the sort then pages over it. */
+        qb_sql(q, " AND s.id IN (");
+        add_prefix_arm(q, "SELECT id FROM subscription WHERE tenant_id = ? AND username >= ? "
+                          "AND username < ?", sq->tenant_id, w);
+        add_prefix_arm(q, " UNION ALL SELECT id FROM subscription WHERE tenant_id = ? AND "
+                          "static_ip >= ? AND static_ip < ?", sq->tenant_id, w);
+        char *mac = mac_prefix(w);
+        if (mac)
+            add_prefix_arm(q, " UNION ALL SELECT id FROM subscription WHERE tenant_id = ? AND "
+                              "mac_address >= ? AND mac_address < ?", sq->tenant_id, mac);
+        free(mac);
+        char *end = NULL;
+        long long id = strtoll(w, &end, 10);
+        if (end && !*end && id > 0) {
+            qb_sql(q, " UNION ALL SELECT ?");
+            qb_i64(q, id);
+        }
+        qb_sql(q, ")");
+    }
+    return NULL;
+}
+
+static const struct sortspec *sort_or_err(const char *sort, pb_err *e)
+{
+    const struct sortspec *sp = find_sort(sort && *sort ? sort : "id");
+    if (!sp)
+        *e = err_field(NULL, PB_VALIDATION, "sort",
+                       "Sort: \"%s\" is not offered; use id, sync, username or status.", sort);
+    return sp;
+}
+
+pb_err sub_db_list(struct store *st, const struct sub_query *sq, struct subscription_row **rows,
+                   int *n, bool *more)
+{
+    *rows = NULL;
+    *n = 0;
+    *more = false;
+    pb_err e = NULL;
+    const struct sortspec *sp = sort_or_err(sq->sort, &e);
+    if (!sp)
+        return e;
+    bool backwards = page_backwards(sq->dir);
+    bool ascending = sq->desc == backwards;
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, "SELECT " SUB_COLS SUB_FROM);
+    e = add_where(&q, sq);
+    if (!e) {
+        if (sq->dir == PAGE_AFTER || sq->dir == PAGE_BEFORE)
+            qb_keyset(&q, sp, "s.id", sq->anchor_key, sq->anchor_id, ascending);
+        qb_order(&q, sp, "s.id", ascending);
+        qb_sql(&q, " LIMIT ? OFFSET ?");
+        int limit = sq->limit > 0 ? sq->limit : 50;
+        qb_i64(&q, limit + 1);
+        qb_i64(&q, sq->dir == PAGE_FIRST ? sq->offset : 0);
+        struct stmt *s;
+        e = qb_prepare(st, &q, &s);
+        if (!e) {
+            struct subscription_row *out = xcalloc((size_t)limit + 1, sizeof *out);
+            bool row = false;
+            while (!(e = stmt_step(s, &row)) && row) {
+                if (*n == limit) {
+                    *more = true;
+                    break;
+                }
+                read_sub(s, &out[(*n)++]);
+            }
+            stmt_done(s);
+            if (backwards)
+                for (int i = 0, j = *n - 1; i < j; i++, j--) {
+                    struct subscription_row t = out[i];
+                    out[i] = out[j];
+                    out[j] = t;
+                }
+            *rows = out;
+            if (e) {
+                sub_rows_free(out, *n);
+                *rows = NULL;
+                *n = 0;
+            }
+        }
+    }
+    qb_fini(&q);
+    return e;
+}
+
+pb_err sub_db_count(struct store *st, const struct sub_query *sq, int64_t *n)
+{
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, "SELECT count(*) FROM subscription s");
+    pb_err e = add_where(&q, sq);
+    if (!e)
+        e = qb_scalar(st, &q, n);
+    qb_fini(&q);
+    return e;
+}
+
+pb_err sub_db_ids(struct store *st, const struct sub_query *sq, int64_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    pb_err e = NULL;
+    const struct sortspec *sp = sort_or_err(sq->sort, &e);
+    if (!sp)
+        return e;
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, "SELECT s.id FROM subscription s");
+    e = add_where(&q, sq);
+    if (!e) {
+        qb_order(&q, sp, "s.id", !sq->desc);
+        e = qb_ids(st, &q, ids, n);
+    }
+    qb_fini(&q);
+    return e;
+}
+
+/* ---- single rows ---------------------------------------------------------- */
+
+static pb_err get_one(struct store *st, const char *sql, int64_t tenant_id, const char *key,
+                      int64_t id, struct subscription_row *out, bool *found)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, sql, &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    if (key)
+        stmt_bind_text(s, 2, key);
+    else
+        stmt_bind_i64(s, 2, id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    *found = !e && row;
+    if (*found)
+        read_sub(s, out);
+    stmt_done(s);
+    return e;
+}
+
+pb_err sub_db_get(struct store *st, int64_t tenant_id, int64_t id, struct subscription_row *out)
+{
+    bool found = false;
+    pb_err e = get_one(st, "SELECT " SUB_COLS SUB_FROM " WHERE s.tenant_id = ? AND s.id = ?",
+                       tenant_id, NULL, id, out, &found);
+    if (!e && !found)
+        e = err_new(PB_NOT_FOUND, "No subscription with id %lld.", (long long)id);
+    return e;
+}
+
+pb_err sub_db_find(struct store *st, int64_t tenant_id, const char *key,
+                   struct subscription_row *out)
+{
+    bool found = false;
+    pb_err e = NULL;
+    char *end = NULL;
+    long long id = strtoll(key, &end, 10);
+    if (*key && end && !*end && id > 0)
+        e = get_one(st, "SELECT " SUB_COLS SUB_FROM " WHERE s.tenant_id = ? AND s.id = ?",
+                    tenant_id, NULL, id, out, &found);
+    if (!e && !found)
+        e = get_one(st, "SELECT " SUB_COLS SUB_FROM " WHERE s.tenant_id = ? AND s.username = ?",
+                    tenant_id, key, 0, out, &found);
+    if (!e && !found)
+        e = err_new(PB_NOT_FOUND, "No subscription \"%s\" (looked for an id and a username).",
+                    key);
+    return e;
+}
+
+pb_err sub_db_holder(struct store *st, int64_t tenant_id, const char *column, const char *value,
+                     int64_t exclude_id, int64_t *id, char **username)
+{
+    *id = 0;
+    *username = NULL;
+    const char *sql = strcmp(column, "username") == 0
+                          ? "SELECT id, coalesce(username, static_ip) FROM subscription "
+                            "WHERE tenant_id = ? AND username = ? AND id <> ?"
+                          : "SELECT id, coalesce(username, static_ip) FROM subscription "
+                            "WHERE tenant_id = ? AND static_ip = ? AND id <> ?";
+    struct stmt *s;
+    pb_err e = store_prepare(st, sql, &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_text(s, 2, value);
+    stmt_bind_i64(s, 3, exclude_id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row) {
+        *id = stmt_i64(s, 0);
+        *username = stmt_dup(s, 1);
+    }
+    stmt_done(s);
+    return e;
+}
+
+static void bind_id_or_null(struct stmt *s, int at, int64_t v, int64_t none)
+{
+    if (v == none)
+        stmt_bind_null(s, at);
+    else
+        stmt_bind_i64(s, at, v);
+}
+
+/* The editable fields, in the order of the INSERT and UPDATE below. */
+static int bind_fields(struct stmt *s, int at, const struct subscription_row *r)
+{
+    stmt_bind_i64(s, at++, r->customer_id);
+    stmt_bind_i64(s, at++, r->plan_id);
+    bind_id_or_null(s, at++, r->router_id, 0);
+    stmt_bind_text(s, at++, r->access_method);
+    stmt_bind_text_or_null(s, at++, r->username);
+    stmt_bind_text_or_null(s, at++, r->password_sealed);
+    stmt_bind_text_or_null(s, at++, r->static_ip);
+    stmt_bind_text_or_null(s, at++, r->mac_address);
+    stmt_bind_text(s, at++, r->status);
+    stmt_bind_text_or_null(s, at++, r->start_date);
+    stmt_bind_text_or_null(s, at++, r->end_date);
+    stmt_bind_text_or_null(s, at++, r->next_bill_date);
+    bind_id_or_null(s, at++, r->price, -1);
+    bind_id_or_null(s, at++, r->setup_fee, -1);
+    stmt_bind_text_or_null(s, at++, r->discount_type);
+    stmt_bind_i64(s, at++, r->discount_value);
+    stmt_bind_i64(s, at++, r->data_used);
+    stmt_bind_text_or_null(s, at++, r->data_reset_date);
+    stmt_bind_text_or_null(s, at++, r->suspend_reason);
+    stmt_bind_text(s, at++, r->sync_state ? r->sync_state : "synced");
+    stmt_bind_text_or_null(s, at++, r->sync_error);
+    bind_id_or_null(s, at++, r->next_plan_id, 0);
+    return at;
+}
+
+static void take_text(char **dst, struct stmt *s, int col)
+{
+    free(*dst);
+    *dst = stmt_dup(s, col);
+}
+
+pb_err sub_db_insert(struct store *st, struct subscription_row *r)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "INSERT INTO subscription (customer_id, plan_id, router_id, access_method, username, "
+        "password_sealed, static_ip, mac_address, status, start_date, end_date, next_bill_date, "
+        "price, setup_fee, discount_type, discount_value, data_used, data_reset_date, "
+        "suspend_reason, sync_state, sync_error, next_plan_id, tenant_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id, version, created_at, updated_at",
+        &s);
+    if (e)
+        return e;
+    int at = bind_fields(s, 1, r);
+    stmt_bind_i64(s, at, r->tenant_id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row) {
+        r->id = stmt_i64(s, 0);
+        r->version = stmt_i64(s, 1);
+        take_text(&r->created_at, s, 2);
+        take_text(&r->updated_at, s, 3);
+    }
+    stmt_done(s);
+    return e;
+}
+
+pb_err sub_db_update(struct store *st, struct subscription_row *r, int64_t expect_version)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "UPDATE subscription SET customer_id = ?, plan_id = ?, router_id = ?, access_method = ?, "
+        "username = ?, password_sealed = ?, static_ip = ?, mac_address = ?, status = ?, "
+        "start_date = ?, end_date = ?, next_bill_date = ?, price = ?, setup_fee = ?, "
+        "discount_type = ?, discount_value = ?, data_used = ?, data_reset_date = ?, "
+        "suspend_reason = ?, sync_state = ?, sync_error = ?, next_plan_id = ?, "
+        "version = version + 1, "
+        "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+        "WHERE tenant_id = ? AND id = ? AND version = ? RETURNING version, updated_at",
+        &s);
+    if (e)
+        return e;
+    int at = bind_fields(s, 1, r);
+    stmt_bind_i64(s, at++, r->tenant_id);
+    stmt_bind_i64(s, at++, r->id);
+    stmt_bind_i64(s, at, expect_version);
+    bool row = false;
+    e = stmt_step(s, &row);
+    if (!e && row) {
+        r->version = stmt_i64(s, 0);
+        take_text(&r->updated_at, s, 1);
+    }
+    stmt_done(s);
+    if (!e && !row)
+        e = err_new(PB_CONFLICT,
+                    "Subscription %lld %s was changed by someone else meanwhile (your version "
+                    "%lld is no longer current).",
+                    (long long)r->id, r->username ? r->username : "", (long long)expect_version);
+    return e;
+}
+
+pb_err sub_db_set_sync(struct store *st, int64_t id, const char *state, const char *error)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "UPDATE subscription SET sync_state = ?, sync_error = ? WHERE id = ?",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_text(s, 1, state);
+    stmt_bind_text_or_null(s, 2, error);
+    stmt_bind_i64(s, 3, id);
+    return stmt_run(s);
+}
+
+static pb_err read_all(struct stmt *s, struct subscription_row **rows, int *n)
+{
+    *rows = NULL;
+    *n = 0;
+    int cap = 0;
+    bool row = false;
+    pb_err e;
+    while (!(e = stmt_step(s, &row)) && row) {
+        if (*n == cap)
+            *rows = xreallocarray(*rows, (size_t)(cap = cap ? cap * 2 : 16), sizeof **rows);
+        memset(&(*rows)[*n], 0, sizeof **rows);
+        read_sub(s, &(*rows)[(*n)++]);
+    }
+    stmt_done(s);
+    if (e) {
+        sub_rows_free(*rows, *n);
+        *rows = NULL;
+        *n = 0;
+    }
+    return e;
+}
+
+pb_err sub_db_of_customer(struct store *st, int64_t tenant_id, int64_t customer_id,
+                          struct subscription_row **rows, int *n)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT " SUB_COLS SUB_FROM
+                             " WHERE s.tenant_id = ? AND s.customer_id = ? ORDER BY s.id DESC",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_i64(s, 2, customer_id);
+    return read_all(s, rows, n);
+}
+
+pb_err sub_db_on_router(struct store *st, int64_t router_id, struct subscription_row **rows,
+                        int *n)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT " SUB_COLS SUB_FROM
+                             " WHERE s.router_id = ? AND s.status <> 'cancelled' "
+                             "AND s.access_method IN ('pppoe', 'static_ip', 'dhcp') "
+                             "ORDER BY s.id",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, router_id);
+    return read_all(s, rows, n);
+}
+
+pb_err sub_db_plan_changes_due(struct store *st, int64_t tenant_id, const char *today,
+                               int64_t **ids, size_t *n)
+{
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, "SELECT id FROM subscription WHERE tenant_id = ? AND next_plan_id IS NOT NULL "
+               "AND next_bill_date <= ? AND status <> 'cancelled' ORDER BY id");
+    qb_i64(&q, tenant_id);
+    qb_text(&q, today);
+    pb_err e = qb_ids(st, &q, ids, n);
+    qb_fini(&q);
+    return e;
+}
