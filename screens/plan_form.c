@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "app/plan.h"
+#include "core/buf.h"
 #include "core/money.h"
 #include "screens/screens.h"
 #include "ui/form.h"
@@ -153,6 +154,20 @@ static const char *flag_value(const struct pform *p, int i, bool on)
     return on ? "1" : "0";
 }
 
+/* "a · b" for the lines "a\nb": a read-only field shows one line. Caller frees. */
+static char *one_line(const char *text)
+{
+    struct buf b;
+    buf_init(&b);
+    for (const char *c = text ? text : ""; *c; c++) {
+        if (*c == '\n')
+            buf_puts(&b, " · ");
+        else
+            buf_putc(&b, *c);
+    }
+    return buf_steal(&b);
+}
+
 /* Puts the stored plan into the form as its unchanged values. */
 static void fill(struct pform *p, const struct plan_row *r, const char *cur)
 {
@@ -173,7 +188,13 @@ static void fill(struct pform *p, const struct plan_row *r, const char *cur)
     form_init_value(f, "tax_rate", r->tax_rate_bp >= 0 ? rate_format_bp(r->tax_rate_bp, t, sizeof t)
                                                        : "",
                     NULL);
-    form_init_value(f, "features", r->features, NULL);
+    if (p->fields[F_FEATURES].kind == F_READONLY) {
+        char *one = one_line(r->features);
+        form_init_value(f, "features", one, NULL);
+        free(one);
+    } else {
+        form_init_value(f, "features", r->features, NULL);
+    }
     form_init_value(f, "is_active", flag_value(p, F_ACTIVE, r->is_active), NULL);
     form_init_value(f, "is_featured", flag_value(p, F_FEATURED, r->is_featured), NULL);
     form_init_value(f, "is_popular", flag_value(p, F_POPULAR, r->is_popular), NULL);
@@ -291,7 +312,11 @@ static pb_err pform_open(struct screen *s, const char *args)
     p->price_only = !ui_allowed(s->ui, "plan.edit") && ui_allowed(s->ui, "plan.price");
     for (int i = 0; p->price_only && i < NFIELDS; i++)
         if (!price_field(i))
-            p->fields[i].kind = F_READONLY;
+            p->fields[i] = (struct form_field){.name = p->fields[i].name,
+                                               .label = p->fields[i].label,
+                                               .kind = F_READONLY,
+                                               .width = p->fields[i].width,
+                                               .same_line = p->fields[i].same_line};
 
     if (p->price_only && !(args && *args))
         return err_new(PB_FORBIDDEN, "Adding plans needs role admin; you may change the prices "

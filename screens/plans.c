@@ -33,7 +33,8 @@ static const struct table_col cols[NCOLS] = {
                     .prio = 3},
     [C_SPEED] = {.name = "Speed", .width = 12, .prio = 1, .watched = true},
     [C_QUOTA] = {.name = "Quota", .width = 9, .prio = 2, .watched = true},
-    [C_PRICE] = {.name = "Price", .sort = "price", .hotkey = 'p', .width = 16, .prio = 1,
+    /* "3,300.00 / quarter"; only a 4-digit half-yearly price is cut */
+    [C_PRICE] = {.name = "Price", .sort = "price", .hotkey = 'p', .width = 18, .prio = 1,
                  .right = true, .watched = true},
     /* "Subs" counts active subscriptions, as on the customer list. */
     [C_SUBS] = {.name = "Subs", .width = 5, .prio = 2, .right = true, .watched = true},

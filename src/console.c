@@ -19,17 +19,38 @@
 #include "app/app.h"
 #include "app/customer.h"
 #include "app/perm.h"
+#include "app/provision.h"
 #include "core/date.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "screens/screens.h"
 #include "ui/ui.h"
 
+/* ---- the router queue -------------------------------------------------------- */
+
+/* Keeps the background sender in step with who is signed in: it sends with
+ * the session of an operator who may change subscriptions, and stops when
+ * that operator signs out. Cheap enough for every render. */
+static void queue_follow(struct app *a)
+{
+    bool wanted = a->s.user_id && !a->s.readonly && !store_readonly(a->st) &&
+                  perm_allowed(&a->s, PERM_SUB_EDIT);
+    if (a->queue && (!wanted || provision_daemon_user(a->queue) != a->s.user_id))
+        provision_daemon_stop(&a->queue);
+    if (wanted && !a->queue) {
+        pb_err e = provision_daemon_start(a, &a->queue);
+        /* Without the sender the jobs wait in the database for the next
+         * console or `patchbay sub sync`; nothing is lost. */
+        err_free(&e);
+    }
+}
+
 /* ---- top bar ---------------------------------------------------------------- */
 
 static void topbar(void *p, struct ui_topbar *tb)
 {
     struct app *a = p;
+    queue_follow(a);
     bool in = a->s.user_id != 0;
     const char *tenant = in && a->tenant.short_name && *a->tenant.short_name ? a->tenant.short_name
                          : in && a->tenant.name                            ? a->tenant.name

@@ -1,6 +1,8 @@
 /* app.c - see app.h. */
 #include "app/app.h"
 
+#include "app/provision.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +142,7 @@ void app_free(struct app **ap)
     struct app *a = *ap;
     if (!a)
         return;
+    provision_daemon_stop(&a->queue);
     store_close(&a->st);
     session_clear(&a->s);
     tenant_row_fini(&a->tenant);

@@ -20,6 +20,7 @@
 #include "store/store.h"
 
 struct vault;
+struct provision_daemon;
 struct tz;
 
 enum origin { ORIGIN_UI, ORIGIN_CLI, ORIGIN_CRON, ORIGIN_JOB };
@@ -71,6 +72,9 @@ struct app {
     char *key_file;
     enum origin origin;
     char *from; /* where the operator is: "ssh 10.9.0.14", "local" */
+    /* The console's router queue sender (provision.h), or NULL: started
+     * once someone who may change subscriptions signs in. */
+    struct provision_daemon *queue;
 };
 
 /*

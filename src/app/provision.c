@@ -337,7 +337,7 @@ static pb_err converge_list(struct ros *ros, const char *router, const struct jo
                  d->name);
         struct ros_addr made = {0};
         e = fail_of(ros, ros_addr_add(ros, SUB_SUSPEND_LIST, d->address, comment, &made), fail);
-        ros_addrs_free(&made, 1);
+        ros_addr_fini(&made);
     }
     for (size_t i = 0; !e && !want && i < n; i++)
         e = fail_of(ros, ros_addr_remove(ros, v[i].id), fail);
@@ -370,7 +370,7 @@ static pb_err converge_lease(struct ros *ros, const char *router, const struct d
         if (v[i].block_access != block) {
             struct ros_lease upd = {0};
             e = fail_of(ros, ros_lease_set_block(ros, v[i].id, block, &upd), fail);
-            ros_leases_free(&upd, 1);
+            ros_lease_fini(&upd);
         }
     ros_leases_free(v, n);
     snprintf(done, dn, "lease %s %s", d->mac, block ? "blocked" : "allowed");
@@ -1014,6 +1014,11 @@ void provision_daemon_kick(struct provision_daemon *d)
 int64_t provision_daemon_finished(struct provision_daemon *d)
 {
     return d ? atomic_load(&d->finished) : 0;
+}
+
+int64_t provision_daemon_user(const struct provision_daemon *d)
+{
+    return d ? d->app->s.user_id : 0;
 }
 
 void provision_daemon_stop(struct provision_daemon **dp)

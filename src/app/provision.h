@@ -126,6 +126,8 @@ pb_err provision_daemon_start(const struct app *parent, struct provision_daemon 
 void provision_daemon_kick(struct provision_daemon *d);
 /* Jobs finished since start (the console refreshes when it grows). */
 int64_t provision_daemon_finished(struct provision_daemon *d);
+/* The operator whose session it sends with. */
+int64_t provision_daemon_user(const struct provision_daemon *d);
 /* Stops after the job in hand and joins the thread. NULL is fine. */
 void provision_daemon_stop(struct provision_daemon **d);
 

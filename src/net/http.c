@@ -229,22 +229,13 @@ static CURLcode prepare(CURL *c, const struct http_req *req, struct curl_slist *
         SET(CURLOPT_PASSWORD, req->password ? req->password : "");
     }
     SET(CURLOPT_HTTPHEADER, hdrs);
-    switch (req->method) {
-    case HTTP_GET:
+    if (req->method == HTTP_GET)
         SET(CURLOPT_HTTPGET, 1L);
-        break;
-    case HTTP_DELETE:
-        SET(CURLOPT_CUSTOMREQUEST, "DELETE");
-        break;
-    case HTTP_PUT:
-    case HTTP_PATCH:
-    case HTTP_POST:
-        if (req->method != HTTP_POST)
-            SET(CURLOPT_CUSTOMREQUEST, http_method_name(req->method));
-        break;
-    }
-    if (req->body || req->method == HTTP_PUT || req->method == HTTP_PATCH ||
-        req->method == HTTP_POST) {
+    else if (req->method != HTTP_POST)
+        SET(CURLOPT_CUSTOMREQUEST, http_method_name(req->method));
+    /* PUT and PATCH go out as a POST with another method name, which is
+     * how curl sends a body from memory; they always carry one. */
+    if (req->body || (req->method != HTTP_GET && req->method != HTTP_DELETE)) {
         const char *body = req->body ? req->body : "";
         SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
         SET(CURLOPT_POSTFIELDS, body);

@@ -170,22 +170,25 @@ static enum ros_fail status_class(long status)
     return ROS_REFUSED;
 }
 
+/* The non-empty string o[key], or NULL. */
+static const char *text_of(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    const char *s = json_object_get_string(v);
+    return *s ? s : NULL;
+}
+
 /* Reads an answer with status >= 300 into the failure it means. */
 static pb_err answer_fail(struct ros *r, const struct http_resp *resp)
 {
     long st = resp->status;
     struct json_object *o = NULL;
     bool json = parse_json(resp->body, resp->len, &o);
-    struct json_object *v;
     const char *why = NULL;
-    if (json && json_object_is_type(o, json_type_object)) {
-        if (json_object_object_get_ex(o, "detail", &v) && json_object_is_type(v, json_type_string) &&
-            *json_object_get_string(v))
-            why = json_object_get_string(v);
-        else if (json_object_object_get_ex(o, "message", &v) &&
-                 json_object_is_type(v, json_type_string) && *json_object_get_string(v))
-            why = json_object_get_string(v);
-    }
+    if (json && json_object_is_type(o, json_type_object) && !(why = text_of(o, "detail")))
+        why = text_of(o, "message");
     set_detail(r->last.detail, sizeof r->last.detail, why ? why : "");
     json_object_put(o);
     if (st == 401)
@@ -241,7 +244,7 @@ static pb_err call(struct ros *r, enum http_method m, const char *path, struct j
         err_free(&e);
         set_detail(r->last.detail, sizeof r->last.detail, resp.fail_text);
         if (resp.fail == HTTP_FAIL_TLS)
-            e = fail(r, ROS_TLS, "refused the connection: %s", resp.fail_text);
+            e = fail(r, ROS_TLS, "could not be verified: %s", resp.fail_text);
         else
             e = fail(r, ROS_DOWN, "did not answer: %s", resp.fail_text);
     } else if (resp.status < 200 || resp.status >= 300) {
@@ -709,14 +712,13 @@ pb_err ros_addr_add(struct ros *r, const char *list, const char *address, const 
         return e;
     bool found;
     pb_err again = addr_existing(r, list, address, out, &found);
-    if (again || !found) {
-        /* Keep the refusal's message unless reading back failed itself. */
-        if (again)
-            err_free(&e);
-        return again ? again : e;
+    if (again) {
+        err_free(&e);
+        return again;
     }
-    err_free(&e);
-    return NULL;
+    if (found)
+        err_free(&e);
+    return e;
 }
 
 pb_err ros_addr_remove(struct ros *r, const char *id)

@@ -136,7 +136,8 @@ def bad(detail):
     return Refusal(400, "Bad Request", detail)
 
 
-NOT_FOUND = Refusal(404, "Not Found")
+def not_found():
+    return Refusal(404, "Not Found")
 
 
 def ok(payload):
@@ -213,8 +214,10 @@ class Router:
             obj["creation-time"] = time.strftime("%Y-%m-%d %H:%M:%S")
             if obj.get("timeout"):
                 obj["dynamic"] = "true"
-        if menu == "ppp/active" and not obj["session-id"]:
-            obj["session-id"] = "0x81A%05X" % self.next_id
+        if menu == "ppp/active":
+            n = int(obj[".id"][1:], 16)
+            obj["session-id"] = obj["session-id"] or "0x81A%05X" % n
+            obj["caller-id"] = obj["caller-id"] or "02:00:00:00:%02X:%02X" % (n >> 8 & 255, n & 255)
         if obj.get("comment") == "":
             del obj["comment"]
         self.tables[menu].append(obj)
@@ -226,7 +229,7 @@ class Router:
         for obj in self.tables[menu]:
             if obj[".id"] == key or obj.get("name") == key:
                 return obj
-        raise NOT_FOUND
+        raise not_found()
 
     def _check(self, menu, obj, ignore=None):
         spec = MENUS[menu]

@@ -6,6 +6,7 @@
 #include "harness/harness.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,8 @@ static void control(const char *path, const char *json)
     assert_ok(fake_post(port, path, json));
 }
 
-static struct ros *open_with(const char *base, const char *password, long timeout_ms)
+static struct ros *open_with(const char *base, const char *password, long timeout_ms,
+                             long connect_ms)
 {
     struct ros_conn c = {
         .name = ROUTER,
@@ -70,6 +72,7 @@ static struct ros *open_with(const char *base, const char *password, long timeou
         .user = "admin",
         .password = password,
         .timeout_ms = timeout_ms,
+        .connect_ms = connect_ms,
     };
     struct ros *r = NULL;
     assert_ok(ros_open(&c, &r));
@@ -81,7 +84,7 @@ static struct ros *open_with(const char *base, const char *password, long timeou
 static struct ros *open_router(const char *password, long timeout_ms)
 {
     char *base = xasprintf("http://127.0.0.1:%d/", port);
-    struct ros *r = open_with(base, password, timeout_ms);
+    struct ros *r = open_with(base, password, timeout_ms, 0);
     free(base);
     return r;
 }
@@ -150,11 +153,10 @@ static int64_t state_int(const char *key)
 
 /*
  * Checks a failed call: PB_EXTERNAL, the class and HTTP status in
- * ros_last(), the message (exactly, or containing want when exact is
- * false), and no password anywhere. Frees e.
+ * ros_last(), the exact message, and no password anywhere. Frees e.
  */
 static void expect_fail_at(pb_err e, const struct ros *r, enum ros_fail fail, long http,
-                           const char *want, bool exact, int line)
+                           const char *want, int line)
 {
     if (!e)
         fail_msg("line %d: the call succeeded", line);
@@ -162,7 +164,7 @@ static void expect_fail_at(pb_err e, const struct ros *r, enum ros_fail fail, lo
     if (e->code != PB_EXTERNAL || st->fail != fail || st->http != http)
         fail_msg("line %d: got %s, fail %d, http %ld: %s", line, err_code_name(e->code),
                  st->fail, st->http, e->msg);
-    if (exact ? strcmp(e->msg, want) != 0 : strstr(e->msg, want) == NULL)
+    if (strcmp(e->msg, want) != 0)
         fail_msg("line %d:\n got  \"%s\"\n want \"%s\"", line, e->msg, want);
     const char *secrets[] = {ROUTER_PASSWORD, PPP_PASSWORD, "wrong-Pass-77"};
     for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
@@ -171,9 +173,7 @@ static void expect_fail_at(pb_err e, const struct ros *r, enum ros_fail fail, lo
     err_free(&e);
 }
 
-#define expect_fail(e, r, fail, http, msg) expect_fail_at((e), (r), (fail), (http), (msg), true, __LINE__)
-#define expect_fail_has(e, r, fail, http, part) \
-    expect_fail_at((e), (r), (fail), (http), (part), false, __LINE__)
+#define expect_fail(e, r, fail, http, msg) expect_fail_at((e), (r), (fail), (http), (msg), __LINE__)
 
 static void test_open(void **state)
 {
@@ -253,7 +253,8 @@ static void test_secrets(void **state)
     assert_string_equal(t.profile, "fiber-50");
     assert_false(t.disabled);
     ros_secret_fini(&t);
-    char *want = xasprintf("PATCH /rest/ppp/secret/%%2A%s 200 {\"profile\":\"fiber-50\"}", s.id + 1);
+    char *want = xasprintf("PATCH /rest/ppp/secret/%%2A%s 200 {\"profile\":\"fiber-50\"}",
+                           s.id + 1);
     expect_request(want);
     free(want);
     assert_ok(ros_secret_set(r, s.id, NULL, 1, &t));
@@ -314,7 +315,8 @@ static void test_sessions(void **state)
             "\"password\":\"x1\"},{\"name\":\"cust1002\",\"profile\":\"fiber-50\","
             "\"disabled\":\"no\",\"password\":\"x2\"}],"
             "\"active\":[{\"name\":\"cust1001\",\"address\":\"100.64.1.23\","
-            "\"caller-id\":\"AA:BB:CC:DD:EE:FF\"},{\"name\":\"cust1002\",\"address\":\"100.64.1.24\"}]}");
+            "\"caller-id\":\"AA:BB:CC:DD:EE:FF\"},"
+            "{\"name\":\"cust1002\",\"address\":\"100.64.1.24\"}]}");
     struct ros *r = open_router(ROUTER_PASSWORD, 0);
     struct ros_secret s, t;
     bool found;
@@ -436,7 +438,8 @@ static void test_leases(void **state)
     assert_string_equal(v[0].comment, "cust2001");
     assert_false(v[0].block_access);
     assert_false(v[0].disabled);
-    assert_string_equal(ros_last(r)->path, "/rest/ip/dhcp-server/lease?mac-address=AA%3ABB%3ACC%3ADD%3AEE%3A01");
+    assert_string_equal(ros_last(r)->path,
+                        "/rest/ip/dhcp-server/lease?mac-address=AA%3ABB%3ACC%3ADD%3AEE%3A01");
     char id[24];
     memcpy(id, v[0].id, sizeof id);
     ros_leases_free(v, n);
@@ -541,9 +544,13 @@ static void test_server_errors(void **state)
     ros_free(&r);
 }
 
-/* A port nothing listens on. */
-static int closed_port(void)
+/* A loopback socket bound to a free port; listening with a full backlog
+ * when filled (so connecting to it never completes), else closed (so
+ * connecting is refused). Answers the port; *fds gets what to close. */
+static int loopback_port(bool filled, int *fds, size_t nfds)
 {
+    for (size_t i = 0; i < nfds; i++)
+        fds[i] = -1;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(fd >= 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
@@ -551,7 +558,20 @@ static int closed_port(void)
     socklen_t len = sizeof a;
     assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
     assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
+    if (!filled) {
+        close(fd);
+        return ntohs(a.sin_port);
+    }
+    /* Linux drops a SYN while the accept queue is full: the client's
+     * handshake waits, as with a router behind a firewall that drops. */
+    assert_int_equal(listen(fd, 0), 0);
+    fds[0] = fd;
+    for (size_t i = 1; i < nfds; i++) {
+        fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        assert_true(fds[i] >= 0);
+        if (connect(fds[i], (struct sockaddr *)&a, sizeof a) < 0)
+            assert_int_equal(errno, EINPROGRESS);
+    }
     return ntohs(a.sin_port);
 }
 
@@ -571,8 +591,8 @@ static void test_down(void **state)
     assert_string_equal(ros_last(r)->detail, "connection closed without an answer");
 
     control("/_fake/mode", "{\"mode\":\"down\"}");
-    expect_fail_has(ros_secret_find(r, "cust1001", &s, &found), r, ROS_DOWN, 0,
-                    ROUTER " did not answer: connection ");
+    expect_fail(ros_secret_find(r, "cust1001", &s, &found), r, ROS_DOWN, 0,
+                ROUTER " did not answer: connection reset without an answer");
 
     control("/_fake/mode", "{\"mode\":\"slow\",\"delay_ms\":2000}");
     expect_fail(ros_secret_find(r, "cust1001", &s, &found), r, ROS_DOWN, 0,
@@ -584,13 +604,23 @@ static void test_down(void **state)
     assert_false(found);
     ros_free(&r);
 
-    char *base = xasprintf("http://127.0.0.1:%d", closed_port());
-    r = open_with(base, ROUTER_PASSWORD, 0);
+    int fds[8];
+    char *base = xasprintf("http://127.0.0.1:%d", loopback_port(false, fds, 8));
+    r = open_with(base, ROUTER_PASSWORD, 0, 0);
     free(base);
     expect_fail(ros_secret_find(r, "cust1001", &s, &found), r, ROS_DOWN, 0,
                 ROUTER " did not answer: connection refused");
     assert_string_equal(ros_last(r)->path, "/rest/ppp/secret?name=cust1001");
     ros_free(&r);
+
+    base = xasprintf("http://127.0.0.1:%d", loopback_port(true, fds, 8));
+    r = open_with(base, ROUTER_PASSWORD, 0, 300);
+    free(base);
+    expect_fail(ros_secret_find(r, "cust1001", &s, &found), r, ROS_DOWN, 0,
+                ROUTER " did not answer: connect timeout (300 ms)");
+    ros_free(&r);
+    for (size_t i = 0; i < 8; i++)
+        close(fds[i]);
 }
 
 static void test_keepalive(void **state)
