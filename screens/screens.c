@@ -12,6 +12,7 @@
 
 #include "app/customer.h"
 #include "app/perm.h"
+#include "app/provision.h"
 #include "core/date.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -187,6 +188,16 @@ void screens_rule(struct canvas *c, int y, int x, int w, const char *left, const
 void screens_open_customer(struct ui *ui, const char *key)
 {
     ui_push(ui, &screen_customer_detail, key);
+}
+
+void screens_open_sub(struct ui *ui, const char *key)
+{
+    (void)ui; (void)key; /* WIP */
+}
+
+void screens_queue_kick(struct ui *ui)
+{
+    provision_daemon_kick(screens_app(ui)->queue);
 }
 
 pb_err screens_form_error(pb_err e)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "ui/form.h"
 #include "ui/ui.h"
 
 extern const struct screen_class *const screen_registry[];
@@ -27,6 +28,10 @@ extern const struct screen_class screen_customer_form;
 extern const struct screen_class screen_contact_form;
 extern const struct screen_class screen_plans;
 extern const struct screen_class screen_plan_form;
+extern const struct screen_class screen_subscriptions;
+extern const struct screen_class screen_sub_detail;
+extern const struct screen_class screen_sub_form;
+extern const struct screen_class screen_jobs;
 
 /* ---- the worker's context ---------------------------------------------- */
 
@@ -63,6 +68,16 @@ void screens_rule(struct canvas *c, int y, int x, int w, const char *left, const
                   bool bold_left);
 /* Opens the detail of the customer named by key (code, id, e-mail). */
 void screens_open_customer(struct ui *ui, const char *key);
+/* Opens the detail of the subscription named by key (id, username, IP, MAC). */
+void screens_open_sub(struct ui *ui, const char *key);
+/*
+ * Wakes the console's router queue sender (app->queue, started by the
+ * console after sign-in) so a change just committed leaves at once instead
+ * of at its next round. Call after every committed subscription change;
+ * without a sender (read-only, tests) it does nothing and the jobs wait in
+ * the database.
+ */
+void screens_queue_kick(struct ui *ui);
 /*
  * Rewrites a controller's validation error for a form: field messages lose
  * their "Label: " prefix (the form shows them under the labelled field) and
@@ -79,13 +94,16 @@ struct cust_view {
     struct customer_row c;
     struct contact_row *contacts;
     int ncontacts;
+    struct subscription_row *subs; /* newest first; NULL when the role may not see them */
+    int nsubs;
     int section; /* enum cust_section */
     int contact; /* selected contact in CS_CONTACTS */
+    int sub;     /* selected subscription in CS_SUBS */
 };
 
-/* UI thread: loads customer id and its contacts (single-row reads). Keeps
- * the section and clamps the contact selection when it is the same
- * customer. */
+/* UI thread: loads customer id with its contacts and subscriptions
+ * (single-customer reads). Keeps the section and clamps the selections when
+ * it is the same customer; a new one opens on its first subscription. */
 pb_err cust_view_load(struct cust_view *v, struct app *a, int64_t id) PB_MUST_CHECK;
 /* The customer as plain text for a ticket (y). Caller frees. */
 char *cust_view_text(const struct cust_view *v);
@@ -112,5 +130,51 @@ struct status_op {
 /* s suspend…, a activate, C cancel for good: asks, then changes. op must
  * live as long as the screen (it is the dialog's argument). */
 void screens_status_action(struct ui *ui, struct status_op *op, enum action a);
+
+/* ---- a subscription, shared by its detail screen and the wide list ------- */
+
+struct sub_view {
+    bool loaded;
+    struct subscription_row r;
+    struct job_row *jobs; /* its last jobs, newest first */
+    int njobs;
+};
+
+/* UI thread: loads subscription id and its last jobs (small reads). */
+pb_err sub_view_load(struct sub_view *v, struct app *a, int64_t id) PB_MUST_CHECK;
+void sub_view_fini(struct sub_view *v);
+/* The subscription as plain text for a ticket (y). Caller frees. */
+char *sub_view_text(const struct sub_view *v, struct app *a);
+/* Paints the detail into r: header, router, dates, money, usage, then the
+ * Sync and Jobs sections. */
+void sub_view_draw(const struct sub_view *v, struct ui *ui, struct canvas *c, struct rect r);
+
+/* ---- subscription changes shared by the list and the detail --------------- */
+
+struct sub_op {
+    struct screen *s;
+    int64_t id, version;  /* the one row (when ids is NULL) */
+    char label[96];       /* "4412 rahim.shop" */
+    char typed[72];       /* what C asks to type: the username (or the id) */
+    int64_t *ids;         /* tagged rows, or NULL */
+    size_t nids;
+    int act;              /* enum sub_act of the dialog that is open */
+    char plan[96];        /* change plan: the plan picked */
+    bool at_next_bill;
+    struct picker_source plans; /* the plan picker's source (outlives it) */
+    char menu_label[2][96];
+    struct menu_item when[2];
+    /* Called after a change committed (reload the view). */
+    void (*after)(struct screen *s);
+};
+
+/* s a C c R S on one subscription or the tagged ones: previews what goes to
+ * which router, asks (typed confirmation for C and for several rows),
+ * commits on the UI thread (database only), says what was queued and kicks
+ * the queue. op must live as long as the screen (the dialogs' argument).
+ * Returns false when a is not one of these. */
+bool screens_sub_action(struct ui *ui, struct sub_op *op, enum action a);
+/* Frees what an op holds (its tagged ids). */
+void sub_op_fini(struct sub_op *op);
 
 #endif

@@ -20,8 +20,10 @@
 
 #include "core/date.h"
 #include "core/password.h"
+#include "core/vault.h"
 #include "core/xalloc.h"
 #include "store/demo_db.h"
+#include "store/router_db.h"
 #include "store/tenant_db.h"
 #include "store/user_db.h"
 
@@ -439,6 +441,30 @@ static const struct demo_plan plans[] = {
      "business-200", NULL, 200000, 50000, 350000, 200000, true, false},
 };
 
+/* Routers across the demo tenant's areas, in the order ids are given. */
+struct demo_router {
+    const char *name, *host, *location;
+};
+
+static const struct demo_router routers[] = {
+    {"core-1", "10.255.0.1", "Tejgaon POP"},
+    {"dhk-mirpur-01", "10.20.1.1", "Mirpur 10"},
+    {"dhk-mirpur-02", "10.20.2.1", "Mirpur 2"},
+    {"dhk-badda-01", "10.20.3.1", "Badda"},
+    {"dhk-badda-02", "10.20.4.1", "Merul Badda"},
+    {"dhk-uttara-02", "10.20.5.1", "Uttara Sector 7"},
+    {"dhk-uttara-04", "10.20.6.1", "Uttara Sector 11"},
+    {"dhk-gulshan-01", "10.20.7.1", "Gulshan 1"},
+    {"dhk-banani-02", "10.20.8.1", "Banani"},
+    {"dhk-dhanmondi-01", "10.20.9.1", "Dhanmondi 27"},
+    {"ctg-agrabad-01", "10.30.1.1", "Agrabad, Chattogram"},
+    {"gzp-tongi-01", "10.40.1.1", "Tongi, Gazipur"},
+};
+
+/* The demo routers' REST password (sealed like any other); they are not
+ * reachable, so changes to their subscribers wait in the queue. */
+#define DEMO_ROUTER_PASSWORD "demo-router"
+
 /* ---- the generator ----------------------------------------------------------- */
 
 /* The text of one customer and its contacts, built in place (no malloc). */
@@ -640,17 +666,46 @@ static pb_err generate(struct gen *g, const struct demo_opts *o, const char *has
         e = add_users(g, demo_users, N_OF(demo_users), hash, NULL);
     if (!e)
         e = add_users(g, managers, N_OF(managers), hash, g->manager_ids);
-    for (size_t i = 0; !e && i < N_OF(plans); i++) {
-        int64_t id = 0;
-        e = demo_db_plan_insert(g->a->st, g->tenant_id, &plans[i], &id);
+    int64_t plan_ids[4] = {0};
+    for (size_t i = 0; !e && i < N_OF(plans); i++)
+        e = demo_db_plan_insert(g->a->st, g->tenant_id, &plans[i], &plan_ids[i < 4 ? i : 3]);
+    char *sealed = NULL;
+    struct vault *v = NULL;
+    if (!e)
+        e = app_vault(g->a, &v);
+    if (!e)
+        e = vault_seal(v, DEMO_ROUTER_PASSWORD, &sealed);
+    int64_t first_router = 0;
+    for (size_t i = 0; !e && i < N_OF(routers); i++) {
+        struct router_row r = {0};
+        r.tenant_id = g->tenant_id;
+        r.name = (char *)routers[i].name;
+        r.router_type = "mikrotik";
+        r.host = (char *)routers[i].host;
+        r.api_port = 443;
+        r.use_tls = true;
+        r.tls_insecure = true;
+        r.username = "patchbay";
+        r.password_sealed = sealed;
+        r.snmp_port = 161;
+        r.location = (char *)routers[i].location;
+        r.poll_interval = 60;
+        e = router_db_insert(g->a->st, &r);
+        if (i == 0)
+            first_router = r.id;
+        free(r.status);
+        free(r.created_at);
+        free(r.updated_at);
     }
     char now_iso[32];
     iso(g->now, now_iso, sizeof now_iso);
     if (!e)
         e = demo_db_stamp(g->a->st, g->tenant_id, now_iso);
     int64_t total = o->customers;
-    if (e || total == 0)
+    if (e || total == 0) {
+        free(sealed);
         return e ? e : counter_db_set(g->a->st, g->tenant_id, "customer", 0, 0);
+    }
 
     struct demo_db_paused *paused = NULL;
     if (store_engine(g->a->st) == STORE_SQLITE)
@@ -664,9 +719,21 @@ static pb_err generate(struct gen *g, const struct demo_opts *o, const char *has
         if (!e && o->progress && (i % 4096 == 0 || i == total))
             o->progress(o->progress_arg, i, total);
     }
+    /* Everyone but the leads has a service; PPPoE subscribers share one
+     * sealed password (the routers are not reachable anyway). */
+    char next_bill[16] = "";
+    struct date today = time_utc_date(g->now);
+    date_format(date_add_months((struct date){today.y, today.m, 1}, 1), next_bill,
+                sizeof next_bill);
+    if (!e)
+        e = demo_db_subscriptions_fill(g->a->st, g->tenant_id, plan_ids, first_router,
+                                       (int)N_OF(routers), sealed, next_bill);
     if (!e)
         e = demo_db_resume(g->a->st, &paused);
     demo_db_paused_free(&paused);
+    if (!e)
+        e = demo_db_subscription_caches(g->a->st, g->tenant_id);
+    free(sealed);
     if (!e)
         e = counter_db_set(g->a->st, g->tenant_id, "customer", 0, total);
     return e;

@@ -33,7 +33,8 @@ static void read_input(struct cli *c, struct router_input *in)
 }
 
 /* Refuses --password VALUE, which would leave the secret in ps and the
- * shell's history; *want: --password-stdin was given. */
+ * shell's history; *want: --password-stdin was given (on edit, an empty
+ * line removes the stored password). */
 static pb_err password_flags(struct cli *c, bool *want)
 {
     *want = cli_flag(c, "password-stdin");

@@ -4,12 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/customer.h"
+#include "app/plan.h"
 #include "app/provision.h"
+#include "app/router.h"
 #include "app/subscription.h"
 #include "cli/cli.h"
 #include "core/xalloc.h"
-#include "store/plan_db.h"
-#include "store/router_db.h"
 
 static pb_err expect_version(struct cli *c, int64_t *v)
 {
@@ -55,17 +56,17 @@ static pb_err ref_id(struct cli *c, const char *flag, int64_t *id)
     pb_err e = NULL;
     if (strcmp(flag, "customer") == 0) {
         struct customer_row r = {0};
-        e = customer_db_find(a->st, a->tenant.id, key, &r);
+        e = customer_get(a, key, &r);
         *id = r.id;
         customer_row_fini(&r);
     } else if (strcmp(flag, "plan") == 0) {
         struct plan_row r = {0};
-        e = plan_db_find(a->st, a->tenant.id, key, &r);
+        e = plan_get(a, key, &r);
         *id = r.id;
         plan_row_fini(&r);
     } else {
         struct router_row r = {0};
-        e = router_db_find(a->st, a->tenant.id, key, &r);
+        e = router_get(a, key, &r);
         *id = r.id;
         router_row_fini(&r);
     }
@@ -296,7 +297,7 @@ static pb_err act(struct cli *c, enum sub_act which, const char *usage)
     size_t n = 0;
     e = ids_of(c, &ids, &n);
     struct sub_preview p = {0};
-    if (!e)
+    if (!e && dry)
         e = sub_preview(c->app, ids, n, &ch, &p);
     if (!e && dry) {
         if (c->json) {
@@ -311,14 +312,16 @@ static pb_err act(struct cli *c, enum sub_act which, const char *usage)
         int64_t changed = 0, jobs = 0, routers = 0;
         e = sub_act_bulk(c->app, ids, n, &ch, &changed, &jobs, &routers);
         if (!e) {
-            struct json_object *o = sub_preview_json(&p);
+            struct json_object *o = json_object_new_object();
             json_object_object_add(o, "changed", json_object_new_int64(changed));
+            json_object_object_add(o, "skipped", json_object_new_int64((int64_t)n - changed));
             json_object_object_add(o, "jobs", json_object_new_int64(jobs));
-            cli_print_done(c, o, "%s: %lld subscription%s changed, %lld job%s queued on %lld "
-                                 "router%s.",
+            json_object_object_add(o, "routers", json_object_new_int64(routers));
+            cli_print_done(c, o, "%s: %lld subscription%s changed (%lld skipped), %lld job%s "
+                                 "queued on %lld router%s.",
                            sub_act_name(which), (long long)changed, changed == 1 ? "" : "s",
-                           (long long)jobs, jobs == 1 ? "" : "s", (long long)routers,
-                           routers == 1 ? "" : "s");
+                           (long long)((int64_t)n - changed), (long long)jobs,
+                           jobs == 1 ? "" : "s", (long long)routers, routers == 1 ? "" : "s");
         }
     }
     sub_preview_fini(&p);

@@ -21,12 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
 #include "core/buf.h"
 #include "core/vault.h"
 #include "core/xalloc.h"
+#include "core/clock.h"
 #include "net/http.h"
 
 struct ros {
@@ -36,6 +38,7 @@ struct ros {
     struct http *http;
     struct ros_status last;
     int64_t calls;
+    int64_t gap_ns, last_start_ns; /* the call budget: start to start */
 };
 
 /* A query filter: ?key=value, value escaped; skipped when value is NULL. */
@@ -72,6 +75,7 @@ pb_err ros_open(const struct ros_conn *c, struct ros **out)
     r->insecure = c->insecure;
     r->timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : 5000;
     r->connect_ms = c->connect_ms > 0 ? c->connect_ms : 3000;
+    r->gap_ns = c->min_gap_ms > 0 ? (int64_t)c->min_gap_ms * 1000000 : 0;
     *out = r;
     return NULL;
 }
@@ -236,6 +240,17 @@ static pb_err call(struct ros *r, enum http_method m, const char *path, struct j
     };
     struct http_resp resp;
     r->calls++;
+    if (r->gap_ns) {
+        /* A router's CPU is its only rate limit: never more calls in a
+         * second than the budget allows, however fast it answers. */
+        int64_t wait = r->last_start_ns + r->gap_ns - clock_mono_ns();
+        if (r->last_start_ns && wait > 0) {
+            struct timespec ts = {(time_t)(wait / 1000000000), (long)(wait % 1000000000)};
+            while (nanosleep(&ts, &ts) != 0)
+                ;
+        }
+        r->last_start_ns = clock_mono_ns();
+    }
     pb_err e = http_do(r->http, &req, &resp);
     free(url);
     r->last.ms = resp.ms;

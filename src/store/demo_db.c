@@ -222,8 +222,10 @@ void demo_db_paused_free(struct demo_db_paused **pp)
  * customer_credit_insert (whose balance = -credit the insert sets itself).
  */
 static const char *const paused_names[] = {
-    "customer_name", "customer_status", "customer_phone", "customer_updated",
-    "customer_fts_insert", "customer_credit_insert",
+    "customer_name",       "customer_status",          "customer_phone",
+    "customer_updated",    "customer_fts_insert",      "customer_credit_insert",
+    "subscription_status", "subscription_sync",        "subscription_updated",
+    "subscription_mac",    "subscription_next_bill",   "subscription_cache_insert",
 };
 
 pb_err demo_db_pause(struct store *st, struct demo_db_paused **out)
@@ -238,7 +240,8 @@ pb_err demo_db_pause(struct store *st, struct demo_db_paused **out)
         struct stmt *s;
         e = store_prepare(st,
                           "SELECT type, sql FROM sqlite_schema WHERE name = ? AND sql IS NOT NULL "
-                          "AND type IN ('index', 'trigger') AND tbl_name IN ('customer', 'contact')",
+                          "AND type IN ('index', 'trigger') "
+                          "AND tbl_name IN ('customer', 'contact', 'subscription')",
                           &s);
         if (e)
             break;
@@ -296,4 +299,67 @@ pb_err demo_db_resume(struct store *st, struct demo_db_paused **pp)
     }
     demo_db_paused_free(pp);
     return e;
+}
+
+pb_err demo_db_subscriptions_fill(struct store *st, int64_t tenant_id, const int64_t plans[4],
+                                  int64_t first_router, int nrouters, const char *sealed_password,
+                                  const char *next_bill)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "INSERT INTO subscription (tenant_id, customer_id, plan_id, router_id, access_method, "
+        "username, password_sealed, static_ip, mac_address, status, start_date, next_bill_date, "
+        "suspend_reason, data_used, sync_state, created_at, updated_at) "
+        "SELECT c.tenant_id, c.id, "
+        "CASE WHEN c.id % 10 < 3 THEN ? WHEN c.id % 10 < 8 THEN ? WHEN c.id % 10 < 9 THEN ? "
+        "ELSE ? END, "
+        "? + c.id % ?, "
+        "CASE WHEN c.id % 10 = 9 THEN 'static_ip' WHEN c.id % 20 = 3 THEN 'dhcp' ELSE 'pppoe' END, "
+        "CASE WHEN c.id % 10 = 9 THEN NULL "
+        "ELSE lower(substr(c.email, 1, instr(c.email, '@') - 1)) || '.' || c.id END, "
+        "CASE WHEN c.id % 10 = 9 OR c.id % 20 = 3 THEN NULL ELSE ? END, "
+        "CASE WHEN c.id % 10 = 9 THEN '10.' || (c.id / 65536 % 256) || '.' || "
+        "(c.id / 256 % 256) || '.' || (c.id % 256) END, "
+        "CASE WHEN c.id % 20 = 3 THEN printf('DC:2C:6E:%02X:%02X:%02X', c.id / 65536 % 256, "
+        "c.id / 256 % 256, c.id % 256) END, "
+        "CASE c.status WHEN 'active' THEN 'active' WHEN 'paused' THEN 'suspended' "
+        "WHEN 'suspended' THEN 'suspended' WHEN 'onboarding' THEN 'pending' "
+        "ELSE 'cancelled' END, "
+        "substr(c.created_at, 1, 10), ?, "
+        "CASE c.status WHEN 'suspended' THEN 'overdue' WHEN 'paused' THEN 'customer_request' END, "
+        "(c.id * 7919 % 500) * 107374182, 'synced', c.created_at, c.updated_at "
+        "FROM customer c WHERE c.tenant_id = ? AND c.status <> 'lead' ORDER BY c.id",
+        &s);
+    if (e)
+        return e;
+    int at = 1;
+    for (int i = 0; i < 4; i++)
+        stmt_bind_i64(s, at++, plans[i]);
+    stmt_bind_i64(s, at++, first_router);
+    stmt_bind_i64(s, at++, nrouters > 0 ? nrouters : 1);
+    stmt_bind_text(s, at++, sealed_password);
+    stmt_bind_text(s, at++, next_bill);
+    stmt_bind_i64(s, at, tenant_id);
+    return stmt_run(s);
+}
+
+pb_err demo_db_subscription_caches(struct store *st, int64_t tenant_id)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "UPDATE customer SET "
+        "monthly_bill = (SELECT coalesce(sum(m.monthly_price), 0) FROM subscription_monthly m "
+        "WHERE m.customer_id = customer.id AND m.status = 'active'), "
+        "active_subs = (SELECT count(*) FROM subscription x WHERE x.customer_id = customer.id "
+        "AND x.status = 'active') "
+        "WHERE tenant_id = ? AND id IN (SELECT customer_id FROM subscription "
+        "WHERE tenant_id = ? AND status = 'active')",
+        &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_i64(s, 2, tenant_id);
+    return stmt_run(s);
 }

@@ -61,6 +61,21 @@ pb_err demo_db_contacts_insert(struct store *st, const struct contact_row *rows,
 pb_err demo_db_plan_insert(struct store *st, int64_t tenant_id, const struct demo_plan *p,
                            int64_t *id) PB_MUST_CHECK;
 
+/*
+ * Gives every customer but the leads a subscription in one statement, spread
+ * over the plans and the routers [first_router, first_router + nrouters)
+ * by customer id: pppoe with a username from the e-mail, every tenth a
+ * static address, every twentieth DHCP by MAC; status follows the
+ * customer's (paused and suspended customers are suspended, inactive and
+ * cancelled ones cancelled). All share one sealed PPPoE password.
+ */
+pb_err demo_db_subscriptions_fill(struct store *st, int64_t tenant_id, const int64_t plans[4],
+                                  int64_t first_router, int nrouters, const char *sealed_password,
+                                  const char *next_bill) PB_MUST_CHECK;
+/* Recomputes the customers' monthly_bill and active_subs after a fill with
+ * the subscription trigger paused. */
+pb_err demo_db_subscription_caches(struct store *st, int64_t tenant_id) PB_MUST_CHECK;
+
 /* Sets created_at = updated_at = at on the tenant and its operators, so two
  * generations with the same clock give identical rows. */
 pb_err demo_db_stamp(struct store *st, int64_t tenant_id, const char *at) PB_MUST_CHECK;

@@ -1,11 +1,9 @@
 /*
  * plan_db.c - see plan_db.h.
  *
- * The list statement has one shape per sort × direction × present filters;
- * its text is assembled from constant fragments and every value is bound,
- * in the order the fragments were appended (struct filter walks the same
- * decisions twice: once to write, once to bind), so nothing typed by an
- * operator ever becomes SQL.
+ * The list statement is put together with the shared keyset pieces of
+ * query.h: constant fragments, every value bound, one cached statement per
+ * shape (sort × direction × filters present).
  */
 #include "store/plan_db.h"
 
@@ -15,6 +13,7 @@
 
 #include "core/buf.h"
 #include "core/xalloc.h"
+#include "store/query.h"
 
 /* The aggregates ride along as correlated subqueries: on the
  * subscription_plan index they cost a few index probes per plan, and a
@@ -31,27 +30,16 @@
 
 const char *const plan_sorts[] = {"name", "price", "category", NULL};
 
-/* A sort: its columns (then p.id breaks ties) and how its key reads. */
-struct plan_sort {
-    const char *name;
-    const char *first, *second; /* second may be NULL */
-    bool numeric;
+static const struct sortspec sort_table[] = {
+    {"name", {"p.name", NULL}, false},
+    {"price", {"p.price", NULL}, true},
+    {"category", {"p.category", "p.name"}, false},
 };
 
-static const struct plan_sort sort_table[] = {
-    {"name", "p.name", NULL, false},
-    {"price", "p.price", NULL, true},
-    {"category", "p.category", "p.name", false},
-};
-
-static const struct plan_sort *sort_named(const char *name)
+static const struct sortspec *sort_named(const char *name)
 {
-    if (!name || !*name)
-        name = "name";
-    for (size_t i = 0; i < sizeof sort_table / sizeof *sort_table; i++)
-        if (strcmp(sort_table[i].name, name) == 0)
-            return &sort_table[i];
-    return NULL;
+    return sortspec_find(sort_table, sizeof sort_table / sizeof *sort_table,
+                         name && *name ? name : "name");
 }
 
 bool plan_db_sort_known(const char *sort)
@@ -61,7 +49,7 @@ bool plan_db_sort_known(const char *sort)
 
 char *plan_db_key(const struct plan_row *r, const char *sort)
 {
-    const struct plan_sort *sp = sort_named(sort);
+    const struct sortspec *sp = sort_named(sort);
     if (sp && strcmp(sp->name, "price") == 0)
         return xasprintf("%lld", (long long)r->price);
     if (sp && strcmp(sp->name, "category") == 0)
@@ -105,21 +93,7 @@ static void read_plan(struct stmt *s, struct plan_row *r)
     r->monthly_revenue = stmt_i64(s, c++);
 }
 
-/* ---- the filter: written once, bound in the same order ------------------- */
-
-struct filter {
-    int64_t tenant_id;
-    int active;     /* -1: any */
-    char **likes;   /* one LIKE pattern per search word, owned */
-    int nlikes;
-};
-
-static void filter_fini(struct filter *f)
-{
-    for (int i = 0; i < f->nlikes; i++)
-        free(f->likes[i]);
-    free(f->likes);
-}
+/* ---- lists -------------------------------------------------------------------- */
 
 /* "%word%" with LIKE's own characters escaped. Caller frees. */
 static char *contains_pattern(const char *word)
@@ -136,89 +110,33 @@ static char *contains_pattern(const char *word)
     return buf_steal(&b);
 }
 
-static pb_err filter_init(struct filter *f, const struct plan_query *q)
+/* The WHERE clause of list and count: tenant, status, every search word
+ * in the name. lower() on both sides, because LIKE ignores case in SQLite
+ * but not in PostgreSQL. */
+static pb_err add_where(struct qb *q, const struct plan_query *pq)
 {
-    memset(f, 0, sizeof *f);
-    f->tenant_id = q->tenant_id;
-    f->active = -1;
-    if (q->status && *q->status && strcmp(q->status, "all") != 0) {
-        if (strcmp(q->status, "active") == 0)
-            f->active = 1;
-        else if (strcmp(q->status, "inactive") == 0)
-            f->active = 0;
-        else
+    qb_sql(q, " WHERE p.tenant_id = ?");
+    qb_i64(q, pq->tenant_id);
+    const char *st = pq->status;
+    if (st && *st && strcmp(st, "all") != 0) {
+        bool active = strcmp(st, "active") == 0;
+        if (!active && strcmp(st, "inactive") != 0)
             return err_field(NULL, PB_VALIDATION, "status",
-                             "Status: \"%s\" is not a plan status; use active or inactive.",
-                             q->status);
+                             "Status: \"%s\" is not a plan status; use active or inactive.", st);
+        qb_sql(q, " AND p.is_active = ?");
+        qb_i64(q, active);
     }
-    if (q->search) {
-        char *copy = xstrdup(q->search), *save = NULL;
-        for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-            f->likes = xreallocarray(f->likes, (size_t)f->nlikes + 1, sizeof *f->likes);
-            f->likes[f->nlikes++] = contains_pattern(w);
-        }
-        free(copy);
+    if (!pq->search)
+        return NULL;
+    char *words = xstrdup(pq->search), *save = NULL;
+    for (char *w = strtok_r(words, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+        char *pat = contains_pattern(w);
+        qb_sql(q, " AND lower(p.name) LIKE lower(?) ESCAPE '\\'");
+        qb_text(q, pat);
+        free(pat);
     }
+    free(words);
     return NULL;
-}
-
-static void filter_sql(const struct filter *f, struct buf *sql)
-{
-    buf_puts(sql, " WHERE p.tenant_id = ?");
-    if (f->active >= 0)
-        buf_puts(sql, " AND p.is_active = ?");
-    for (int i = 0; i < f->nlikes; i++)
-        buf_puts(sql, " AND lower(p.name) LIKE lower(?) ESCAPE '\\'");
-}
-
-/* Binds from parameter *at on; *at ends past the last one bound. */
-static void filter_bind(const struct filter *f, struct stmt *s, int *at)
-{
-    stmt_bind_i64(s, (*at)++, f->tenant_id);
-    if (f->active >= 0)
-        stmt_bind_bool(s, (*at)++, f->active == 1);
-    for (int i = 0; i < f->nlikes; i++)
-        stmt_bind_text(s, (*at)++, f->likes[i]);
-}
-
-/* ---- keyset ---------------------------------------------------------------- */
-
-static bool paging_from_anchor(const struct plan_query *q)
-{
-    return q->dir == PAGE_AFTER || q->dir == PAGE_BEFORE;
-}
-
-static void keyset_sql(const struct plan_sort *sp, bool forward, struct buf *sql)
-{
-    buf_printf(sql, " AND (%s%s%s, p.id) %s (?, %s?)", sp->first, sp->second ? ", " : "",
-               sp->second ? sp->second : "", forward ? ">" : "<", sp->second ? "?, " : "");
-}
-
-static void keyset_bind(const struct plan_sort *sp, const struct plan_query *q, struct stmt *s,
-                        int *at)
-{
-    const char *key = q->anchor_key ? q->anchor_key : "";
-    if (sp->numeric) {
-        stmt_bind_i64(s, (*at)++, strtoll(key, NULL, 10));
-    } else if (sp->second) {
-        const char *sep = strchr(key, '\x1f');
-        char *head = sep ? xstrndup(key, (size_t)(sep - key)) : xstrdup(key);
-        stmt_bind_text(s, (*at)++, head);
-        stmt_bind_text(s, (*at)++, sep ? sep + 1 : "");
-        free(head);
-    } else {
-        stmt_bind_text(s, (*at)++, key);
-    }
-    stmt_bind_i64(s, (*at)++, q->anchor_id);
-}
-
-static void order_sql(const struct plan_sort *sp, bool ascending, struct buf *sql)
-{
-    const char *dir = ascending ? "ASC" : "DESC";
-    buf_printf(sql, " ORDER BY %s %s, ", sp->first, dir);
-    if (sp->second)
-        buf_printf(sql, "%s %s, ", sp->second, dir);
-    buf_printf(sql, "p.id %s LIMIT ? OFFSET ?", dir);
 }
 
 static void reverse_rows(struct plan_row *rows, int n)
@@ -230,88 +148,77 @@ static void reverse_rows(struct plan_row *rows, int n)
     }
 }
 
-pb_err plan_db_list(struct store *st, const struct plan_query *q, struct plan_row **rows, int *n,
+/* Steps through a prepared page query into rows (limit + 1 asked for, so
+ * the extra row only tells that there is more). */
+static pb_err read_page(struct stmt *s, int limit, struct plan_row **rows, int *n, bool *more)
+{
+    struct plan_row *out = xcalloc((size_t)limit + 1, sizeof *out);
+    bool row = false;
+    pb_err e;
+    while (!(e = stmt_step(s, &row)) && row) {
+        if (*n == limit) {
+            *more = true;
+            break;
+        }
+        read_plan(s, &out[(*n)++]);
+    }
+    stmt_done(s);
+    if (e) {
+        for (int i = 0; i < *n; i++)
+            plan_row_fini(&out[i]);
+        free(out);
+        *n = 0;
+        *more = false;
+        return e;
+    }
+    *rows = out;
+    return NULL;
+}
+
+pb_err plan_db_list(struct store *st, const struct plan_query *pq, struct plan_row **rows, int *n,
                     bool *more)
 {
     *rows = NULL;
     *n = 0;
     *more = false;
-    const struct plan_sort *sp = sort_named(q->sort);
+    const struct sortspec *sp = sort_named(pq->sort);
     if (!sp)
         return err_field(NULL, PB_VALIDATION, "sort",
-                         "Sort: \"%s\" is not offered; use name, price or category.", q->sort);
-    struct filter f;
-    pb_err e = filter_init(&f, q);
-    if (e)
-        return e;
-    /* A page before the anchor (or the last page) is read backwards and
-     * turned around, so both directions walk the index. */
-    bool backwards = q->dir == PAGE_BEFORE || q->dir == PAGE_LAST;
-    bool ascending = q->desc == backwards;
-    int limit = q->limit > 0 ? q->limit : 50;
-
-    struct buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT " PLAN_COLS " FROM plan p");
-    filter_sql(&f, &sql);
-    if (paging_from_anchor(q))
-        keyset_sql(sp, ascending, &sql);
-    order_sql(sp, ascending, &sql);
-
+                         "Sort: \"%s\" is not offered; use name, price or category.", pq->sort);
+    bool backwards = page_backwards(pq->dir);
+    bool ascending = pq->desc == backwards;
+    int limit = pq->limit > 0 ? pq->limit : 50;
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, "SELECT " PLAN_COLS " FROM plan p");
+    pb_err e = add_where(&q, pq);
     struct stmt *s = NULL;
-    e = store_prepare(st, sql.s, &s);
     if (!e) {
-        int at = 1;
-        filter_bind(&f, s, &at);
-        if (paging_from_anchor(q))
-            keyset_bind(sp, q, s, &at);
-        stmt_bind_i64(s, at++, limit + 1);
-        stmt_bind_i64(s, at++, q->dir == PAGE_FIRST ? q->offset : 0);
-        struct plan_row *out = xcalloc((size_t)limit + 1, sizeof *out);
-        bool row = false;
-        while (!(e = stmt_step(s, &row)) && row) {
-            if (*n == limit) {
-                *more = true;
-                break;
-            }
-            read_plan(s, &out[(*n)++]);
-        }
-        stmt_done(s);
-        if (e) {
-            for (int i = 0; i < *n; i++)
-                plan_row_fini(&out[i]);
-            free(out);
-            *n = 0;
-        } else {
-            if (backwards)
-                reverse_rows(out, *n);
-            *rows = out;
-        }
+        if (pq->dir == PAGE_AFTER || pq->dir == PAGE_BEFORE)
+            qb_keyset(&q, sp, "p.id", pq->anchor_key, pq->anchor_id, ascending);
+        qb_order(&q, sp, "p.id", ascending);
+        qb_sql(&q, " LIMIT ? OFFSET ?");
+        qb_i64(&q, limit + 1);
+        qb_i64(&q, pq->dir == PAGE_FIRST ? pq->offset : 0);
+        e = qb_prepare(st, &q, &s);
     }
-    buf_fini(&sql);
-    filter_fini(&f);
+    if (!e)
+        e = read_page(s, limit, rows, n, more);
+    if (!e && backwards)
+        reverse_rows(*rows, *n);
+    qb_fini(&q);
     return e;
 }
 
-pb_err plan_db_count(struct store *st, const struct plan_query *q, int64_t *n)
+pb_err plan_db_count(struct store *st, const struct plan_query *pq, int64_t *n)
 {
-    struct filter f;
-    pb_err e = filter_init(&f, q);
-    if (e)
-        return e;
-    struct buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "SELECT count(*) FROM plan p");
-    filter_sql(&f, &sql);
-    struct stmt *s = NULL;
-    e = store_prepare(st, sql.s, &s);
-    if (!e) {
-        int at = 1;
-        filter_bind(&f, s, &at);
-        e = stmt_i64_once(s, n);
-    }
-    buf_fini(&sql);
-    filter_fini(&f);
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, "SELECT count(*) FROM plan p");
+    pb_err e = add_where(&q, pq);
+    if (!e)
+        e = qb_scalar(st, &q, n);
+    qb_fini(&q);
     return e;
 }
 

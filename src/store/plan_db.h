@@ -16,7 +16,10 @@
 #include <stddef.h>
 
 #include "core/err.h"
-#include "store/customer_db.h" /* enum page_dir: one paging vocabulary for every list */
+/* Not used here: src/cli/cmd_sub.c reaches customer_db_find() through this
+ * header; remove once it includes store/customer_db.h itself. */
+#include "store/customer_db.h"
+#include "store/query.h"
 #include "store/rows.h"
 #include "store/store.h"
 

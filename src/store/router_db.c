@@ -8,7 +8,6 @@
  */
 #include "store/router_db.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

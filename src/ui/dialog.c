@@ -12,7 +12,7 @@
  *
  * Focus moves with Tab / Shift-Tab / ↑↓ over reason, note, typed text and
  * the two buttons, starting on the first choice (never the confirm button
- * when there is a choice). ←→ pick the reason. Enter confirms from anywhere
+ * when there is a choice). ←→ or a reason's first letter pick the reason. Enter confirms from anywhere
  * but the Keep button, once the typed text matches and a required note is
  * there; before that it only says what is missing. Esc keeps. The callback
  * runs after the dialog is gone.
@@ -236,6 +236,17 @@ static unsigned dialog_key(struct overlay *o, const struct key *k)
         d->reason = (d->reason + 1) % d->nreasons;
         return R_REDRAW;
     }
+    if (d->focus == F_REASON && k->code > ' ' && k->code < 127) {
+        /* Menu letters (SCREENS.md 4.5): the next reason starting with the
+         * letter, so "s m Enter" suspends for "manual" without arrows. */
+        for (int i = 1; i <= d->nreasons; i++) {
+            int j = (d->reason + i) % d->nreasons;
+            if ((d->reasons[j][0] | 0x20) == (k->code | 0x20)) {
+                d->reason = j;
+                return R_REDRAW;
+            }
+        }
+    }
     return R_HANDLED;
 }
 
@@ -243,7 +254,7 @@ static const char *dialog_hints(struct overlay *o)
 {
     struct dialog *d = (struct dialog *)o;
     if (d->focus == F_REASON)
-        return "←→ reason  Tab next  Enter confirm  Esc keep";
+        return "←→ reason (or its first letter)  Tab next  Enter confirm  Esc keep";
     return "Tab next  Enter confirm  Esc keep";
 }
 

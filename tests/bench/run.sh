@@ -130,3 +130,125 @@ raw=$(best_of sqlite3 "$DB" "SELECT count(*) FROM customer c WHERE c.tenant_id =
 emit cli_search_ms "$cli" ms "$raw"
 m=$(measure "$BIN" --db "sqlite:$DB" --user admin@demo.test --json customer list --search "$WORD" --page-size 20)
 emit cli_search_peak_rss "${m#* }" KiB 40960
+
+# ---- subscriptions (issue 3): the list at a million rows, the suspend key,
+# and a bulk suspension pushed to 50 fake routers within their call budget.
+SUBS=$(sqlite3 "$DB" "SELECT count(*) FROM subscription")
+sub_keys() {
+    tm send-keys -t pb 3
+    wait_for "sort: sync"
+    sleep 1
+    for _ in $(seq 150); do tm send-keys -t pb j; sleep 0.02; done
+    for _ in $(seq 30); do tm send-keys -t pb NPage; sleep 0.05; done
+    tm send-keys -t pb G
+    sleep 1
+    for _ in $(seq 50); do tm send-keys -t pb k; sleep 0.02; done
+    for word in rah 10.0.1 DC:2C; do
+        tm send-keys -t pb /
+        sleep 0.1
+        for ch in $(echo "$word" | sed 's/./& /g'); do
+            tm send-keys -t pb -l "$ch"
+            sleep 0.08
+        done
+        sleep 1
+        tm send-keys -t pb Escape
+        sleep 0.3
+    done
+}
+session subs sub_keys
+emit "subscription_list_${SUBS}_keystroke_p50" "$(field "$DIR/subs.jsonl" 1 p50_ms)" ms 10
+emit "subscription_list_${SUBS}_keystroke_p99" "$(field "$DIR/subs.jsonl" 1 p99_ms)" ms 10
+emit console_peak_rss_subscriptions "$RSS" KiB 40960
+
+# The suspend key with the router unreachable (the demo routers are): the
+# slowest key of the session is the one that commits the suspension.
+suspend_keys() {
+    tm send-keys -t pb 3
+    wait_for "sort: sync"
+    tm send-keys -t pb -l "/"
+    tm send-keys -t pb -l "rah"
+    sleep 1
+    tm send-keys -t pb Enter
+    sleep 0.5
+    for _ in 1 2 3; do
+        tm send-keys -t pb s
+        sleep 0.5
+        tm send-keys -t pb m
+        sleep 0.2
+        tm send-keys -t pb Enter
+        sleep 0.5
+        tm send-keys -t pb j
+        sleep 0.3
+    done
+}
+session suspend suspend_keys
+emit suspend_keystroke_max "$(field "$DIR/suspend.jsonl" 1 max_ms)" ms 20
+
+# Bulk: 10,000 active subscriptions spread over 50 fake routers.
+BULK=$DIR/bulk.db
+rm -f "$BULK" "$BULK.key" "$BULK"-wal "$BULK"-shm
+"$BIN" --db "sqlite:$BULK" init --demo --customers 12000 --seed 5 >/dev/null
+python3 tests/fakes/fake_routeros.py --port-range 18301-18350 --log "$DIR/bulk-fake.jsonl" \
+    >"$DIR/bulk-fake.out" 2>&1 &
+FAKE=$!
+trap 'kill $FAKE 2>/dev/null; tmux -L "$SOCK" kill-server 2>/dev/null || true' EXIT
+rm -f "$DIR/bulk-fake.jsonl"
+i=0
+while [ "$(grep -c READY "$DIR/bulk-fake.out" 2>/dev/null)" != 50 ] && [ $i -lt 200 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+for p in $(seq 18301 18350); do
+    printf 'secret\n' | "$BIN" --db "sqlite:$BULK" --user admin@demo.test router add \
+        --name "bulk-$p" --host 127.0.0.1 --api-port "$p" --use-tls false --username admin \
+        --password-stdin >/dev/null
+done
+# The set-up, not the measurement: 10,000 PPPoE subscribers, active and in
+# sync, each on one of the 50 routers, whose secrets the fakes already hold.
+sqlite3 "$BULK" "
+UPDATE subscription SET status = 'cancelled' WHERE id NOT IN
+    (SELECT id FROM subscription WHERE access_method = 'pppoe' ORDER BY id LIMIT 10000);
+UPDATE subscription SET status = 'active', suspend_reason = NULL, sync_state = 'synced',
+    router_id = (SELECT r.id FROM router r WHERE r.name = 'bulk-' || (18301 + subscription.id % 50))
+ WHERE status <> 'cancelled';"
+python3 - "$BULK" <<'PY'
+import json, sqlite3, sys, urllib.request
+db = sqlite3.connect(sys.argv[1])
+by = {}
+for name, port in db.execute("SELECT s.username, r.api_port FROM subscription s JOIN router r "
+                             "ON r.id = s.router_id WHERE s.status = 'active'"):
+    by.setdefault(port, []).append({"name": name, "profile": "default"})
+for port, secrets in by.items():
+    body = json.dumps({"secrets": secrets, "profiles": [{"name": p} for p in
+                       ("fiber-20", "fiber-50", "fiber-100", "business-200")]}).encode()
+    urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:%d/_fake/seed" % port,
+                                                  data=body, method="POST")).read()
+PY
+IDS=$(sqlite3 "$BULK" "SELECT id FROM subscription WHERE status = 'active'" | tr '\n' ' ')
+t0=$(ms_now)
+# shellcheck disable=SC2086
+"$BIN" --db "sqlite:$BULK" --user admin@demo.test sub suspend $IDS --reason overdue >/dev/null
+emit bulk_suspend_10000_queued "$(( $(ms_now) - t0 ))" ms 1000
+t0=$(ms_now)
+"$BIN" --db "sqlite:$BULK" --user admin@demo.test sub sync >/dev/null || true
+PUSH=$(( $(ms_now) - t0 ))
+kill $FAKE 2>/dev/null || true
+emit bulk_suspend_10000_pushed "$PUSH" ms "$(python3 -c "print(10000 * 5 * 1000 // (50 * 5))")"
+emit bulk_suspend_verified "$(sqlite3 "$BULK" "SELECT count(*) FROM provisioning_job WHERE state = 'done' AND verified_at IS NOT NULL AND operation = 'suspend'")" jobs 10000
+emit bulk_suspend_busiest_router_second "$(python3 - "$DIR/bulk-fake.jsonl" <<'PY'
+import json, sys, collections
+per = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    per[r["port"]].append(r["time"])
+best = 0
+for times in per.values():
+    times.sort()
+    j = 0
+    for i in range(len(times)):
+        while times[i] - times[j] >= 1.0:
+            j += 1
+        best = max(best, i - j + 1)
+print(best)
+PY
+)" calls 5

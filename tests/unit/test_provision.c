@@ -345,6 +345,58 @@ static void test_drift_found_and_converged(void **state)
     drift_report_fini(&rep);
 }
 
+/* Requests the fake logged since index from: the most that fall in any one
+ * second. */
+static int busiest_second(size_t from, size_t *count)
+{
+    char *body = NULL;
+    assert_ok(fake_get(port(), "/_fake/log", &body));
+    struct json_object *log = json_tokener_parse(body);
+    free(body);
+    assert_non_null(log);
+    size_t n = json_object_array_length(log);
+    *count = n;
+    int best = 0;
+    for (size_t i = from; i < n; i++) {
+        struct json_object *t;
+        json_object_object_get_ex(json_object_array_get_idx(log, i), "time", &t);
+        double start = json_object_get_double(t);
+        int k = 0;
+        for (size_t j = i; j < n; j++) {
+            json_object_object_get_ex(json_object_array_get_idx(log, j), "time", &t);
+            if (json_object_get_double(t) < start + 1.0)
+                k++;
+        }
+        if (k > best)
+            best = k;
+    }
+    json_object_put(log);
+    return best;
+}
+
+static void test_call_budget(void **state)
+{
+    (void)state;
+    int64_t ids[8];
+    char name[32];
+    for (int i = 0; i < 8; i++) {
+        snprintf(name, sizeof name, "budget.%d", i);
+        ids[i] = new_active(name, NULL, NULL);
+    }
+    size_t before = 0;
+    busiest_second(0, &before);
+    struct provision_opts o = {.rate = 10};
+    struct provision_stats st;
+    assert_ok(provision_run(root, &o, &st));
+    assert_int_equal(st.done, 8);
+    size_t after = 0;
+    int most = busiest_second(before, &after);
+    assert_true(after - before >= 24); /* find, add, read back: each verified */
+    if (most > 10)
+        fail_msg("%d calls in one second, budget 10", most);
+    assert_true(ids[7] > ids[0]);
+}
+
 static void test_readonly_and_forbidden(void **state)
 {
     (void)state;
@@ -366,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_router_down_then_back_after_restart),
         cmocka_unit_test(test_refusals_fail_with_the_routers_words),
         cmocka_unit_test(test_drift_found_and_converged),
+        cmocka_unit_test(test_call_budget),
         cmocka_unit_test(test_readonly_and_forbidden),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
