@@ -8,6 +8,8 @@
 RC=$?
 expect_rc 0 "init --demo"
 
+# the demo data has routers of its own: these names and counts stay clear of them
+BASE=$(sql "select count(*) from router")
 SECRET="Router-Pass-9931"
 COMMUNITY="noc-Community-5521"
 
@@ -29,11 +31,11 @@ pb_in() {
     RC=$?
 }
 
-pb_in "$SECRET" --json router add --name core-1 --host 10.0.0.1 --username patchbay-api \
-    --password-stdin --snmp-community "$COMMUNITY" --location "Motijheel, Dhaka" \
+pb_in "$SECRET" --json router add --name e2e-core-1 --host 10.0.0.1 --username patchbay-api \
+    --password-stdin --snmp-community "$COMMUNITY" --location "Lab rack Q7, Motijheel" \
     --latitude 23.7330 --longitude 90.4172
 expect_rc 0 "router add with --password-stdin"
-expect_json 'd["data"]["name"]' core-1 "added name"
+expect_json 'd["data"]["name"]' e2e-core-1 "added name"
 expect_json 'd["data"]["router_type"]' mikrotik "default type"
 expect_json 'd["data"]["api_port"]' 443 "default API port"
 expect_json 'd["data"]["use_tls"]' True "TLS by default"
@@ -43,64 +45,64 @@ expect_json 'd["data"]["password_set"]' True "password_set"
 expect_json 'd["data"]["latitude"]' 23.733 "latitude"
 expect_json 'd["data"]["version"]' 1 "new row version"
 no_secret "add"
-expect_sql "select substr(password_sealed, 1, 3) from router where name = 'core-1'" "v1:" \
+expect_sql "select substr(password_sealed, 1, 3) from router where name = 'e2e-core-1'" "v1:" \
     "password stored sealed"
 expect_sql "select count(*) from router where password_sealed like '%$SECRET%' or snmp_community_sealed like '%$COMMUNITY%'" \
     0 "no plain secret in the database"
-expect_sql "select latitude || ',' || longitude from router where name = 'core-1'" \
+expect_sql "select latitude || ',' || longitude from router where name = 'e2e-core-1'" \
     "23733000,90417200" "coordinates in microdegrees"
 
-pb --json router add --name core-2 --host 10.0.0.2 --password "$SECRET"
+pb --json router add --name e2e-core-2 --host 10.0.0.2 --password "$SECRET"
 expect_rc 2 "a password on the command line is refused"
-expect_sql "select count(*) from router where name = 'core-2'" 0 "nothing stored"
+expect_sql "select count(*) from router where name = 'e2e-core-2'" 0 "nothing stored"
 
 pb --json router list
 expect_rc 0 "router list"
 expect_json 'd["success"]' True "envelope success"
-expect_json 'd["pagination"]["total_items"]' 1 "one router"
-expect_json 'd["data"][0]["name"]' core-1 "listed"
+expect_json 'd["pagination"]["total_items"]' $((BASE + 1)) "one router more"
 no_secret "list"
 
-pb --json router show CORE-1
+pb --json router show E2E-CORE-1
 expect_rc 0 "show by name, any case"
 expect_json 'd["data"]["host"]' 10.0.0.1 "host"
 no_secret "show"
-pb router show core-1
+pb router show e2e-core-1
 expect_rc 0 "show as text"
 expect_out "password_set" "text show says whether a password is set"
 no_secret "show as text"
 
-pb --json router list --search motijheel
+pb --json router list --search "rack q7"
 expect_json 'd["pagination"]["total_items"]' 1 "search by location"
-pb --json router list --status online
-expect_json 'd["pagination"]["total_items"]' 0 "status filter"
+expect_json 'd["data"][0]["name"]' e2e-core-1 "found by location"
+pb --json router list --status unknown
+expect_json 'd["pagination"]["total_items"]' "$(sql "select count(*) from router where status = 'unknown'")" "status filter"
 pb --json router list --status exploded
 expect_rc 3 "an unknown status"
 
-pb --json router add --name core-3 --host "not a host!"
+pb --json router add --name e2e-core-3 --host "not a host!"
 expect_rc 3 "bad host"
 expect_json 'd["error_code"]' VALIDATION_ERROR "validation code"
 expect_json '"host" in d["errors"]' True "errors names host"
 expect_out "host" "message names the host"
 
-pb --json router add --name core-3 --host 10.0.0.3 --api-port 70000
+pb --json router add --name e2e-core-3 --host 10.0.0.3 --api-port 70000
 expect_rc 3 "bad port"
 expect_json '"api_port" in d["errors"]' True "errors names api_port"
 
-pb --json router add --name Core-1 --host 10.0.0.4
+pb --json router add --name E2E-Core-1 --host 10.0.0.4
 expect_rc 3 "duplicate name"
-expect_out "a router named core-1 already exists" "duplicate message"
+expect_out "a router named e2e-core-1 already exists" "duplicate message"
 
-pb --json router edit core-1 --location "Motijheel C/A, Dhaka" --expect-version 1
+pb --json router edit e2e-core-1 --location "Motijheel C/A, Dhaka" --expect-version 1
 expect_rc 0 "edit with the right version"
 expect_json 'd["data"]["version"]' 2 "version bumped"
-pb --json router edit core-1 --location "Elsewhere" --expect-version 1
+pb --json router edit e2e-core-1 --location "Elsewhere" --expect-version 1
 expect_rc 6 "edit with a stale version"
 expect_json 'd["error_code"]' RESOURCE_CONFLICT "conflict code"
-expect_sql "select location from router where name = 'core-1'" "Motijheel C/A, Dhaka" \
+expect_sql "select location from router where name = 'e2e-core-1'" "Motijheel C/A, Dhaka" \
     "stale edit wrote nothing"
 
-pb_in "New-Pass-2024" --json router edit core-1 --password-stdin
+pb_in "New-Pass-2024" --json router edit e2e-core-1 --password-stdin
 expect_rc 0 "new password from stdin"
 no_secret "edit"
 if grep -qF "New-Pass-2024" "$T/out" "$T/err"; then bad "new password echoed"; else ok; fi
@@ -109,13 +111,13 @@ expect_sql "select count(*) from audit_entry where entity = 'router' and (coales
 expect_sql "select count(*) from audit_entry where entity = 'router' and after_json like '%password_changed%'" \
     1 "the audit log says the password changed"
 
-AS=noc@demo.test pb --json router show core-1
+AS=noc@demo.test pb --json router show e2e-core-1
 expect_rc 0 "noc may view routers"
-AS=noc@demo.test pb --json router edit core-1 --location X
+AS=noc@demo.test pb --json router edit e2e-core-1 --location X
 expect_rc 5 "noc may not change routers"
 AS=support@demo.test pb --json router list
 expect_rc 0 "support may view routers"
-AS=support@demo.test pb --json router delete core-1
+AS=support@demo.test pb --json router delete e2e-core-1
 expect_rc 5 "support may not delete routers"
 AS=accounts@demo.test pb --json router list
 expect_rc 5 "accountant may not view routers"
