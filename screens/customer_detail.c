@@ -4,8 +4,11 @@
  * invoices, payments, notes. `]` `[` move between sections; in Contacts
  * Up/Down choose a contact, n adds one, e edits it, d removes it.
  *
+ * In Subscriptions Up/Down choose one, Enter opens it, n adds one for this
+ * customer.
+ *
  * The drawing (cust_view_*) is shared with the wide customer list, where
- * the detail follows the cursor. Loads are single-row reads on the UI
+ * the detail follows the cursor. Loads are single-customer reads on the UI
  * thread. UI thread only.
  */
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 
 #include "app/customer.h"
+#include "app/subscription.h"
 #include "core/money.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -28,9 +32,17 @@ static void free_contacts(struct cust_view *v)
     v->ncontacts = 0;
 }
 
+static void free_subs(struct cust_view *v)
+{
+    sub_rows_free(v->subs, v->nsubs);
+    v->subs = NULL;
+    v->nsubs = 0;
+}
+
 void cust_view_fini(struct cust_view *v)
 {
     free_contacts(v);
+    free_subs(v);
     customer_row_fini(&v->c);
     memset(&v->c, 0, sizeof v->c);
     v->loaded = false;
@@ -51,19 +63,36 @@ pb_err cust_view_load(struct cust_view *v, struct app *a, int64_t id)
         customer_row_fini(&c);
         return e;
     }
+    /* A role that may not see subscriptions still sees the customer. */
+    struct subscription_row *subs = NULL;
+    int ns = 0;
+    pb_err se = sub_of_customer(a, id, &subs, &ns);
+    if (se && se->code != PB_FORBIDDEN) {
+        customer_row_fini(&c);
+        for (int i = 0; i < n; i++)
+            contact_row_fini(&rows[i]);
+        free(rows);
+        return se;
+    }
+    err_free(&se);
     bool same = v->loaded && v->c.id == id;
-    int section = v->section, contact = v->contact;
+    int section = v->section, contact = v->contact, sub = v->sub;
     cust_view_fini(v);
     v->c = c;
     v->contacts = rows;
     v->ncontacts = n;
+    v->subs = subs;
+    v->nsubs = ns;
     v->loaded = true;
     if (same) {
         v->section = section;
         v->contact = contact < n ? contact : (n ? n - 1 : 0);
+        v->sub = sub < ns ? sub : (ns ? ns - 1 : 0);
     } else {
-        v->section = CS_CONTACTS;
+        /* Callers ask about their services first (SCREENS.md 4.3). */
+        v->section = ns ? CS_SUBS : CS_CONTACTS;
         v->contact = 0;
+        v->sub = 0;
     }
     return NULL;
 }
@@ -93,6 +122,13 @@ char *cust_view_text(const struct cust_view *v)
         buf_printf(&b, "Contact: %s%s (%s)%s%s%s%s\n", k->is_primary ? "* " : "", k->name,
                    k->role, k->phone ? " " : "", k->phone ? k->phone : "", k->email ? " " : "",
                    k->email ? k->email : "");
+    }
+    for (int i = 0; i < v->nsubs; i++) {
+        const struct subscription_row *r = &v->subs[i];
+        buf_printf(&b, "Subscription: %lld %s %s %s%s%s\n", (long long)r->id,
+                   r->username ? r->username : r->static_ip ? r->static_ip : "",
+                   r->plan_name ? r->plan_name : "", r->status ? r->status : "",
+                   r->router_name ? " on " : "", r->router_name ? r->router_name : "");
     }
     if (c->notes)
         buf_printf(&b, "Notes: %s\n", c->notes);
@@ -218,12 +254,56 @@ void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, 
             canvas_text_attr(c, y, cx, x + w - cx, role, 0, true, em);
     }
 
-    /* Subscriptions, invoices, payments: not in this version of patchbay. */
+    /* Subscriptions: id, username, plan, status, sync, router. */
+    if (y < bottom) {
+        snprintf(t, sizeof t, "Subscriptions %d", v->nsubs);
+        char right[64];
+        snprintf(right, sizeof right, "monthly %s",
+                 money_format(cu->monthly_bill, cu->currency, money, sizeof money));
+        screens_rule(c, y++, x, w, t, v->nsubs ? right : "n add", focused && v->section == CS_SUBS);
+    }
+    if (!v->nsubs && y < bottom)
+        canvas_text(c, y++, x + 2, w - 3, ROLE_muted, "No subscriptions yet. n adds one here.");
+    int userw = 4, planw = 4;
+    for (int i = 0; i < v->nsubs; i++) {
+        const struct subscription_row *sr = &v->subs[i];
+        userw = max_i(userw, text_width(sr->username ? sr->username
+                                        : sr->static_ip ? sr->static_ip : ""));
+        planw = max_i(planw, text_width(sr->plan_name ? sr->plan_name : ""));
+    }
+    userw = userw > 16 ? 16 : userw;
+    planw = planw > 14 ? 14 : planw;
+    for (int i = 0; i < v->nsubs && y < bottom; i++, y++) {
+        const struct subscription_row *sr = &v->subs[i];
+        bool sel = focused && v->section == CS_SUBS && i == v->sub;
+        enum role role = sel ? ROLE_selection
+                         : sr->status && strcmp(sr->status, "cancelled") == 0 ? ROLE_muted
+                                                                            : ROLE_normal;
+        if (sel) {
+            canvas_fill(c, (struct rect){y, x, 1, w}, role);
+            canvas_glyph(c, y, x, G_CURSOR, role);
+        }
+        char sync[160];
+        sub_sync_text(a, sr, false, c->ascii, sync, sizeof sync);
+        bool failed = sr->sync_state && strcmp(sr->sync_state, "failed") == 0;
+        char *user = text_cut(sr->username ? sr->username : sr->static_ip ? sr->static_ip : "", userw,
+                              true, false, c->ascii);
+        char *plan = text_cut(sr->plan_name ? sr->plan_name : "", planw, true, false, c->ascii);
+        int cx = x + 2;
+        cx += canvas_printf(c, y, cx, x + w - cx, role, "%lld %s %s %-9s ", (long long)sr->id,
+                            user, plan, sr->status ? sr->status : "");
+        cx += canvas_text(c, y, cx, x + w - cx, failed && !sel ? ROLE_error : role, sync);
+        if (sr->router_name && cx + 2 < x + w)
+            canvas_text_attr(c, y, cx + 1, x + w - cx - 1, role, 0, true, sr->router_name);
+        free(user);
+        free(plan);
+    }
+
+    /* Invoices, payments: not in this version of patchbay. */
     static const struct {
         enum cust_section sec;
         const char *title, *empty;
     } empties[] = {
-        {CS_SUBS, "Subscriptions 0", "No subscriptions yet."},
         {CS_INVOICES, "Invoices 0", "No invoices yet."},
         {CS_PAYMENTS, "Payments 0", "No payments yet."},
     };
@@ -259,6 +339,8 @@ struct detail {
     struct cust_view v;
     char *key; /* what it was opened with, for reloads */
     struct status_op op;
+    struct sub_op sop; /* s a C c R S on the selected subscription */
+    int64_t data_version; /* of the UI connection at the last load */
     int64_t contact_id; /* pending delete */
     char contact_name[160];
 };
@@ -266,7 +348,19 @@ struct detail {
 static pb_err reload(struct screen *s)
 {
     struct detail *d = s->priv;
+    d->data_version = store_data_version(screens_app(s->ui)->st);
     return cust_view_load(&d->v, screens_app(s->ui), d->v.c.id);
+}
+
+/* Live: a subscription's "… pending" turns "✓ synced" while it is shown. */
+static unsigned detail_tick(struct screen *s)
+{
+    struct detail *d = s->priv;
+    if (!d->v.loaded || store_data_version(screens_app(s->ui)->st) == d->data_version)
+        return R_NONE;
+    pb_err e = reload(s);
+    err_free(&e); /* gone meanwhile: keep what is shown; resume says so */
+    return R_REDRAW;
 }
 
 static void after_status(struct screen *s)
@@ -290,12 +384,15 @@ static pb_err detail_open(struct screen *s, const char *args)
     }
     int64_t id = c.id;
     customer_row_fini(&c);
+    d->data_version = store_data_version(a->st);
     e = cust_view_load(&d->v, a, id);
     if (e)
         return e;
     d->key = xstrdup(args);
     d->op.s = s;
     d->op.after = after_status;
+    d->sop.s = s;
+    d->sop.after = after_status;
     return NULL;
 }
 
@@ -305,6 +402,7 @@ static void detail_close(struct screen *s)
     cust_view_fini(&d->v);
     free(d->key);
     XFREE(d->op.ids);
+    sub_op_fini(&d->sop);
 }
 
 static void detail_draw(struct screen *s, struct canvas *c, struct rect body)
@@ -366,22 +464,39 @@ static unsigned detail_action(struct screen *s, enum action a)
     case A_DOWN:
         if (v->section == CS_CONTACTS && v->contact + 1 < v->ncontacts)
             v->contact++;
-        else if (v->section != CS_CONTACTS)
+        else if (v->section == CS_SUBS && v->sub + 1 < v->nsubs)
+            v->sub++;
+        else if (v->section != CS_CONTACTS && v->section != CS_SUBS)
             v->section = (v->section + 1) % CS_COUNT;
         return R_REDRAW;
     case A_UP:
         if (v->section == CS_CONTACTS && v->contact > 0)
             v->contact--;
-        else if (v->section != CS_CONTACTS && v->section > 0)
+        else if (v->section == CS_SUBS && v->sub > 0)
+            v->sub--;
+        else if (v->section != CS_CONTACTS && v->section != CS_SUBS && v->section > 0)
             v->section--;
         return R_REDRAW;
+    case A_OPEN:
+        if (v->section == CS_SUBS && v->nsubs) {
+            snprintf(args, sizeof args, "%lld", (long long)v->subs[v->sub].id);
+            screens_open_sub(s->ui, args);
+        } else if (v->section == CS_SUBS) {
+            ui_msg(s->ui, MSG_INFO, "No subscriptions yet; n adds one.");
+        } else {
+            ui_msg(s->ui, MSG_INFO, "Enter opens a subscription; ] moves to Subscriptions.");
+        }
+        return R_REDRAW;
     case A_NEW:
-        if (v->section == CS_CONTACTS || v->section == CS_HEADER) {
+        if (v->section == CS_SUBS) {
+            snprintf(args, sizeof args, "customer:%s", v->c.code);
+            ui_push(s->ui, &screen_sub_form, args);
+        } else if (v->section == CS_CONTACTS || v->section == CS_HEADER) {
             snprintf(args, sizeof args, "new:%s", v->c.code);
             ui_push(s->ui, &screen_contact_form, args);
         } else {
-            ui_msg(s->ui, MSG_INFO, "Only contacts can be added here in this version; ] moves to "
-                                    "Contacts.");
+            ui_msg(s->ui, MSG_INFO, "n adds a contact or a subscription; ] moves to their "
+                                    "sections.");
         }
         return R_REDRAW;
     case A_EDIT:
@@ -411,6 +526,21 @@ static unsigned detail_action(struct screen *s, enum action a)
     case A_SUSPEND:
     case A_ACTIVATE:
     case A_CANCEL_FOREVER:
+    case A_CHANGE_PLAN:
+    case A_RESET_DATA:
+    case A_SYNC:
+        /* On a subscription these keys mean it (SCREENS.md 5, job 1); the
+         * customer's own status changes elsewhere in the detail. */
+        if (v->section == CS_SUBS && v->nsubs) {
+            d->sop.id = v->subs[v->sub].id;
+            d->sop.version = v->subs[v->sub].version;
+            screens_sub_action(s->ui, &d->sop, a);
+            return R_REDRAW;
+        }
+        if (a != A_SUSPEND && a != A_ACTIVATE && a != A_CANCEL_FOREVER) {
+            ui_msg(s->ui, MSG_INFO, "That key acts on a subscription; ] moves to Subscriptions.");
+            return R_REDRAW;
+        }
         d->op.id = v->c.id;
         d->op.version = v->c.version;
         snprintf(d->op.code, sizeof d->op.code, "%s", v->c.code ? v->c.code : "");
@@ -445,6 +575,7 @@ static void detail_resume(struct screen *s)
 
 static const struct keybind detail_keys[] = {
     {A_BACK, "back", NULL},
+    {A_OPEN, "open", NULL},
     {A_NEXT_SECTION, "section", NULL},
     {A_PREV_SECTION, NULL, NULL},
     {A_NEW, "add", "customer.edit"},
@@ -453,6 +584,9 @@ static const struct keybind detail_keys[] = {
     {A_SUSPEND, "suspend", "customer.edit"},
     {A_ACTIVATE, NULL, "customer.edit"},
     {A_CANCEL_FOREVER, NULL, "customer.edit"},
+    {A_CHANGE_PLAN, NULL, "subscription.edit"},
+    {A_RESET_DATA, NULL, "subscription.edit"},
+    {A_SYNC, NULL, "subscription.edit"},
     {A_COPY, "copy", NULL},
     {A_UP, NULL, NULL},
     {A_DOWN, NULL, NULL},
@@ -474,5 +608,6 @@ const struct screen_class screen_customer_detail = {
     .draw = detail_draw,
     .on_action = detail_action,
     .rule = detail_rule,
+    .tick = detail_tick,
     .resume = detail_resume,
 };

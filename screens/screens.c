@@ -21,6 +21,7 @@ const struct screen_class *const screen_registry[] = {
     &screen_login, &screen_customers, &screen_customer_detail, &screen_customer_form,
     &screen_contact_form,
     &screen_plans, &screen_plan_form,
+    &screen_subscriptions, &screen_sub_detail, &screen_sub_form, &screen_jobs,
 };
 const size_t screen_count = sizeof screen_registry / sizeof screen_registry[0];
 
@@ -192,7 +193,7 @@ void screens_open_customer(struct ui *ui, const char *key)
 
 void screens_open_sub(struct ui *ui, const char *key)
 {
-    (void)ui; (void)key; /* WIP */
+    ui_push(ui, &screen_sub_detail, key);
 }
 
 void screens_queue_kick(struct ui *ui)

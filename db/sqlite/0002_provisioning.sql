@@ -40,3 +40,6 @@ CREATE INDEX router_drift_router ON router_drift (router_id, id);
 -- A plan change asked for "at the next bill date": applied when that date
 -- comes (by the queue's sweep or the billing run), not before.
 ALTER TABLE subscription ADD COLUMN next_plan_id INTEGER REFERENCES plan ON DELETE SET NULL;
+
+-- The subscriptions list in id order pages on this (the tenant's rows by id).
+CREATE INDEX subscription_tenant ON subscription (tenant_id, id);

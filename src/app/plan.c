@@ -580,6 +580,17 @@ static pb_err audit_plan(struct app *a, const struct plan_row *r, const char *ac
     return e;
 }
 
+/* After a write: the row as stored (version, timestamps, aggregates), and
+ * its audit entry in the same transaction. */
+static pb_err reread_audited(struct app *a, struct plan_row *out, const char *action,
+                             struct json_object *before)
+{
+    int64_t id = out->id;
+    plan_row_fini(out);
+    pb_err e = plan_db_get(a->st, a->tenant.id, id, out);
+    return e ? e : audit_plan(a, out, action, before, false);
+}
+
 static bool same_text(const char *x, const char *y)
 {
     return strcmp(x ? x : "", y ? y : "") == 0;
@@ -645,13 +656,8 @@ pb_err plan_create(struct app *a, const struct plan_input *in, struct plan_row *
         out->tenant_id = a->tenant.id;
         e = plan_db_insert(a->st, out);
     }
-    if (!e) {
-        int64_t id = out->id;
-        plan_row_fini(out);
-        e = plan_db_get(a->st, a->tenant.id, id, out);
-    }
     if (!e)
-        e = audit_plan(a, out, "create", NULL, false);
+        e = reread_audited(a, out, "create", NULL);
     e = app_end(a, e);
     if (e)
         plan_row_fini(out);
@@ -683,13 +689,8 @@ pb_err plan_edit(struct app *a, const char *key, const struct plan_input *in,
         e = beyond_price(&was, out);
     if (!e)
         e = plan_db_update(a->st, out, out->version);
-    if (!e) {
-        int64_t id = out->id;
-        plan_row_fini(out);
-        e = plan_db_get(a->st, a->tenant.id, id, out);
-    }
     if (!e)
-        e = audit_plan(a, out, "edit", before, false);
+        e = reread_audited(a, out, "edit", before);
     json_object_put(before);
     plan_row_fini(&was);
     e = app_end(a, e);

@@ -51,8 +51,9 @@ bool customer_db_sort_known(const char *sort)
     return find_sort(sort) != NULL;
 }
 
-static void read_customer(struct stmt *s, struct customer_row *r)
+static void read_customer(struct stmt *s, void *row)
 {
+    struct customer_row *r = row;
     int i = 0;
     r->id = stmt_i64(s, i++);
     r->tenant_id = stmt_i64(s, i++);
@@ -82,6 +83,11 @@ static void read_customer(struct stmt *s, struct customer_row *r)
     r->updated_at = stmt_dup(s, i++);
     r->manager_email = stmt_dup(s, i++);
     r->manager_name = stmt_dup(s, i++);
+}
+
+static void fini_customer(void *row)
+{
+    customer_row_fini(row);
 }
 
 char *customer_db_key(const struct customer_row *r, const char *sort)
@@ -315,51 +321,14 @@ pb_err customer_db_list(struct store *st, const struct customer_query *cq,
                          "Sort: \"%s\" is not offered; use name, code, status, phone, balance, "
                          "monthly_bill or updated_at.",
                          cq->sort);
-    /* Walking backwards (page before, last page) reads in reverse order and
-     * flips the rows afterwards. */
-    bool backwards = page_backwards(cq->dir);
-    bool ascending = cq->desc == backwards;
     struct qb q;
     qb_init(&q);
     qb_sql(&q, "SELECT " CUST_COLS CUST_FROM);
     pb_err e = add_where(st, &q, cq, true, false);
-    if (!e) {
-        if (cq->dir == PAGE_AFTER || cq->dir == PAGE_BEFORE)
-            qb_keyset(&q, sp, "c.id", cq->anchor_key, cq->anchor_id, ascending);
-        qb_order(&q, sp, "c.id", ascending);
-        qb_sql(&q, " LIMIT ? OFFSET ?");
-        int limit = cq->limit > 0 ? cq->limit : 50;
-        qb_i64(&q, limit + 1);
-        qb_i64(&q, cq->dir == PAGE_FIRST ? cq->offset : 0);
-        struct stmt *s;
-        e = qb_prepare(st, &q, &s);
-        if (!e) {
-            struct customer_row *out = xcalloc((size_t)limit + 1, sizeof *out);
-            bool row = false;
-            while (!(e = stmt_step(s, &row)) && row) {
-                if (*n == limit) {
-                    *more = true;
-                    break;
-                }
-                read_customer(s, &out[(*n)++]);
-            }
-            stmt_done(s);
-            if (backwards)
-                for (int i = 0, j = *n - 1; i < j; i++, j--) {
-                    struct customer_row t = out[i];
-                    out[i] = out[j];
-                    out[j] = t;
-                }
-            *rows = out;
-            if (e) {
-                for (int i = 0; i < *n; i++)
-                    customer_row_fini(&out[i]);
-                free(out);
-                *rows = NULL;
-                *n = 0;
-            }
-        }
-    }
+    struct page_req pr = {cq->dir, cq->desc, cq->anchor_id, cq->anchor_key, cq->limit, cq->offset};
+    if (!e)
+        e = qb_page(st, &q, sp, "c.id", &pr, sizeof **rows, read_customer, fini_customer,
+                    (void **)rows, n, more);
     qb_fini(&q);
     return e;
 }
@@ -409,32 +378,11 @@ pb_err customer_db_ids(struct store *st, const struct customer_query *cq, int64_
 
 /* ---- single rows ---------------------------------------------------------- */
 
-static pb_err get_where(struct store *st, const char *sql, int64_t tenant_id, bool text,
-                        int64_t id, const char *key, struct customer_row *out, bool *found)
-{
-    struct stmt *s;
-    pb_err e = store_prepare(st, sql, &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, tenant_id);
-    if (text)
-        stmt_bind_text(s, 2, key);
-    else
-        stmt_bind_i64(s, 2, id);
-    bool row = false;
-    e = stmt_step(s, &row);
-    *found = !e && row;
-    if (*found)
-        read_customer(s, out);
-    stmt_done(s);
-    return e;
-}
-
 pb_err customer_db_get(struct store *st, int64_t tenant_id, int64_t id, struct customer_row *out)
 {
     bool found = false;
-    pb_err e = get_where(st, "SELECT " CUST_COLS CUST_FROM " WHERE c.tenant_id = ? AND c.id = ?",
-                         tenant_id, false, id, NULL, out, &found);
+    pb_err e = row_get(st, "SELECT " CUST_COLS CUST_FROM " WHERE c.tenant_id = ? AND c.id = ?",
+                       tenant_id, NULL, id, read_customer, out, &found);
     if (!e && !found)
         e = err_new(PB_NOT_FOUND, "No customer with id %lld.", (long long)id);
     return e;
@@ -448,16 +396,14 @@ pb_err customer_db_find(struct store *st, int64_t tenant_id, const char *key,
     char *end = NULL;
     long long id = strtoll(key, &end, 10);
     if (*key && end && !*end && id > 0)
-        e = get_where(st, "SELECT " CUST_COLS CUST_FROM " WHERE c.tenant_id = ? AND c.id = ?",
-                      tenant_id, false, id, NULL, out, &found);
+        e = row_get(st, "SELECT " CUST_COLS CUST_FROM " WHERE c.tenant_id = ? AND c.id = ?",
+                    tenant_id, NULL, id, read_customer, out, &found);
     if (!e && !found)
-        e = get_where(st,
-                      "SELECT " CUST_COLS CUST_FROM
-                      " WHERE c.tenant_id = ? AND c.code = upper(?)",
-                      tenant_id, true, 0, key, out, &found);
+        e = row_get(st, "SELECT " CUST_COLS CUST_FROM " WHERE c.tenant_id = ? AND c.code = upper(?)",
+                    tenant_id, key, 0, read_customer, out, &found);
     if (!e && !found)
-        e = get_where(st, "SELECT " CUST_COLS CUST_FROM " WHERE c.tenant_id = ? AND c.email = ?",
-                      tenant_id, true, 0, key, out, &found);
+        e = row_get(st, "SELECT " CUST_COLS CUST_FROM " WHERE c.tenant_id = ? AND c.email = ?",
+                    tenant_id, key, 0, read_customer, out, &found);
     if (!e && !found)
         e = err_new(PB_NOT_FOUND, "No customer \"%s\" (looked for an id, a code and an e-mail).",
                     key);
@@ -585,24 +531,14 @@ pb_err customer_db_delete(struct store *st, int64_t tenant_id, int64_t id)
     return e;
 }
 
-static pb_err count_of(struct store *st, const char *sql, int64_t id, int64_t *n)
-{
-    struct stmt *s;
-    pb_err e = store_prepare(st, sql, &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, id);
-    return stmt_i64_once(s, n);
-}
-
 pb_err customer_db_usage(struct store *st, int64_t id, int64_t *invoices, int64_t *payments,
                          int64_t *subscriptions)
 {
-    pb_err e = count_of(st, "SELECT count(*) FROM invoice WHERE customer_id = ?", id, invoices);
+    pb_err e = count_by_id(st, "SELECT count(*) FROM invoice WHERE customer_id = ?", id, invoices);
     if (!e)
-        e = count_of(st, "SELECT count(*) FROM payment WHERE customer_id = ?", id, payments);
+        e = count_by_id(st, "SELECT count(*) FROM payment WHERE customer_id = ?", id, payments);
     if (!e)
-        e = count_of(st, "SELECT count(*) FROM subscription WHERE customer_id = ?", id,
+        e = count_by_id(st, "SELECT count(*) FROM subscription WHERE customer_id = ?", id,
                      subscriptions);
     return e;
 }
@@ -613,8 +549,9 @@ pb_err customer_db_usage(struct store *st, int64_t id, int64_t *invoices, int64_
     "id, tenant_id, customer_id, name, email, phone, role, is_primary, version, "          \
     "created_at, updated_at"
 
-static void read_contact(struct stmt *s, struct contact_row *r)
+static void read_contact(struct stmt *s, void *row)
 {
+    struct contact_row *r = row;
     r->id = stmt_i64(s, 0);
     r->tenant_id = stmt_i64(s, 1);
     r->customer_id = stmt_i64(s, 2);
@@ -626,6 +563,11 @@ static void read_contact(struct stmt *s, struct contact_row *r)
     r->version = stmt_i64(s, 8);
     r->created_at = stmt_dup(s, 9);
     r->updated_at = stmt_dup(s, 10);
+}
+
+static void fini_contact(void *row)
+{
+    contact_row_fini(row);
 }
 
 pb_err contact_db_list(struct store *st, int64_t customer_id, struct contact_row **rows, int *n)
@@ -640,20 +582,8 @@ pb_err contact_db_list(struct store *st, int64_t customer_id, struct contact_row
     if (e)
         return e;
     stmt_bind_i64(s, 1, customer_id);
-    int cap = 8;
-    struct contact_row *out = xcalloc((size_t)cap, sizeof *out);
-    bool row = false;
-    while (!(e = stmt_step(s, &row)) && row) {
-        if (*n == cap) {
-            out = xreallocarray(out, (size_t)cap * 2, sizeof *out);
-            memset(out + cap, 0, (size_t)cap * sizeof *out);
-            cap *= 2;
-        }
-        read_contact(s, &out[(*n)++]);
-    }
-    stmt_done(s);
-    *rows = out;
-    return e;
+    return rows_read(s, sizeof **rows, read_contact, fini_contact, 0, false, (void **)rows, n,
+                     NULL);
 }
 
 pb_err contact_db_get(struct store *st, int64_t tenant_id, int64_t id, struct contact_row *out)

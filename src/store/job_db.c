@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "store/query.h"
 
 #define JOB_COLS                                                                              \
     "j.id, j.tenant_id, j.router_id, coalesce(j.subscription_id, 0), j.operation, "           \
@@ -14,8 +15,9 @@
     " FROM provisioning_job j JOIN router r ON r.id = j.router_id "                           \
     "LEFT JOIN subscription s ON s.id = j.subscription_id"
 
-static void read_job(struct stmt *s, struct job_row *r)
+static void read_job(struct stmt *s, void *row)
 {
+    struct job_row *r = row;
     int i = 0;
     r->id = stmt_i64(s, i++);
     r->tenant_id = stmt_i64(s, i++);
@@ -33,6 +35,11 @@ static void read_job(struct stmt *s, struct job_row *r)
     r->updated_at = stmt_dup(s, i++);
     r->router_name = stmt_dup(s, i++);
     r->username = stmt_dup(s, i++);
+}
+
+static void fini_job(void *row)
+{
+    job_row_fini(row);
 }
 
 void job_rows_free(struct job_row *rows, int n)
@@ -97,38 +104,19 @@ pb_err job_db_open_count(struct store *st, int64_t sub_id, int64_t *n)
 pb_err job_db_due_routers(struct store *st, int64_t tenant_id, const char *now, bool all_pending,
                           int64_t router_id, int64_t **ids, size_t *n)
 {
-    *ids = NULL;
-    *n = 0;
-    struct stmt *s;
-    pb_err e = store_prepare(st,
-                             "SELECT router_id FROM provisioning_job WHERE tenant_id = ? AND "
-                             "(state = 'pending' OR state = 'running') "
-                             "AND (? OR next_try_at <= ?) AND (? = 0 OR router_id = ?) "
-                             "GROUP BY router_id ORDER BY min(id)",
-                             &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, tenant_id);
-    stmt_bind_bool(s, 2, all_pending);
-    stmt_bind_text(s, 3, now);
-    stmt_bind_i64(s, 4, router_id);
-    stmt_bind_i64(s, 5, router_id);
-    size_t cap = 16;
-    int64_t *out = xmalloc(cap * sizeof *out);
-    bool row = false;
-    while (!(e = stmt_step(s, &row)) && row) {
-        if (*n == cap)
-            out = xreallocarray(out, cap *= 2, sizeof *out);
-        out[(*n)++] = stmt_i64(s, 0);
-    }
-    stmt_done(s);
-    if (e) {
-        free(out);
-        *n = 0;
-        return e;
-    }
-    *ids = out;
-    return NULL;
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, "SELECT router_id FROM provisioning_job WHERE tenant_id = ? AND "
+               "(state = 'pending' OR state = 'running') AND (? OR next_try_at <= ?) "
+               "AND (? = 0 OR router_id = ?) GROUP BY router_id ORDER BY min(id)");
+    qb_i64(&q, tenant_id);
+    qb_i64(&q, all_pending);
+    qb_text(&q, now);
+    qb_i64(&q, router_id);
+    qb_i64(&q, router_id);
+    pb_err e = qb_ids(st, &q, ids, n);
+    qb_fini(&q);
+    return e;
 }
 
 pb_err job_db_claim(struct store *st, int64_t router_id, const char *now, const char *lease_cut,
@@ -266,21 +254,31 @@ pb_err job_db_list(struct store *st, int64_t tenant_id, int64_t router_id,
     stmt_bind_i64(s, 1, tenant_id);
     stmt_bind_i64(s, 2, subscription_id > 0 ? subscription_id : router_id);
     stmt_bind_i64(s, 3, limit > 0 ? limit : 200);
-    int cap = 0;
-    bool row = false;
-    while (!(e = stmt_step(s, &row)) && row) {
-        if (*n == cap)
-            *rows = xreallocarray(*rows, (size_t)(cap = cap ? cap * 2 : 16), sizeof **rows);
-        memset(&(*rows)[*n], 0, sizeof **rows);
-        read_job(s, &(*rows)[(*n)++]);
-    }
-    stmt_done(s);
-    if (e) {
-        job_rows_free(*rows, *n);
-        *rows = NULL;
-        *n = 0;
-    }
-    return e;
+    return rows_read(s, sizeof **rows, read_job, fini_job, 0, false, (void **)rows, n, NULL);
+}
+
+static void read_backlog(struct stmt *s, void *row)
+{
+    struct job_backlog *b = row;
+    b->router_id = stmt_i64(s, 0);
+    b->router_name = stmt_dup(s, 1);
+    b->router_status = stmt_dup(s, 2);
+    b->maintenance_until = stmt_dup(s, 3);
+    b->pending = stmt_i64(s, 4);
+    b->failed = stmt_i64(s, 5);
+    b->done_hour = stmt_i64(s, 6);
+    b->oldest = stmt_dup(s, 7);
+    b->last_error = stmt_dup(s, 8);
+}
+
+static void fini_backlog(void *row)
+{
+    struct job_backlog *b = row;
+    free(b->router_name);
+    free(b->router_status);
+    free(b->maintenance_until);
+    free(b->oldest);
+    free(b->last_error);
 }
 
 pb_err job_db_backlog(struct store *st, int64_t tenant_id, const char *hour_ago,
@@ -310,40 +308,14 @@ pb_err job_db_backlog(struct store *st, int64_t tenant_id, const char *hour_ago,
     stmt_bind_text(s, 1, hour_ago);
     stmt_bind_i64(s, 2, tenant_id);
     stmt_bind_text(s, 3, hour_ago);
-    int cap = 0;
-    bool row = false;
-    while (!(e = stmt_step(s, &row)) && row) {
-        if (*n == cap)
-            *rows = xreallocarray(*rows, (size_t)(cap = cap ? cap * 2 : 16), sizeof **rows);
-        struct job_backlog *b = &(*rows)[(*n)++];
-        b->router_id = stmt_i64(s, 0);
-        b->router_name = stmt_dup(s, 1);
-        b->router_status = stmt_dup(s, 2);
-        b->maintenance_until = stmt_dup(s, 3);
-        b->pending = stmt_i64(s, 4);
-        b->failed = stmt_i64(s, 5);
-        b->done_hour = stmt_i64(s, 6);
-        b->oldest = stmt_dup(s, 7);
-        b->last_error = stmt_dup(s, 8);
-    }
-    stmt_done(s);
-    if (e) {
-        job_backlog_free(*rows, *n);
-        *rows = NULL;
-        *n = 0;
-    }
-    return e;
+    return rows_read(s, sizeof **rows, read_backlog, fini_backlog, 0, false, (void **)rows, n,
+                     NULL);
 }
 
 void job_backlog_free(struct job_backlog *rows, int n)
 {
-    for (int i = 0; i < n; i++) {
-        free(rows[i].router_name);
-        free(rows[i].router_status);
-        free(rows[i].maintenance_until);
-        free(rows[i].oldest);
-        free(rows[i].last_error);
-    }
+    for (int i = 0; i < n; i++)
+        fini_backlog(&rows[i]);
     free(rows);
 }
 
@@ -395,6 +367,28 @@ pb_err job_db_add_attempt(struct store *st, int64_t tenant_id, const struct job_
     return stmt_run(s);
 }
 
+static void read_attempt(struct stmt *s, void *row)
+{
+    struct job_attempt *a = row;
+    a->id = stmt_i64(s, 0);
+    a->job_id = stmt_i64(s, 1);
+    a->at = stmt_dup(s, 2);
+    a->request = stmt_dup(s, 3);
+    a->outcome = stmt_dup(s, 4);
+    a->result = stmt_dup(s, 5);
+    a->http_status = stmt_i64(s, 6);
+    a->latency_ms = stmt_i64(s, 7);
+}
+
+static void fini_attempt(void *row)
+{
+    struct job_attempt *a = row;
+    free(a->at);
+    free(a->request);
+    free(a->outcome);
+    free(a->result);
+}
+
 pb_err job_db_attempts(struct store *st, int64_t job_id, struct job_attempt **rows, int *n)
 {
     *rows = NULL;
@@ -408,38 +402,14 @@ pb_err job_db_attempts(struct store *st, int64_t job_id, struct job_attempt **ro
     if (e)
         return e;
     stmt_bind_i64(s, 1, job_id);
-    int cap = 0;
-    bool row = false;
-    while (!(e = stmt_step(s, &row)) && row) {
-        if (*n == cap)
-            *rows = xreallocarray(*rows, (size_t)(cap = cap ? cap * 2 : 8), sizeof **rows);
-        struct job_attempt *a = &(*rows)[(*n)++];
-        a->id = stmt_i64(s, 0);
-        a->job_id = stmt_i64(s, 1);
-        a->at = stmt_dup(s, 2);
-        a->request = stmt_dup(s, 3);
-        a->outcome = stmt_dup(s, 4);
-        a->result = stmt_dup(s, 5);
-        a->http_status = stmt_i64(s, 6);
-        a->latency_ms = stmt_i64(s, 7);
-    }
-    stmt_done(s);
-    if (e) {
-        job_attempts_free(*rows, *n);
-        *rows = NULL;
-        *n = 0;
-    }
-    return e;
+    return rows_read(s, sizeof **rows, read_attempt, fini_attempt, 0, false, (void **)rows, n,
+                     NULL);
 }
 
 void job_attempts_free(struct job_attempt *rows, int n)
 {
-    for (int i = 0; i < n; i++) {
-        free(rows[i].at);
-        free(rows[i].request);
-        free(rows[i].outcome);
-        free(rows[i].result);
-    }
+    for (int i = 0; i < n; i++)
+        fini_attempt(&rows[i]);
     free(rows);
 }
 
@@ -475,6 +445,31 @@ pb_err job_db_drift_replace(struct store *st, int64_t tenant_id, int64_t router_
     return e;
 }
 
+static void read_drift(struct stmt *s, void *row)
+{
+    struct drift_row *d = row;
+    d->id = stmt_i64(s, 0);
+    d->router_id = stmt_i64(s, 1);
+    d->subscription_id = stmt_i64(s, 2);
+    d->checked_at = stmt_dup(s, 3);
+    d->mark = stmt_dup(s, 4);
+    d->wants = stmt_dup(s, 5);
+    d->has = stmt_dup(s, 6);
+    d->fix = stmt_dup(s, 7);
+    d->username = stmt_dup(s, 8);
+}
+
+static void fini_drift(void *row)
+{
+    struct drift_row *d = row;
+    free(d->checked_at);
+    free(d->mark);
+    free(d->wants);
+    free(d->has);
+    free(d->fix);
+    free(d->username);
+}
+
 pb_err job_db_drift(struct store *st, int64_t router_id, struct drift_row **rows, int *n)
 {
     *rows = NULL;
@@ -489,40 +484,12 @@ pb_err job_db_drift(struct store *st, int64_t router_id, struct drift_row **rows
     if (e)
         return e;
     stmt_bind_i64(s, 1, router_id);
-    int cap = 0;
-    bool row = false;
-    while (!(e = stmt_step(s, &row)) && row) {
-        if (*n == cap)
-            *rows = xreallocarray(*rows, (size_t)(cap = cap ? cap * 2 : 8), sizeof **rows);
-        struct drift_row *d = &(*rows)[(*n)++];
-        d->id = stmt_i64(s, 0);
-        d->router_id = stmt_i64(s, 1);
-        d->subscription_id = stmt_i64(s, 2);
-        d->checked_at = stmt_dup(s, 3);
-        d->mark = stmt_dup(s, 4);
-        d->wants = stmt_dup(s, 5);
-        d->has = stmt_dup(s, 6);
-        d->fix = stmt_dup(s, 7);
-        d->username = stmt_dup(s, 8);
-    }
-    stmt_done(s);
-    if (e) {
-        drift_rows_free(*rows, *n);
-        *rows = NULL;
-        *n = 0;
-    }
-    return e;
+    return rows_read(s, sizeof **rows, read_drift, fini_drift, 0, false, (void **)rows, n, NULL);
 }
 
 void drift_rows_free(struct drift_row *rows, int n)
 {
-    for (int i = 0; i < n; i++) {
-        free(rows[i].checked_at);
-        free(rows[i].mark);
-        free(rows[i].wants);
-        free(rows[i].has);
-        free(rows[i].fix);
-        free(rows[i].username);
-    }
+    for (int i = 0; i < n; i++)
+        fini_drift(&rows[i]);
     free(rows);
 }

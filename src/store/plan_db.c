@@ -64,8 +64,9 @@ static int64_t i64_or(struct stmt *s, int col, int64_t none)
     return stmt_is_null(s, col) ? none : stmt_i64(s, col);
 }
 
-static void read_plan(struct stmt *s, struct plan_row *r)
+static void read_plan(struct stmt *s, void *row)
 {
+    struct plan_row *r = row;
     int c = 0;
     r->id = stmt_i64(s, c++);
     r->tenant_id = stmt_i64(s, c++);
@@ -139,40 +140,9 @@ static pb_err add_where(struct qb *q, const struct plan_query *pq)
     return NULL;
 }
 
-static void reverse_rows(struct plan_row *rows, int n)
+static void fini_plan(void *row)
 {
-    for (int i = 0, j = n - 1; i < j; i++, j--) {
-        struct plan_row t = rows[i];
-        rows[i] = rows[j];
-        rows[j] = t;
-    }
-}
-
-/* Steps through a prepared page query into rows (limit + 1 asked for, so
- * the extra row only tells that there is more). */
-static pb_err read_page(struct stmt *s, int limit, struct plan_row **rows, int *n, bool *more)
-{
-    struct plan_row *out = xcalloc((size_t)limit + 1, sizeof *out);
-    bool row = false;
-    pb_err e;
-    while (!(e = stmt_step(s, &row)) && row) {
-        if (*n == limit) {
-            *more = true;
-            break;
-        }
-        read_plan(s, &out[(*n)++]);
-    }
-    stmt_done(s);
-    if (e) {
-        for (int i = 0; i < *n; i++)
-            plan_row_fini(&out[i]);
-        free(out);
-        *n = 0;
-        *more = false;
-        return e;
-    }
-    *rows = out;
-    return NULL;
+    plan_row_fini(row);
 }
 
 pb_err plan_db_list(struct store *st, const struct plan_query *pq, struct plan_row **rows, int *n,
@@ -185,27 +155,14 @@ pb_err plan_db_list(struct store *st, const struct plan_query *pq, struct plan_r
     if (!sp)
         return err_field(NULL, PB_VALIDATION, "sort",
                          "Sort: \"%s\" is not offered; use name, price or category.", pq->sort);
-    bool backwards = page_backwards(pq->dir);
-    bool ascending = pq->desc == backwards;
-    int limit = pq->limit > 0 ? pq->limit : 50;
     struct qb q;
     qb_init(&q);
     qb_sql(&q, "SELECT " PLAN_COLS " FROM plan p");
     pb_err e = add_where(&q, pq);
-    struct stmt *s = NULL;
-    if (!e) {
-        if (pq->dir == PAGE_AFTER || pq->dir == PAGE_BEFORE)
-            qb_keyset(&q, sp, "p.id", pq->anchor_key, pq->anchor_id, ascending);
-        qb_order(&q, sp, "p.id", ascending);
-        qb_sql(&q, " LIMIT ? OFFSET ?");
-        qb_i64(&q, limit + 1);
-        qb_i64(&q, pq->dir == PAGE_FIRST ? pq->offset : 0);
-        e = qb_prepare(st, &q, &s);
-    }
+    struct page_req pr = {pq->dir, pq->desc, pq->anchor_id, pq->anchor_key, pq->limit, pq->offset};
     if (!e)
-        e = read_page(s, limit, rows, n, more);
-    if (!e && backwards)
-        reverse_rows(*rows, *n);
+        e = qb_page(st, &q, sp, "p.id", &pr, sizeof **rows, read_plan, fini_plan, (void **)rows,
+                    n, more);
     qb_fini(&q);
     return e;
 }

@@ -16,9 +16,6 @@
 #include <stddef.h>
 
 #include "core/err.h"
-/* Not used here: src/cli/cmd_sub.c reaches customer_db_find() through this
- * header; remove once it includes store/customer_db.h itself. */
-#include "store/customer_db.h"
 #include "store/query.h"
 #include "store/rows.h"
 #include "store/store.h"

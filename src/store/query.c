@@ -98,6 +98,13 @@ const struct sortspec *sortspec_find(const struct sortspec *v, size_t n, const c
 void qb_keyset(struct qb *q, const struct sortspec *sp, const char *id_col, const char *anchor_key,
                int64_t anchor_id, bool forward)
 {
+    if (!sp->cols[0]) { /* sorted by the id alone */
+        qb_sql(q, " AND ");
+        qb_sql(q, id_col);
+        qb_sql(q, forward ? " > ?" : " < ?");
+        qb_i64(q, anchor_id);
+        return;
+    }
     bool two = sp->cols[1] != NULL;
     qb_sql(q, " AND (");
     qb_sql(q, sp->cols[0]);
@@ -135,4 +142,103 @@ void qb_order(struct qb *q, const struct sortspec *sp, const char *id_col, bool 
     }
     qb_sql(q, id_col);
     qb_sql(q, dir);
+}
+
+pb_err rows_read(struct stmt *s, size_t size, row_read_fn read, row_fini_fn fini, int limit,
+                 bool flip, void **rows, int *n, bool *more)
+{
+    *rows = NULL;
+    *n = 0;
+    if (more)
+        *more = false;
+    char *buf = NULL;
+    size_t cap = 0;
+    bool row = false;
+    pb_err e;
+    while (!(e = stmt_step(s, &row)) && row) {
+        if (limit > 0 && *n == limit) {
+            if (more)
+                *more = true;
+            break;
+        }
+        if ((size_t)*n == cap)
+            buf = xreallocarray(buf, cap = cap ? cap * 2 : 16, size);
+        memset(buf + (size_t)*n * size, 0, size);
+        read(s, buf + (size_t)(*n)++ * size);
+    }
+    stmt_done(s);
+    if (e) {
+        for (int i = 0; i < *n; i++)
+            fini(buf + (size_t)i * size);
+        free(buf);
+        *n = 0;
+        return e;
+    }
+    if (flip && *n > 1) {
+        char *t = xmalloc(size);
+        for (int i = 0, j = *n - 1; i < j; i++, j--) {
+            memcpy(t, buf + (size_t)i * size, size);
+            memcpy(buf + (size_t)i * size, buf + (size_t)j * size, size);
+            memcpy(buf + (size_t)j * size, t, size);
+        }
+        free(t);
+    }
+    *rows = buf;
+    return NULL;
+}
+
+pb_err row_get(struct store *st, const char *sql, int64_t tenant_id, const char *key, int64_t id,
+               row_read_fn read, void *out, bool *found)
+{
+    *found = false;
+    struct stmt *s;
+    pb_err e = store_prepare(st, sql, &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    if (key)
+        stmt_bind_text(s, 2, key);
+    else
+        stmt_bind_i64(s, 2, id);
+    bool row = false;
+    e = stmt_step(s, &row);
+    *found = !e && row;
+    if (*found)
+        read(s, out);
+    stmt_done(s);
+    return e;
+}
+
+pb_err count_by_id(struct store *st, const char *sql, int64_t id, int64_t *n)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, sql, &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, id);
+    return stmt_i64_once(s, n);
+}
+
+pb_err qb_page(struct store *st, struct qb *q, const struct sortspec *sp, const char *id_col,
+               const struct page_req *pr, size_t size, row_read_fn read, row_fini_fn fini,
+               void **rows, int *n, bool *more)
+{
+    bool backwards = page_backwards(pr->dir);
+    bool ascending = pr->desc == backwards;
+    if (pr->dir == PAGE_AFTER || pr->dir == PAGE_BEFORE)
+        qb_keyset(q, sp, id_col, pr->anchor_key, pr->anchor_id, ascending);
+    qb_order(q, sp, id_col, ascending);
+    qb_sql(q, " LIMIT ? OFFSET ?");
+    int limit = pr->limit > 0 ? pr->limit : 50;
+    qb_i64(q, limit + 1);
+    qb_i64(q, pr->dir == PAGE_FIRST ? pr->offset : 0);
+    struct stmt *s;
+    pb_err e = qb_prepare(st, q, &s);
+    if (e) {
+        *rows = NULL;
+        *n = 0;
+        *more = false;
+        return e;
+    }
+    return rows_read(s, size, read, fini, limit, backwards, rows, n, more);
 }

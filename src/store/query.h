@@ -46,7 +46,8 @@ pb_err qb_scalar(struct store *st, struct qb *q, int64_t *n) PB_MUST_CHECK;
 /* Runs a one-column id query; *ids grows as needed. Caller frees. */
 pb_err qb_ids(struct store *st, struct qb *q, int64_t **ids, size_t *n) PB_MUST_CHECK;
 
-/* A sort a list offers: up to two columns, then the id column. */
+/* A sort a list offers: up to two columns, then the id column (no columns:
+ * the id alone). */
 struct sortspec {
     const char *name;
     const char *cols[2];
@@ -63,6 +64,46 @@ void qb_keyset(struct qb *q, const struct sortspec *sp, const char *id_col, cons
                int64_t anchor_id, bool forward);
 /* " ORDER BY cols, id" ascending or descending. */
 void qb_order(struct qb *q, const struct sortspec *sp, const char *id_col, bool ascending);
+
+/* Reads one row of a statement into a row struct; releases one. */
+typedef void (*row_read_fn)(struct stmt *s, void *row);
+typedef void (*row_fini_fn)(void *row);
+
+/*
+ * Steps s to its end (or limit rows, limit > 0: then *more tells whether
+ * another follows; more may be NULL) and stmt_done()s it. *rows is an array
+ * of rows of size bytes each, read by read; flip reverses it (a page read
+ * backwards, back into display order). On error nothing is returned: the
+ * rows read so far are released with fini.
+ */
+pb_err rows_read(struct stmt *s, size_t size, row_read_fn read, row_fini_fn fini, int limit,
+                 bool flip, void **rows, int *n, bool *more) PB_MUST_CHECK;
+/* Where a page starts and how big it is (every list query carries these). */
+struct page_req {
+    enum page_dir dir;
+    bool desc;
+    int64_t anchor_id;      /* PAGE_AFTER / PAGE_BEFORE: the row to page from */
+    const char *anchor_key; /* and its key in the sort */
+    int limit;              /* rows per page; 0: 50 */
+    int64_t offset;         /* PAGE_FIRST only: skip this many (CLI pages) */
+};
+
+/*
+ * Finishes q (SELECT ... FROM ... WHERE ...) as a page: the keyset from the
+ * anchor, the order of sp, LIMIT and OFFSET; runs it and reads the rows in
+ * display order (a page before the anchor or the last page is read
+ * backwards and flipped). *more: rows exist beyond the page in its
+ * direction.
+ */
+pb_err qb_page(struct store *st, struct qb *q, const struct sortspec *sp, const char *id_col,
+               const struct page_req *pr, size_t size, row_read_fn read, row_fini_fn fini,
+               void **rows, int *n, bool *more) PB_MUST_CHECK;
+/* One row of sql, whose parameters are the tenant and then key (text) or,
+ * when key is NULL, id; *found tells whether a row came. */
+pb_err row_get(struct store *st, const char *sql, int64_t tenant_id, const char *key, int64_t id,
+               row_read_fn read, void *out, bool *found) PB_MUST_CHECK;
+/* A count(*) whose one parameter is id. */
+pb_err count_by_id(struct store *st, const char *sql, int64_t id, int64_t *n) PB_MUST_CHECK;
 
 /* Walking backwards (page before, last page) reads in reverse and flips. */
 static inline bool page_backwards(enum page_dir d)

@@ -47,8 +47,9 @@ static int64_t i64_or_unknown(struct stmt *s, int col)
     return stmt_is_null(s, col) ? -1 : stmt_i64(s, col);
 }
 
-static void read_router(struct stmt *s, struct router_row *r)
+static void read_router(struct stmt *s, void *row)
 {
+    struct router_row *r = row;
     int i = 0;
     r->id = stmt_i64(s, i++);
     r->tenant_id = stmt_i64(s, i++);
@@ -144,6 +145,11 @@ static pb_err add_where(struct qb *q, const struct router_query *rq)
     return NULL;
 }
 
+static void fini_router(void *row)
+{
+    router_row_fini(row);
+}
+
 pb_err router_db_list(struct store *st, const struct router_query *rq, struct router_row **rows,
                       int *n, bool *more)
 {
@@ -154,51 +160,14 @@ pb_err router_db_list(struct store *st, const struct router_query *rq, struct ro
     if (!sp)
         return err_field(NULL, PB_VALIDATION, "sort",
                          "Sort: \"%s\" is not offered; use name or status.", rq->sort);
-    /* Walking backwards (page before, last page) reads in reverse order and
-     * flips the rows afterwards. */
-    bool backwards = page_backwards(rq->dir);
-    bool ascending = rq->desc == backwards;
-    int limit = rq->limit > 0 ? rq->limit : 50;
     struct qb q;
     qb_init(&q);
     qb_sql(&q, "SELECT " ROUTER_COLS ROUTER_FROM);
     pb_err e = add_where(&q, rq);
-    struct stmt *s = NULL;
-    if (!e) {
-        if (rq->dir == PAGE_AFTER || rq->dir == PAGE_BEFORE)
-            qb_keyset(&q, sp, "r.id", rq->anchor_key, rq->anchor_id, ascending);
-        qb_order(&q, sp, "r.id", ascending);
-        qb_sql(&q, " LIMIT ? OFFSET ?");
-        qb_i64(&q, limit + 1);
-        qb_i64(&q, rq->dir == PAGE_FIRST ? rq->offset : 0);
-        e = qb_prepare(st, &q, &s);
-    }
-    if (!e) {
-        struct router_row *out = xcalloc((size_t)limit + 1, sizeof *out);
-        bool row = false;
-        while (!(e = stmt_step(s, &row)) && row) {
-            if (*n == limit) {
-                *more = true;
-                break;
-            }
-            read_router(s, &out[(*n)++]);
-        }
-        stmt_done(s);
-        if (backwards)
-            for (int i = 0, j = *n - 1; i < j; i++, j--) {
-                struct router_row t = out[i];
-                out[i] = out[j];
-                out[j] = t;
-            }
-        if (e) {
-            for (int i = 0; i < *n; i++)
-                router_row_fini(&out[i]);
-            free(out);
-            out = NULL;
-            *n = 0;
-        }
-        *rows = out;
-    }
+    struct page_req pr = {rq->dir, rq->desc, rq->anchor_id, rq->anchor_key, rq->limit, rq->offset};
+    if (!e)
+        e = qb_page(st, &q, sp, "r.id", &pr, sizeof **rows, read_router, fini_router,
+                    (void **)rows, n, more);
     qb_fini(&q);
     return e;
 }
@@ -218,34 +187,11 @@ pb_err router_db_count(struct store *st, const struct router_query *rq, int64_t 
 
 /* ---- single rows ---------------------------------------------------------- */
 
-/* Runs a one-row SELECT whose parameters are the tenant and then either id
- * or key; *found tells whether a row came. */
-static pb_err get_where(struct store *st, const char *sql, int64_t tenant_id, const char *key,
-                        int64_t id, struct router_row *out, bool *found)
-{
-    struct stmt *s;
-    pb_err e = store_prepare(st, sql, &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, tenant_id);
-    if (key)
-        stmt_bind_text(s, 2, key);
-    else
-        stmt_bind_i64(s, 2, id);
-    bool row = false;
-    e = stmt_step(s, &row);
-    *found = !e && row;
-    if (*found)
-        read_router(s, out);
-    stmt_done(s);
-    return e;
-}
-
 pb_err router_db_get(struct store *st, int64_t tenant_id, int64_t id, struct router_row *out)
 {
     bool found = false;
-    pb_err e = get_where(st, "SELECT " ROUTER_COLS ROUTER_FROM " WHERE r.tenant_id = ? AND r.id = ?",
-                         tenant_id, NULL, id, out, &found);
+    pb_err e = row_get(st, "SELECT " ROUTER_COLS ROUTER_FROM " WHERE r.tenant_id = ? AND r.id = ?",
+                       tenant_id, NULL, id, read_router, out, &found);
     if (!e && !found)
         e = err_new(PB_NOT_FOUND, "No router with id %lld.", (long long)id);
     return e;
@@ -258,13 +204,13 @@ pb_err router_db_find(struct store *st, int64_t tenant_id, const char *key, stru
     char *end = NULL;
     long long id = strtoll(key, &end, 10);
     if (*key && end && !*end && id > 0)
-        e = get_where(st, "SELECT " ROUTER_COLS ROUTER_FROM " WHERE r.tenant_id = ? AND r.id = ?",
-                      tenant_id, NULL, id, out, &found);
+        e = row_get(st, "SELECT " ROUTER_COLS ROUTER_FROM " WHERE r.tenant_id = ? AND r.id = ?",
+                    tenant_id, NULL, id, read_router, out, &found);
     if (!e && !found)
-        e = get_where(st,
-                      "SELECT " ROUTER_COLS ROUTER_FROM
-                      " WHERE r.tenant_id = ? AND r.name = ? COLLATE NOCASE ORDER BY r.id LIMIT 1",
-                      tenant_id, key, 0, out, &found);
+        e = row_get(st,
+                    "SELECT " ROUTER_COLS ROUTER_FROM
+                    " WHERE r.tenant_id = ? AND r.name = ? COLLATE NOCASE ORDER BY r.id LIMIT 1",
+                    tenant_id, key, 0, read_router, out, &found);
     if (!e && !found)
         e = err_new(PB_NOT_FOUND, "No router \"%s\" (looked for an id and a name).", key);
     return e;
@@ -396,25 +342,15 @@ pb_err router_db_delete(struct store *st, int64_t tenant_id, int64_t id)
     return e;
 }
 
-static pb_err count_of(struct store *st, const char *sql, int64_t id, int64_t *n)
-{
-    struct stmt *s;
-    pb_err e = store_prepare(st, sql, &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, id);
-    return stmt_i64_once(s, n);
-}
-
 pb_err router_db_usage(struct store *st, int64_t id, int64_t *subscriptions, int64_t *jobs,
                        int64_t *open_jobs)
 {
-    pb_err e = count_of(st, "SELECT count(*) FROM subscription WHERE router_id = ?", id,
+    pb_err e = count_by_id(st, "SELECT count(*) FROM subscription WHERE router_id = ?", id,
                         subscriptions);
     if (!e)
-        e = count_of(st, "SELECT count(*) FROM provisioning_job WHERE router_id = ?", id, jobs);
+        e = count_by_id(st, "SELECT count(*) FROM provisioning_job WHERE router_id = ?", id, jobs);
     if (!e)
-        e = count_of(st,
+        e = count_by_id(st,
                      "SELECT count(*) FROM provisioning_job WHERE router_id = ? "
                      "AND state IN ('pending', 'running')",
                      id, open_jobs);

@@ -31,7 +31,7 @@
 const char *const sub_sorts[] = {"id", "sync", "username", "status", NULL};
 
 static const struct sortspec sortspecs[] = {
-    {"id", {"s.id", NULL}, true},
+    {"id", {NULL, NULL}, true},
     {"sync", {"s.sync_state", NULL}, false},
     {"username", {"s.username", NULL}, false},
     {"status", {"s.status", NULL}, false},
@@ -59,8 +59,9 @@ char *sub_db_key(const struct subscription_row *r, const char *sort)
     return xstrdup(r->status ? r->status : "");
 }
 
-static void read_sub(struct stmt *s, struct subscription_row *r)
+static void read_sub(struct stmt *s, void *row)
 {
+    struct subscription_row *r = row;
     int i = 0;
     r->id = stmt_i64(s, i++);
     r->tenant_id = stmt_i64(s, i++);
@@ -106,6 +107,11 @@ static void read_sub(struct stmt *s, struct subscription_row *r)
     r->synced_at = stmt_dup(s, i++);
     r->next_plan_id = stmt_i64(s, i++);
     r->next_plan_name = stmt_dup(s, i++);
+}
+
+static void fini_sub(void *row)
+{
+    subscription_row_fini(row);
 }
 
 void sub_rows_free(struct subscription_row *rows, int n)
@@ -225,47 +231,14 @@ pb_err sub_db_list(struct store *st, const struct sub_query *sq, struct subscrip
     const struct sortspec *sp = sort_or_err(sq->sort, &e);
     if (!sp)
         return e;
-    bool backwards = page_backwards(sq->dir);
-    bool ascending = sq->desc == backwards;
     struct qb q;
     qb_init(&q);
     qb_sql(&q, "SELECT " SUB_COLS SUB_FROM);
     e = add_where(&q, sq);
-    if (!e) {
-        if (sq->dir == PAGE_AFTER || sq->dir == PAGE_BEFORE)
-            qb_keyset(&q, sp, "s.id", sq->anchor_key, sq->anchor_id, ascending);
-        qb_order(&q, sp, "s.id", ascending);
-        qb_sql(&q, " LIMIT ? OFFSET ?");
-        int limit = sq->limit > 0 ? sq->limit : 50;
-        qb_i64(&q, limit + 1);
-        qb_i64(&q, sq->dir == PAGE_FIRST ? sq->offset : 0);
-        struct stmt *s;
-        e = qb_prepare(st, &q, &s);
-        if (!e) {
-            struct subscription_row *out = xcalloc((size_t)limit + 1, sizeof *out);
-            bool row = false;
-            while (!(e = stmt_step(s, &row)) && row) {
-                if (*n == limit) {
-                    *more = true;
-                    break;
-                }
-                read_sub(s, &out[(*n)++]);
-            }
-            stmt_done(s);
-            if (backwards)
-                for (int i = 0, j = *n - 1; i < j; i++, j--) {
-                    struct subscription_row t = out[i];
-                    out[i] = out[j];
-                    out[j] = t;
-                }
-            *rows = out;
-            if (e) {
-                sub_rows_free(out, *n);
-                *rows = NULL;
-                *n = 0;
-            }
-        }
-    }
+    struct page_req pr = {sq->dir, sq->desc, sq->anchor_id, sq->anchor_key, sq->limit, sq->offset};
+    if (!e)
+        e = qb_page(st, &q, sp, "s.id", &pr, sizeof **rows, read_sub, fini_sub, (void **)rows, n,
+                    more);
     qb_fini(&q);
     return e;
 }
@@ -304,32 +277,11 @@ pb_err sub_db_ids(struct store *st, const struct sub_query *sq, int64_t **ids, s
 
 /* ---- single rows ---------------------------------------------------------- */
 
-static pb_err get_one(struct store *st, const char *sql, int64_t tenant_id, const char *key,
-                      int64_t id, struct subscription_row *out, bool *found)
-{
-    struct stmt *s;
-    pb_err e = store_prepare(st, sql, &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, tenant_id);
-    if (key)
-        stmt_bind_text(s, 2, key);
-    else
-        stmt_bind_i64(s, 2, id);
-    bool row = false;
-    e = stmt_step(s, &row);
-    *found = !e && row;
-    if (*found)
-        read_sub(s, out);
-    stmt_done(s);
-    return e;
-}
-
 pb_err sub_db_get(struct store *st, int64_t tenant_id, int64_t id, struct subscription_row *out)
 {
     bool found = false;
-    pb_err e = get_one(st, "SELECT " SUB_COLS SUB_FROM " WHERE s.tenant_id = ? AND s.id = ?",
-                       tenant_id, NULL, id, out, &found);
+    pb_err e = row_get(st, "SELECT " SUB_COLS SUB_FROM " WHERE s.tenant_id = ? AND s.id = ?",
+                       tenant_id, NULL, id, read_sub, out, &found);
     if (!e && !found)
         e = err_new(PB_NOT_FOUND, "No subscription with id %lld.", (long long)id);
     return e;
@@ -343,11 +295,11 @@ pb_err sub_db_find(struct store *st, int64_t tenant_id, const char *key,
     char *end = NULL;
     long long id = strtoll(key, &end, 10);
     if (*key && end && !*end && id > 0)
-        e = get_one(st, "SELECT " SUB_COLS SUB_FROM " WHERE s.tenant_id = ? AND s.id = ?",
-                    tenant_id, NULL, id, out, &found);
+        e = row_get(st, "SELECT " SUB_COLS SUB_FROM " WHERE s.tenant_id = ? AND s.id = ?",
+                    tenant_id, NULL, id, read_sub, out, &found);
     if (!e && !found)
-        e = get_one(st, "SELECT " SUB_COLS SUB_FROM " WHERE s.tenant_id = ? AND s.username = ?",
-                    tenant_id, key, 0, out, &found);
+        e = row_get(st, "SELECT " SUB_COLS SUB_FROM " WHERE s.tenant_id = ? AND s.username = ?",
+                    tenant_id, key, 0, read_sub, out, &found);
     if (!e && !found)
         e = err_new(PB_NOT_FOUND, "No subscription \"%s\" (looked for an id and a username).",
                     key);
@@ -502,24 +454,7 @@ pb_err sub_db_set_sync(struct store *st, int64_t id, const char *state, const ch
 
 static pb_err read_all(struct stmt *s, struct subscription_row **rows, int *n)
 {
-    *rows = NULL;
-    *n = 0;
-    int cap = 0;
-    bool row = false;
-    pb_err e;
-    while (!(e = stmt_step(s, &row)) && row) {
-        if (*n == cap)
-            *rows = xreallocarray(*rows, (size_t)(cap = cap ? cap * 2 : 16), sizeof **rows);
-        memset(&(*rows)[*n], 0, sizeof **rows);
-        read_sub(s, &(*rows)[(*n)++]);
-    }
-    stmt_done(s);
-    if (e) {
-        sub_rows_free(*rows, *n);
-        *rows = NULL;
-        *n = 0;
-    }
-    return e;
+    return rows_read(s, sizeof **rows, read_sub, fini_sub, 0, false, (void **)rows, n, NULL);
 }
 
 pb_err sub_db_of_customer(struct store *st, int64_t tenant_id, int64_t customer_id,

@@ -18,6 +18,7 @@
 #include "app/demo.h"
 #include "core/buf.h"
 #include "core/password.h"
+#include "core/vault.h"
 #include "core/valid.h"
 #include "core/xalloc.h"
 #include "store/tenant_db.h"
@@ -31,6 +32,8 @@ static struct app *open_fresh(const char *name)
     char *url = xasprintf("sqlite:%s/%s.db", harness_tmpdir(), name);
     struct app *a = NULL;
     assert_ok(app_open(url, STORE_CREATE, NULL, ORIGIN_CLI, &a));
+    /* the demo routers' passwords are sealed, as init does it */
+    assert_ok(vault_create_key(a->key_file));
     int from = 0, to = 0;
     assert_ok(store_migrate(a->st, &from, &to));
     clock_init_fixed(&a->clock, NOW);
@@ -171,6 +174,27 @@ static void test_tenant_users_and_plans(void **state)
                                "Fiber 100/20|200000|monthly|internet|100000|20000\n"
                                "Business 200/50|350000|monthly|internet|200000|50000\n");
     free(plans);
+
+    /* routers, and a subscription for every customer but the leads, in the
+     * customer's state, with the caches the list shows */
+    assert_int_equal(one(a->st, "SELECT count(*) FROM router"), 12);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM router WHERE password_sealed LIKE 'v1:%'"),
+                     12);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM customer WHERE status <> 'lead'"),
+                     one(a->st, "SELECT count(*) FROM subscription"));
+    assert_int_equal(one(a->st, "SELECT count(*) FROM subscription s JOIN customer c ON "
+                                "c.id = s.customer_id WHERE c.status = 'active' "
+                                "AND s.status <> 'active'"),
+                     0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM customer c WHERE c.active_subs <> "
+                                "(SELECT count(*) FROM subscription s WHERE s.customer_id = c.id "
+                                "AND s.status = 'active')"),
+                     0);
+    assert_true(one(a->st, "SELECT count(*) FROM subscription WHERE access_method = "
+                           "'static_ip' AND static_ip IS NOT NULL") > 0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM subscription WHERE access_method = 'pppoe' "
+                                "AND (username IS NULL OR password_sealed IS NULL)"),
+                     0);
 
     /* signing in works with the demo password */
     app_free(&a);

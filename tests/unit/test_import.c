@@ -22,6 +22,7 @@
 #include "app/export.h"
 #include "app/import.h"
 #include "core/buf.h"
+#include "core/vault.h"
 #include "core/xalloc.h"
 
 #define NOW 1795509120 /* 2026-11-24T08:32:00Z */
@@ -33,6 +34,8 @@ static struct app *demo_as(const char *name, int64_t customers, const char *emai
     char *url = xasprintf("sqlite:%s/%s.db", harness_tmpdir(), name);
     struct app *a = NULL;
     assert_ok(app_open(url, STORE_CREATE, NULL, ORIGIN_CLI, &a));
+    /* the demo routers' passwords are sealed, as init does it */
+    assert_ok(vault_create_key(a->key_file));
     int from = 0, to = 0;
     assert_ok(store_migrate(a->st, &from, &to));
     clock_init_fixed(&a->clock, NOW);

@@ -1,0 +1,500 @@
+/*
+ * sub_form.c - creating and correcting a subscription (SCREENS.md 4.5,
+ * the form of 4.4).
+ *
+ * The form widget over the subscription's fields; references (customer,
+ * plan, router) are chosen in pickers fed by the database, so an operator
+ * never types an id. Every rule is the controller's: Ctrl-S hands its field
+ * errors back under their fields (a username or static IP in use offers F2
+ * on the subscription that holds it), and a save that lost a race offers
+ * the merge of customer_form.c. An edit of what the router holds queues a
+ * job, so a save kicks the queue.
+ *
+ * args: "" new; "customer:CODE" new for that customer (from the customer
+ * detail); else the subscription's id or username to edit.
+ * UI thread only, except the pickers' searches (worker thread).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app/customer.h"
+#include "app/plan.h"
+#include "app/router.h"
+#include "app/subscription.h"
+#include "core/money.h"
+#include "core/xalloc.h"
+#include "screens/screens.h"
+#include "ui/form.h"
+
+/* ---- pickers (worker thread) ------------------------------------------------ */
+
+static int customer_search(void *wctx, void *arg, const char *text, struct picker_item *items,
+                           int max, int64_t *total)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a) {
+        err_free(&e);
+        return -1;
+    }
+    struct customer_query q = {.search = text && *text ? text : NULL, .sort = "name",
+                               .dir = PAGE_FIRST, .limit = max};
+    struct customer_row *rows = NULL;
+    int n = 0;
+    bool more = false;
+    e = customer_list(a, &q, &rows, &n, &more);
+    if (!e) {
+        struct customer_query cq = {.search = q.search};
+        e = customer_count(a, &cq, total);
+    }
+    if (e) {
+        err_free(&e);
+        for (int i = 0; i < n; i++)
+            customer_row_fini(&rows[i]);
+        free(rows);
+        return -1;
+    }
+    int k = n < max ? n : max;
+    for (int i = 0; i < k; i++) {
+        const struct customer_row *c = &rows[i];
+        snprintf(items[i].value, sizeof items[i].value, "%s", c->code);
+        snprintf(items[i].display, sizeof items[i].display, "%s %s", c->code, c->name);
+        snprintf(items[i].label, sizeof items[i].label, "%-8s %-20.20s %-16s %s", c->code, c->name,
+                 c->phone ? c->phone : "", c->status ? c->status : "");
+    }
+    for (int i = 0; i < n; i++)
+        customer_row_fini(&rows[i]);
+    free(rows);
+    return k;
+}
+
+static int plan_search(void *wctx, void *arg, const char *text, struct picker_item *items,
+                       int max, int64_t *total)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a) {
+        err_free(&e);
+        return -1;
+    }
+    /* New subscriptions need an active plan; the controller says so too. */
+    struct plan_query q = {.search = text && *text ? text : NULL, .status = "active",
+                           .sort = "name", .dir = PAGE_FIRST, .limit = max};
+    struct plan_row *rows = NULL;
+    int n = 0;
+    bool more = false;
+    e = plan_list(a, &q, &rows, &n, &more);
+    if (!e) {
+        struct plan_query cq = {.search = q.search, .status = "active"};
+        e = plan_count(a, &cq, total);
+    }
+    if (e) {
+        err_free(&e);
+        for (int i = 0; i < n; i++)
+            plan_row_fini(&rows[i]);
+        free(rows);
+        return -1;
+    }
+    int k = n < max ? n : max;
+    for (int i = 0; i < k; i++) {
+        const struct plan_row *p = &rows[i];
+        char sp[32], pr[48];
+        plan_speed_text(p->download_speed, p->upload_speed, sp, sizeof sp);
+        plan_price_text(p->price, a->tenant.currency, p->billing_cycle, pr, sizeof pr);
+        snprintf(items[i].value, sizeof items[i].value, "%s", p->name);
+        snprintf(items[i].display, sizeof items[i].display, "%s", p->name);
+        snprintf(items[i].label, sizeof items[i].label, "%-16.16s %-12.12s %s", p->name, sp, pr);
+    }
+    for (int i = 0; i < n; i++)
+        plan_row_fini(&rows[i]);
+    free(rows);
+    return k;
+}
+
+static bool contains_ci(const char *s, const char *p)
+{
+    size_t n = strlen(p);
+    for (; s && *s; s++)
+        if (strncasecmp(s, p, n) == 0)
+            return true;
+    return false;
+}
+
+/* Routers are few (tens to a few hundred): read once per keystroke and
+ * narrowed here. "no router" comes first while nothing is typed, because a
+ * subscription may wait for its router. */
+static int router_search(void *wctx, void *arg, const char *text, struct picker_item *items,
+                         int max, int64_t *total)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a) {
+        err_free(&e);
+        return -1;
+    }
+    struct router_name *v = NULL;
+    int n = 0;
+    e = router_names(a, &v, &n);
+    if (e) {
+        err_free(&e);
+        return -1;
+    }
+    const char *q = text ? text : "";
+    int k = 0;
+    int64_t all = 0;
+    if (!*q) {
+        all++;
+        if (k < max) {
+            snprintf(items[k].value, sizeof items[k].value, "%s", "");
+            snprintf(items[k].display, sizeof items[k].display, "%s", "");
+            snprintf(items[k].label, sizeof items[k].label, "%s",
+                     "(no router: nothing is sent until one is set)");
+            k++;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        if (*q && !contains_ci(v[i].name, q))
+            continue;
+        all++;
+        if (k < max) {
+            snprintf(items[k].value, sizeof items[k].value, "%s", v[i].name);
+            snprintf(items[k].display, sizeof items[k].display, "%s", v[i].name);
+            snprintf(items[k].label, sizeof items[k].label, "%-24s %s", v[i].name,
+                     v[i].status ? v[i].status : "");
+            k++;
+        }
+    }
+    router_names_free(v, n);
+    *total = all;
+    return k;
+}
+
+/* ---- the form ------------------------------------------------------------------ */
+
+enum { F_CUSTOMER, F_PLAN, F_ROUTER, F_ACCESS, F_USERNAME, F_PASSWORD_, F_STATIC_IP, F_MAC,
+       F_START, F_END, F_NEXT_BILL, F_PRICE, F_SETUP, F_DISC_TYPE, F_DISC_VALUE, NFIELDS };
+
+/* "none" stands for no discount: the controller's empty value. */
+static const char *const discount_types[] = {"none", "fixed", "percent", NULL};
+
+static const struct form_field field_template[NFIELDS] = {
+    [F_CUSTOMER] = {.name = "customer", .label = "Customer", .kind = F_PICKER, .width = 32,
+                    .required = true},
+    [F_PLAN] = {.name = "plan", .label = "Plan", .kind = F_PICKER, .width = 24, .required = true},
+    [F_ROUTER] = {.name = "router", .label = "Router", .kind = F_PICKER, .width = 24,
+                  .hint = "empty: none yet"},
+    [F_ACCESS] = {.name = "access_method", .label = "Access method", .kind = F_CHOICE,
+                  .width = 12, .choices = sub_access_methods},
+    [F_USERNAME] = {.name = "username", .label = "Username", .kind = F_TEXT, .width = 24,
+                    .hint = "PPPoE user"},
+    [F_PASSWORD_] = {.name = "password", .label = "Password", .kind = F_PASSWORD, .width = 24},
+    [F_STATIC_IP] = {.name = "static_ip", .label = "Static IP", .kind = F_TEXT, .width = 20},
+    [F_MAC] = {.name = "mac_address", .label = "MAC", .kind = F_TEXT, .width = 17,
+               .same_line = true},
+    [F_START] = {.name = "start_date", .label = "Start date", .kind = F_TEXT, .width = 10,
+                 .hint = "YYYY-MM-DD"},
+    [F_END] = {.name = "end_date", .label = "End date", .kind = F_TEXT, .width = 10,
+               .same_line = true},
+    [F_NEXT_BILL] = {.name = "next_bill_date", .label = "Next bill date", .kind = F_TEXT,
+                     .width = 10, .hint = "empty: the start date"},
+    [F_PRICE] = {.name = "price", .label = "Price override", .kind = F_TEXT, .width = 12,
+                 .hint = "empty: the plan's"},
+    [F_SETUP] = {.name = "setup_fee", .label = "Setup fee override", .kind = F_TEXT, .width = 12,
+                 .hint = "empty: the plan's"},
+    [F_DISC_TYPE] = {.name = "discount_type", .label = "Discount", .kind = F_CHOICE, .width = 8,
+                     .choices = discount_types},
+    [F_DISC_VALUE] = {.name = "discount_value", .label = "Amount or %", .kind = F_TEXT,
+                      .width = 10, .same_line = true},
+};
+
+struct sform {
+    struct form *f; /* first: the form_screen_* callbacks find it here */
+    struct form_field fields[NFIELDS];
+    struct picker_source customers, plans, routers;
+    char scope[96];
+    bool editing;
+    int64_t id, version;
+    char label[96];
+    bool overwrite; /* the next save sends every field, not only the changed ones */
+    bool resave;    /* save again on the next tick (after a conflict choice) */
+};
+
+static const char *val(const struct sform *p, int i)
+{
+    const char *v = form_value(p->f, p->fields[i].name);
+    return v ? v : "";
+}
+
+static void money_value(int64_t v, const char *cur, char *out, size_t n)
+{
+    if (v < 0) {
+        snprintf(out, n, "%s", "");
+        return;
+    }
+    money_plain(v, cur, out, n);
+}
+
+/* Puts the stored row into the form as its unchanged values. */
+static void fill(struct form *f, const struct subscription_row *r, const char *cur)
+{
+    char disp[200], m[MONEY_BUF];
+    snprintf(disp, sizeof disp, "%s %s", r->customer_code ? r->customer_code : "",
+             r->customer_name ? r->customer_name : "");
+    form_init_value(f, "customer", r->customer_code, disp);
+    form_init_value(f, "plan", r->plan_name, NULL);
+    form_init_value(f, "router", r->router_name, NULL);
+    form_init_value(f, "access_method", r->access_method, NULL);
+    form_init_value(f, "username", r->username, NULL);
+    form_init_value(f, "password", "", NULL);
+    form_init_value(f, "static_ip", r->static_ip, NULL);
+    form_init_value(f, "mac_address", r->mac_address, NULL);
+    form_init_value(f, "start_date", r->start_date, NULL);
+    form_init_value(f, "end_date", r->end_date, NULL);
+    form_init_value(f, "next_bill_date", r->next_bill_date, NULL);
+    money_value(r->price, cur, m, sizeof m);
+    form_init_value(f, "price", m, NULL);
+    money_value(r->setup_fee, cur, m, sizeof m);
+    form_init_value(f, "setup_fee", m, NULL);
+    form_init_value(f, "discount_type", r->discount_type ? r->discount_type : "none", NULL);
+    m[0] = '\0';
+    if (r->discount_type && strcmp(r->discount_type, "percent") == 0)
+        snprintf(m, sizeof m, "%lld.%02lld", (long long)(r->discount_value / 100),
+                 (long long)(r->discount_value % 100));
+    else if (r->discount_type)
+        money_value(r->discount_value, cur, m, sizeof m);
+    form_init_value(f, "discount_value", m, NULL);
+}
+
+static pb_err load(struct screen *s, struct subscription_row *r)
+{
+    struct sform *p = s->priv;
+    char key[32];
+    snprintf(key, sizeof key, "%lld", (long long)p->id);
+    return sub_get(screens_app(s->ui), key, r);
+}
+
+/* Someone else saved the row while the form was open (SCREENS.md 2.9):
+ * merging works because only changed fields are sent. */
+static void conflict_pick(struct ui *ui, void *arg, int index)
+{
+    struct screen *s = arg;
+    struct sform *p = s->priv;
+    struct subscription_row r = {0};
+    pb_err e = load(s, &r);
+    if (e) {
+        ui_msg_err(ui, e);
+        err_free(&e);
+        subscription_row_fini(&r);
+        return;
+    }
+    p->version = r.version;
+    if (index == 2) {
+        fill(p->f, &r, screens_app(ui)->tenant.currency);
+        ui_msg(ui, MSG_INFO, "Reloaded %s at version %lld; your edits are gone.", p->label,
+               (long long)r.version);
+    } else {
+        p->overwrite = index == 1;
+        p->resave = true;
+    }
+    subscription_row_fini(&r);
+}
+
+static void ask_conflict(struct screen *s)
+{
+    static const struct menu_item items[] = {
+        {"merge: their other fields, your changes", 'm', -1, false, NULL},
+        {"overwrite theirs with all of yours", 'o', -1, false, NULL},
+        {"reload theirs and lose your edits", 'r', -1, false, NULL},
+    };
+    ui_menu(s->ui, "Saved by someone else meanwhile", items, 3, 0, conflict_pick, s);
+}
+
+static pb_err form_save(struct form *f, void *arg)
+{
+    struct screen *s = arg;
+    struct sform *p = s->priv;
+    struct sub_input in = {0};
+    const char **slots[NFIELDS] = {
+        [F_CUSTOMER] = &in.customer,      [F_PLAN] = &in.plan,
+        [F_ROUTER] = &in.router,          [F_ACCESS] = &in.access_method,
+        [F_USERNAME] = &in.username,      [F_PASSWORD_] = &in.password,
+        [F_STATIC_IP] = &in.static_ip,    [F_MAC] = &in.mac_address,
+        [F_START] = &in.start_date,       [F_END] = &in.end_date,
+        [F_NEXT_BILL] = &in.next_bill_date, [F_PRICE] = &in.price,
+        [F_SETUP] = &in.setup_fee,        [F_DISC_TYPE] = &in.discount_type,
+        [F_DISC_VALUE] = &in.discount_value,
+    };
+    for (int i = 0; i < NFIELDS; i++)
+        *slots[i] = val(p, i);
+    if (strcmp(in.discount_type, "none") == 0)
+        in.discount_type = "";
+    /* An empty password means "generate one" (new) or "keep it" (edit). */
+    if (!*in.password)
+        in.password = NULL;
+    if (!p->editing) {
+        /* Defaults are the controller's: today, the start date. */
+        if (!*in.start_date)
+            in.start_date = NULL;
+        if (!*in.next_bill_date)
+            in.next_bill_date = NULL;
+    }
+    if (p->editing && !p->overwrite) {
+        /* Only what the operator changed: the rest stays as stored, which
+         * is also what merges with someone else's save. */
+        const char *changed[NFIELDS];
+        int n = form_changes(p->f, changed, NFIELDS);
+        for (int i = 0; i < NFIELDS; i++) {
+            bool was = false;
+            for (int j = 0; j < n && !was; j++)
+                was = strcmp(changed[j], p->fields[i].name) == 0;
+            if (!was)
+                *slots[i] = NULL;
+        }
+    }
+    struct app *a = screens_app(s->ui);
+    struct subscription_row out = {0};
+    char key[32];
+    snprintf(key, sizeof key, "%lld", (long long)p->id);
+    pb_err e = p->editing ? sub_edit(a, key, &in, p->version, &out) : sub_create(a, &in, &out);
+    if (e) {
+        subscription_row_fini(&out);
+        if (e->code == PB_CONFLICT && !e->nfields)
+            ask_conflict(s);
+        return screens_form_error(e);
+    }
+    p->overwrite = false;
+    const char *who = out.username && *out.username ? out.username
+                      : out.static_ip                 ? out.static_ip
+                                                      : "";
+    if (p->editing) {
+        bool queued = out.sync_state && strcmp(out.sync_state, "pending") == 0;
+        ui_msg(s->ui, MSG_OK, "Saved %lld %s (version %lld).%s%s", (long long)out.id, who,
+               (long long)out.version, queued ? " Job queued on " : "",
+               queued ? (out.router_name ? out.router_name : "its router") : "");
+        screens_queue_kick(s->ui);
+    } else {
+        ui_msg(s->ui, MSG_OK, "Created %lld %s for %s (pending). a activates it.",
+               (long long)out.id, who, out.customer_name ? out.customer_name : "");
+    }
+    subscription_row_fini(&out);
+    return NULL;
+}
+
+static void form_open_ref(struct form *f, void *arg, const char *ref)
+{
+    struct screen *s = arg;
+    if (ref && strncmp(ref, "subscription:", 13) == 0)
+        screens_open_sub(s->ui, ref + 13);
+    else if (ref && strncmp(ref, "customer:", 9) == 0)
+        screens_open_customer(s->ui, ref + 9);
+}
+
+static unsigned sform_tick(struct screen *s)
+{
+    struct sform *p = s->priv;
+    if (p->resave) {
+        p->resave = false;
+        struct key save = {.code = K_CTRL('s')};
+        return form_on_key(p->f, &save);
+    }
+    return form_tick(p->f);
+}
+
+static const struct form_ops sform_ops = {form_save, form_open_ref, NULL};
+
+static pb_err sform_open(struct screen *s, const char *args)
+{
+    struct sform *p = s->priv;
+    struct app *a = screens_app(s->ui);
+    memcpy(p->fields, field_template, sizeof p->fields);
+    snprintf(p->scope, sizeof p->scope, "in %s",
+             a->tenant.short_name && *a->tenant.short_name ? a->tenant.short_name
+             : a->tenant.name                              ? a->tenant.name
+                                                           : "this tenant");
+    p->customers = (struct picker_source){.title = "Customer", .noun = "customers",
+                                          .search = customer_search, .scope = p->scope};
+    p->plans = (struct picker_source){.title = "Plan", .noun = "active plans",
+                                      .search = plan_search};
+    p->routers = (struct picker_source){.title = "Router", .noun = "routers",
+                                        .search = router_search, .scope = p->scope};
+    p->fields[F_CUSTOMER].picker = &p->customers;
+    p->fields[F_PLAN].picker = &p->plans;
+    p->fields[F_ROUTER].picker = &p->routers;
+
+    const char *cust = args && strncmp(args, "customer:", 9) == 0 ? args + 9 : NULL;
+    struct subscription_row r = {0};
+    struct customer_row c = {0};
+    pb_err e = NULL;
+    if (cust) {
+        e = customer_get(a, cust, &c);
+    } else if (args && *args) {
+        e = sub_get(a, args, &r);
+        if (!e) {
+            p->editing = true;
+            p->id = r.id;
+            p->version = r.version;
+            snprintf(p->label, sizeof p->label, "%lld %s", (long long)r.id,
+                     r.username ? r.username : r.static_ip ? r.static_ip : "");
+        }
+    }
+    if (e) {
+        subscription_row_fini(&r);
+        customer_row_fini(&c);
+        return e;
+    }
+    /* Which password means what differs between new and edit. */
+    p->fields[F_PASSWORD_].hint = p->editing ? "empty: unchanged" : "empty: generated";
+    p->f = form_new(s->ui, p->fields, NFIELDS, &sform_ops, s);
+    if (p->editing) {
+        fill(p->f, &r, a->tenant.currency);
+    } else {
+        form_init_value(p->f, "access_method", "pppoe", NULL);
+        form_init_value(p->f, "discount_type", "none", NULL);
+        if (cust) {
+            char disp[200];
+            snprintf(disp, sizeof disp, "%s %s", c.code, c.name);
+            form_init_value(p->f, "customer", c.code, disp);
+        }
+    }
+    subscription_row_fini(&r);
+    customer_row_fini(&c);
+    form_focus_first_empty(p->f);
+    return NULL;
+}
+
+static void sform_rule(struct screen *s, struct buf *left, struct buf *right)
+{
+    struct sform *p = s->priv;
+    if (p->editing)
+        buf_printf(left, "› %s › edit", p->label);
+    else
+        buf_puts(left, "› new subscription");
+    form_rule_right(p->f, p->editing ? p->version : 0, right);
+}
+
+static const struct keybind sform_keys[] = {
+    {A_SAVE, "save", "subscription.edit"},
+    {A_NEXT_PANE, "next field", NULL},
+    {A_OPEN_REF, NULL, NULL},
+    {A_BACK, "leave", NULL},
+    {A_NONE, NULL, NULL},
+};
+
+const struct screen_class screen_sub_form = {
+    .name = "sub-form",
+    .hidden = true,
+    .title = "Subscriptions",
+    .number = 0,
+    .aliases = "new-sub",
+    .perm = "subscription.edit",
+    .keys = sform_keys,
+    .priv_size = sizeof(struct sform),
+    .open = sform_open,
+    .close = form_screen_close,
+    .draw = form_screen_draw,
+    .on_key = form_screen_key,
+    .rule = sform_rule,
+    .tick = sform_tick,
+};

@@ -1,0 +1,667 @@
+/*
+ * subscriptions.c - screen 3, every subscription with its state in billing
+ * and on the network side by side (SCREENS.md 4.5), worst sync first.
+ *
+ * The table widget with a subscription source: its callbacks run on the
+ * worker thread against the worker's own struct app and map the widget's
+ * requests onto keyset-paged subscription queries (search by id, or by the
+ * start of a username, IP or MAC). The Sync column is watched, so when the
+ * router queue finishes a job the data version moves, the widget re-reads
+ * and "… pending" turns into "✓ synced" with a change mark. On terminals
+ * 140 columns wide or more the subscription's detail (sub_detail.c) sits
+ * beside the list and follows the cursor. s a C c R S act on the row or on
+ * the tagged rows through screens_sub_action().
+ *
+ * Palette arguments: status=S, sort=S, router=NAME, customer=CODE; other
+ * words filter. UI thread only, except the source callbacks.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/customer.h"
+#include "app/router.h"
+#include "app/subscription.h"
+#include "core/date.h"
+#include "core/money.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+#include "screens/screens.h"
+#include "ui/table.h"
+
+enum { WIDE = 140 };
+
+/* Column order is display order; priorities decide what narrow terminals
+ * drop (at 80 columns: ID, Username, Customer, Plan, Status, Sync). */
+enum { C_ID, C_USER, C_CUSTOMER, C_PLAN, C_ROUTER, C_STATUS, C_SYNC, C_ACCESS, C_ADDR, C_BILL,
+       C_USAGE, C_PRICE, NCOLS };
+
+#define COL_ID {.name = "ID", .sort = "id", .hotkey = 'i', .width = 4, .prio = 1}
+#define COL_USER {.name = "Username", .sort = "username", .hotkey = 'u', .width = 13, .prio = 1}
+#define COL_CUSTOMER {.name = "Customer", .width = 13, .prio = 1, .flex = true}
+#define COL_PLAN {.name = "Plan", .width = 12, .prio = 2}
+#define COL_ROUTER {.name = "Router", .width = 14, .prio = 3}
+#define COL_STATUS \
+    {.name = "Status", .sort = "status", .hotkey = 's', .width = 9, .prio = 1, .watched = true}
+#define COL_SYNC {.name = "Sync", .sort = "sync", .hotkey = 'y', .width = 22, .prio = 1, .watched = true}
+#define COL_ACCESS {.name = "Access", .width = 6, .prio = 4}
+#define COL_ADDR {.name = "IP / MAC", .width = 17, .prio = 5}
+#define COL_BILL {.name = "Next bill", .width = 9, .prio = 5}
+#define COL_USAGE {.name = "Usage", .width = 8, .prio = 6, .right = true}
+#define COL_PRICE {.name = "Price", .width = 9, .prio = 6, .right = true}
+
+static const struct table_col cols[NCOLS] = {
+    COL_ID, COL_USER, COL_CUSTOMER, COL_PLAN, COL_ROUTER, COL_STATUS,
+    COL_SYNC, COL_ACCESS, COL_ADDR, COL_BILL, COL_USAGE, COL_PRICE,
+};
+/* When the palette fixed the router, its column says nothing: it hides. */
+static const struct table_col cols_one_router[NCOLS - 1] = {
+    COL_ID, COL_USER, COL_CUSTOMER, COL_PLAN, COL_STATUS,
+    COL_SYNC, COL_ACCESS, COL_ADDR, COL_BILL, COL_USAGE, COL_PRICE,
+};
+
+static const struct table_status statuses[] = {
+    {"pending", 'p', false},     {"active", 'a', false},      {"suspended", 's', false},
+    {"cancelled", 'c', false},   {"expired", 'e', false},     {"sync failed", 'f', true},
+    {"sync pending", 'y', true}, {NULL, 0, false},
+};
+
+/*
+ * What the source callbacks read besides the request. Set before the table
+ * exists and never changed, except the two display flags, which the UI
+ * thread updates as the terminal changes and the worker reads.
+ */
+struct subsrc {
+    int64_t router_id, customer_id;
+    atomic_bool ascii, wide;
+};
+
+/* word holds the search word q points at (96 bytes). */
+static void to_query(const struct table_req *r, const struct subsrc *ss, struct sub_query *q,
+                     char *word)
+{
+    memset(q, 0, sizeof *q);
+    /* The database looks one word up by prefix: the first one typed. */
+    word[0] = '\0';
+    if (r->filter)
+        sscanf(r->filter, "%95s", word);
+    q->search = word[0] ? word : NULL;
+    if (r->status && strcmp(r->status, "sync failed") == 0)
+        q->sync = "failed";
+    else if (r->status && strcmp(r->status, "sync pending") == 0)
+        q->sync = "pending";
+    else
+        q->status = r->status;
+    q->router_id = ss->router_id;
+    q->customer_id = ss->customer_id;
+    q->sort = r->sort && *r->sort ? r->sort : "sync";
+    q->desc = r->desc;
+    switch (r->dir) {
+    case TD_FIRST: q->dir = PAGE_FIRST; break;
+    case TD_AFTER: q->dir = PAGE_AFTER; break;
+    case TD_BEFORE: q->dir = PAGE_BEFORE; break;
+    case TD_LAST: q->dir = PAGE_LAST; break;
+    }
+    q->anchor_id = r->anchor_id;
+    q->anchor_key = r->anchor_key;
+    q->limit = r->limit;
+}
+
+static void fill_row(struct app *a, struct table_row *tr, const struct subscription_row *r,
+                     const char *sort, const struct subsrc *ss)
+{
+    bool ascii = atomic_load(&ss->ascii), wide = atomic_load(&ss->wide);
+    char t[200];
+    tr->id = r->id;
+    tr->version = r->version;
+    tr->key = sub_db_key(r, sort);
+    tr->cells = xcalloc(NCOLS, sizeof *tr->cells);
+    tr->cells[C_ID] = xasprintf("%lld", (long long)r->id);
+    tr->cells[C_USER] = xstrdup(r->username && *r->username ? r->username
+                                : r->static_ip             ? r->static_ip
+                                                           : "");
+    tr->cells[C_CUSTOMER] = xstrdup(r->customer_name ? r->customer_name : "");
+    tr->cells[C_PLAN] = xstrdup(r->plan_name ? r->plan_name : "");
+    tr->cells[C_ROUTER] = xstrdup(r->router_name ? r->router_name : "");
+    tr->cells[C_STATUS] = xstrdup(r->status ? r->status : "");
+    sub_sync_text(a, r, wide, ascii, t, sizeof t);
+    tr->cells[C_SYNC] = xstrdup(t);
+    const char *m = r->access_method ? r->access_method : "";
+    tr->cells[C_ACCESS] = xstrdup(strcmp(m, "static_ip") == 0 ? "static" : m);
+    tr->cells[C_ADDR] = xstrdup(r->static_ip     ? r->static_ip
+                                : r->mac_address ? r->mac_address
+                                                 : "");
+    struct date d;
+    pb_err e = r->next_bill_date ? date_parse(r->next_bill_date, &d) : NULL;
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    if (!r->next_bill_date || e)
+        tr->cells[C_BILL] = xstrdup("");
+    else
+        tr->cells[C_BILL] = xasprintf("%02d %s", d.d, mon[(d.m + 11) % 12]);
+    err_free(&e);
+    int64_t pct = 0, rem = 0;
+    tr->cells[C_USAGE] = sub_usage(r, &pct, &rem) ? xasprintf("%lld %%", (long long)pct)
+                                                  : xstrdup(ascii ? "-" : "—");
+    char money[MONEY_BUF];
+    money_format(sub_price(r), r->currency ? r->currency : a->tenant.currency, money,
+                 sizeof money);
+    tr->cells[C_PRICE] = xasprintf("%s%s", money, r->price >= 0 ? "*" : "");
+    if (ss->router_id) {
+        free(tr->cells[C_ROUTER]);
+        memmove(&tr->cells[C_ROUTER], &tr->cells[C_ROUTER + 1],
+                (NCOLS - C_ROUTER - 1) * sizeof *tr->cells);
+        tr->cells[NCOLS - 1] = NULL;
+    }
+    tr->role = r->status && strcmp(r->status, "cancelled") == 0 ? ROLE_muted : ROLE_normal;
+    /* A refusal must be readable in full however narrow the column. */
+    if (r->sync_state && strcmp(r->sync_state, "failed") == 0)
+        tr->message = xasprintf("%lld %s: %s. Fix it on the router or in the plan, then S.",
+                                (long long)r->id, tr->cells[C_USER],
+                                r->sync_error && *r->sync_error ? r->sync_error
+                                                                : "the router refused");
+}
+
+/* ---- the source (worker thread) ------------------------------------------ */
+
+static pb_err src_fetch(void *wctx, void *arg, const struct table_req *rq, struct table_result *out)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a)
+        return e;
+    const struct subsrc *ss = arg;
+    struct sub_query q;
+    char word[96];
+    to_query(rq, ss, &q, word);
+    struct subscription_row *rows = NULL;
+    int n = 0;
+    bool more = false;
+    e = sub_list(a, &q, &rows, &n, &more);
+    if (e)
+        return e;
+    out->rows = xcalloc((size_t)n + 1, sizeof *out->rows);
+    out->n = n;
+    out->more = more;
+    for (int i = 0; i < n; i++)
+        fill_row(a, &out->rows[i], &rows[i], q.sort, ss);
+    sub_rows_free(rows, n);
+    return NULL;
+}
+
+static pb_err src_count(void *wctx, void *arg, const struct table_req *rq, int64_t *matching,
+                        int64_t *total)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a)
+        return e;
+    const struct subsrc *ss = arg;
+    struct sub_query q;
+    char word[96];
+    to_query(rq, ss, &q, word);
+    e = sub_count(a, &q, matching);
+    if (!e) {
+        /* "of N": what the palette's router or customer leaves in view. */
+        struct sub_query all = {.router_id = ss->router_id, .customer_id = ss->customer_id};
+        e = sub_count(a, &all, total);
+    }
+    return e;
+}
+
+static pb_err src_status_counts(void *wctx, void *arg, const struct table_req *rq, int64_t *counts)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a)
+        return e;
+    for (int i = 0; statuses[i].name && !e; i++) {
+        struct table_req r = *rq;
+        r.status = statuses[i].name;
+        struct sub_query q;
+        char word[96];
+        to_query(&r, arg, &q, word);
+        e = sub_count(a, &q, &counts[i]);
+    }
+    return e;
+}
+
+static int64_t src_data_version(void *wctx, void *arg)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a) {
+        err_free(&e);
+        return 0;
+    }
+    return store_data_version(a->st);
+}
+
+static pb_err src_ids(void *wctx, void *arg, const struct table_req *rq, int64_t **ids, size_t *n)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a)
+        return e;
+    struct sub_query q;
+    char word[96];
+    to_query(rq, arg, &q, word);
+    return sub_ids(a, &q, ids, n);
+}
+
+static const struct table_source source = {
+    .cols = cols,
+    .ncols = NCOLS,
+    .statuses = statuses,
+    .default_sort = "sync",
+    .noun = "subscriptions",
+    .empty = "No subscriptions yet. Open a customer (2) and press n in their Subscriptions "
+             "section.",
+    .empty_filter = "No subscription matches \"%s\" by id, or by the start of a username, IP or "
+                    "MAC. Esc clears the filter.",
+    .fetch = src_fetch,
+    .count = src_count,
+    .status_counts = src_status_counts,
+    .data_version = src_data_version,
+    .ids = src_ids,
+};
+
+/* ---- the screen ----------------------------------------------------------- */
+
+struct list {
+    struct table *t;
+    struct subsrc ss;
+    struct table_source src; /* source with this screen's empty text and columns */
+    char empty[200];
+    char customer[32];       /* the palette's customer=CODE, for n */
+    struct sub_view v;       /* the wide layout's detail */
+    int64_t shown_id, shown_version, shown_data;
+    int64_t msg_id, msg_version; /* the row whose failure was last put on the bottom bar */
+    bool wide;
+    struct sub_op op;
+};
+
+/* Cells after the Router column move left when it is hidden. */
+static const char *cellv(const struct list *l, const struct table_row *r, int col)
+{
+    int i = col > C_ROUTER && l->ss.router_id ? col - 1 : col;
+    return r->cells && r->cells[i] ? r->cells[i] : "";
+}
+
+/* In the wide layout: the detail of the row under the cursor, re-read when
+ * the row or anything in the database changed (sync marks move without a
+ * new version). */
+static void follow(struct screen *s)
+{
+    struct list *l = s->priv;
+    int h, w;
+    ui_size(s->ui, &h, &w);
+    l->wide = w >= WIDE;
+    atomic_store(&l->ss.wide, l->wide);
+    atomic_store(&l->ss.ascii, ui_ascii(s->ui));
+    if (!l->wide)
+        return;
+    const struct table_row *r = table_current(l->t);
+    if (!r) {
+        if (l->shown_id)
+            sub_view_fini(&l->v);
+        l->shown_id = 0;
+        return;
+    }
+    struct app *a = screens_app(s->ui);
+    int64_t dv = store_data_version(a->st);
+    if (r->id == l->shown_id && r->version == l->shown_version && dv == l->shown_data)
+        return;
+    pb_err e = sub_view_load(&l->v, a, r->id);
+    if (e) {
+        err_free(&e);
+        sub_view_fini(&l->v);
+    }
+    l->shown_id = r->id;
+    l->shown_version = r->version;
+    l->shown_data = dv;
+}
+
+/* SCREENS.md 2.4: resting on a failed row shows the router's words in full. */
+static void row_message(struct screen *s)
+{
+    struct list *l = s->priv;
+    const struct table_row *r = table_current(l->t);
+    if (!r || !r->message) {
+        l->msg_id = 0;
+        return;
+    }
+    if (r->id == l->msg_id && r->version == l->msg_version)
+        return;
+    l->msg_id = r->id;
+    l->msg_version = r->version;
+    ui_msg(s->ui, MSG_ERROR, "%s", r->message);
+}
+
+static void after_change(struct screen *s)
+{
+    struct list *l = s->priv;
+    table_reload(l->t);
+    l->shown_version = -1;
+    follow(s);
+}
+
+/* "router=dhk-mirpur-01" -> its id through the router names. */
+static pb_err router_arg(struct app *a, const char *name, int64_t *id)
+{
+    struct router_name *v = NULL;
+    int n = 0;
+    pb_err e = router_names(a, &v, &n);
+    if (e)
+        return e;
+    *id = 0;
+    for (int i = 0; i < n && !*id; i++)
+        if (str_ieq(v[i].name, name))
+            *id = v[i].id;
+    router_names_free(v, n);
+    if (!*id)
+        return err_new(PB_NOT_FOUND, "No router \"%s\"; :subs router=NAME takes a router's name.",
+                       name);
+    return NULL;
+}
+
+static pb_err list_open(struct screen *s, const char *args)
+{
+    struct list *l = s->priv;
+    struct app *a = screens_app(s->ui);
+    l->src = source;
+    atomic_init(&l->ss.ascii, ui_ascii(s->ui));
+    atomic_init(&l->ss.wide, false);
+    l->op.s = s;
+    l->op.after = after_change;
+    struct buf filter;
+    buf_init(&filter);
+    char status[64] = "", sort[64] = "";
+    char *copy = xstrdup(args ? args : ""), *save = NULL;
+    pb_err e = NULL;
+    /* Palette arguments: status=S, sort=S, router=NAME, customer=CODE; other
+     * words filter. The router and customer are fixed for the screen's life
+     * (the source reads them from the worker). */
+    for (char *w = strtok_r(copy, " ", &save); w && !e; w = strtok_r(NULL, " ", &save)) {
+        if (strncmp(w, "status=", 7) == 0) {
+            snprintf(status, sizeof status, "%s", w + 7);
+        } else if (strncmp(w, "sort=", 5) == 0) {
+            snprintf(sort, sizeof sort, "%s", w + 5);
+        } else if (strncmp(w, "router=", 7) == 0) {
+            e = router_arg(a, w + 7, &l->ss.router_id);
+            if (!e)
+                snprintf(l->empty, sizeof l->empty, "%s has no subscriptions in these "
+                         "statuses. f changes the status filter.", w + 7);
+        } else if (strncmp(w, "customer=", 9) == 0) {
+            struct customer_row c = {0};
+            e = customer_get(a, w + 9, &c);
+            if (!e) {
+                l->ss.customer_id = c.id;
+                snprintf(l->customer, sizeof l->customer, "%s", c.code);
+                snprintf(l->empty, sizeof l->empty, "%s %s has no subscriptions yet. n adds "
+                         "one.", c.code, c.name);
+            }
+            customer_row_fini(&c);
+        } else {
+            if (filter.len)
+                buf_putc(&filter, ' ');
+            buf_puts(&filter, w);
+        }
+    }
+    if (e) {
+        buf_fini(&filter);
+        free(copy);
+        return e;
+    }
+    if (l->ss.router_id) {
+        l->src.cols = cols_one_router;
+        l->src.ncols = NCOLS - 1;
+    }
+    if (l->empty[0])
+        l->src.empty = l->empty;
+    l->t = table_new(s->ui, &l->src, &l->ss);
+    if (status[0])
+        table_set_status(l->t, status);
+    if (sort[0])
+        table_set_sort(l->t, sort[0] == '-' ? sort + 1 : sort, sort[0] == '-');
+    if (filter.len)
+        table_set_filter(l->t, filter.s);
+    buf_fini(&filter);
+    free(copy);
+    return NULL;
+}
+
+static void list_close(struct screen *s)
+{
+    struct list *l = s->priv;
+    table_free(&l->t);
+    sub_view_fini(&l->v);
+    sub_op_fini(&l->op);
+}
+
+static void list_draw(struct screen *s, struct canvas *c, struct rect body)
+{
+    struct list *l = s->priv;
+    if (body.w < WIDE) {
+        table_draw(l->t, c, body, true);
+        return;
+    }
+    int lw = body.w * 60 / 100;
+    struct rect left = {body.y, body.x, body.h, lw};
+    struct rect right = {body.y, body.x + lw + 1, body.h, body.w - lw - 1};
+    table_draw(l->t, c, left, true);
+    canvas_vline(c, body.y, body.x + lw, body.h, ROLE_rule);
+    if (right.h > 0) {
+        char t[120] = "Detail";
+        if (l->v.loaded)
+            snprintf(t, sizeof t, "%lld %s", (long long)l->v.r.id,
+                     l->v.r.username ? l->v.r.username
+                     : l->v.r.static_ip ? l->v.r.static_ip
+                                        : "");
+        screens_rule(c, right.y, right.x, right.w, t, "follows the cursor", false);
+        right.y++;
+        right.h--;
+        sub_view_draw(&l->v, s->ui, c, right);
+    }
+}
+
+static unsigned list_key(struct screen *s, const struct key *k)
+{
+    struct list *l = s->priv;
+    unsigned r = table_on_key(l->t, k);
+    if (r) {
+        follow(s);
+        row_message(s);
+    }
+    return r;
+}
+
+/* The rows an action works on: the tagged ones, else the one under the
+ * cursor. false (said) when there is none. */
+static bool pick_rows(struct screen *s)
+{
+    struct list *l = s->priv;
+    sub_op_fini(&l->op);
+    int64_t *ids = NULL;
+    size_t n = table_tagged(l->t, &ids);
+    if (n) {
+        l->op.ids = ids;
+        l->op.nids = n;
+        return true;
+    }
+    free(ids);
+    const struct table_row *r = table_current(l->t);
+    if (!r) {
+        ui_msg(s->ui, MSG_INFO, "No subscription under the cursor.");
+        return false;
+    }
+    l->op.id = r->id;
+    l->op.version = r->version;
+    return true;
+}
+
+static unsigned list_action(struct screen *s, enum action a)
+{
+    struct list *l = s->priv;
+    unsigned r = table_on_action(l->t, a);
+    if (r) {
+        follow(s);
+        row_message(s);
+        return r;
+    }
+    const struct table_row *row = table_current(l->t);
+    char key[96];
+    switch (a) {
+    case A_OPEN:
+    case A_NEXT_PANE:
+        if (!row)
+            return R_HANDLED;
+        screens_open_sub(s->ui, cellv(l, row, C_ID));
+        return R_REDRAW;
+    case A_NEW:
+        if (l->customer[0]) {
+            snprintf(key, sizeof key, "customer:%s", l->customer);
+            ui_push(s->ui, &screen_sub_form, key);
+        } else {
+            ui_push(s->ui, &screen_sub_form, "");
+        }
+        return R_REDRAW;
+    case A_EDIT:
+        if (!row)
+            return R_HANDLED;
+        ui_push(s->ui, &screen_sub_form, cellv(l, row, C_ID));
+        return R_REDRAW;
+    case A_SUSPEND:
+    case A_ACTIVATE:
+    case A_CANCEL_FOREVER:
+    case A_CHANGE_PLAN:
+    case A_RESET_DATA:
+    case A_SYNC:
+        if (pick_rows(s))
+            screens_sub_action(s->ui, &l->op, a);
+        return R_REDRAW;
+    case A_COPY: {
+        if (!row)
+            return R_HANDLED;
+        char *text = xasprintf("%s %s  %s  %s  %s  %s", cellv(l, row, C_ID),
+                               cellv(l, row, C_USER), cellv(l, row, C_CUSTOMER),
+                               cellv(l, row, C_PLAN), cellv(l, row, C_STATUS),
+                               cellv(l, row, C_SYNC));
+        ui_copy(s->ui, text);
+        free(text);
+        ui_msg(s->ui, MSG_OK, "Copied %s %s to the clipboard.", cellv(l, row, C_ID),
+               cellv(l, row, C_USER));
+        return R_REDRAW;
+    }
+    case A_GOTO: {
+        if (!row)
+            return R_HANDLED;
+        int32_t g = ui_goto_letter(s->ui);
+        struct subscription_row sr = {0};
+        pb_err e = sub_get_id(screens_app(s->ui), row->id, &sr);
+        if (e) {
+            ui_msg_err(s->ui, e);
+            err_free(&e);
+        } else if (g == 'c') {
+            screens_open_customer(s->ui, sr.customer_code);
+        } else if (g == 'j' && sr.router_name) {
+            snprintf(key, sizeof key, "router=%s", sr.router_name);
+            ui_open_named(s->ui, "jobs", key);
+        } else if (g == 'j') {
+            ui_msg(s->ui, MSG_INFO, "%s %s has no router, so no queue.", cellv(l, row, C_ID),
+                   cellv(l, row, C_USER));
+        } else {
+            ui_msg(s->ui, MSG_INFO, "g: c customer  j the router's queue.");
+        }
+        subscription_row_fini(&sr);
+        return R_REDRAW;
+    }
+    default:
+        return R_NONE;
+    }
+}
+
+static void list_rule(struct screen *s, struct buf *left, struct buf *right)
+{
+    struct list *l = s->priv;
+    table_title(l->t, right);
+}
+
+static bool list_bottom(struct screen *s, struct canvas *c, int y, int w)
+{
+    struct list *l = s->priv;
+    return table_bottom(l->t, c, y, w);
+}
+
+static unsigned list_tick(struct screen *s)
+{
+    struct list *l = s->priv;
+    bool ascii = atomic_load(&l->ss.ascii), was = l->wide;
+    unsigned r = table_tick(l->t);
+    int64_t id = l->shown_id, dv = l->shown_data;
+    follow(s);
+    /* The Sync wording depends on the width and the glyphs: re-read. */
+    if (ascii != atomic_load(&l->ss.ascii) || was != l->wide)
+        table_reload(l->t);
+    row_message(s);
+    if (l->wide != was || l->shown_id != id || l->shown_data != dv)
+        r |= R_REDRAW;
+    return r;
+}
+
+static void list_resume(struct screen *s)
+{
+    after_change(s);
+}
+
+static const struct keybind list_keys[] = {
+    {A_OPEN, "open", NULL},
+    {A_NEXT_PANE, NULL, NULL},
+    {A_SUSPEND, "suspend", "subscription.edit"},
+    {A_ACTIVATE, "activate", "subscription.edit"},
+    {A_CHANGE_PLAN, "change plan", "subscription.edit"},
+    {A_CANCEL_FOREVER, "cancel", "subscription.edit"},
+    {A_SYNC, "sync", "subscription.edit"},
+    {A_RESET_DATA, "reset data", "subscription.edit"},
+    {A_NEW, "new", "subscription.edit"},
+    {A_EDIT, "edit", "subscription.edit"},
+    {A_TAG, "tag", NULL},
+    {A_FILTER, "filter", NULL},
+    {A_STATUS_FILTER, "status", NULL},
+    {A_GOTO, "go", NULL},
+    {A_SORT_MENU, NULL, NULL},
+    {A_COPY, NULL, NULL},
+    {A_SORT_PREV, NULL, NULL},
+    {A_SORT_NEXT, NULL, NULL},
+    {A_TAG_ALL, NULL, NULL},
+    {A_UNTAG_ALL, NULL, NULL},
+    {A_PAUSE, NULL, NULL},
+    {A_UP, NULL, NULL},
+    {A_DOWN, NULL, NULL},
+    {A_PAGE_UP, NULL, NULL},
+    {A_PAGE_DOWN, NULL, NULL},
+    {A_TOP, NULL, NULL},
+    {A_BOTTOM, NULL, NULL},
+    {A_REDRAW, NULL, NULL},
+    {A_NONE, NULL, NULL},
+};
+
+const struct screen_class screen_subscriptions = {
+    .name = "subscriptions",
+    .title = "Subscriptions",
+    .number = 3,
+    .aliases = "subs s",
+    .perm = "subscription.view",
+    .keys = list_keys,
+    .priv_size = sizeof(struct list),
+    .open = list_open,
+    .close = list_close,
+    .draw = list_draw,
+    .on_key = list_key,
+    .on_action = list_action,
+    .rule = list_rule,
+    .bottom = list_bottom,
+    .tick = list_tick,
+    .resume = list_resume,
+};
