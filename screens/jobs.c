@@ -269,6 +269,27 @@ static pb_err routers_fetch(void *wctx, void *arg, const struct table_req *rq,
     return NULL;
 }
 
+/* The rows the filter leaves, for the section's height. */
+static pb_err routers_count(void *wctx, void *arg, const struct table_req *rq, int64_t *matching,
+                            int64_t *total)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a)
+        return e;
+    struct router_name *names = NULL;
+    int nn = 0;
+    e = router_names(a, &names, &nn);
+    if (e)
+        return e;
+    *total = nn;
+    *matching = 0;
+    for (int i = 0; i < nn; i++)
+        *matching += name_matches(names[i].name, rq->filter);
+    router_names_free(names, nn);
+    return NULL;
+}
+
 static const struct table_source routers_source = {
     .cols = router_cols,
     .ncols = RCOLS,
@@ -276,6 +297,7 @@ static const struct table_source routers_source = {
     .empty = "No routers yet, so nothing to queue: patchbay router add makes one.",
     .empty_filter = "No router name contains \"%s\". Esc clears the filter.",
     .fetch = routers_fetch,
+    .count = routers_count,
     .data_version = src_version,
 };
 
@@ -621,10 +643,8 @@ static void rec_done(struct work *w, void *ui)
             int fixable = 0;
             fixable_of(&j->rep, &fixable);
             if (j->rep.n)
-                ui_msg(s->ui, j->rep.n ? MSG_WARN : MSG_OK,
-                       "Drift on %s: %d difference%s (%d fixable).%s", j->router, j->rep.n,
-                       j->rep.n == 1 ? "" : "s", fixable, fixable ? " S in the drift section "
-                                                                   "converges." : "");
+                ui_msg(s->ui, MSG_WARN, "Drift on %s: %d difference%s (%d fixable).", j->router,
+                       j->rep.n, j->rep.n == 1 ? "" : "s", fixable);
             else
                 ui_msg(s->ui, MSG_OK, "%s matches what patchbay intends: no drift.", j->router);
             if (p->have_rep)
@@ -726,7 +746,9 @@ static void jobs_draw(struct screen *s, struct canvas *c, struct rect body)
         return;
     bool clean = p->have_sum && !p->sum.pending && !p->sum.failed && !p->sum.drift_total &&
                  p->sum.routers > 0;
-    int64_t nr = p->have_sum ? p->sum.routers : 4;
+    int64_t nr = 4, total = 0;
+    if (!table_counts(p->t[SEC_ROUTERS], &nr, &total))
+        nr = p->have_sum ? p->sum.routers : 4;
     /* The routers get their rows up to half the body; the router's jobs and
      * drift share the rest by what they hold. */
     int rh = (int)(nr + 1 < h / 2 ? nr + 1 : h / 2);
@@ -774,7 +796,7 @@ static void jobs_draw(struct screen *s, struct canvas *c, struct rect body)
     else
         snprintf(right, sizeof right, "not checked yet %s r reconciles", dot);
     screens_rule(c, y, body.x, body.w, left, right, p->focus == SEC_DRIFT);
-    bool note = rest >= 5;
+    bool note = rest >= 5 && nd > 0;
     table_draw(p->t[SEC_DRIFT], c, (struct rect){y + 1, body.x, rest - 1 - (note ? 1 : 0), body.w},
                p->focus == SEC_DRIFT);
     if (note)
@@ -797,14 +819,15 @@ static void jobs_rule(struct screen *s, struct buf *left, struct buf *right)
     struct buf t;
     buf_init(&t);
     table_title(p->t[SEC_ROUTERS], &t);
-    /* only the freshness word (and a router filter) of the widget's title */
-    const char *fresh = strstr(t.s ? t.s : "", "paused") ? "paused" : "live";
-    const char *slash = t.s && t.s[0] == '/' ? t.s : NULL;
-    if (slash) {
-        size_t k = strcspn(slash, ":");
-        buf_printf(right, "%.*s %s ", (int)k, slash, dot);
+    /* Of the widget's title only the router filter ("/ lab") and the
+     * freshness word: the counts above are the queue's, not the rows'. */
+    const char *ts = t.s ? t.s : "";
+    if (ts[0] == '/') {
+        const char *end = strstr(ts, ":");
+        buf_printf(right, "%.*s %s ", (int)(end ? end - ts : (long)strcspn(ts, " ") + 2), ts,
+                   dot);
     }
-    buf_puts(right, fresh);
+    buf_puts(right, strstr(ts, "paused") ? "paused" : "live");
     buf_fini(&t);
 }
 

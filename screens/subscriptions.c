@@ -275,6 +275,7 @@ struct list {
     struct table_source src; /* source with this screen's empty text and columns */
     char empty[200];
     char customer[32];       /* the palette's customer=CODE, for n */
+    char fixed[96];          /* "router: dhk-mirpur-01" for the title, or "" */
     struct sub_view v;       /* the wide layout's detail */
     int64_t shown_id, shown_version, shown_data;
     int64_t msg_id, msg_version; /* the row whose failure was last put on the bottom bar */
@@ -390,15 +391,18 @@ static pb_err list_open(struct screen *s, const char *args)
             snprintf(sort, sizeof sort, "%s", w + 5);
         } else if (strncmp(w, "router=", 7) == 0) {
             e = router_arg(a, w + 7, &l->ss.router_id);
-            if (!e)
+            if (!e) {
                 snprintf(l->empty, sizeof l->empty, "%s has no subscriptions in these "
                          "statuses. f changes the status filter.", w + 7);
+                snprintf(l->fixed, sizeof l->fixed, "router: %s", w + 7);
+            }
         } else if (strncmp(w, "customer=", 9) == 0) {
             struct customer_row c = {0};
             e = customer_get(a, w + 9, &c);
             if (!e) {
                 l->ss.customer_id = c.id;
                 snprintf(l->customer, sizeof l->customer, "%s", c.code);
+                snprintf(l->fixed, sizeof l->fixed, "customer: %s", c.code);
                 snprintf(l->empty, sizeof l->empty, "%s %s has no subscriptions yet. n adds "
                          "one.", c.code, c.name);
             }
@@ -585,6 +589,8 @@ static unsigned list_action(struct screen *s, enum action a)
 static void list_rule(struct screen *s, struct buf *left, struct buf *right)
 {
     struct list *l = s->priv;
+    if (l->fixed[0])
+        buf_printf(right, "%s %s ", l->fixed, ui_ascii(s->ui) ? "-" : "·");
     table_title(l->t, right);
 }
 

@@ -291,6 +291,49 @@ void cli_print_table(struct json_object *rows, const char *const *keys, const ch
     free(w);
 }
 
+pb_err cli_page_flags(struct cli *c, const char *const *sorts, struct cli_page *p)
+{
+    p->page = 1;
+    p->size = 20;
+    p->sort = cli_opt(c, "sort");
+    p->desc = p->sort && *p->sort == '-';
+    if (p->desc)
+        p->sort++;
+    pb_err e = cli_opt_int(c, "page", 1, 1000000000, &p->page);
+    if (!e)
+        e = cli_opt_int(c, "page-size", 1, 100, &p->size);
+    if (e || !p->sort)
+        return e;
+    struct buf names;
+    buf_init(&names);
+    for (int i = 0; sorts[i]; i++) {
+        if (strcmp(sorts[i], p->sort) == 0) {
+            buf_fini(&names);
+            return NULL;
+        }
+        buf_printf(&names, "%s%s", i == 0 ? "" : sorts[i + 1] ? ", " : " or ", sorts[i]);
+    }
+    e = err_new(PB_USAGE, "--sort: \"%s\" is not offered; use %s (a leading - reverses).", p->sort,
+                names.s ? names.s : "");
+    buf_fini(&names);
+    return e;
+}
+
+void cli_print_list(struct cli *c, struct json_object *arr, const struct cli_page *p,
+                    int64_t total, const char *noun, const char *const *keys,
+                    const char *const *heads)
+{
+    if (c->json) {
+        struct pagination pg = {p->page, p->size, total};
+        cli_print_ok(c, arr, &pg);
+        return;
+    }
+    cli_print_table(arr, keys, heads);
+    printf("page %lld of %lld, %lld %s\n", (long long)p->page,
+           (long long)(total ? (total + p->size - 1) / p->size : 1), (long long)total, noun);
+    json_object_put(arr);
+}
+
 /* ---- dispatch ---------------------------------------------------------------- */
 
 static const struct cli_command *const tables[] = {cli_setup_commands, cli_customer_commands,

@@ -89,6 +89,20 @@ extern const struct cli_command cli_sub_commands[];
 extern const struct cli_command cli_plan_commands[];
 extern const struct cli_command cli_router_commands[];
 
+/* The paging flags every list takes: --page N, --page-size N (20, at most
+ * 100) and --sort [-]FIELD, FIELD one of sorts (NULL-terminated). */
+struct cli_page {
+    int64_t page, size;
+    const char *sort; /* without its '-'; NULL: the list's default */
+    bool desc;
+};
+pb_err cli_page_flags(struct cli *c, const char *const *sorts, struct cli_page *p) PB_MUST_CHECK;
+/* A list's output: the envelope with its pagination (--json), or the table
+ * and "page 2 of 9, 170 customers". arr is taken. */
+void cli_print_list(struct cli *c, struct json_object *arr, const struct cli_page *p,
+                    int64_t total, const char *noun, const char *const *keys,
+                    const char *const *heads);
+
 /* Text output: a table of rows (array of objects) with the given keys. */
 void cli_print_table(struct json_object *rows, const char *const *keys, const char *const *heads);
 /* Text output: "key: value" lines of one object. */

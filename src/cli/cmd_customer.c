@@ -37,26 +37,16 @@ static pb_err expect_version(struct cli *c, int64_t *v)
 
 static pb_err list(struct cli *c)
 {
-    int64_t page = 1, size = 20;
-    pb_err e = cli_opt_int(c, "page", 1, 1000000000, &page);
-    if (!e)
-        e = cli_opt_int(c, "page-size", 1, 100, &size);
+    struct cli_page pg;
+    pb_err e = cli_page_flags(c, customer_sorts, &pg);
     struct customer_query q = {0};
     q.search = cli_opt(c, "search");
     q.status = cli_opt(c, "status");
-    const char *sort = cli_opt(c, "sort");
-    if (sort && *sort == '-') {
-        q.desc = true;
-        sort++;
-    }
-    q.sort = sort;
+    q.sort = pg.sort;
+    q.desc = pg.desc;
     q.dir = PAGE_FIRST;
-    q.limit = (int)size;
-    q.offset = (page - 1) * size;
-    if (!e && q.sort && !customer_db_sort_known(q.sort))
-        e = err_new(PB_USAGE, "--sort: \"%s\" is not offered; use name, code, status, phone, "
-                              "balance, monthly_bill or updated_at (a leading - reverses).",
-                    q.sort);
+    q.limit = (int)pg.size;
+    q.offset = (pg.page - 1) * pg.size;
     if (!e)
         e = cli_unused(c);
     int64_t total = 0;
@@ -75,20 +65,12 @@ static pb_err list(struct cli *c)
         customer_row_fini(&rows[i]);
     }
     free(rows);
-    struct pagination p = {page, size, total};
-    if (c->json) {
-        cli_print_ok(c, arr, &p);
-        return NULL;
-    }
     static const char *const keys[] = {"code",    "name",         "status", "phone",
                                        "email",   "active_subscriptions", "monthly_bill",
                                        "balance", NULL};
     static const char *const heads[] = {"Code",  "Name", "Status",  "Phone",
                                         "E-mail", "Subs", "Monthly", "Balance"};
-    cli_print_table(arr, keys, heads);
-    printf("page %lld of %lld, %lld customers\n", (long long)page,
-           (long long)(total ? (total + size - 1) / size : 1), (long long)total);
-    json_object_put(arr);
+    cli_print_list(c, arr, &pg, total, "customers", keys, heads);
     return NULL;
 }
 

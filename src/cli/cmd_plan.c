@@ -44,26 +44,16 @@ static const char *currency(struct cli *c)
 
 static pb_err list(struct cli *c)
 {
-    int64_t page = 1, size = 20;
-    pb_err e = cli_opt_int(c, "page", 1, 1000000000, &page);
-    if (!e)
-        e = cli_opt_int(c, "page-size", 1, 100, &size);
+    struct cli_page pg;
+    pb_err e = cli_page_flags(c, plan_sorts, &pg);
     struct plan_query q = {0};
     q.search = cli_opt(c, "search");
     q.status = cli_opt(c, "status");
-    const char *sort = cli_opt(c, "sort");
-    if (sort && *sort == '-') {
-        q.desc = true;
-        sort++;
-    }
-    q.sort = sort;
+    q.sort = pg.sort;
+    q.desc = pg.desc;
     q.dir = PAGE_FIRST;
-    q.limit = (int)size;
-    q.offset = (page - 1) * size;
-    if (!e && q.sort && !plan_db_sort_known(q.sort))
-        e = err_new(PB_USAGE, "--sort: \"%s\" is not offered; use name, price or category (a "
-                              "leading - reverses).",
-                    q.sort);
+    q.limit = (int)pg.size;
+    q.offset = (pg.page - 1) * pg.size;
     if (!e)
         e = cli_unused(c);
     int64_t total = 0;
@@ -82,22 +72,13 @@ static pb_err list(struct cli *c)
         plan_row_fini(&rows[i]);
     }
     free(rows);
-    struct pagination p = {page, size, total};
-    if (c->json) {
-        cli_print_ok(c, arr, &p);
-        return NULL;
-    }
     static const char *const keys[] = {"id",         "name",       "category",
                                        "speed",      "quota_text", "price_text",
                                        "active_subscribers", "monthly_revenue", "is_active",
                                        NULL};
     static const char *const heads[] = {"Id",    "Name",        "Category",   "Speed", "Quota",
                                         "Price", "Active subs", "Revenue/mo", "Active"};
-    cli_print_table(arr, keys, heads);
-    printf("page %lld of %lld, %lld plan%s\n", (long long)page,
-           (long long)(total ? (total + size - 1) / size : 1), (long long)total,
-           total == 1 ? "" : "s");
-    json_object_put(arr);
+    cli_print_list(c, arr, &pg, total, total == 1 ? "plan" : "plans", keys, heads);
     return NULL;
 }
 

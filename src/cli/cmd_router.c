@@ -52,26 +52,16 @@ static pb_err expect_version(struct cli *c, int64_t *v)
 
 static pb_err list(struct cli *c)
 {
-    int64_t page = 1, size = 20;
-    pb_err e = cli_opt_int(c, "page", 1, 1000000000, &page);
-    if (!e)
-        e = cli_opt_int(c, "page-size", 1, 100, &size);
+    struct cli_page pg;
+    pb_err e = cli_page_flags(c, router_sorts, &pg);
     struct router_query q = {0};
     q.search = cli_opt(c, "search");
     q.status = cli_opt(c, "status");
-    const char *sort = cli_opt(c, "sort");
-    if (sort && *sort == '-') {
-        q.desc = true;
-        sort++;
-    }
-    q.sort = sort;
+    q.sort = pg.sort;
+    q.desc = pg.desc;
     q.dir = PAGE_FIRST;
-    q.limit = (int)size;
-    q.offset = (page - 1) * size;
-    if (!e && q.sort && !router_db_sort_known(q.sort))
-        e = err_new(PB_USAGE, "--sort: \"%s\" is not offered; use name or status (a leading - "
-                              "reverses).",
-                    q.sort);
+    q.limit = (int)pg.size;
+    q.offset = (pg.page - 1) * pg.size;
     if (!e)
         e = cli_unused(c);
     int64_t total = 0;
@@ -90,19 +80,11 @@ static pb_err list(struct cli *c)
         router_row_fini(&rows[i]);
     }
     free(rows);
-    struct pagination p = {page, size, total};
-    if (c->json) {
-        cli_print_ok(c, arr, &p);
-        return NULL;
-    }
     static const char *const keys[] = {"id",       "name",   "status",  "router_type", "host",
                                        "api_port", "rtt_ms", "location", NULL};
     static const char *const heads[] = {"Id",   "Name", "Status", "Type",
                                         "Host", "Port", "RTT ms", "Location"};
-    cli_print_table(arr, keys, heads);
-    printf("page %lld of %lld, %lld routers\n", (long long)page,
-           (long long)(total ? (total + size - 1) / size : 1), (long long)total);
-    json_object_put(arr);
+    cli_print_list(c, arr, &pg, total, "routers", keys, heads);
     return NULL;
 }
 

@@ -75,27 +75,17 @@ static pb_err ref_id(struct cli *c, const char *flag, int64_t *id)
 
 static pb_err list(struct cli *c)
 {
-    int64_t page = 1, size = 20;
-    pb_err e = cli_opt_int(c, "page", 1, 1000000000, &page);
-    if (!e)
-        e = cli_opt_int(c, "page-size", 1, 100, &size);
+    struct cli_page pg;
+    pb_err e = cli_page_flags(c, sub_sorts, &pg);
     struct sub_query q = {0};
     q.search = cli_opt(c, "search");
     q.status = cli_opt(c, "status");
     q.sync = cli_opt(c, "sync");
-    const char *sort = cli_opt(c, "sort");
-    if (sort && *sort == '-') {
-        q.desc = true;
-        sort++;
-    }
-    q.sort = sort;
+    q.sort = pg.sort;
+    q.desc = pg.desc;
     q.dir = PAGE_FIRST;
-    q.limit = (int)size;
-    q.offset = (page - 1) * size;
-    if (!e && q.sort && !sub_db_sort_known(q.sort))
-        e = err_new(PB_USAGE, "--sort: \"%s\" is not offered; use id, sync, username or status "
-                              "(a leading - reverses).",
-                    q.sort);
+    q.limit = (int)pg.size;
+    q.offset = (pg.page - 1) * pg.size;
     if (!e)
         e = ref_id(c, "customer", &q.customer_id);
     if (!e)
@@ -118,19 +108,11 @@ static pb_err list(struct cli *c)
     for (int i = 0; i < n; i++)
         json_object_array_add(arr, sub_json(c->app, &rows[i]));
     sub_rows_free(rows, n);
-    struct pagination p = {page, size, total};
-    if (c->json) {
-        cli_print_ok(c, arr, &p);
-        return NULL;
-    }
     static const char *const keys[] = {"id", "username", "customer", "plan", "router",
                                        "status", "sync", NULL};
     static const char *const heads[] = {"Id", "Username", "Customer", "Plan", "Router",
                                         "Status", "Sync"};
-    cli_print_table(arr, keys, heads);
-    printf("page %lld of %lld, %lld subscriptions\n", (long long)page,
-           (long long)(total ? (total + size - 1) / size : 1), (long long)total);
-    json_object_put(arr);
+    cli_print_list(c, arr, &pg, total, "subscriptions", keys, heads);
     return NULL;
 }
 

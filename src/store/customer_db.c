@@ -46,11 +46,6 @@ static const struct sortspec *find_sort(const char *name)
     return sortspec_find(sortspecs, sizeof sortspecs / sizeof *sortspecs, name);
 }
 
-bool customer_db_sort_known(const char *sort)
-{
-    return find_sort(sort) != NULL;
-}
-
 static void read_customer(struct stmt *s, void *row)
 {
     struct customer_row *r = row;

@@ -33,9 +33,8 @@ struct customer_query {
     int64_t offset;       /* PAGE_FIRST only: skip this many (CLI pages) */
 };
 
-/* Sort names offered, NULL-terminated; false for an unknown name. */
+/* Sort names offered, NULL-terminated. */
 extern const char *const customer_sorts[];
-bool customer_db_sort_known(const char *sort);
 
 /*
  * A page in display order. *rows is allocated (caller: customer_row_fini

@@ -42,11 +42,6 @@ static const struct sortspec *sort_named(const char *name)
                          name && *name ? name : "name");
 }
 
-bool plan_db_sort_known(const char *sort)
-{
-    return sort_named(sort) != NULL;
-}
-
 char *plan_db_key(const struct plan_row *r, const char *sort)
 {
     const struct sortspec *sp = sort_named(sort);

@@ -35,7 +35,6 @@ struct plan_query {
 
 /* Sort names offered, NULL-terminated. */
 extern const char *const plan_sorts[];
-bool plan_db_sort_known(const char *sort);
 
 /*
  * A page in display order, each row with its aggregates (subscribers,

@@ -36,11 +36,6 @@ static const struct sortspec *find_sort(const char *name)
     return sortspec_find(sortspecs, sizeof sortspecs / sizeof *sortspecs, name);
 }
 
-bool router_db_sort_known(const char *sort)
-{
-    return find_sort(sort) != NULL;
-}
-
 /* A nullable integer column; -1 stands for "not known yet". */
 static int64_t i64_or_unknown(struct stmt *s, int col)
 {

@@ -39,7 +39,6 @@ struct router_query {
 extern const char *const router_statuses[];
 /* Sort names offered, NULL-terminated. */
 extern const char *const router_sorts[];
-bool router_db_sort_known(const char *sort);
 
 /*
  * A page in display order. *rows is allocated (caller: router_row_fini each,

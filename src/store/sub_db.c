@@ -42,11 +42,6 @@ static const struct sortspec *find_sort(const char *name)
     return sortspec_find(sortspecs, sizeof sortspecs / sizeof *sortspecs, name);
 }
 
-bool sub_db_sort_known(const char *sort)
-{
-    return find_sort(sort) != NULL;
-}
-
 char *sub_db_key(const struct subscription_row *r, const char *sort)
 {
     const struct sortspec *sp = find_sort(sort ? sort : "id");

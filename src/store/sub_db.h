@@ -36,8 +36,8 @@ struct sub_query {
     int64_t offset; /* PAGE_FIRST only (CLI pages) */
 };
 
+/* Sort names offered, NULL-terminated. */
 extern const char *const sub_sorts[];
-bool sub_db_sort_known(const char *sort);
 /* The keyset key of r for sort. Caller frees. */
 char *sub_db_key(const struct subscription_row *r, const char *sort);
 
