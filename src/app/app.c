@@ -1,12 +1,11 @@
 /* app.c - see app.h. */
 #include "app/app.h"
 
-#include "app/provision.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/provision.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/date.h"
@@ -232,4 +231,28 @@ pb_err app_end(struct app *a, pb_err e)
     if (e)
         store_rollback(a->st);
     return e;
+}
+
+bool app_age(const struct app *a, const char *iso, char *out, size_t n)
+{
+    int64_t t = 0;
+    if (!iso || !*iso)
+        return false;
+    pb_err e = time_parse_iso(iso, &t);
+    if (e) {
+        err_free(&e);
+        return false;
+    }
+    int64_t s = app_now(a) - t;
+    if (s < 0)
+        s = 0;
+    if (s < 60)
+        snprintf(out, n, "%llds", (long long)s);
+    else if (s < 3600)
+        snprintf(out, n, "%lldm", (long long)(s / 60));
+    else if (s < 86400)
+        snprintf(out, n, "%lldh", (long long)(s / 3600));
+    else
+        snprintf(out, n, "%lldd", (long long)(s / 86400));
+    return true;
 }

@@ -12,6 +12,7 @@
 #define PB_APP_APP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/clock.h"
@@ -99,6 +100,10 @@ char *app_default_key_file(const char *url);
 int64_t app_now(const struct app *a);
 /* "2026-11-24T08:33:10Z" for now. */
 void app_now_iso(const struct app *a, char out[32]);
+
+/* "14s", "25m", "3h", "2d": how long ago the ISO time iso was; false
+ * (out untouched) when iso is empty or does not parse. */
+bool app_age(const struct app *a, const char *iso, char *out, size_t n);
 
 /* Role names both ways. */
 const char *role_name(enum role_id r);

@@ -655,6 +655,18 @@ static bool ours(const char *comment)
     return comment && strncmp(comment, "patchbay ", 9) == 0;
 }
 
+/* An object on the router that no subscription wants: patchbay's own goes
+ * ('-'), anybody else's is only reported ('?'). */
+static struct drift_item *drift_stray(struct drift_report *r, int *cap, bool mine,
+                                      const char *name, const char *has, const char *fix)
+{
+    struct drift_item *it = drift_add(r, cap, 0, mine ? '-' : '?', name);
+    snprintf(it->wants, sizeof it->wants, "—");
+    snprintf(it->has, sizeof it->has, "%s", has);
+    snprintf(it->fix, sizeof it->fix, "%s", mine ? fix : "report only, kept");
+    return it;
+}
+
 static size_t sessions_of(const struct ros_active *act, size_t n, const char *name)
 {
     size_t k = 0;
@@ -769,24 +781,20 @@ pb_err provision_reconcile(struct app *a, const char *router_key, struct drift_r
     for (size_t k = 0; !e && k < nsec; k++) {
         if (secret_known[k])
             continue;
-        struct drift_item *it = drift_add(out, &cap, 0, ours(sec[k].comment) ? '-' : '?',
-                                          sec[k].name);
-        snprintf(it->wants, sizeof it->wants, "—");
-        snprintf(it->has, sizeof it->has, "secret %s", sec[k].name ? sec[k].name : "");
-        snprintf(it->fix, sizeof it->fix, "%s", it->mark == '-' ? "remove secret"
-                                                               : "report only, kept");
+        char has[96];
+        snprintf(has, sizeof has, "secret %s", sec[k].name);
+        struct drift_item *it = drift_stray(out, &cap, ours(sec[k].comment), sec[k].name, has,
+                                            "remove secret");
         copy(it->d.access, sizeof it->d.access, "pppoe");
         copy(it->d.name, sizeof it->d.name, sec[k].name);
     }
     for (size_t k = 0; !e && k < naddr; k++) {
         if (addr_known[k])
             continue;
-        struct drift_item *it = drift_add(out, &cap, 0, ours(addr[k].comment) ? '-' : '?',
-                                          addr[k].address);
-        snprintf(it->wants, sizeof it->wants, "—");
-        snprintf(it->has, sizeof it->has, "%s listed", addr[k].address ? addr[k].address : "");
-        snprintf(it->fix, sizeof it->fix, "%s", it->mark == '-' ? "take off list"
-                                                               : "report only, kept");
+        char has[96];
+        snprintf(has, sizeof has, "%s listed", addr[k].address);
+        struct drift_item *it = drift_stray(out, &cap, ours(addr[k].comment), addr[k].address,
+                                            has, "take off list");
         copy(it->d.access, sizeof it->d.access, "static_ip");
         copy(it->d.address, sizeof it->d.address, addr[k].address);
     }

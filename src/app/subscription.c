@@ -122,6 +122,33 @@ static pb_err find_plan(struct app *a, pb_err e, const char *key, struct plan_ro
     return e;
 }
 
+/*
+ * Usernames and static IPs are unique in the tenant: a field error naming
+ * the subscription that holds value (and pointing at it). Returns a
+ * database failure (after freeing *e), else NULL.
+ */
+static pb_err check_unique(struct app *a, pb_err *e, const char *field, const char *label,
+                           const char *value, int64_t self)
+{
+    int64_t other = 0;
+    char *who = NULL;
+    pb_err he = sub_db_holder(a->st, a->tenant.id, field, value, self, &other, &who);
+    if (he) {
+        err_free(e);
+        return he;
+    }
+    if (other) {
+        *e = err_field(*e, PB_VALIDATION, field,
+                       "%s: %s is already used by %lld %s. Pick another or free that one first.",
+                       label, value, (long long)other, who ? who : "");
+        char ref[48];
+        snprintf(ref, sizeof ref, "subscription:%lld", (long long)other);
+        *e = err_ref(*e, ref);
+    }
+    free(who);
+    return NULL;
+}
+
 pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscription_row *r,
                     bool creating)
 {
@@ -206,23 +233,9 @@ pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscripti
         !err_field_msg(e, "username"))
         e = err_field(e, PB_VALIDATION, "username", "Username: a pppoe subscription needs one.");
     if (r->username && !err_field_msg(e, "username")) {
-        int64_t other = 0;
-        char *who = NULL;
-        pb_err he = sub_db_holder(a->st, a->tenant.id, "username", r->username, r->id, &other,
-                                  &who);
-        if (he) {
-            err_free(&e);
+        pb_err he = check_unique(a, &e, "username", "Username", r->username, r->id);
+        if (he)
             return he;
-        }
-        if (other) {
-            e = err_field(e, PB_VALIDATION, "username",
-                          "Username: %s is already used by subscription %lld.", r->username,
-                          (long long)other);
-            char ref[48];
-            snprintf(ref, sizeof ref, "subscription:%lld", (long long)other);
-            e = err_ref(e, ref);
-        }
-        free(who);
     }
     if (in->static_ip) {
         const char *why = NULL;
@@ -237,23 +250,9 @@ pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscripti
         e = err_field(e, PB_VALIDATION, "static_ip",
                       "Static IP: required for access method static_ip.");
     if (r->static_ip && !err_field_msg(e, "static_ip")) {
-        int64_t other = 0;
-        char *who = NULL;
-        pb_err he = sub_db_holder(a->st, a->tenant.id, "static_ip", r->static_ip, r->id, &other,
-                                  &who);
-        if (he) {
-            err_free(&e);
+        pb_err he = check_unique(a, &e, "static_ip", "Static IP", r->static_ip, r->id);
+        if (he)
             return he;
-        }
-        if (other) {
-            e = err_field(e, PB_VALIDATION, "static_ip",
-                          "Static IP: %s is already used by %lld %s. Pick another or free that one "
-                          "first.", r->static_ip, (long long)other, who ? who : "");
-            char ref[48];
-            snprintf(ref, sizeof ref, "subscription:%lld", (long long)other);
-            e = err_ref(e, ref);
-        }
-        free(who);
     }
     if (in->mac_address) {
         char mac[18];
@@ -487,29 +486,6 @@ static bool on_router(const struct subscription_row *r)
             strcmp(r->access_method, "dhcp") == 0);
 }
 
-/* "25m", "3h", "2d" since iso. */
-static void age_text(struct app *a, const char *iso, char *out, size_t n)
-{
-    int64_t t = 0;
-    pb_err e = iso ? time_parse_iso(iso, &t) : err_new(PB_INTERNAL, "no time");
-    if (e) {
-        err_free(&e);
-        snprintf(out, n, "?");
-        return;
-    }
-    int64_t s = app_now(a) - t;
-    if (s < 0)
-        s = 0;
-    if (s < 60)
-        snprintf(out, n, "%llds", (long long)s);
-    else if (s < 3600)
-        snprintf(out, n, "%lldm", (long long)(s / 60));
-    else if (s < 86400)
-        snprintf(out, n, "%lldh", (long long)(s / 3600));
-    else
-        snprintf(out, n, "%lldd", (long long)(s / 86400));
-}
-
 void sub_sync_text(struct app *a, const struct subscription_row *r, bool wide, bool ascii,
                    char *out, size_t n)
 {
@@ -521,8 +497,8 @@ void sub_sync_text(struct app *a, const struct subscription_row *r, bool wide, b
         return;
     }
     if (strcmp(state, "pending") == 0) {
-        char age[32];
-        age_text(a, r->job_created_at, age, sizeof age);
+        char age[32] = "?";
+        app_age(a, r->job_created_at, age, sizeof age);
         snprintf(out, n, "%s pending %s, %lld %s", ascii ? ".." : "…", age,
                  (long long)r->job_attempts, r->job_attempts == 1 ? "try" : "tries");
         return;
