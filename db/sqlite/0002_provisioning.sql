@@ -43,3 +43,19 @@ ALTER TABLE subscription ADD COLUMN next_plan_id INTEGER REFERENCES plan ON DELE
 
 -- The subscriptions list in id order pages on this (the tenant's rows by id).
 CREATE INDEX subscription_tenant ON subscription (tenant_id, id);
+
+-- The customer caches are recomputed only when a column they depend on
+-- really changed (a suspension of thousands of subscriptions, an edit that
+-- leaves the price alone), not whenever the column is merely written.
+DROP TRIGGER subscription_cache_update;
+CREATE TRIGGER subscription_cache_update AFTER UPDATE OF status, price, plan_id, customer_id ON subscription
+WHEN old.status IS NOT new.status OR old.price IS NOT new.price
+  OR old.plan_id IS NOT new.plan_id OR old.customer_id IS NOT new.customer_id
+BEGIN
+    UPDATE customer
+       SET monthly_bill = (SELECT coalesce(sum(m.monthly_price), 0) FROM subscription_monthly m
+                            WHERE m.customer_id = customer.id AND m.status = 'active'),
+           active_subs = (SELECT count(*) FROM subscription s
+                           WHERE s.customer_id = customer.id AND s.status = 'active')
+     WHERE id IN (old.customer_id, new.customer_id);
+END;

@@ -140,8 +140,6 @@ pb_err provision_enqueue_desired(struct app *a, int64_t router_id, int64_t sub_i
     j.operation = xstrdup(op);
     j.desired_state = desired_to_json(d);
     pb_err e = job_db_enqueue(a->st, &j, now);
-    if (!e && sub_id)
-        e = sub_db_set_sync(a->st, sub_id, "pending", NULL);
     job_row_fini(&j);
     return e;
 }
@@ -153,7 +151,8 @@ pb_err provision_enqueue(struct app *a, const struct subscription_row *r, const 
     *queued = provision_desired(r, op, &d);
     if (!*queued)
         return NULL;
-    return provision_enqueue_desired(a, r->router_id, r->id, op, &d);
+    pb_err e = provision_enqueue_desired(a, r->router_id, r->id, op, &d);
+    return e ? e : sub_db_set_sync(a->st, r->id, "pending", NULL);
 }
 
 pb_err provision_retry(struct app *a, int64_t router_id, int64_t sub_id, int64_t *n)
@@ -527,7 +526,9 @@ static pb_err run_router(struct app *a, struct run *run, int64_t router_id)
             je = err_new(PB_INTERNAL, "job %lld holds no desired state", (long long)j.id);
         }
         if (!je && !ros) {
-            je = router_connect(a, &rt, 1000 / rate, &ros);
+            /* 5 ms over the exact spacing: the router sees the requests
+             * with some jitter, and the budget is a ceiling, not a target. */
+            je = router_connect(a, &rt, 1000 / rate + 5, &ros);
             if (je)
                 fail = ROS_REFUSED;
         }
@@ -847,6 +848,8 @@ pb_err provision_converge(struct app *a, const struct drift_report *r, int64_t *
         e = provision_enqueue_desired(a, r->router_id, it->sub_id, it->mark == '-' ? "remove"
                                                                                     : "sync",
                                       &d);
+        if (!e && it->sub_id)
+            e = sub_db_set_sync(a->st, it->sub_id, "pending", NULL);
         if (!e)
             (*queued)++;
     }

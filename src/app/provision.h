@@ -59,8 +59,8 @@ bool desired_from_json(const char *json, struct desired *d);
  */
 pb_err provision_enqueue(struct app *a, const struct subscription_row *r, const char *op,
                          bool *queued) PB_MUST_CHECK;
-/* Same, with an explicit desired state and router (the old router of a
- * subscription that moved). */
+/* The job alone, with an explicit desired state and router (the old router
+ * of a subscription that moved); the caller marks the subscription. */
 pb_err provision_enqueue_desired(struct app *a, int64_t router_id, int64_t sub_id,
                                  const char *op, const struct desired *d) PB_MUST_CHECK;
 

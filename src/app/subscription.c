@@ -383,11 +383,13 @@ pb_err sub_ids(struct app *a, struct sub_query *q, int64_t **ids, size_t *n)
 /* The subscription when the session may see it (for_change: change it). */
 static pb_err check_scope(struct app *a, struct subscription_row *r, bool for_change)
 {
+    int64_t manager = 0, only = 0;
+    perm_customer_scope(&a->s, for_change, &manager, &only);
+    if (!manager && !only && perm_allowed(&a->s, PERM_CUSTOMER_VIEW))
+        return NULL; /* every customer of the tenant: nothing to look up */
     struct customer_row c = {0};
     pb_err e = customer_get_id(a, r->customer_id, &c);
     if (!e && for_change) {
-        int64_t manager = 0, only = 0;
-        perm_customer_scope(&a->s, true, &manager, &only);
         if ((only && c.id != only) || (manager && c.account_manager_id != manager))
             e = err_new(PB_FORBIDDEN, "%s %s is managed by someone else; changing other "
                                       "operators' customers needs the grant "
@@ -601,15 +603,14 @@ static pb_err audit_sub(struct app *a, const struct subscription_row *r, const c
 }
 
 /* Saves r, reads it back with its joins, audits. */
-static pb_err save(struct app *a, struct subscription_row *r, int64_t expect, const char *action,
-                   const char *reason, struct json_object *before)
+/* Saves r (full: every editable field; else only what the lifecycle
+ * changes, which spares the indexes of the rest) and audits it. */
+static pb_err save(struct app *a, struct subscription_row *r, int64_t expect, bool full,
+                   const char *action, const char *reason, struct json_object *before)
 {
-    int64_t id = r->id;
-    pb_err e = sub_db_update(a->st, r, expect);
-    if (!e) {
-        subscription_row_fini(r);
-        e = sub_db_get(a->st, a->tenant.id, id, r);
-    }
+    /* r already holds the joined names of what changed (sub_validate and
+     * apply set them): no read back, which a bulk change of thousands feels. */
+    pb_err e = full ? sub_db_update(a->st, r, expect) : sub_db_update_state(a->st, r, expect);
     if (!e)
         e = audit_sub(a, r, action, reason, before);
     return e;
@@ -686,7 +687,7 @@ pb_err sub_edit(struct app *a, const char *key, const struct sub_input *in, int6
                                  "edited. n makes a new one.",
                     (long long)r.id);
     if (!e)
-        e = save(a, &r, r.version, "edit", NULL, before);
+        e = save(a, &r, r.version, true, "edit", NULL, before);
     /* What the router holds changed: move or update it there. */
     bool live = !e && (strcmp(r.status, "active") == 0 || strcmp(r.status, "suspended") == 0);
     if (live) {
@@ -822,8 +823,7 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
         return e;
     }
     struct json_object *before = sub_json(a, r);
-    const char *was_pending_router = r->status;
-    bool was_on_router = strcmp(was_pending_router, "pending") != 0;
+    bool was_on_router = strcmp(r->status, "pending") != 0;
     const char *op = job_op(r, ch->act);
     char *reason = NULL;
     pb_err e = NULL;
@@ -862,6 +862,7 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
             e = err_new(PB_BUSINESS, "%lld is already on %s.", (long long)r->id, p.name);
         if (!e && ch->at_next_bill) {
             r->next_plan_id = p.id;
+            set_str(&r->next_plan_name, p.name);
             op = NULL;
             reason = xasprintf("to %s at the next bill date %s", p.name,
                                r->next_bill_date ? r->next_bill_date : "");
@@ -869,6 +870,7 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
             reason = xasprintf("from %s to %s", r->plan_name ? r->plan_name : "?", p.name);
             r->plan_id = p.id;
             r->next_plan_id = 0;
+            set_str(&r->next_plan_name, NULL);
             set_str(&r->plan_name, p.name);
             set_str(&r->router_profile, p.router_profile);
         }
@@ -883,19 +885,23 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
             op = NULL;
         break;
     }
-    if (!e && ch->act != SUB_SYNC)
-        e = save(a, r, r->version, sub_act_name(ch->act), reason && *reason ? reason : NULL,
-                 before);
-    if (!e && op) {
-        e = provision_enqueue(a, r, op, queued);
-        if (!e && *queued) {
-            int64_t id = r->id;
-            subscription_row_fini(r);
-            e = sub_db_get(a->st, a->tenant.id, id, r);
-        }
-        if (!e && ch->act == SUB_SYNC)
-            e = audit_sub(a, r, "sync", NULL, NULL);
+    /* The job's desired state is known before the save, so the one UPDATE
+     * also marks the subscription pending. */
+    struct desired d;
+    *queued = !e && op && provision_desired(r, op, &d);
+    if (*queued) {
+        set_str(&r->sync_state, "pending");
+        set_str(&r->sync_error, NULL);
     }
+    if (!e && ch->act != SUB_SYNC)
+        e = save(a, r, r->version, false, sub_act_name(ch->act),
+                 reason && *reason ? reason : NULL, before);
+    else if (!e && *queued)
+        e = sub_db_set_sync(a->st, r->id, "pending", NULL);
+    if (!e && *queued)
+        e = provision_enqueue_desired(a, r->router_id, r->id, op, &d);
+    if (!e && *queued && ch->act == SUB_SYNC)
+        e = audit_sub(a, r, "sync", NULL, NULL);
     free(reason);
     json_object_put(before);
     return e;
@@ -921,10 +927,10 @@ pb_err sub_act(struct app *a, const char *key, const struct sub_change *ch, int6
     bool queued = false;
     if (!e)
         e = apply(a, &r, ch, &queued);
+    /* One row: read it back whole (its job, its sync text) for the caller. */
     if (!e)
-        *out = r;
-    else
-        subscription_row_fini(&r);
+        e = sub_db_get(a->st, a->tenant.id, r.id, out);
+    subscription_row_fini(&r);
     e = app_end(a, e);
     if (e)
         subscription_row_fini(out);
@@ -1054,6 +1060,8 @@ pb_err sub_act_bulk(struct app *a, const int64_t *ids, size_t n, const struct su
     pb_err e = check_change(a, ch);
     if (!e)
         e = perm_check(a, PERM_SUB_EDIT);
+    if (!e && n > 100)
+        e = store_large_cache(a->st, true);
     if (!e)
         e = app_begin(a);
     if (e)
@@ -1091,6 +1099,13 @@ pb_err sub_act_bulk(struct app *a, const int64_t *ids, size_t n, const struct su
     *routers = (int64_t)nseen;
     free(seen);
     e = app_end(a, e);
+    if (n > 100) {
+        pb_err ce = store_large_cache(a->st, false);
+        if (!e)
+            e = ce;
+        else
+            err_free(&ce);
+    }
     if (e)
         *changed = *jobs = *routers = 0;
     return e;

@@ -398,6 +398,25 @@ pb_err sub_db_insert(struct store *st, struct subscription_row *r)
     return e;
 }
 
+/* Steps an UPDATE ... RETURNING version, updated_at into r; no row means
+ * the version moved on. */
+static pb_err updated(struct stmt *s, struct subscription_row *r, int64_t expect_version)
+{
+    bool row = false;
+    pb_err e = stmt_step(s, &row);
+    if (!e && row) {
+        r->version = stmt_i64(s, 0);
+        take_text(&r->updated_at, s, 1);
+    }
+    stmt_done(s);
+    if (!e && !row)
+        e = err_new(PB_CONFLICT,
+                    "Subscription %lld %s was changed by someone else meanwhile (your version "
+                    "%lld is no longer current).",
+                    (long long)r->id, r->username ? r->username : "", (long long)expect_version);
+    return e;
+}
+
 pb_err sub_db_update(struct store *st, struct subscription_row *r, int64_t expect_version)
 {
     struct stmt *s;
@@ -418,19 +437,33 @@ pb_err sub_db_update(struct store *st, struct subscription_row *r, int64_t expec
     stmt_bind_i64(s, at++, r->tenant_id);
     stmt_bind_i64(s, at++, r->id);
     stmt_bind_i64(s, at, expect_version);
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row) {
-        r->version = stmt_i64(s, 0);
-        take_text(&r->updated_at, s, 1);
-    }
-    stmt_done(s);
-    if (!e && !row)
-        e = err_new(PB_CONFLICT,
-                    "Subscription %lld %s was changed by someone else meanwhile (your version "
-                    "%lld is no longer current).",
-                    (long long)r->id, r->username ? r->username : "", (long long)expect_version);
-    return e;
+    return updated(s, r, expect_version);
+}
+
+pb_err sub_db_update_state(struct store *st, struct subscription_row *r, int64_t expect_version)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "UPDATE subscription SET status = ?, suspend_reason = ?, plan_id = ?, next_plan_id = ?, "
+        "data_used = ?, data_reset_date = ?, sync_state = ?, sync_error = ?, "
+        "version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+        "WHERE tenant_id = ? AND id = ? AND version = ? RETURNING version, updated_at",
+        &s);
+    if (e)
+        return e;
+    stmt_bind_text(s, 1, r->status);
+    stmt_bind_text_or_null(s, 2, r->suspend_reason);
+    stmt_bind_i64(s, 3, r->plan_id);
+    bind_id_or_null(s, 4, r->next_plan_id, 0);
+    stmt_bind_i64(s, 5, r->data_used);
+    stmt_bind_text_or_null(s, 6, r->data_reset_date);
+    stmt_bind_text(s, 7, r->sync_state ? r->sync_state : "synced");
+    stmt_bind_text_or_null(s, 8, r->sync_error);
+    stmt_bind_i64(s, 9, r->tenant_id);
+    stmt_bind_i64(s, 10, r->id);
+    stmt_bind_i64(s, 11, expect_version);
+    return updated(s, r, expect_version);
 }
 
 pb_err sub_db_set_sync(struct store *st, int64_t id, const char *state, const char *error)

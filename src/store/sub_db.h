@@ -63,6 +63,11 @@ pb_err sub_db_insert(struct store *st, struct subscription_row *r) PB_MUST_CHECK
 /* Saves when the version is still expect_version (PB_CONFLICT otherwise). */
 pb_err sub_db_update(struct store *st, struct subscription_row *r,
                      int64_t expect_version) PB_MUST_CHECK;
+/* Saves what the lifecycle changes (status, suspend reason, plan, next
+ * plan, data usage, sync state) when the version is still expect_version;
+ * the other columns and their indexes are left alone. */
+pb_err sub_db_update_state(struct store *st, struct subscription_row *r,
+                           int64_t expect_version) PB_MUST_CHECK;
 /* Sets sync_state and sync_error only (the queue's verdict; no version bump
  * so an operator's open form does not conflict with the router). */
 pb_err sub_db_set_sync(struct store *st, int64_t id, const char *state,
