@@ -505,6 +505,10 @@ void sub_sync_text(struct app *a, const struct subscription_row *r, bool wide, b
                  (long long)r->job_attempts, r->job_attempts == 1 ? "try" : "tries");
         return;
     }
+    if (r->status && strcmp(r->status, "cancelled") == 0 && strcmp(state, "synced") == 0) {
+        snprintf(out, n, "%s removed", ascii ? "ok" : "✓");
+        return;
+    }
     if (strcmp(state, "failed") == 0) {
         snprintf(out, n, "%s failed: %s", ascii ? "x" : "✗", r->sync_error ? r->sync_error : "");
         return;

@@ -202,9 +202,17 @@ static pb_err answer_fail(struct ros *r, const struct http_resp *resp)
                     "answered 403 Forbidden: check the router's user and the rights of its group");
     if (st < 400)
         return fail(r, ROS_SERVER, "answered %ld instead of a REST answer", st);
+    if (!json && st == 404) {
+        /* A RouterOS error is always JSON: a 404 web page means no REST API
+         * is served there at all, which no retry will change. */
+        set_detail(r->last.detail, sizeof r->last.detail, "no REST API");
+        return fail(r, ROS_REFUSED,
+                    "answered 404 with a web page, not the REST API: it needs RouterOS 7.1 or "
+                    "later with the www-ssl (or www) service on this port");
+    }
     if (!json) {
-        /* A RouterOS error is always JSON; an HTML page (RouterOS v6, a
-         * proxy) says nothing reliable about the object asked for. */
+        /* An HTML page from a proxy or a busy web server says nothing
+         * reliable about the object asked for. */
         set_detail(r->last.detail, sizeof r->last.detail, "not JSON");
         return fail(r, ROS_SERVER, "answered %ld with something that is not JSON", st);
     }

@@ -15,7 +15,7 @@ Tests steer it through /_fake/ on each port (never behind auth, never
 affected by the failure modes):
 
   POST /_fake/mode   {"mode": "ok"|"drop"|"slow"|"e401"|"e500"|"badjson"|
-                      "html"|"down", "delay_ms": N, "resource_array": bool}
+                      "html"|"v6"|"down", "delay_ms": N, "resource_array": bool}
                      (each key optional; an absent key keeps its value)
   POST /_fake/seed   {"profiles": [{name,...}], "secrets": [{name, profile,
                       disabled, password, ...}], "active": [{name, address,
@@ -48,7 +48,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 DEFAULT_PROFILES = ["default", "fiber-20", "fiber-50", "fiber-100"]
-MODES = {"ok", "drop", "slow", "e401", "e500", "badjson", "html", "down"}
+MODES = {"ok", "drop", "slow", "e401", "e500", "badjson", "html", "v6", "down"}
 BOOL_WORDS = {"true": "true", "yes": "true", "false": "false", "no": "false"}
 
 # Per menu: the fields a new object gets, the fields a client may write,
@@ -526,6 +526,9 @@ class Handler(BaseHTTPRequestHandler):
             return 200, None, (b"<!DOCTYPE html><html><head><title>RouterOS router "
                                b"configuration page</title></head><body>mikrotik</body>"
                                b"</html>"), "text/html"
+        if mode == "v6":  # RouterOS 6: a web server, but no /rest
+            return 404, None, (b"<html><head><title>Error 404: Not Found</title></head>"
+                               b"<body>Error 404: Not Found</body></html>"), "text/html"
         if mode == "e401" or not self.authorized():
             return 401, {"error": 401, "message": "Unauthorized"}, None, "application/json"
         try:

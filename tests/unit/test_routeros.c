@@ -537,6 +537,14 @@ static void test_server_errors(void **state)
     assert_null(name);
     assert_true(ros_fail_transient(ros_last(r)->fail));
 
+    /* RouterOS 6 serves web pages but no REST API: a 404 page is a refusal
+     * that names the fix, not something to retry. */
+    control("/_fake/mode", "{\"mode\":\"v6\"}");
+    expect_fail(ros_identity(r, &name), r, ROS_REFUSED, 404,
+                ROUTER " answered 404 with a web page, not the REST API: it needs RouterOS 7.1 "
+                       "or later with the www-ssl (or www) service on this port");
+    assert_false(ros_fail_transient(ros_last(r)->fail));
+
     /* The router recovers; the same handle works again. */
     control("/_fake/mode", "{\"mode\":\"ok\"}");
     assert_ok(ros_identity(r, &name));
