@@ -479,6 +479,9 @@ struct jobs {
     bool reconciling;
     char menu_label[ATTEMPTS_MAX][160];
     struct menu_item menu[ATTEMPTS_MAX];
+    int msg_sec;          /* where the failure last put on the bottom bar came from */
+    int64_t msg_id;
+    char msg_last[256];
 };
 
 static void link_drop(struct jlink *l)
@@ -683,6 +686,25 @@ static void submit_rec(struct screen *s, bool converge)
 }
 
 /* ---- following the router under the cursor -------------------------------------- */
+
+/* SCREENS.md 2.4: resting on a failed job or a router with an error shows
+ * the router's words in full, once per row and text. */
+static void row_message(struct screen *s)
+{
+    struct jobs *p = s->priv;
+    const struct table_row *r = table_current(p->t[p->focus]);
+    if (!r || !r->message) {
+        p->msg_id = 0;
+        return;
+    }
+    if (p->msg_sec == p->focus && r->id == p->msg_id &&
+        strncmp(r->message, p->msg_last, sizeof p->msg_last - 1) == 0)
+        return;
+    p->msg_sec = p->focus;
+    p->msg_id = r->id;
+    snprintf(p->msg_last, sizeof p->msg_last, "%s", r->message);
+    ui_msg(s->ui, MSG_ERROR, "%s", r->message);
+}
 
 static void follow(struct screen *s)
 {
@@ -1016,6 +1038,7 @@ static unsigned jobs_key(struct screen *s, const struct key *k)
     unsigned r = table_on_key(p->t[p->focus], k);
     if (r) {
         follow(s);
+        row_message(s);
         return r;
     }
     if (!table_prompt_open(p->t[p->focus]) && is_reconcile_key(s->ui, k)) {
@@ -1080,8 +1103,10 @@ static unsigned jobs_action(struct screen *s, enum action a)
         break;
     }
     unsigned r = table_on_action(p->t[p->focus], a);
-    if (r)
+    if (r) {
         follow(s);
+        row_message(s);
+    }
     return r;
 }
 
@@ -1099,6 +1124,7 @@ static unsigned jobs_tick(struct screen *s)
         r |= table_tick(p->t[i]);
     int64_t id = p->router_id;
     follow(s);
+    row_message(s);
     if (id != p->router_id)
         r |= R_REDRAW;
     /* Ages and "in 3m" move with the clock, not with the database. */

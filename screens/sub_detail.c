@@ -672,9 +672,9 @@ static void ask_change(struct ui *ui, struct sub_op *op)
         sub_preview_fini(&pv);
         return;
     }
-    char **lines = NULL;
+    /* the subject, a warning, the heading; preview_lines makes its own room */
     int nl = 0;
-    lines = xcalloc(4, sizeof *lines);
+    char **lines = xcalloc(4, sizeof *lines);
     struct subscription_row r = {0};
     if (!op->ids) {
         if (!load_one(ui, op, &r)) {

@@ -278,7 +278,8 @@ struct list {
     char fixed[96];          /* "router: dhk-mirpur-01" for the title, or "" */
     struct sub_view v;       /* the wide layout's detail */
     int64_t shown_id, shown_version, shown_data;
-    int64_t msg_id, msg_version; /* the row whose failure was last put on the bottom bar */
+    int64_t msg_id;          /* the row whose failure was last put on the bottom bar */
+    char msg_last[256];      /* and its text: a change of the same row does not repeat it */
     bool wide;
     struct sub_op op;
 };
@@ -333,10 +334,10 @@ static void row_message(struct screen *s)
         l->msg_id = 0;
         return;
     }
-    if (r->id == l->msg_id && r->version == l->msg_version)
+    if (r->id == l->msg_id && strncmp(r->message, l->msg_last, sizeof l->msg_last - 1) == 0)
         return;
     l->msg_id = r->id;
-    l->msg_version = r->version;
+    snprintf(l->msg_last, sizeof l->msg_last, "%s", r->message);
     ui_msg(s->ui, MSG_ERROR, "%s", r->message);
 }
 

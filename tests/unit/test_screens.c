@@ -2,7 +2,10 @@
  * test_screens.c - the real screens on the headless console over a real
  * SQLite database: sign in by typing, the customer list at 80x24 and
  * 200x60, the "/" filter, the customer form with an inline error, saving,
- * and the row in the database afterwards.
+ * and the row in the database afterwards; the subscriptions list, its
+ * suspend dialog with the reason chosen by letter, the detail, the wide
+ * pane and the jobs screen (no router answers here: the headless console
+ * starts no sender, so jobs stay pending).
  */
 #include "harness/harness.h"
 
@@ -14,6 +17,9 @@
 #include "app/app.h"
 #include "app/customer.h"
 #include "app/perm.h"
+#include "app/plan.h"
+#include "app/router.h"
+#include "app/subscription.h"
 #include "core/xalloc.h"
 #include "harness/fixture.h"
 #include "screens/screens.h"
@@ -268,10 +274,116 @@ static void test_console(void **state)
     ui_headless_free(&ui);
 }
 
+static void test_subscriptions(void **state)
+{
+    /* A plan, a router nobody answers for, one active subscription with its
+     * job still queued. */
+    struct plan_row p = {0};
+    struct plan_input pi = {.name = "Fiber 20/5", .download_speed = "20M", .upload_speed = "5M",
+                            .price = "800", .router_profile = "fiber-20"};
+    assert_ok(plan_create(root, &pi, &p));
+    plan_row_fini(&p);
+    struct router_row rt = {0};
+    struct router_input ri = {.name = "dhk-mirpur-01", .host = "127.0.0.1", .api_port = "9",
+                              .use_tls = "false"};
+    assert_ok(router_create(root, &ri, &rt));
+    router_row_fini(&rt);
+    struct sub_input in = {.customer = "c00@example.net", .plan = "Fiber 20/5",
+                           .router = "dhk-mirpur-01", .username = "rahim.shop"};
+    struct subscription_row r = {0};
+    assert_ok(sub_create(root, &in, &r));
+    char sid[24];
+    snprintf(sid, sizeof sid, "%lld", (long long)r.id);
+    subscription_row_fini(&r);
+    struct sub_change act = {.act = SUB_ACTIVATE};
+    assert_ok(sub_act(root, sid, &act, -1, &r));
+    subscription_row_fini(&r);
+
+    struct ui_host host = {
+        .app = uiapp,
+        .screens = screen_registry,
+        .nscreens = screen_count,
+        .first = &screen_login,
+        .topbar = topbar,
+        .allowed = allowed,
+        .role = role,
+        .worker_ops = &screens_worker_ops,
+        .worker_arg = uiapp,
+        .ascii = 0,
+    };
+    struct ui *ui = NULL;
+    assert_ok(ui_headless_new(&host, 24, 80, false, &ui));
+    ui_headless_type(ui, "nasrin@test.example");
+    key(ui, K_TAB);
+    ui_headless_type(ui, "Secret123");
+    key(ui, K_ENTER);
+    assert_line_has(ui, 0, "nasrin@support");
+
+    /* Screen 3: worst sync first; the queued activation shows pending. */
+    key(ui, '3');
+    assert_line_has(ui, 1, "3 Subscriptions");
+    assert_line_has(ui, 1, "sort: sync");
+    assert_line_has(ui, 2, "Username");
+    assert_line_has(ui, 2, "Sync");
+    assert_line_has(ui, 3, "rahim.shop");
+    assert_line_has(ui, 3, "… pending");
+
+    /* s, the reason by its letter, Enter: the dialog shows what goes where. */
+    key(ui, 's');
+    assert_screen_has(ui, "Suspend ");
+    assert_screen_has(ui, "dhk-mirpur-01  PPP secret rahim.shop  disable");
+    key(ui, 'a'); /* abuse */
+    key(ui, K_ENTER);
+    assert_screen_has(ui, "(abuse). Job queued on dhk-mirpur-01.");
+    assert_ok(sub_get(root, sid, &r));
+    assert_string_equal(r.status, "suspended");
+    assert_string_equal(r.suspend_reason, "abuse");
+    assert_string_equal(r.sync_state, "pending");
+    subscription_row_fini(&r);
+    assert_line_has(ui, 3, "suspended");
+
+    /* An illegal transition is refused in words, nothing changes. */
+    key(ui, 's');
+    assert_non_null(strstr(ui_headless_message(ui), "only an active subscription"));
+
+    /* The detail, and back. */
+    key(ui, K_ENTER);
+    assert_line_has(ui, 1, "rahim.shop");
+    assert_line_has(ui, 2, "Rahim Uddin · C-00001 · Fiber 20/5 · pppoe");
+    assert_screen_has(ui, "wanted   PPP secret rahim.shop: disable");
+    assert_screen_has(ui, "Jobs 2");
+    key(ui, K_ESC);
+    assert_line_has(ui, 1, "3 Subscriptions");
+
+    /* 200x60: the detail follows the cursor beside the list. */
+    ui_headless_resize(ui, 60, 200);
+    nanosleep(&(struct timespec){0, 600 * 1000000L}, NULL);
+    ui_headless_advance(ui, 600);
+    assert_screen_has(ui, "follows the cursor");
+    assert_line_has(ui, 3, "Router");
+    ui_headless_resize(ui, 24, 80);
+
+    /* The form opens on the customer. */
+    key(ui, 'n');
+    assert_screen_has(ui, "new subscription");
+    assert_screen_has(ui, "Customer *");
+    key(ui, K_ESC);
+
+    /* Screen 9: the router with its queued job. */
+    key(ui, '9');
+    assert_line_has(ui, 1, "9 Jobs");
+    ui_headless_advance(ui, 600); /* the lower sections follow the router on the tick */
+    assert_line_has(ui, 1, "1 pending");
+    assert_screen_has(ui, "Jobs on dhk-mirpur-01");
+    assert_screen_has(ui, "suspend rahim.shop");
+    ui_headless_free(&ui);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_console),
+        cmocka_unit_test(test_subscriptions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
