@@ -101,29 +101,6 @@ static void slice(struct table_row *all, int n, int nc, const struct table_req *
     free(all);
 }
 
-/* "25m" since iso, "—" without one. */
-static void age(const struct app *a, const char *iso, bool ascii, char *out, size_t n)
-{
-    int64_t t = 0;
-    pb_err e = iso && *iso ? time_parse_iso(iso, &t) : err_new(PB_INTERNAL, "none");
-    if (e) {
-        err_free(&e);
-        snprintf(out, n, "%s", ascii ? "-" : "—");
-        return;
-    }
-    int64_t s = app_now(a) - t;
-    if (s < 0)
-        s = 0;
-    if (s < 60)
-        snprintf(out, n, "%llds", (long long)s);
-    else if (s < 3600)
-        snprintf(out, n, "%lldm", (long long)(s / 60));
-    else if (s < 86400)
-        snprintf(out, n, "%lldh", (long long)(s / 3600));
-    else
-        snprintf(out, n, "%lldd", (long long)(s / 86400));
-}
-
 static const char *router_mark(const char *status, const char *maint, bool ascii)
 {
     if ((maint && *maint) || (status && strcmp(status, "maintenance") == 0))
@@ -196,7 +173,8 @@ static void router_row(struct app *a, struct table_row *tr, int64_t id, const ch
                                             b ? b->maintenance_until : NULL, ascii));
     tr->cells[R_NAME] = xstrdup(name ? name : "");
     tr->cells[R_PENDING] = xasprintf("%lld", (long long)(b ? b->pending : 0));
-    age(a, b ? b->oldest : NULL, ascii, t, sizeof t);
+    if (!app_age(a, b ? b->oldest : NULL, t, sizeof t))
+        snprintf(t, sizeof t, "%s", ascii ? "-" : "—");
     tr->cells[R_OLDEST] = xstrdup(t);
     tr->cells[R_FAILED] = xasprintf("%lld", (long long)(b ? b->failed : 0));
     tr->cells[R_DONE] = xasprintf("%lld", (long long)(b ? b->done_hour : 0));

@@ -20,6 +20,7 @@
 #include "app/customer.h"
 #include "app/perm.h"
 #include "app/provision.h"
+#include "app/subscription.h"
 #include "core/date.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -161,12 +162,30 @@ static int palette_search(void *wctx, const char *text, struct palette_item *ite
     return n;
 }
 
+/* A bare number short of a phone number is a subscription's id (customers
+ * go by their codes), as in ":4412". */
+static bool subscription_id(const char *q)
+{
+    size_t n = strspn(q, "0123456789");
+    return n > 0 && n <= 8 && q[n] == 0;
+}
+
 static bool palette_open(struct ui *ui, const char *text)
 {
     const char *q = customer_words(text ? text : "");
     if (!q || !*q)
         return false;
     struct app *a = ui_app(ui);
+    if (subscription_id(q) && q == text + strspn(text, " ")) {
+        struct subscription_row s = {0};
+        pb_err se = sub_get(a, q, &s);
+        subscription_row_fini(&s);
+        if (!se) {
+            screens_open_sub(ui, q);
+            return true;
+        }
+        err_free(&se);
+    }
     struct customer_row r = {0};
     pb_err e = customer_get(a, q, &r);
     if (e) {
