@@ -324,6 +324,8 @@ static void win_clear(struct table *t)
 /* Moves rows of res into the window at index at; res keeps an empty array. */
 static void win_insert(struct table *t, int at, struct table_result *res)
 {
+    if (res->n == 0)
+        return; /* an empty window has no rows array to move */
     win_reserve(t, t->n + res->n);
     memmove(t->rows + at + res->n, t->rows + at, (size_t)(t->n - at) * sizeof *t->rows);
     for (int i = 0; i < res->n; i++) {
@@ -818,7 +820,8 @@ static void apply_refresh(struct table *t, struct tjob *j)
     struct trow *merged = merge(t, t->rows + a, nold, t->at_end, &j->res, &nm);
     win_drop(t, a, nold);
     win_reserve(t, a + nm);
-    memcpy(t->rows + a, merged, (size_t)nm * sizeof *merged);
+    if (nm)
+        memcpy(t->rows + a, merged, (size_t)nm * sizeof *merged);
     t->n = a + nm;
     free(merged);
     t->at_end = !j->res.more;

@@ -11,8 +11,9 @@ object, DELETE answers nothing, errors as {"error":N,"message":...,
 survive: disabling a secret does not drop its session, a duplicate address
 list entry is refused, POST to a collection is "no such command".
 
-Tests steer it through /_fake/ on each port (never behind auth, never
-affected by the failure modes):
+Tests steer it through /_fake/ on each port (with TLS: on each router's
+control port, see HTTPS below; never behind auth, never affected by the
+failure modes):
 
   POST /_fake/mode   {"mode": "ok"|"drop"|"slow"|"e401"|"e500"|"badjson"|
                       "html"|"v6"|"down", "delay_ms": N, "resource_array": bool}
@@ -27,10 +28,21 @@ affected by the failure modes):
   GET  /_fake/log    every /rest request: time, method, path, query, body,
                      auth (Authorization header present), status, connection
 
+HTTPS: with --tls-cert FILE --tls-key FILE (PEM) every router port speaks
+only TLS, as RouterOS's www-ssl service, so tests can see what the client
+does with a certificate it cannot verify. The control API must stay
+reachable whatever the client under test thinks of that certificate, so
+each router then also gets a plain-HTTP control port that answers
+/_fake/ only (anything else is the 404 page) and shares the router's
+state; its READY line names it: "READY <port> CONTROL <control port>".
+Without TLS the line stays "READY <port>" and /_fake/ is on the router
+port itself.
+
 Start: fake_routeros.py [--port 0 | --ports 18001,18002 | --port-range
 18001-18050] [--host 127.0.0.1] [--user admin] [--password secret]
-[--resource-array] [--log FILE]. It prints "READY <port>" per router, then
-closes its standard output (a test reads until end of file).
+[--resource-array] [--log FILE] [--tls-cert FILE --tls-key FILE]. It
+prints one READY line per router, then closes its standard output (a test
+reads until end of file).
 
 Python 3 standard library only.
 """
@@ -40,6 +52,7 @@ import base64
 import json
 import os
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -379,6 +392,11 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = ""
 
     def setup(self):
+        if isinstance(self.request, ssl.SSLSocket):
+            # Here, in the connection's own thread, not in accept(): a
+            # client that connects and says nothing must not stall the
+            # other connections.
+            self.request.do_handshake()
         super().setup()
         self.router = self.server.router
         self.rest_seen = False
@@ -456,7 +474,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path.startswith("/_fake/"):
             self.control(method, url)
-        elif url.path == "/rest" or url.path.startswith("/rest/"):
+        elif not self.server.control_only and (url.path == "/rest" or
+                                               url.path.startswith("/rest/")):
             self.rest(method, url)
         else:
             self.answer(404, raw=b"<html><body><h1>Not Found</h1></body></html>",
@@ -591,11 +610,25 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, addr, opts, log_lock):
+    def __init__(self, addr, opts, log_lock, tls=None, control_for=None):
+        """A router's port, speaking TLS with the context tls when given;
+        or, with control_for (a Router), that router's plain control port."""
         super().__init__(addr, Handler)
-        self.router = Router(self.server_address[1], opts.resource_array)
+        self.control_only = control_for is not None
+        self.router = control_for or Router(self.server_address[1], opts.resource_array)
         self.user, self.password = opts.user, opts.password
         self.log_file, self.log_lock = opts.log, log_lock
+        if tls:
+            # The handshake waits for Handler.setup (see there).
+            self.socket = tls.wrap_socket(self.socket, server_side=True,
+                                          do_handshake_on_connect=False)
+
+    def handle_error(self, request, client_address):
+        # A client refusing the certificate aborts the handshake: that is
+        # what the TLS tests provoke, not trouble worth a traceback.
+        if isinstance(sys.exc_info()[1], ssl.SSLError):
+            return
+        super().handle_error(request, client_address)
 
 
 def ports_from(opts):
@@ -618,15 +651,29 @@ def main():
     ap.add_argument("--resource-array", action="store_true",
                     help="answer /system/resource as a one-element array (early 7.x)")
     ap.add_argument("--log", help="append every /rest request as a JSON line to this file")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (chain)")
+    ap.add_argument("--tls-key", help="the PEM private key of --tls-cert")
     opts = ap.parse_args()
+    if bool(opts.tls_cert) != bool(opts.tls_key):
+        ap.error("--tls-cert and --tls-key go together")
 
+    tls = None
+    if opts.tls_cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(opts.tls_cert, opts.tls_key)
     log_lock = threading.Lock()
-    servers = []
+    servers = []  # (router server, its control server or None)
     for port in ports_from(opts):
-        servers.append(Server((opts.host, port), opts, log_lock))
-    for srv in servers:
+        srv = Server((opts.host, port), opts, log_lock, tls=tls)
+        ctl = Server((opts.host, 0), opts, log_lock, control_for=srv.router) if tls else None
+        servers.append((srv, ctl))
+    for srv, ctl in servers:
         threading.Thread(target=srv.serve_forever, daemon=True).start()
-        print("READY %d" % srv.server_address[1])
+        line = "READY %d" % srv.server_address[1]
+        if ctl:
+            threading.Thread(target=ctl.serve_forever, daemon=True).start()
+            line += " CONTROL %d" % ctl.server_address[1]
+        print(line)
     sys.stdout.flush()
     # End of file tells a waiting test that every router is up.
     devnull = os.open(os.devnull, os.O_WRONLY)

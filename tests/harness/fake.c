@@ -102,18 +102,21 @@ static pb_err read_ready(int rfd, const char *script, struct buf *out)
     }
 }
 
-/* The ports of "READY <port>" lines. */
+/* The ports of "READY <port>" and "READY <port> CONTROL <control port>"
+ * lines. */
 static pb_err parse_ready(const char *text, const char *script, struct fake *f)
 {
     for (const char *line = text; *line;) {
         const char *nl = strchr(line, '\n');
         size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        int port;
-        if (len > 0 && sscanf(line, "READY %d", &port) == 1) {
+        int port, control;
+        int got = len > 0 ? sscanf(line, "READY %d CONTROL %d", &port, &control) : 0;
+        if (got >= 1) {
             if (f->nports == FAKE_MAX_PORTS)
                 return err_new(PB_INTERNAL, "%s serves more than %d ports.", script,
                                FAKE_MAX_PORTS);
-            f->ports[f->nports++] = port;
+            f->ports[f->nports] = port;
+            f->control_ports[f->nports++] = got == 2 ? control : port;
         }
         line += len + (nl ? 1 : 0);
     }

@@ -7,7 +7,10 @@
  * closes standard output; fake_start() runs it and waits for that, so a
  * test never races the server's start. Each fake answers a small control
  * API under /_fake/ (modes, seeding, state, request log) that fake_post()
- * and fake_get() reach.
+ * and fake_get() reach over plain HTTP, at control_ports[i]: the port
+ * itself, unless the fake serves HTTPS and says "READY <port> CONTROL
+ * <control port>" (a separate plain port, so that steering the fake never
+ * depends on trusting its certificate).
  *
  * The fake dies with the test program (SIGTERM through the parent-death
  * signal on Linux), so a crashed test leaves no server behind. Use from the
@@ -26,6 +29,7 @@
 struct fake {
     pid_t pid;                  /* 0 when not running */
     int ports[FAKE_MAX_PORTS];  /* in the order the fake printed them */
+    int control_ports[FAKE_MAX_PORTS]; /* where ports[i] answers /_fake/ */
     size_t nports;
 };
 
@@ -40,8 +44,8 @@ pb_err fake_start(const char *script, const char *const *args, struct fake *out)
 /* Stops the fake (SIGTERM, then SIGKILL after 3 s) and reaps it. */
 void fake_stop(struct fake *f);
 
-/* POST json_body (NULL: none) to http://127.0.0.1:PORT/PATH. PB_INTERNAL
- * naming the answer when it is not 2xx. */
+/* POST json_body (NULL: none) to http://127.0.0.1:PORT/PATH (PORT: one of
+ * control_ports). PB_INTERNAL naming the answer when it is not 2xx. */
 pb_err fake_post(int port, const char *path, const char *json_body) PB_MUST_CHECK;
 /* GET into *body (caller frees; NULL on failure). */
 pb_err fake_get(int port, const char *path, char **body) PB_MUST_CHECK;

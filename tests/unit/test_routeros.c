@@ -89,11 +89,11 @@ static struct ros *open_router(const char *password, long timeout_ms)
     return r;
 }
 
-/* GET /_fake/<what> parsed. Caller puts. */
-static struct json_object *fake_json(const char *what)
+/* GET /_fake/<what> from the fake controlled on ctl, parsed. Caller puts. */
+static struct json_object *fake_json(int ctl, const char *what)
 {
     char *text = NULL;
-    assert_ok(fake_get(port, what, &text));
+    assert_ok(fake_get(ctl, what, &text));
     struct json_object *o = json_tokener_parse(text);
     assert_non_null(o);
     free(text);
@@ -110,7 +110,7 @@ static const char *jstr(struct json_object *o, const char *key)
 /* The request the fake saw last, as "METHOD PATH?QUERY STATUS BODY". */
 static char *last_request(void)
 {
-    struct json_object *log = fake_json("/_fake/log");
+    struct json_object *log = fake_json(port, "/_fake/log");
     size_t n = json_object_array_length(log);
     assert_true(n > 0);
     struct json_object *e = json_object_array_get_idx(log, n - 1), *auth;
@@ -134,7 +134,7 @@ static void expect_request(const char *want)
 /* A state field of the fake, e.g. ("secrets", 0, "password"). Caller frees. */
 static char *state_field(const char *list, size_t i, const char *key)
 {
-    struct json_object *st = fake_json("/_fake/state"), *l;
+    struct json_object *st = fake_json(port, "/_fake/state"), *l;
     assert_true(json_object_object_get_ex(st, list, &l));
     assert_true(i < json_object_array_length(l));
     char *s = xstrdup(jstr(json_object_array_get_idx(l, i), key));
@@ -142,13 +142,22 @@ static char *state_field(const char *list, size_t i, const char *key)
     return s;
 }
 
-static int64_t state_int(const char *key)
+static int64_t state_int(int ctl, const char *key)
 {
-    struct json_object *st = fake_json("/_fake/state"), *v;
+    struct json_object *st = fake_json(ctl, "/_fake/state"), *v;
     assert_true(json_object_object_get_ex(st, key, &v));
     int64_t x = json_object_get_int64(v);
     json_object_put(st);
     return x;
+}
+
+/* Fails when a password shows in msg or detail. */
+static void expect_no_password(const char *msg, const char *detail, int line)
+{
+    const char *secrets[] = {ROUTER_PASSWORD, PPP_PASSWORD, "wrong-Pass-77"};
+    for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
+        if (strstr(msg, secrets[i]) || strstr(detail, secrets[i]))
+            fail_msg("line %d: a password shows in \"%s\"", line, msg);
 }
 
 /*
@@ -166,10 +175,7 @@ static void expect_fail_at(pb_err e, const struct ros *r, enum ros_fail fail, lo
                  st->fail, st->http, e->msg);
     if (strcmp(e->msg, want) != 0)
         fail_msg("line %d:\n got  \"%s\"\n want \"%s\"", line, e->msg, want);
-    const char *secrets[] = {ROUTER_PASSWORD, PPP_PASSWORD, "wrong-Pass-77"};
-    for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
-        if (strstr(e->msg, secrets[i]) || strstr(st->detail, secrets[i]))
-            fail_msg("line %d: a password shows in \"%s\"", line, e->msg);
+    expect_no_password(e->msg, st->detail, line);
     err_free(&e);
 }
 
@@ -648,9 +654,109 @@ static void test_keepalive(void **state)
         }
     }
     assert_int_equal(ros_calls(r), 20);
-    assert_int_equal(state_int("rest_connections"), 1);
-    assert_int_equal(state_int("requests"), 20);
+    assert_int_equal(state_int(port, "rest_connections"), 1);
+    assert_int_equal(state_int(port, "requests"), 20);
     ros_free(&r);
+}
+
+/*
+ * A throwaway self-signed certificate for 127.0.0.1 into *cert and *key
+ * (caller frees), made with the openssl tool in the test's temporary
+ * directory. false when the tool is not installed.
+ */
+static bool make_cert(char **cert, char **key)
+{
+    if (system("command -v openssl >/dev/null 2>&1") != 0)
+        return false;
+    const char *dir = harness_tmpdir();
+    *cert = xasprintf("%s/router-cert.pem", dir);
+    *key = xasprintf("%s/router-key.pem", dir);
+    /* openssl reports key generation progress on stderr: kept in a file,
+     * shown only when it fails. */
+    char *cmd = xasprintf("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                          "-addext subjectAltName=IP:127.0.0.1 -keyout '%s' -out '%s' "
+                          ">'%s/openssl.out' 2>&1 || { cat '%s/openssl.out' >&2; exit 1; }",
+                          *key, *cert, dir, dir);
+    if (system(cmd) != 0)
+        fail_msg("could not make a certificate: %s", cmd);
+    free(cmd);
+    return true;
+}
+
+static struct ros *open_tls(int tls_port, bool insecure)
+{
+    char *base = xasprintf("https://127.0.0.1:%d", tls_port);
+    struct ros_conn c = {
+        .name = ROUTER,
+        .base_url = base,
+        .user = "admin",
+        .password = ROUTER_PASSWORD,
+        .insecure = insecure,
+    };
+    struct ros *r = NULL;
+    assert_ok(ros_open(&c, &r));
+    free(base);
+    return r;
+}
+
+/* A router on HTTPS with a self-signed certificate: refused unless the
+ * router is marked tls_insecure, and then used like any other. */
+static void test_tls(void **state)
+{
+    (void)state;
+    char *cert = NULL, *key = NULL;
+    if (!make_cert(&cert, &key)) {
+        print_message("test_tls skipped: the openssl tool is not installed (make deps-test)\n");
+        skip();
+    }
+    const char *args[] = {"--user",     "admin", "--password", ROUTER_PASSWORD,
+                          "--tls-cert", cert,    "--tls-key",  key,
+                          NULL};
+    struct fake tf;
+    assert_ok(fake_start("tests/fakes/fake_routeros.py", args, &tf));
+    free(cert);
+    free(key);
+    /* The fake's certificate is no more trusted by the control helpers
+     * than by the client: /_fake/ is on a separate plain port. */
+    int ctl = tf.control_ports[0];
+    assert_int_not_equal(ctl, tf.ports[0]);
+
+    struct ros *r = open_tls(tf.ports[0], false);
+    char *name = NULL;
+    pb_err e = ros_identity(r, &name);
+    assert_non_null(e);
+    assert_null(name);
+    const struct ros_status *st = ros_last(r);
+    if (e->code != PB_EXTERNAL || st->fail != ROS_TLS || st->http != 0)
+        fail_msg("got %s, fail %d, http %ld: %s", err_code_name(e->code), st->fail, st->http,
+                 e->msg);
+    /* The exact words are http.c's to change; what must stay is the
+     * router's name first, as in every message, and what went wrong. */
+    if (strncmp(e->msg, ROUTER " ", strlen(ROUTER " ")) != 0 ||
+        !strstr(e->msg, "certificate not trusted"))
+        fail_msg("unexpected message \"%s\"", e->msg);
+    expect_no_password(e->msg, st->detail, __LINE__);
+    assert_false(ros_fail_transient(st->fail));
+    err_free(&e);
+    ros_free(&r);
+    /* Refused in the handshake: not a single request, so the password
+     * never went to the unverified server. */
+    assert_int_equal(state_int(ctl, "requests"), 0);
+
+    assert_ok(fake_post(ctl, "/_fake/seed", "{\"identity\":\"core-tls-1\"}"));
+    r = open_tls(tf.ports[0], true);
+    for (int i = 0; i < 2; i++) {
+        assert_ok(ros_identity(r, &name));
+        assert_string_equal(name, "core-tls-1");
+        free(name);
+        assert_int_equal(ros_last(r)->fail, ROS_OK);
+        assert_int_equal(ros_last(r)->http, 200);
+    }
+    ros_free(&r);
+    /* Both calls on one kept-alive TLS connection. */
+    assert_int_equal(state_int(ctl, "requests"), 2);
+    assert_int_equal(state_int(ctl, "rest_connections"), 1);
+    fake_stop(&tf);
 }
 
 int main(void)
@@ -673,6 +779,7 @@ int main(void)
         cmocka_unit_test_setup(test_server_errors, reset),
         cmocka_unit_test_setup(test_down, reset),
         cmocka_unit_test_setup(test_keepalive, reset),
+        cmocka_unit_test(test_tls),
     };
     int failed = cmocka_run_group_tests(tests, start_fake, stop_fake);
     http_global_cleanup();
