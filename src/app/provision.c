@@ -180,8 +180,6 @@ pb_err provision_retry(struct app *a, int64_t router_id, int64_t sub_id, int64_t
         *n = q;
         subscription_row_fini(&r);
     }
-    if (!e && sub_id && *n > 0)
-        e = sub_db_set_sync(a->st, sub_id, "pending", NULL);
     return app_end(a, e);
 }
 

@@ -213,7 +213,24 @@ pb_err job_db_requeue(struct store *st, int64_t tenant_id, int64_t router_id,
     stmt_bind_i64(s, 7, subscription_id);
     e = stmt_run(s);
     *n = e ? 0 : stmt_changes(s);
-    return e;
+    if (e || *n == 0)
+        return e;
+    /* Their subscriptions wait again: a failure is no longer the verdict. */
+    e = store_prepare(st,
+                      "UPDATE subscription SET sync_state = 'pending', sync_error = NULL "
+                      "WHERE id IN (SELECT subscription_id FROM provisioning_job "
+                      "WHERE tenant_id = ? AND state = 'pending' AND next_try_at = ? "
+                      "AND ((? > 0 AND router_id = ?) OR (? > 0 AND subscription_id = ?)))",
+                      &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_text(s, 2, now);
+    stmt_bind_i64(s, 3, router_id);
+    stmt_bind_i64(s, 4, router_id);
+    stmt_bind_i64(s, 5, subscription_id);
+    stmt_bind_i64(s, 6, subscription_id);
+    return stmt_run(s);
 }
 
 pb_err job_db_get(struct store *st, int64_t id, struct job_row *out)

@@ -47,7 +47,7 @@ pb_err job_db_retry(struct store *st, int64_t id, const char *next_try,
                     const char *error) PB_MUST_CHECK;
 pb_err job_db_fail(struct store *st, int64_t id, const char *error) PB_MUST_CHECK;
 /* Puts a router's failed jobs (router_id > 0) or one subscription's back
- * to pending, due now. *n: how many. */
+ * to pending, due now, and their subscriptions with them. *n: how many. */
 pb_err job_db_requeue(struct store *st, int64_t tenant_id, int64_t router_id,
                       int64_t subscription_id, const char *now, int64_t *n) PB_MUST_CHECK;
 

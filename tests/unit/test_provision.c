@@ -265,6 +265,8 @@ static void test_refusals_fail_with_the_routers_words(void **state)
     int64_t n = 0;
     assert_ok(provision_retry(root, 0, id, &n));
     assert_int_equal(n, 1);
+    sync_of(id, sync, sizeof sync, err, sizeof err);
+    assert_string_equal(sync, "pending"); /* waiting again, no longer failed */
     st = run(root, false);
     assert_int_equal(st.done, 1);
     sync_of(id, sync, sizeof sync, err, sizeof err);
