@@ -605,7 +605,10 @@ pb_err provision_run(const struct app *parent, const struct provision_opts *o,
     if (e)
         return e;
     pthread_mutex_init(&run.mu, NULL);
-    size_t nt = (size_t)(o->max_threads > 0 ? o->max_threads : 32);
+    /* A thread per router with work, up to a limit: each spends most of its
+     * time waiting for its router's answers and its call budget, so the
+     * routers are served side by side rather than one after another. */
+    size_t nt = (size_t)(o->max_threads > 0 ? o->max_threads : 64);
     if (nt > run.nrouters)
         nt = run.nrouters;
     pthread_t *th = xcalloc(nt ? nt : 1, sizeof *th);

@@ -71,7 +71,7 @@ struct provision_opts {
     int64_t router_id;      /* > 0: only this router */
     bool all_pending;       /* also jobs whose back-off has not run out */
     int rate;               /* calls per second per router; 0: default */
-    int max_threads;        /* routers worked at once; 0: 32 */
+    int max_threads;        /* routers worked at once; 0: 64 */
     atomic_bool *stop;      /* set by another thread: stop after the current job */
     /* Called (from worker threads, under a lock) after each job. */
     void (*progress)(void *arg, const struct job_row *j, const char *outcome);

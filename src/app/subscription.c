@@ -18,6 +18,7 @@
 #include "core/valid.h"
 #include "core/vault.h"
 #include "core/xalloc.h"
+#include "store/job_db.h"
 #include "store/plan_db.h"
 #include "store/router_db.h"
 
@@ -815,6 +816,16 @@ static const char *job_op(const struct subscription_row *r, enum sub_act act)
     return NULL;
 }
 
+/* The audit reason of a change: "overdue: Oct unpaid" for a suspension,
+ * else the note ("" for none). Caller frees. */
+static char *change_reason(const struct sub_change *ch)
+{
+    if (ch->act == SUB_SUSPEND)
+        return ch->note && *ch->note ? xasprintf("%s: %s", ch->reason, ch->note)
+                                     : xstrdup(ch->reason);
+    return xstrdup(ch->note ? ch->note : "");
+}
+
 /* Applies ch to r inside the caller's transaction. *queued: a job went in. */
 static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_change *ch,
                     bool *queued)
@@ -837,24 +848,23 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
     case SUB_ACTIVATE:
         set_str(&r->status, "active");
         set_str(&r->suspend_reason, NULL);
-        reason = xstrdup(ch->note && *ch->note ? ch->note : "");
+        reason = change_reason(ch);
         break;
     case SUB_SUSPEND:
         set_str(&r->status, "suspended");
         set_str(&r->suspend_reason, ch->reason);
-        reason = ch->note && *ch->note ? xasprintf("%s: %s", ch->reason, ch->note)
-                                       : xstrdup(ch->reason);
+        reason = change_reason(ch);
         break;
     case SUB_CANCEL:
         set_str(&r->status, "cancelled");
-        reason = xstrdup(ch->note && *ch->note ? ch->note : "");
+        reason = change_reason(ch);
         if (!was_on_router)
             op = NULL;
         break;
     case SUB_RESET_DATA:
         r->data_used = 0;
         set_str(&r->data_reset_date, t);
-        reason = xstrdup(ch->note && *ch->note ? ch->note : "");
+        reason = change_reason(ch);
         break;
     case SUB_CHANGE_PLAN: {
         struct plan_row p = {0};
@@ -1057,6 +1067,104 @@ struct json_object *sub_preview_json(const struct sub_preview *p)
     return o;
 }
 
+/* The rows of ids, all of them or PB_NOT_FOUND naming one that is missing. */
+static pb_err load_many(struct app *a, const int64_t *ids, size_t n,
+                        struct subscription_row **rows, int *nr)
+{
+    pb_err e = sub_db_get_many(a->st, a->tenant.id, ids, n, rows, nr);
+    if (e || (size_t)*nr == n)
+        return e;
+    for (size_t i = 0; i < n; i++) {
+        bool found = false;
+        for (int k = 0; k < *nr && !found; k++)
+            found = (*rows)[k].id == ids[i];
+        if (!found) {
+            sub_rows_free(*rows, *nr);
+            *rows = NULL;
+            *nr = 0;
+            return err_new(PB_NOT_FOUND, "No subscription with id %lld.", (long long)ids[i]);
+        }
+    }
+    return NULL; /* the same id given twice */
+}
+
+/*
+ * Activate, suspend and cancel of many rows, set by set: each row is
+ * checked and audited on its own, but the status, the sync marks and the
+ * cancelled older jobs are written by one statement each, which keeps a
+ * bulk suspension of thousands of subscriptions within a second.
+ */
+static pb_err bulk_lifecycle(struct app *a, struct subscription_row *rows, int nr,
+                             const struct sub_change *ch, int64_t *changed, int64_t *jobs,
+                             int64_t *routers)
+{
+    const char *status = ch->act == SUB_ACTIVATE ? "active"
+                         : ch->act == SUB_SUSPEND ? "suspended"
+                                                  : "cancelled";
+    const char *keep_reason = ch->act == SUB_SUSPEND ? ch->reason : NULL;
+    char *reason = change_reason(ch);
+    char now[32];
+    app_now_iso(a, now);
+    int64_t *ids = xcalloc((size_t)nr + 1, sizeof *ids), *job_ids = xcalloc((size_t)nr + 1, sizeof *job_ids);
+    struct job_row *js = xcalloc((size_t)nr + 1, sizeof *js);
+    int64_t *seen = xcalloc((size_t)nr + 1, sizeof *seen);
+    size_t nids = 0, njobs = 0, nseen = 0;
+    pb_err e = NULL;
+    for (int i = 0; i < nr && !e; i++) {
+        struct subscription_row *r = &rows[i];
+        e = check_scope(a, r, true);
+        char *no = e ? NULL : refusal(r, ch);
+        if (e || no) {
+            free(no);
+            continue;
+        }
+        const char *op = job_op(r, ch->act);
+        if (ch->act == SUB_CANCEL && strcmp(r->status, "pending") == 0)
+            op = NULL;
+        struct json_object *before = sub_json(a, r);
+        set_str(&r->status, status);
+        set_str(&r->suspend_reason, keep_reason);
+        r->version++;
+        struct desired d;
+        if (op && provision_desired(r, op, &d)) {
+            set_str(&r->sync_state, "pending");
+            set_str(&r->sync_error, NULL);
+            struct job_row *j = &js[njobs];
+            j->tenant_id = a->tenant.id;
+            j->router_id = r->router_id;
+            j->subscription_id = r->id;
+            j->operation = xstrdup(op);
+            j->desired_state = desired_to_json(&d);
+            job_ids[njobs++] = r->id;
+            size_t k = 0;
+            while (k < nseen && seen[k] != r->router_id)
+                k++;
+            if (k == nseen)
+                seen[nseen++] = r->router_id;
+        }
+        ids[nids++] = r->id;
+        e = audit_sub(a, r, sub_act_name(ch->act), *reason ? reason : NULL, before);
+        json_object_put(before);
+    }
+    if (!e && nids)
+        e = sub_db_set_status_many(a->st, a->tenant.id, ids, nids, status, keep_reason);
+    if (!e && njobs)
+        e = job_db_cancel_open_many(a->st, job_ids, njobs, now);
+    if (!e && njobs)
+        e = job_db_insert_many(a->st, js, njobs, now);
+    if (!e && njobs)
+        e = sub_db_set_sync_many(a->st, job_ids, njobs, "pending");
+    *changed = (int64_t)nids;
+    *jobs = (int64_t)njobs;
+    *routers = (int64_t)nseen;
+    job_rows_free(js, (int)njobs);
+    free(ids);
+    free(job_ids);
+    free(seen);
+    free(reason);
+    return e;
+}
+
 pb_err sub_act_bulk(struct app *a, const int64_t *ids, size_t n, const struct sub_change *ch,
                     int64_t *changed, int64_t *jobs, int64_t *routers)
 {
@@ -1064,52 +1172,44 @@ pb_err sub_act_bulk(struct app *a, const int64_t *ids, size_t n, const struct su
     pb_err e = check_change(a, ch);
     if (!e)
         e = perm_check(a, PERM_SUB_EDIT);
-    if (!e && n > 100)
-        e = store_large_cache(a->st, true);
     if (!e)
         e = app_begin(a);
     if (e)
         return e;
-    int64_t *seen = xcalloc(n ? n : 1, sizeof *seen);
-    size_t nseen = 0;
-    for (size_t i = 0; i < n && !e; i++) {
-        struct subscription_row r = {0};
-        e = sub_db_get(a->st, a->tenant.id, ids[i], &r);
-        if (!e)
-            e = check_scope(a, &r, true);
-        if (e)
-            break;
-        char *no = refusal(&r, ch);
-        if (no) {
-            free(no);
-            subscription_row_fini(&r);
-            continue;
-        }
-        bool queued = false;
-        e = apply(a, &r, ch, &queued);
-        if (!e) {
-            (*changed)++;
-            if (queued) {
+    struct subscription_row *rows = NULL;
+    int nr = 0;
+    e = load_many(a, ids, n, &rows, &nr);
+    if (!e && (ch->act == SUB_ACTIVATE || ch->act == SUB_SUSPEND || ch->act == SUB_CANCEL)) {
+        e = bulk_lifecycle(a, rows, nr, ch, changed, jobs, routers);
+    } else if (!e) {
+        int64_t *seen = xcalloc((size_t)nr + 1, sizeof *seen);
+        size_t nseen = 0;
+        for (int i = 0; i < nr && !e; i++) {
+            struct subscription_row *r = &rows[i];
+            e = check_scope(a, r, true);
+            char *no = e ? NULL : refusal(r, ch);
+            if (e || no) {
+                free(no);
+                continue;
+            }
+            bool queued = false;
+            e = apply(a, r, ch, &queued);
+            if (!e)
+                (*changed)++;
+            if (!e && queued) {
                 (*jobs)++;
                 size_t k = 0;
-                while (k < nseen && seen[k] != r.router_id)
+                while (k < nseen && seen[k] != r->router_id)
                     k++;
                 if (k == nseen)
-                    seen[nseen++] = r.router_id;
+                    seen[nseen++] = r->router_id;
             }
         }
-        subscription_row_fini(&r);
+        *routers = (int64_t)nseen;
+        free(seen);
     }
-    *routers = (int64_t)nseen;
-    free(seen);
+    sub_rows_free(rows, nr);
     e = app_end(a, e);
-    if (n > 100) {
-        pb_err ce = store_large_cache(a->st, false);
-        if (!e)
-            e = ce;
-        else
-            err_free(&ce);
-    }
     if (e)
         *changed = *jobs = *routers = 0;
     return e;

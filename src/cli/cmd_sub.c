@@ -212,6 +212,14 @@ static pb_err ids_of(struct cli *c, int64_t **ids, size_t *n)
     *ids = xcalloc((size_t)c->nargs + 1, sizeof **ids);
     *n = 0;
     for (int i = 0; i < c->nargs; i++) {
+        /* An id is taken as it is: the change itself looks each one up and
+         * checks it, so thousands of ids are not read twice. */
+        char *end = NULL;
+        long long id = strtoll(c->args[i], &end, 10);
+        if (*c->args[i] && !*end && id > 0) {
+            (*ids)[(*n)++] = id;
+            continue;
+        }
         struct subscription_row r = {0};
         pb_err e = sub_get(c->app, c->args[i], &r);
         if (e) {

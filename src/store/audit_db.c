@@ -58,7 +58,7 @@ pb_err audit_db_insert(struct store *st, struct audit_row *r)
                              "INSERT INTO audit_entry (tenant_id, at, user_id, user_email, origin, "
                              "entity, entity_id, entity_label, action, reason, before_json, "
                              "after_json, prev_hash, hash) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              &s);
     if (e)
         return e;
@@ -76,7 +76,7 @@ pb_err audit_db_insert(struct store *st, struct audit_row *r)
     stmt_bind_text(s, 12, r->after_json);
     stmt_bind_text(s, 13, r->prev_hash);
     stmt_bind_text(s, 14, r->hash);
-    return stmt_i64_once(s, &r->id);
+    return stmt_run(s);
 }
 
 pb_err audit_db_list(struct store *st, int64_t tenant_id, const char *entity, int64_t entity_id,

@@ -14,7 +14,7 @@
 
 /* The newest entry's hash ("" when the log is empty). Caller frees. */
 pb_err audit_db_last_hash(struct store *st, char **hash) PB_MUST_CHECK;
-/* Appends r; sets r->id. */
+/* Appends r (its id is not read back: nothing needs it). */
 pb_err audit_db_insert(struct store *st, struct audit_row *r) PB_MUST_CHECK;
 /* Entries of a tenant, newest first, optionally for one entity row (entity
  * NULL: all). Caller frees rows. */

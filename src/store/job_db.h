@@ -26,6 +26,15 @@
  * pending or failed jobs: the new one carries the whole desired state. */
 pb_err job_db_enqueue(struct store *st, struct job_row *j, const char *now) PB_MUST_CHECK;
 
+/* The same for many subscriptions at once (a bulk change): their older
+ * open jobs cancelled in one statement, then each job inserted. */
+pb_err job_db_cancel_open_many(struct store *st, const int64_t *sub_ids, size_t n,
+                               const char *now) PB_MUST_CHECK;
+pb_err job_db_insert(struct store *st, struct job_row *j, const char *now) PB_MUST_CHECK;
+/* n jobs in one statement (their ids are not read back). */
+pb_err job_db_insert_many(struct store *st, const struct job_row *js, size_t n,
+                          const char *now) PB_MUST_CHECK;
+
 /* Routers with jobs due at now (pending, next try reached, not claimed by a
  * live claim), oldest first; all_pending ignores the next try. Caller frees. */
 pb_err job_db_due_routers(struct store *st, int64_t tenant_id, const char *now, bool all_pending,

@@ -242,3 +242,14 @@ pb_err qb_page(struct store *st, struct qb *q, const struct sortspec *sp, const 
     }
     return rows_read(s, size, read, fini, limit, backwards, rows, n, more);
 }
+
+char *ids_json(const int64_t *ids, size_t n)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_putc(&b, '[');
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    buf_putc(&b, ']');
+    return b.s;
+}

@@ -105,6 +105,11 @@ pb_err row_get(struct store *st, const char *sql, int64_t tenant_id, const char 
 /* A count(*) whose one parameter is id. */
 pb_err count_by_id(struct store *st, const char *sql, int64_t id, int64_t *n) PB_MUST_CHECK;
 
+/* The ids as a JSON array ("[3,5,8]"), bound as one parameter and read
+ * back with json_each: one statement for any number of rows. Caller
+ * frees. */
+char *ids_json(const int64_t *ids, size_t n);
+
 /* Walking backwards (page before, last page) reads in reverse and flips. */
 static inline bool page_backwards(enum page_dir d)
 {

@@ -497,11 +497,6 @@ pb_err store_bulk_end(struct store *st)
     return st->ops->bulk_end(st->conn);
 }
 
-pb_err store_large_cache(struct store *st, bool on)
-{
-    return st->ops->large_cache(st->conn, on);
-}
-
 pb_err stmt_i64_once(struct stmt *s, int64_t *out)
 {
     bool row = false;

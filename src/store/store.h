@@ -139,14 +139,6 @@ bool store_err_interrupted(const struct pb_error *e);
  */
 int64_t store_data_version(struct store *st);
 
-/*
- * A change of thousands of rows in one transaction (a bulk suspension)
- * touches more pages than the connection usually keeps; on, it may keep
- * 64 MiB of them instead of spilling to disk mid-transaction. Off again
- * afterwards so a long-running console stays small.
- */
-pb_err store_large_cache(struct store *st, bool on) PB_MUST_CHECK;
-
 /* Bulk loading (init --demo): trades durability for speed until the end. */
 pb_err store_bulk_begin(struct store *st) PB_MUST_CHECK;
 pb_err store_bulk_end(struct store *st) PB_MUST_CHECK;

@@ -77,7 +77,6 @@ struct store_ops {
 
     pb_err (*bulk_begin)(void *conn);
     pb_err (*bulk_end)(void *conn);
-    pb_err (*large_cache)(void *conn, bool on);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -403,11 +403,6 @@ static pb_err sq_bulk_begin(void *conn)
                             " PRAGMA threads = 4;");
 }
 
-static pb_err sq_large_cache(void *conn, bool on)
-{
-    return exec_retry(conn, on ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -2000");
-}
-
 static pb_err sq_bulk_end(void *conn)
 {
     struct sq_conn *c = conn;
@@ -454,5 +449,4 @@ const struct store_ops store_sqlite_ops = {
     .rollback = sq_rollback,
     .bulk_begin = sq_bulk_begin,
     .bulk_end = sq_bulk_end,
-    .large_cache = sq_large_cache,
 };

@@ -529,3 +529,57 @@ pb_err sub_db_plan_changes_due(struct store *st, int64_t tenant_id, const char *
     qb_fini(&q);
     return e;
 }
+
+pb_err sub_db_get_many(struct store *st, int64_t tenant_id, const int64_t *ids, size_t n,
+                       struct subscription_row **rows, int *nrows)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT " SUB_COLS SUB_FROM " WHERE s.tenant_id = ? "
+                             "AND s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id",
+                             &s);
+    if (e)
+        return e;
+    char *json = ids_json(ids, n);
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_text(s, 2, json);
+    free(json);
+    return read_all(s, rows, nrows);
+}
+
+pb_err sub_db_set_status_many(struct store *st, int64_t tenant_id, const int64_t *ids, size_t n,
+                              const char *status, const char *suspend_reason)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "UPDATE subscription SET status = ?, suspend_reason = ?, "
+                             "version = version + 1, "
+                             "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+                             "WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))",
+                             &s);
+    if (e)
+        return e;
+    char *json = ids_json(ids, n);
+    stmt_bind_text(s, 1, status);
+    stmt_bind_text_or_null(s, 2, suspend_reason);
+    stmt_bind_i64(s, 3, tenant_id);
+    stmt_bind_text(s, 4, json);
+    free(json);
+    return stmt_run(s);
+}
+
+pb_err sub_db_set_sync_many(struct store *st, const int64_t *ids, size_t n, const char *state)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "UPDATE subscription SET sync_state = ?, sync_error = NULL "
+                             "WHERE id IN (SELECT value FROM json_each(?))",
+                             &s);
+    if (e)
+        return e;
+    char *json = ids_json(ids, n);
+    stmt_bind_text(s, 1, state);
+    stmt_bind_text(s, 2, json);
+    free(json);
+    return stmt_run(s);
+}

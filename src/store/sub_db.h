@@ -72,6 +72,19 @@ pb_err sub_db_update_state(struct store *st, struct subscription_row *r,
  * so an operator's open form does not conflict with the router). */
 pb_err sub_db_set_sync(struct store *st, int64_t id, const char *state,
                        const char *error) PB_MUST_CHECK;
+/*
+ * Bulk changes (thousands of tagged rows) work set by set: the rows of the
+ * ids in one query, then one UPDATE for all of them, instead of a statement
+ * per row (each of which also runs the customer-cache trigger's program).
+ */
+pb_err sub_db_get_many(struct store *st, int64_t tenant_id, const int64_t *ids, size_t n,
+                       struct subscription_row **rows, int *nrows) PB_MUST_CHECK;
+/* status and suspend_reason of every id, version + 1. */
+pb_err sub_db_set_status_many(struct store *st, int64_t tenant_id, const int64_t *ids, size_t n,
+                              const char *status, const char *suspend_reason) PB_MUST_CHECK;
+/* sync_state of every id (sync_error cleared). */
+pb_err sub_db_set_sync_many(struct store *st, const int64_t *ids, size_t n,
+                            const char *state) PB_MUST_CHECK;
 /* Subscriptions of a customer, newest first (the customer detail). */
 pb_err sub_db_of_customer(struct store *st, int64_t tenant_id, int64_t customer_id,
                           struct subscription_row **rows, int *n) PB_MUST_CHECK;
