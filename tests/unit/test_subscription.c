@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/audit.h"
 #include "app/customer.h"
 #include "app/plan.h"
 #include "app/provision.h"
@@ -304,6 +305,32 @@ static void test_preview_and_bulk(void **state)
                                "AND suspend_reason = 'manual' AND id IN (?, 0)",
                          a.id),
                      1);
+    /* each changed row has its audit entry and its job; the chain holds */
+    assert_int_equal(one(root, "SELECT count(*) FROM audit_entry WHERE action = 'suspend' "
+                               "AND reason = 'manual' AND entity_id IN (?, 0)",
+                         a.id),
+                     1);
+    assert_int_equal(one(root, "SELECT count(*) FROM provisioning_job WHERE subscription_id = ? "
+                               "AND state = 'pending' AND operation = 'suspend'",
+                         c.id),
+                     1);
+    assert_int_equal(one(root, "SELECT count(*) FROM provisioning_job WHERE subscription_id = ? "
+                               "AND state = 'pending'",
+                         a.id),
+                     1); /* the activation's job gave way to the suspension's */
+    assert_int_equal(one(root, "SELECT count(*) FROM subscription WHERE sync_state = 'pending' "
+                               "AND id = ?",
+                         c.id),
+                     1);
+    int64_t checked = 0, bad = -1;
+    assert_ok(audit_verify(root, &checked, &bad));
+    assert_int_equal(bad, 0);
+    /* an unknown id among many changes nothing and names it */
+    int64_t wrong[] = {a.id, 999999};
+    pb_err e = sub_act_bulk(root, wrong, 2, &susp, &changed, &jobs, &routers);
+    expect_code(e, PB_NOT_FOUND);
+    assert_non_null(strstr(e->msg, "999999"));
+    err_free(&e);
     subscription_row_fini(&a);
     subscription_row_fini(&b);
     subscription_row_fini(&c);
