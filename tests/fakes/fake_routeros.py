@@ -449,7 +449,7 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.close()
 
     def record(self, method, url, body, status):
-        entry = {"time": time.time(), "method": method, "path": url.path, "query": url.query,
+        entry = {"time": self.arrived, "method": method, "path": url.path, "query": url.query,
                  "body": body.decode("utf-8", "replace"),
                  "auth": self.headers.get("Authorization") is not None, "status": status,
                  "connection": self.conn_no}
@@ -471,6 +471,9 @@ class Handler(BaseHTTPRequestHandler):
         return got == "%s:%s" % (self.server.user, self.server.password)
 
     def dispatch(self, method):
+        # The log's time is when the request arrived, not when it was
+        # answered: budget checks count arrivals.
+        self.arrived = time.time()
         url = urlsplit(self.path)
         if url.path.startswith("/_fake/"):
             self.control(method, url)
