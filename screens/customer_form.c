@@ -172,8 +172,7 @@ struct cform {
     bool editing;
     char code[32], name[160];
     int64_t version;
-    bool overwrite; /* the next save sends every field, not only the changed ones */
-    bool resave;    /* save again on the next tick (after a conflict choice) */
+    struct form_conflict fc;
 };
 
 static const char *val(const struct cform *p, int i)
@@ -207,41 +206,21 @@ static void fill(struct form *f, const struct customer_row *c)
     form_init_value(f, "notes", c->notes, NULL);
 }
 
-/* Someone else saved the row while this form was open: the operator
- * chooses (SCREENS.md 2.9). Merging works because only changed fields are
- * sent: their other fields stay, yours are applied on their version. */
-static void conflict_pick(struct ui *ui, void *arg, int index)
+static pb_err reread(struct screen *s, bool refill)
 {
-    struct screen *s = arg;
     struct cform *p = s->priv;
     struct customer_row c = {0};
-    pb_err e = customer_get(screens_app(ui), p->code, &c);
-    if (e) {
-        ui_msg_err(ui, e);
-        err_free(&e);
-        customer_row_fini(&c);
-        return;
-    }
-    p->version = c.version;
-    if (index == 2) {
-        fill(p->f, &c);
-        ui_msg(ui, MSG_INFO, "Reloaded %s %s at version %lld; your edits are gone.", c.code,
-               c.name, (long long)c.version);
-    } else {
-        p->overwrite = index == 1;
-        p->resave = true;
+    pb_err e = customer_get(screens_app(s->ui), p->code, &c);
+    if (!e) {
+        p->version = c.version;
+        if (refill) {
+            fill(p->f, &c);
+            ui_msg(s->ui, MSG_INFO, "Reloaded %s %s at version %lld; your edits are gone.",
+                   c.code, c.name, (long long)c.version);
+        }
     }
     customer_row_fini(&c);
-}
-
-static void ask_conflict(struct screen *s)
-{
-    static const struct menu_item items[] = {
-        {"merge: their other fields, your changes", 'm', -1, false, NULL},
-        {"overwrite theirs with all of yours", 'o', -1, false, NULL},
-        {"reload theirs and lose your edits", 'r', -1, false, NULL},
-    };
-    ui_menu(s->ui, "Saved by someone else meanwhile", items, 3, 0, conflict_pick, s);
+    return e;
 }
 
 static pb_err form_save(struct form *f, void *arg)
@@ -263,11 +242,9 @@ static pb_err form_save(struct form *f, void *arg)
     in.currency = *val(p, F_CURRENCY) ? val(p, F_CURRENCY) : NULL;
     in.auto_suspend = strcmp(val(p, F_AUTO), "1") == 0 ? "yes" : "no";
     in.notes = val(p, F_NOTES);
-    if (p->editing && !p->overwrite) {
+    if (p->editing) {
         /* Only what the operator changed: the rest stays as stored, which
          * is also what merges with someone else's save. */
-        const char *changed[NFIELDS];
-        int n = form_changes(p->f, changed, NFIELDS);
         const char **slots[NFIELDS] = {
             [F_NAME] = &in.name,       [F_COMPANY] = &in.company,   [F_EMAIL] = &in.email,
             [F_PHONE] = &in.phone,     [F_ADDRESS] = &in.address,   [F_CITY] = &in.city,
@@ -275,13 +252,7 @@ static pb_err form_save(struct form *f, void *arg)
             [F_STATUS] = &in.status,   [F_MANAGER] = &in.account_manager,
             [F_CURRENCY] = &in.currency, [F_AUTO] = &in.auto_suspend, [F_NOTES] = &in.notes,
         };
-        for (int i = 0; i < NFIELDS; i++) {
-            bool was = false;
-            for (int j = 0; j < n && !was; j++)
-                was = strcmp(changed[j], p->fields[i].name) == 0;
-            if (!was && slots[i])
-                *slots[i] = NULL;
-        }
+        screens_form_only_changed(&p->fc, p->f, p->fields, slots, NFIELDS);
     }
     struct app *a = screens_app(s->ui);
     struct customer_row out = {0};
@@ -289,11 +260,9 @@ static pb_err form_save(struct form *f, void *arg)
                           : customer_create(a, &in, &out);
     if (e) {
         customer_row_fini(&out);
-        if (e->code == PB_CONFLICT && !e->nfields)
-            ask_conflict(s);
-        return screens_form_error(e);
+        return screens_form_refused(&p->fc, e);
     }
-    p->overwrite = false;
+    p->fc.overwrite = false;
     if (p->editing)
         ui_msg(s->ui, MSG_OK, "Saved %s %s (version %lld).", out.code, out.name,
                (long long)out.version);
@@ -313,12 +282,7 @@ static void form_open_ref(struct form *f, void *arg, const char *ref)
 static unsigned cform_tick(struct screen *s)
 {
     struct cform *p = s->priv;
-    if (p->resave) {
-        p->resave = false;
-        struct key save = {.code = K_CTRL('s')};
-        return form_on_key(p->f, &save);
-    }
-    return form_tick(p->f);
+    return screens_form_conflict_tick(&p->fc);
 }
 
 static const struct form_ops cform_ops = {form_save, form_open_ref, NULL};
@@ -328,10 +292,8 @@ static pb_err cform_open(struct screen *s, const char *args)
     struct cform *p = s->priv;
     struct app *a = screens_app(s->ui);
     memcpy(p->fields, field_template, sizeof p->fields);
-    snprintf(p->scope, sizeof p->scope, "in %s",
-             a->tenant.short_name && *a->tenant.short_name ? a->tenant.short_name
-             : a->tenant.name                              ? a->tenant.name
-                                                           : "this tenant");
+    p->fc = (struct form_conflict){.s = s, .reread = reread};
+    screens_tenant_scope(a, p->scope, sizeof p->scope);
     p->countries = (struct picker_source){.title = "Country", .noun = "countries",
                                           .search = country_search};
     p->managers = (struct picker_source){.title = "Account manager", .noun = "operators",

@@ -162,17 +162,6 @@ static pb_err src_status_counts(void *wctx, void *arg, const struct table_req *r
     return customer_status_counts(a, &q, names, counts);
 }
 
-static int64_t src_data_version(void *wctx, void *arg)
-{
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    if (!a) {
-        err_free(&e);
-        return 0;
-    }
-    return store_data_version(a->st);
-}
-
 static pb_err src_ids(void *wctx, void *arg, const struct table_req *rq, int64_t **ids, size_t *n)
 {
     pb_err e = NULL;
@@ -196,7 +185,7 @@ static const struct table_source source = {
     .fetch = src_fetch,
     .count = src_count,
     .status_counts = src_status_counts,
-    .data_version = src_data_version,
+    .data_version = screens_data_version,
     .ids = src_ids,
 };
 
@@ -322,11 +311,9 @@ static unsigned list_key(struct screen *s, const struct key *k)
 static bool current(struct screen *s, struct status_op *op)
 {
     struct list *l = s->priv;
-    const struct table_row *r = table_current(l->t);
-    if (!r) {
-        ui_msg(s->ui, MSG_INFO, "No customer under the cursor.");
+    const struct table_row *r = screens_current(s, l->t, "customer");
+    if (!r)
         return false;
-    }
     op->id = r->id;
     op->version = r->version;
     snprintf(op->code, sizeof op->code, "%s", r->cells[C_CODE]);
@@ -430,18 +417,6 @@ static unsigned list_action(struct screen *s, enum action a)
     }
 }
 
-static void list_rule(struct screen *s, struct buf *left, struct buf *right)
-{
-    struct list *l = s->priv;
-    table_title(l->t, right);
-}
-
-static bool list_bottom(struct screen *s, struct canvas *c, int y, int w)
-{
-    struct list *l = s->priv;
-    return table_bottom(l->t, c, y, w);
-}
-
 static unsigned list_tick(struct screen *s)
 {
     struct list *l = s->priv;
@@ -472,20 +447,11 @@ static const struct keybind list_keys[] = {
     {A_ACTIVATE, NULL, "customer.edit"},
     {A_CANCEL_FOREVER, NULL, "customer.edit"},
     {A_NEXT_PANE, NULL, NULL},
-    {A_SORT_PREV, NULL, NULL},
-    {A_SORT_NEXT, NULL, NULL},
+    SCREENS_SORT_KEYS,
     {A_TAG, NULL, NULL},
     {A_TAG_ALL, NULL, NULL},
     {A_UNTAG_ALL, NULL, NULL},
-    {A_PAUSE, NULL, NULL},
-    {A_UP, NULL, NULL},
-    {A_DOWN, NULL, NULL},
-    {A_PAGE_UP, NULL, NULL},
-    {A_PAGE_DOWN, NULL, NULL},
-    {A_TOP, NULL, NULL},
-    {A_BOTTOM, NULL, NULL},
-    {A_REDRAW, NULL, NULL},
-    {A_NONE, NULL, NULL},
+    SCREENS_LIST_KEYS,
 };
 
 const struct screen_class screen_customers = {
@@ -501,8 +467,8 @@ const struct screen_class screen_customers = {
     .draw = list_draw,
     .on_key = list_key,
     .on_action = list_action,
-    .rule = list_rule,
-    .bottom = list_bottom,
+    .rule = list_screen_rule,
+    .bottom = list_screen_bottom,
     .tick = list_tick,
     .resume = list_resume,
 };

@@ -112,22 +112,6 @@ static const char *router_mark(const char *status, const char *maint, bool ascii
     return "?";
 }
 
-static int64_t pb_db_version(void *wctx)
-{
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    if (!a) {
-        err_free(&e);
-        return 0;
-    }
-    return store_data_version(a->st);
-}
-
-static int64_t src_version(void *wctx, void *arg)
-{
-    return pb_db_version(wctx);
-}
-
 /* Differences stored for a router, and how many a converge can fix. */
 static pb_err drift_count(struct app *a, int64_t router_id, int64_t *n, int64_t *fixable,
                           char checked[32])
@@ -276,7 +260,7 @@ static const struct table_source routers_source = {
     .empty_filter = "No router name contains \"%s\". Esc clears the filter.",
     .fetch = routers_fetch,
     .count = routers_count,
-    .data_version = src_version,
+    .data_version = screens_data_version,
 };
 
 /* ---- the jobs of one router (worker thread) --------------------------------------- */
@@ -335,40 +319,6 @@ static void job_cells(struct app *a, struct table_row *tr, const struct job_row 
                                 j->last_error ? j->last_error : "the router refused");
 }
 
-static pb_err jobs_fetch(void *wctx, void *arg, const struct table_req *rq,
-                         struct table_result *out)
-{
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    if (!a)
-        return e;
-    int64_t rid = filter_router(rq);
-    struct job_row *rows = NULL;
-    int n = 0;
-    if (rid > 0)
-        e = provision_jobs(a, rid, 0, 200, &rows, &n);
-    if (e)
-        return e;
-    bool ascii = atomic_load(&((struct jsrc *)arg)->ascii);
-    struct table_row *all = xcalloc((size_t)n + 1, sizeof *all);
-    for (int i = 0; i < n; i++)
-        job_cells(a, &all[i], &rows[i], ascii);
-    job_rows_free(rows, n);
-    slice(all, n, JCOLS, rq, out);
-    return NULL;
-}
-
-static const struct table_source jobs_source = {
-    .cols = job_cols,
-    .ncols = JCOLS,
-    .noun = "jobs",
-    .empty = "No router here.",
-    /* the filter is the router's id, never shown */
-    .empty_filter = "Nothing queued for this router.",
-    .fetch = jobs_fetch,
-    .data_version = src_version,
-};
-
 /* ---- the drift of one router (worker thread) --------------------------------------- */
 
 enum { D_MARK, D_SUB, D_WANTS, D_HAS, D_FIX, DCOLS };
@@ -381,39 +331,73 @@ static const struct table_col drift_cols[DCOLS] = {
     [D_FIX] = {.name = "fix", .width = 18, .prio = 1},
 };
 
-static pb_err drift_fetch(void *wctx, void *arg, const struct table_req *rq,
-                          struct table_result *out)
+static void drift_cells(struct table_row *tr, const struct drift_row *d, bool ascii)
+{
+    tr->id = d->id;
+    tr->cells = xcalloc(DCOLS, sizeof *tr->cells);
+    tr->cells[D_MARK] = xstrdup(d->mark ? d->mark : "?");
+    tr->cells[D_SUB] = d->subscription_id ? xasprintf("%lld", (long long)d->subscription_id)
+                                          : xstrdup(ascii ? "-" : "—");
+    tr->cells[D_WANTS] = xstrdup(d->wants ? d->wants : "");
+    tr->cells[D_HAS] = xstrdup(d->has ? d->has : "");
+    tr->cells[D_FIX] = xstrdup(d->fix ? d->fix : "");
+    tr->role = d->mark && d->mark[0] == '?' ? ROLE_muted : ROLE_normal;
+}
+
+/* The two lower tables read the router their filter names the same way:
+ * its jobs, or with drift its stored differences. */
+static pb_err router_fetch(void *wctx, void *arg, const struct table_req *rq,
+                           struct table_result *out, bool drift)
 {
     pb_err e = NULL;
     struct app *a = screens_wapp(wctx, &e);
     if (!a)
         return e;
     int64_t rid = filter_router(rq);
-    struct drift_row *rows = NULL;
+    struct job_row *jobs = NULL;
+    struct drift_row *diffs = NULL;
     int n = 0;
     if (rid > 0)
-        e = provision_drift(a, rid, &rows, &n);
+        e = drift ? provision_drift(a, rid, &diffs, &n)
+                  : provision_jobs(a, rid, 0, 200, &jobs, &n);
     if (e)
         return e;
     bool ascii = atomic_load(&((struct jsrc *)arg)->ascii);
     struct table_row *all = xcalloc((size_t)n + 1, sizeof *all);
     for (int i = 0; i < n; i++) {
-        const struct drift_row *d = &rows[i];
-        struct table_row *tr = &all[i];
-        tr->id = d->id;
-        tr->cells = xcalloc(DCOLS, sizeof *tr->cells);
-        tr->cells[D_MARK] = xstrdup(d->mark ? d->mark : "?");
-        tr->cells[D_SUB] = d->subscription_id ? xasprintf("%lld", (long long)d->subscription_id)
-                                              : xstrdup(ascii ? "-" : "—");
-        tr->cells[D_WANTS] = xstrdup(d->wants ? d->wants : "");
-        tr->cells[D_HAS] = xstrdup(d->has ? d->has : "");
-        tr->cells[D_FIX] = xstrdup(d->fix ? d->fix : "");
-        tr->role = d->mark && d->mark[0] == '?' ? ROLE_muted : ROLE_normal;
+        if (drift)
+            drift_cells(&all[i], &diffs[i], ascii);
+        else
+            job_cells(a, &all[i], &jobs[i], ascii);
     }
-    drift_rows_free(rows, n);
-    slice(all, n, DCOLS, rq, out);
+    job_rows_free(jobs, drift ? 0 : n);
+    drift_rows_free(diffs, drift ? n : 0);
+    slice(all, n, drift ? DCOLS : JCOLS, rq, out);
     return NULL;
 }
+
+static pb_err jobs_fetch(void *wctx, void *arg, const struct table_req *rq,
+                         struct table_result *out)
+{
+    return router_fetch(wctx, arg, rq, out, false);
+}
+
+static pb_err drift_fetch(void *wctx, void *arg, const struct table_req *rq,
+                          struct table_result *out)
+{
+    return router_fetch(wctx, arg, rq, out, true);
+}
+
+static const struct table_source jobs_source = {
+    .cols = job_cols,
+    .ncols = JCOLS,
+    .noun = "jobs",
+    .empty = "No router here.",
+    /* the filter is the router's id, never shown */
+    .empty_filter = "Nothing queued for this router.",
+    .fetch = jobs_fetch,
+    .data_version = screens_data_version,
+};
 
 static const struct table_source drift_source = {
     .cols = drift_cols,
@@ -422,7 +406,7 @@ static const struct table_source drift_source = {
     .empty = "No router here.",
     .empty_filter = "No differences stored for this router. r compares it with patchbay now.",
     .fetch = drift_fetch,
-    .data_version = src_version,
+    .data_version = screens_data_version,
 };
 
 /* ---- the screen ------------------------------------------------------------------ */
@@ -1129,15 +1113,7 @@ static const struct keybind jobs_keys[] = {
     {A_NEXT_PANE, "section", NULL},
     {A_PREV_PANE, NULL, NULL},
     {A_FILTER, NULL, NULL},
-    {A_PAUSE, NULL, NULL},
-    {A_UP, NULL, NULL},
-    {A_DOWN, NULL, NULL},
-    {A_PAGE_UP, NULL, NULL},
-    {A_PAGE_DOWN, NULL, NULL},
-    {A_TOP, NULL, NULL},
-    {A_BOTTOM, NULL, NULL},
-    {A_REDRAW, NULL, NULL},
-    {A_NONE, NULL, NULL},
+    SCREENS_LIST_KEYS,
 };
 
 const struct screen_class screen_jobs = {

@@ -166,14 +166,6 @@ static pb_err src_status_counts(void *wctx, void *arg, const struct table_req *r
     return e;
 }
 
-static int64_t src_data_version(void *wctx, void *arg)
-{
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    err_free(&e);
-    return a ? store_data_version(a->st) : 0;
-}
-
 static const struct table_source source = {
     .cols = cols,
     .ncols = NCOLS,
@@ -185,7 +177,7 @@ static const struct table_source source = {
     .fetch = src_fetch,
     .count = src_count,
     .status_counts = src_status_counts,
-    .data_version = src_data_version,
+    .data_version = screens_data_version,
 };
 
 /* ---- the screen ----------------------------------------------------------- */
@@ -230,11 +222,9 @@ static unsigned open_form(struct screen *s, bool existing)
     struct plans *p = s->priv;
     char id[32] = "";
     if (existing) {
-        const struct table_row *row = table_current(p->t);
-        if (!row) {
-            ui_msg(s->ui, MSG_INFO, "No plan under the cursor.");
+        const struct table_row *row = screens_current(s, p->t, "plan");
+        if (!row)
             return R_REDRAW;
-        }
         snprintf(id, sizeof id, "%lld", (long long)row->id);
     }
     ui_push(s->ui, &screen_plan_form, id);
@@ -261,11 +251,9 @@ static void delete_answer(struct ui *ui, void *arg, bool yes)
 static unsigned ask_delete(struct screen *s)
 {
     struct plans *p = s->priv;
-    const struct table_row *row = table_current(p->t);
-    if (!row) {
-        ui_msg(s->ui, MSG_INFO, "No plan under the cursor.");
+    const struct table_row *row = screens_current(s, p->t, "plan");
+    if (!row)
         return R_REDRAW;
-    }
     snprintf(p->del_key, sizeof p->del_key, "%lld", (long long)row->id);
     snprintf(p->del_name, sizeof p->del_name, "%s", row->cells[C_NAME]);
     p->del_version = row->version;
@@ -306,24 +294,6 @@ static unsigned plans_action(struct screen *s, enum action a)
     }
 }
 
-static void plans_rule(struct screen *s, struct buf *left, struct buf *right)
-{
-    struct plans *p = s->priv;
-    table_title(p->t, right);
-}
-
-static bool plans_bottom(struct screen *s, struct canvas *c, int y, int w)
-{
-    struct plans *p = s->priv;
-    return table_bottom(p->t, c, y, w);
-}
-
-static unsigned plans_tick(struct screen *s)
-{
-    struct plans *p = s->priv;
-    return table_tick(p->t);
-}
-
 /* Back from the form: show what it saved. */
 static void plans_resume(struct screen *s)
 {
@@ -341,17 +311,8 @@ static const struct keybind plans_keys[] = {
     {A_STATUS_FILTER, "status", NULL},
     {A_SORT_MENU, "sort", NULL},
     {A_COPY, "copy", NULL},
-    {A_SORT_PREV, NULL, NULL},
-    {A_SORT_NEXT, NULL, NULL},
-    {A_PAUSE, NULL, NULL},
-    {A_UP, NULL, NULL},
-    {A_DOWN, NULL, NULL},
-    {A_PAGE_UP, NULL, NULL},
-    {A_PAGE_DOWN, NULL, NULL},
-    {A_TOP, NULL, NULL},
-    {A_BOTTOM, NULL, NULL},
-    {A_REDRAW, NULL, NULL},
-    {A_NONE, NULL, NULL},
+    SCREENS_SORT_KEYS,
+    SCREENS_LIST_KEYS,
 };
 
 const struct screen_class screen_plans = {
@@ -367,8 +328,8 @@ const struct screen_class screen_plans = {
     .draw = plans_draw,
     .on_key = plans_key,
     .on_action = plans_action,
-    .rule = plans_rule,
-    .bottom = plans_bottom,
-    .tick = plans_tick,
+    .rule = list_screen_rule,
+    .bottom = list_screen_bottom,
+    .tick = list_screen_tick,
     .resume = plans_resume,
 };

@@ -12,10 +12,12 @@
 
 #include "app/customer.h"
 #include "app/perm.h"
+#include "app/plan.h"
 #include "app/provision.h"
 #include "core/date.h"
 #include "core/text.h"
 #include "core/xalloc.h"
+#include "ui/table.h"
 
 const struct screen_class *const screen_registry[] = {
     &screen_login, &screen_customers, &screen_customer_detail, &screen_customer_form,
@@ -226,6 +228,145 @@ pb_err screens_form_error(pb_err e)
         }
     }
     return e;
+}
+
+/* ---- list screens --------------------------------------------------------- */
+
+void list_screen_rule(struct screen *s, struct buf *left, struct buf *right)
+{
+    struct table **t = s->priv;
+    table_title(*t, right);
+}
+
+bool list_screen_bottom(struct screen *s, struct canvas *c, int y, int w)
+{
+    struct table **t = s->priv;
+    return table_bottom(*t, c, y, w);
+}
+
+unsigned list_screen_tick(struct screen *s)
+{
+    struct table **t = s->priv;
+    return table_tick(*t);
+}
+
+const struct table_row *screens_current(struct screen *s, struct table *t, const char *noun)
+{
+    const struct table_row *r = table_current(t);
+    if (!r)
+        ui_msg(s->ui, MSG_INFO, "No %s under the cursor.", noun);
+    return r;
+}
+
+int64_t screens_data_version(void *wctx, void *arg)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    err_free(&e);
+    return a ? store_data_version(a->st) : 0;
+}
+
+int screens_plan_search(void *wctx, void *arg, const char *text, struct picker_item *items,
+                        int max, int64_t *total)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a) {
+        err_free(&e);
+        return -1;
+    }
+    /* New subscriptions and plan changes need an active plan; the
+     * controller says so too. */
+    struct plan_query q = {.search = text && *text ? text : NULL, .status = "active",
+                           .sort = "name", .dir = PAGE_FIRST, .limit = max};
+    struct plan_row *rows = NULL;
+    int n = 0;
+    bool more = false;
+    e = plan_list(a, &q, &rows, &n, &more);
+    if (!e) {
+        struct plan_query cq = {.search = q.search, .status = "active"};
+        e = plan_count(a, &cq, total);
+    }
+    int k = e ? -1 : n < max ? n : max;
+    err_free(&e);
+    for (int i = 0; i < k; i++) {
+        const struct plan_row *p = &rows[i];
+        char sp[32], pr[48];
+        plan_speed_text(p->download_speed, p->upload_speed, sp, sizeof sp);
+        plan_price_text(p->price, a->tenant.currency, p->billing_cycle, pr, sizeof pr);
+        snprintf(items[i].value, sizeof items[i].value, "%s", p->name);
+        snprintf(items[i].display, sizeof items[i].display, "%s", p->name);
+        snprintf(items[i].label, sizeof items[i].label, "%-16.16s %-12.12s %s", p->name, sp, pr);
+    }
+    for (int i = 0; i < n; i++)
+        plan_row_fini(&rows[i]);
+    free(rows);
+    return k;
+}
+
+/* ---- form screens ------------------------------------------------------------ */
+
+void screens_tenant_scope(const struct app *a, char *out, size_t n)
+{
+    snprintf(out, n, "in %s",
+             a->tenant.short_name && *a->tenant.short_name ? a->tenant.short_name
+             : a->tenant.name                              ? a->tenant.name
+                                                           : "this tenant");
+}
+
+void screens_form_only_changed(const struct form_conflict *fc, const struct form *f,
+                               const struct form_field *fields, const char **slots[], int n)
+{
+    if (fc->overwrite)
+        return;
+    const char **changed = xcalloc((size_t)n + 1, sizeof *changed);
+    int nc = form_changes(f, changed, n);
+    for (int i = 0; i < n; i++) {
+        bool was = false;
+        for (int j = 0; j < nc && !was; j++)
+            was = strcmp(changed[j], fields[i].name) == 0;
+        if (!was && slots[i])
+            *slots[i] = NULL;
+    }
+    free(changed);
+}
+
+static void conflict_pick(struct ui *ui, void *arg, int index)
+{
+    struct form_conflict *fc = arg;
+    pb_err e = fc->reread(fc->s, index == 2);
+    if (e) {
+        ui_msg_err(ui, e);
+        err_free(&e);
+        return;
+    }
+    if (index != 2) {
+        fc->overwrite = index == 1;
+        fc->resave = true;
+    }
+}
+
+pb_err screens_form_refused(struct form_conflict *fc, pb_err e)
+{
+    static const struct menu_item items[] = {
+        {"merge: their other fields, your changes", 'm', -1, false, NULL},
+        {"overwrite theirs with all of yours", 'o', -1, false, NULL},
+        {"reload theirs and lose your edits", 'r', -1, false, NULL},
+    };
+    if (e->code == PB_CONFLICT && !e->nfields)
+        ui_menu(fc->s->ui, "Saved by someone else meanwhile", items, 3, 0, conflict_pick, fc);
+    return screens_form_error(e);
+}
+
+unsigned screens_form_conflict_tick(struct form_conflict *fc)
+{
+    struct form **f = fc->s->priv;
+    if (fc->resave) {
+        fc->resave = false;
+        struct key save = {.code = K_CTRL('s')};
+        return form_on_key(*f, &save);
+    }
+    return form_tick(*f);
 }
 
 /* ---- status changes ------------------------------------------------------ */

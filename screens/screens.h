@@ -85,6 +85,74 @@ void screens_queue_kick(struct ui *ui);
  */
 pb_err screens_form_error(pb_err e);
 
+/* ---- list screens: one table widget (STYLE.md lesson 1) ----------------- */
+
+struct table;
+struct table_row;
+
+/* The keys every list passes to its table: pause, then moving the cursor.
+ * Ends a screen's keybind array (it holds the terminator). */
+#define SCREENS_LIST_KEYS                                                                  \
+    {A_PAUSE, NULL, NULL}, {A_UP, NULL, NULL}, {A_DOWN, NULL, NULL},                      \
+        {A_PAGE_UP, NULL, NULL}, {A_PAGE_DOWN, NULL, NULL}, {A_TOP, NULL, NULL},          \
+        {A_BOTTOM, NULL, NULL}, {A_REDRAW, NULL, NULL}, {A_NONE, NULL, NULL}
+/* The sort column keys of a list whose table sorts. */
+#define SCREENS_SORT_KEYS {A_SORT_PREV, NULL, NULL}, {A_SORT_NEXT, NULL, NULL}
+/* The subscription changes, offered alike by the list and the detail. */
+#define SCREENS_SUB_KEYS                                                                   \
+    {A_SUSPEND, "suspend", "subscription.edit"},                                           \
+        {A_ACTIVATE, "activate", "subscription.edit"},                                     \
+        {A_CHANGE_PLAN, "change plan", "subscription.edit"},                               \
+        {A_CANCEL_FOREVER, "cancel", "subscription.edit"}, {A_SYNC, "sync", "subscription.edit"}, \
+        {A_RESET_DATA, "reset data", "subscription.edit"}
+
+/*
+ * A screen whose private state begins with its struct table *: these are
+ * its rule (the table's title on the right), bottom and tick callbacks.
+ */
+void list_screen_rule(struct screen *s, struct buf *left, struct buf *right);
+bool list_screen_bottom(struct screen *s, struct canvas *c, int y, int w);
+unsigned list_screen_tick(struct screen *s);
+/* The row under t's cursor, or NULL after saying "No <noun> under the
+ * cursor." */
+const struct table_row *screens_current(struct screen *s, struct table *t, const char *noun);
+/* Worker thread: a table source's data_version, the worker database's. */
+int64_t screens_data_version(void *wctx, void *arg);
+/* Worker thread: a picker source over the active plans ("Fiber 50  50/25 Mbps
+ * 1,200.00 / month"). */
+int screens_plan_search(void *wctx, void *arg, const char *text, struct picker_item *items,
+                        int max, int64_t *total);
+
+/* ---- form screens: saving an existing row ------------------------------- */
+
+/*
+ * Someone else saved the row while the form was open (SCREENS.md 2.9).
+ * Merging works because only changed fields are sent: their other fields
+ * stay, yours are applied on their version. Lives in the form screen's
+ * private state.
+ */
+struct form_conflict {
+    struct screen *s;
+    bool overwrite; /* the next save sends every field, not only the changed ones */
+    bool resave;    /* save again on the next tick (after a conflict choice) */
+    /* Reads the row again and takes its version; with refill also puts it
+     * into the form as its unchanged values and says so. */
+    pb_err (*reread)(struct screen *s, bool refill);
+};
+
+/* "in Meghna Link": a picker's scope, the tenant's short name. */
+void screens_tenant_scope(const struct app *a, char *out, size_t n);
+/* Unless overwriting, clears the slots (NULL ones skipped) of the fields the
+ * operator left alone, so a save sends only the changes. */
+void screens_form_only_changed(const struct form_conflict *fc, const struct form *f,
+                               const struct form_field *fields, const char **slots[], int n);
+/* For a save the controller refused: offers the merge when someone else
+ * saved meanwhile; returns e for the form. */
+pb_err screens_form_refused(struct form_conflict *fc, pb_err e);
+/* The tick of a form screen (state begins with its struct form *) that
+ * saves again after a conflict choice. */
+unsigned screens_form_conflict_tick(struct form_conflict *fc);
+
 /* ---- the customer detail, shared by the detail screen and the wide list - */
 
 enum cust_section { CS_HEADER, CS_CONTACTS, CS_SUBS, CS_INVOICES, CS_PAYMENTS, CS_NOTES, CS_COUNT };

@@ -756,47 +756,6 @@ static void ask_change(struct ui *ui, struct sub_op *op)
 
 /* ---- change plan: picker, then when, then the dialog ------------------------- */
 
-static int plan_search(void *wctx, void *arg, const char *text, struct picker_item *items,
-                       int max, int64_t *total)
-{
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    if (!a) {
-        err_free(&e);
-        return -1;
-    }
-    struct plan_query q = {.search = text && *text ? text : NULL, .status = "active",
-                           .sort = "name", .dir = PAGE_FIRST, .limit = max};
-    struct plan_row *rows = NULL;
-    int n = 0;
-    bool more = false;
-    e = plan_list(a, &q, &rows, &n, &more);
-    if (!e) {
-        struct plan_query cq = {.search = q.search, .status = "active"};
-        e = plan_count(a, &cq, total);
-    }
-    if (e) {
-        err_free(&e);
-        for (int i = 0; i < n; i++)
-            plan_row_fini(&rows[i]);
-        free(rows);
-        return -1;
-    }
-    for (int i = 0; i < n && i < max; i++) {
-        const struct plan_row *p = &rows[i];
-        char sp[32], pr[48];
-        plan_speed_text(p->download_speed, p->upload_speed, sp, sizeof sp);
-        plan_price_text(p->price, a->tenant.currency, p->billing_cycle, pr, sizeof pr);
-        snprintf(items[i].value, sizeof items[i].value, "%s", p->name);
-        snprintf(items[i].display, sizeof items[i].display, "%s", p->name);
-        snprintf(items[i].label, sizeof items[i].label, "%-16.16s %-12.12s %s", p->name, sp, pr);
-    }
-    for (int i = 0; i < n; i++)
-        plan_row_fini(&rows[i]);
-    free(rows);
-    return n < max ? n : max;
-}
-
 static void when_picked(struct ui *ui, void *arg, int index)
 {
     struct sub_op *op = arg;
@@ -921,7 +880,7 @@ bool screens_sub_action(struct ui *ui, struct sub_op *op, enum action a)
     case A_CHANGE_PLAN: {
         op->act = SUB_CHANGE_PLAN;
         op->plans = (struct picker_source){.title = "New plan", .noun = "active plans",
-                                           .search = plan_search};
+                                           .search = screens_plan_search};
         int h, w;
         ui_size(ui, &h, &w);
         picker_open(ui, &op->plans, "", 3, w > 60 ? (w - 56) / 2 : 1, plan_picked, NULL, op);
@@ -1108,12 +1067,7 @@ static void detail_resume(struct screen *s)
 
 static const struct keybind detail_keys[] = {
     {A_BACK, "back", NULL},
-    {A_SUSPEND, "suspend", "subscription.edit"},
-    {A_ACTIVATE, "activate", "subscription.edit"},
-    {A_CHANGE_PLAN, "change plan", "subscription.edit"},
-    {A_CANCEL_FOREVER, "cancel", "subscription.edit"},
-    {A_SYNC, "sync", "subscription.edit"},
-    {A_RESET_DATA, "reset data", "subscription.edit"},
+    SCREENS_SUB_KEYS,
     {A_EDIT, "edit", "subscription.edit"},
     {A_GOTO, "go", NULL},
     {A_COPY, "copy", NULL},

@@ -20,7 +20,6 @@
 #include <strings.h>
 
 #include "app/customer.h"
-#include "app/plan.h"
 #include "app/router.h"
 #include "app/subscription.h"
 #include "core/money.h"
@@ -66,49 +65,6 @@ static int customer_search(void *wctx, void *arg, const char *text, struct picke
     }
     for (int i = 0; i < n; i++)
         customer_row_fini(&rows[i]);
-    free(rows);
-    return k;
-}
-
-static int plan_search(void *wctx, void *arg, const char *text, struct picker_item *items,
-                       int max, int64_t *total)
-{
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    if (!a) {
-        err_free(&e);
-        return -1;
-    }
-    /* New subscriptions need an active plan; the controller says so too. */
-    struct plan_query q = {.search = text && *text ? text : NULL, .status = "active",
-                           .sort = "name", .dir = PAGE_FIRST, .limit = max};
-    struct plan_row *rows = NULL;
-    int n = 0;
-    bool more = false;
-    e = plan_list(a, &q, &rows, &n, &more);
-    if (!e) {
-        struct plan_query cq = {.search = q.search, .status = "active"};
-        e = plan_count(a, &cq, total);
-    }
-    if (e) {
-        err_free(&e);
-        for (int i = 0; i < n; i++)
-            plan_row_fini(&rows[i]);
-        free(rows);
-        return -1;
-    }
-    int k = n < max ? n : max;
-    for (int i = 0; i < k; i++) {
-        const struct plan_row *p = &rows[i];
-        char sp[32], pr[48];
-        plan_speed_text(p->download_speed, p->upload_speed, sp, sizeof sp);
-        plan_price_text(p->price, a->tenant.currency, p->billing_cycle, pr, sizeof pr);
-        snprintf(items[i].value, sizeof items[i].value, "%s", p->name);
-        snprintf(items[i].display, sizeof items[i].display, "%s", p->name);
-        snprintf(items[i].label, sizeof items[i].label, "%-16.16s %-12.12s %s", p->name, sp, pr);
-    }
-    for (int i = 0; i < n; i++)
-        plan_row_fini(&rows[i]);
     free(rows);
     return k;
 }
@@ -217,8 +173,7 @@ struct sform {
     bool editing;
     int64_t id, version;
     char label[96];
-    bool overwrite; /* the next save sends every field, not only the changed ones */
-    bool resave;    /* save again on the next tick (after a conflict choice) */
+    struct form_conflict fc;
 };
 
 static const char *val(const struct sform *p, int i)
@@ -267,48 +222,24 @@ static void fill(struct form *f, const struct subscription_row *r, const char *c
     form_init_value(f, "discount_value", m, NULL);
 }
 
-static pb_err load(struct screen *s, struct subscription_row *r)
+static pb_err reread(struct screen *s, bool refill)
 {
     struct sform *p = s->priv;
+    struct app *a = screens_app(s->ui);
+    struct subscription_row r = {0};
     char key[32];
     snprintf(key, sizeof key, "%lld", (long long)p->id);
-    return sub_get(screens_app(s->ui), key, r);
-}
-
-/* Someone else saved the row while the form was open (SCREENS.md 2.9):
- * merging works because only changed fields are sent. */
-static void conflict_pick(struct ui *ui, void *arg, int index)
-{
-    struct screen *s = arg;
-    struct sform *p = s->priv;
-    struct subscription_row r = {0};
-    pb_err e = load(s, &r);
-    if (e) {
-        ui_msg_err(ui, e);
-        err_free(&e);
-        subscription_row_fini(&r);
-        return;
-    }
-    p->version = r.version;
-    if (index == 2) {
-        fill(p->f, &r, screens_app(ui)->tenant.currency);
-        ui_msg(ui, MSG_INFO, "Reloaded %s at version %lld; your edits are gone.", p->label,
-               (long long)r.version);
-    } else {
-        p->overwrite = index == 1;
-        p->resave = true;
+    pb_err e = sub_get(a, key, &r);
+    if (!e) {
+        p->version = r.version;
+        if (refill) {
+            fill(p->f, &r, a->tenant.currency);
+            ui_msg(s->ui, MSG_INFO, "Reloaded %s at version %lld; your edits are gone.",
+                   p->label, (long long)r.version);
+        }
     }
     subscription_row_fini(&r);
-}
-
-static void ask_conflict(struct screen *s)
-{
-    static const struct menu_item items[] = {
-        {"merge: their other fields, your changes", 'm', -1, false, NULL},
-        {"overwrite theirs with all of yours", 'o', -1, false, NULL},
-        {"reload theirs and lose your edits", 'r', -1, false, NULL},
-    };
-    ui_menu(s->ui, "Saved by someone else meanwhile", items, 3, 0, conflict_pick, s);
+    return e;
 }
 
 static pb_err form_save(struct form *f, void *arg)
@@ -340,19 +271,10 @@ static pb_err form_save(struct form *f, void *arg)
         if (!*in.next_bill_date)
             in.next_bill_date = NULL;
     }
-    if (p->editing && !p->overwrite) {
-        /* Only what the operator changed: the rest stays as stored, which
-         * is also what merges with someone else's save. */
-        const char *changed[NFIELDS];
-        int n = form_changes(p->f, changed, NFIELDS);
-        for (int i = 0; i < NFIELDS; i++) {
-            bool was = false;
-            for (int j = 0; j < n && !was; j++)
-                was = strcmp(changed[j], p->fields[i].name) == 0;
-            if (!was)
-                *slots[i] = NULL;
-        }
-    }
+    /* Only what the operator changed: the rest stays as stored, which is
+     * also what merges with someone else's save. */
+    if (p->editing)
+        screens_form_only_changed(&p->fc, p->f, p->fields, slots, NFIELDS);
     struct app *a = screens_app(s->ui);
     struct subscription_row out = {0};
     char key[32];
@@ -360,11 +282,9 @@ static pb_err form_save(struct form *f, void *arg)
     pb_err e = p->editing ? sub_edit(a, key, &in, p->version, &out) : sub_create(a, &in, &out);
     if (e) {
         subscription_row_fini(&out);
-        if (e->code == PB_CONFLICT && !e->nfields)
-            ask_conflict(s);
-        return screens_form_error(e);
+        return screens_form_refused(&p->fc, e);
     }
-    p->overwrite = false;
+    p->fc.overwrite = false;
     const char *who = out.username && *out.username ? out.username
                       : out.static_ip                 ? out.static_ip
                                                       : "";
@@ -394,12 +314,7 @@ static void form_open_ref(struct form *f, void *arg, const char *ref)
 static unsigned sform_tick(struct screen *s)
 {
     struct sform *p = s->priv;
-    if (p->resave) {
-        p->resave = false;
-        struct key save = {.code = K_CTRL('s')};
-        return form_on_key(p->f, &save);
-    }
-    return form_tick(p->f);
+    return screens_form_conflict_tick(&p->fc);
 }
 
 static const struct form_ops sform_ops = {form_save, form_open_ref, NULL};
@@ -409,14 +324,12 @@ static pb_err sform_open(struct screen *s, const char *args)
     struct sform *p = s->priv;
     struct app *a = screens_app(s->ui);
     memcpy(p->fields, field_template, sizeof p->fields);
-    snprintf(p->scope, sizeof p->scope, "in %s",
-             a->tenant.short_name && *a->tenant.short_name ? a->tenant.short_name
-             : a->tenant.name                              ? a->tenant.name
-                                                           : "this tenant");
+    p->fc = (struct form_conflict){.s = s, .reread = reread};
+    screens_tenant_scope(a, p->scope, sizeof p->scope);
     p->customers = (struct picker_source){.title = "Customer", .noun = "customers",
                                           .search = customer_search, .scope = p->scope};
     p->plans = (struct picker_source){.title = "Plan", .noun = "active plans",
-                                      .search = plan_search};
+                                      .search = screens_plan_search};
     p->routers = (struct picker_source){.title = "Router", .noun = "routers",
                                         .search = router_search, .scope = p->scope};
     p->fields[F_CUSTOMER].picker = &p->customers;

@@ -227,17 +227,6 @@ static pb_err src_status_counts(void *wctx, void *arg, const struct table_req *r
     return e;
 }
 
-static int64_t src_data_version(void *wctx, void *arg)
-{
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    if (!a) {
-        err_free(&e);
-        return 0;
-    }
-    return store_data_version(a->st);
-}
-
 static pb_err src_ids(void *wctx, void *arg, const struct table_req *rq, int64_t **ids, size_t *n)
 {
     pb_err e = NULL;
@@ -263,7 +252,7 @@ static const struct table_source source = {
     .fetch = src_fetch,
     .count = src_count,
     .status_counts = src_status_counts,
-    .data_version = src_data_version,
+    .data_version = screens_data_version,
     .ids = src_ids,
 };
 
@@ -496,11 +485,9 @@ static bool pick_rows(struct screen *s)
         return true;
     }
     free(ids);
-    const struct table_row *r = table_current(l->t);
-    if (!r) {
-        ui_msg(s->ui, MSG_INFO, "No subscription under the cursor.");
+    const struct table_row *r = screens_current(s, l->t, "subscription");
+    if (!r)
         return false;
-    }
     l->op.id = r->id;
     l->op.version = r->version;
     return true;
@@ -595,12 +582,6 @@ static void list_rule(struct screen *s, struct buf *left, struct buf *right)
     table_title(l->t, right);
 }
 
-static bool list_bottom(struct screen *s, struct canvas *c, int y, int w)
-{
-    struct list *l = s->priv;
-    return table_bottom(l->t, c, y, w);
-}
-
 static unsigned list_tick(struct screen *s)
 {
     struct list *l = s->priv;
@@ -625,12 +606,7 @@ static void list_resume(struct screen *s)
 static const struct keybind list_keys[] = {
     {A_OPEN, "open", NULL},
     {A_NEXT_PANE, NULL, NULL},
-    {A_SUSPEND, "suspend", "subscription.edit"},
-    {A_ACTIVATE, "activate", "subscription.edit"},
-    {A_CHANGE_PLAN, "change plan", "subscription.edit"},
-    {A_CANCEL_FOREVER, "cancel", "subscription.edit"},
-    {A_SYNC, "sync", "subscription.edit"},
-    {A_RESET_DATA, "reset data", "subscription.edit"},
+    SCREENS_SUB_KEYS,
     {A_NEW, "new", "subscription.edit"},
     {A_EDIT, "edit", "subscription.edit"},
     {A_TAG, "tag", NULL},
@@ -639,19 +615,10 @@ static const struct keybind list_keys[] = {
     {A_GOTO, "go", NULL},
     {A_SORT_MENU, NULL, NULL},
     {A_COPY, NULL, NULL},
-    {A_SORT_PREV, NULL, NULL},
-    {A_SORT_NEXT, NULL, NULL},
+    SCREENS_SORT_KEYS,
     {A_TAG_ALL, NULL, NULL},
     {A_UNTAG_ALL, NULL, NULL},
-    {A_PAUSE, NULL, NULL},
-    {A_UP, NULL, NULL},
-    {A_DOWN, NULL, NULL},
-    {A_PAGE_UP, NULL, NULL},
-    {A_PAGE_DOWN, NULL, NULL},
-    {A_TOP, NULL, NULL},
-    {A_BOTTOM, NULL, NULL},
-    {A_REDRAW, NULL, NULL},
-    {A_NONE, NULL, NULL},
+    SCREENS_LIST_KEYS,
 };
 
 const struct screen_class screen_subscriptions = {
@@ -668,7 +635,7 @@ const struct screen_class screen_subscriptions = {
     .on_key = list_key,
     .on_action = list_action,
     .rule = list_rule,
-    .bottom = list_bottom,
+    .bottom = list_screen_bottom,
     .tick = list_tick,
     .resume = list_resume,
 };
