@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "app/input.h"
 #include "app/perm.h"
 #include "core/buf.h"
 #include "core/json.h"
@@ -20,50 +21,6 @@
 const char *const customer_statuses[] = {"lead",      "onboarding", "active",    "paused",
                                          "suspended", "inactive",   "cancelled", NULL};
 const char *const contact_roles[] = {"billing", "technical", "admin", NULL};
-
-static bool in_list(const char *const *list, const char *s)
-{
-    for (int i = 0; s && list[i]; i++)
-        if (strcmp(list[i], s) == 0)
-            return true;
-    return false;
-}
-
-/* A copy trimmed of spaces; "" becomes NULL. */
-static char *clean(const char *s)
-{
-    if (!s)
-        return NULL;
-    char *c = xstrdup(s);
-    str_trim(c);
-    if (!*c) {
-        free(c);
-        return NULL;
-    }
-    return c;
-}
-
-/* Replaces *dst by the cleaned src when src was given. */
-static void take(char **dst, const char *src)
-{
-    if (!src)
-        return;
-    free(*dst);
-    *dst = clean(src);
-}
-
-static pb_err parse_bool(const char *s, bool *out)
-{
-    if (str_ieq(s, "yes") || str_ieq(s, "true") || strcmp(s, "1") == 0 || str_ieq(s, "on")) {
-        *out = true;
-        return NULL;
-    }
-    if (str_ieq(s, "no") || str_ieq(s, "false") || strcmp(s, "0") == 0 || str_ieq(s, "off")) {
-        *out = false;
-        return NULL;
-    }
-    return err_new(PB_VALIDATION, "\"%s\" is not yes or no.", s);
-}
 
 /* The operator named by e-mail or id, in the working tenant. */
 static pb_err find_manager(struct app *a, const char *key, int64_t *id)
@@ -91,19 +48,19 @@ pb_err customer_validate(struct app *a, const struct customer_input *in, struct 
                          bool creating)
 {
     pb_err e = NULL;
-    take(&r->name, in->name);
-    take(&r->company, in->company);
-    take(&r->email, in->email);
-    take(&r->phone, in->phone);
-    take(&r->address, in->address);
-    take(&r->city, in->city);
-    take(&r->state, in->state);
-    take(&r->postal_code, in->postal_code);
-    take(&r->country, in->country);
-    take(&r->tax_id, in->tax_id);
-    take(&r->currency, in->currency);
-    take(&r->status, in->status);
-    take(&r->notes, in->notes);
+    input_take(&r->name, in->name);
+    input_take(&r->company, in->company);
+    input_take(&r->email, in->email);
+    input_take(&r->phone, in->phone);
+    input_take(&r->address, in->address);
+    input_take(&r->city, in->city);
+    input_take(&r->state, in->state);
+    input_take(&r->postal_code, in->postal_code);
+    input_take(&r->country, in->country);
+    input_take(&r->tax_id, in->tax_id);
+    input_take(&r->currency, in->currency);
+    input_take(&r->status, in->status);
+    input_take(&r->notes, in->notes);
 
     if (!r->name)
         e = err_field(e, PB_VALIDATION, "name", "Name: a name is required.");
@@ -185,7 +142,7 @@ pb_err customer_validate(struct app *a, const struct customer_input *in, struct 
 
     if (!r->status)
         r->status = xstrdup(creating ? "lead" : "active");
-    else if (!in_list(customer_statuses, r->status))
+    else if (!input_in_list(customer_statuses, r->status))
         e = err_field(e, PB_VALIDATION, "status",
                       "Status: \"%s\" is not a customer status; use lead, onboarding, active, "
                       "paused, suspended, inactive or cancelled.",
@@ -193,15 +150,10 @@ pb_err customer_validate(struct app *a, const struct customer_input *in, struct 
 
     if (creating)
         r->auto_suspend = true;
-    if (in->auto_suspend) {
-        pb_err be = parse_bool(in->auto_suspend, &r->auto_suspend);
-        if (be)
-            e = err_field(e, PB_VALIDATION, "auto_suspend", "Auto-suspend: %s", be->msg);
-        err_free(&be);
-    }
+    e = input_flag(e, "auto_suspend", "Auto-suspend", in->auto_suspend, &r->auto_suspend);
 
     if (in->account_manager) {
-        char *m = clean(in->account_manager);
+        char *m = input_clean(in->account_manager);
         r->account_manager_id = 0;
         if (m) {
             pb_err me = find_manager(a, m, &r->account_manager_id);
@@ -540,7 +492,7 @@ pb_err customer_set_status(struct app *a, const char *key, const char *status, c
                            int64_t expect_version, struct customer_row *out)
 {
     memset(out, 0, sizeof *out);
-    if (!status || !in_list(customer_statuses, status))
+    if (!status || !input_in_list(customer_statuses, status))
         return err_field(NULL, PB_VALIDATION, "status",
                          "Status: \"%s\" is not a customer status; use lead, onboarding, active, "
                          "paused, suspended, inactive or cancelled.",
@@ -592,10 +544,10 @@ struct json_object *contact_json(const struct contact_row *r)
 static pb_err validate_contact(const struct contact_input *in, struct contact_row *r)
 {
     pb_err e = NULL;
-    take(&r->name, in->name);
-    take(&r->email, in->email);
-    take(&r->phone, in->phone);
-    take(&r->role, in->role);
+    input_take(&r->name, in->name);
+    input_take(&r->email, in->email);
+    input_take(&r->phone, in->phone);
+    input_take(&r->role, in->role);
     if (!r->name)
         e = err_field(e, PB_VALIDATION, "name", "Name: a name is required.");
     const char *why = NULL;
@@ -612,16 +564,11 @@ static pb_err validate_contact(const struct contact_input *in, struct contact_ro
                       why ? why : "is not a phone number.");
     if (!r->role)
         r->role = xstrdup("billing");
-    else if (!in_list(contact_roles, r->role))
+    else if (!input_in_list(contact_roles, r->role))
         e = err_field(e, PB_VALIDATION, "role",
                       "Role: \"%s\" is not a contact role; use billing, technical or admin.",
                       r->role);
-    if (in->is_primary) {
-        pb_err be = parse_bool(in->is_primary, &r->is_primary);
-        if (be)
-            e = err_field(e, PB_VALIDATION, "is_primary", "Primary: %s", be->msg);
-        err_free(&be);
-    }
+    e = input_flag(e, "is_primary", "Primary", in->is_primary, &r->is_primary);
     return e;
 }
 

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "app/audit.h"
+#include "app/input.h"
 #include "app/perm.h"
 #include "core/buf.h"
 #include "core/json.h"
@@ -47,14 +48,6 @@ static int cycle_index(const char *cycle)
         if (strcmp(cycle_info[i].name, cycle) == 0)
             return (int)i;
     return -1;
-}
-
-static bool listed(const char *const *list, const char *s)
-{
-    while (s && *list)
-        if (strcmp(*list++, s) == 0)
-            return true;
-    return false;
 }
 
 /* ---- numbers with units ------------------------------------------------------ */
@@ -321,45 +314,6 @@ struct json_object *plan_json(const struct plan_row *r, const char *currency)
 
 /* ---- validation ---------------------------------------------------------------- */
 
-/* Replaces *dst by src trimmed ("" and blanks become NULL) when src was given. */
-static void assign(char **dst, const char *src)
-{
-    if (!src)
-        return;
-    char *v = str_trim(xstrdup(src));
-    free(*dst);
-    *dst = *v ? v : NULL;
-    if (!*v)
-        free(v);
-}
-
-static pb_err yes_no(const char *s, bool *out)
-{
-    static const char *const yes[] = {"yes", "y", "true", "1", "on", NULL};
-    static const char *const no[] = {"no", "n", "false", "0", "off", NULL};
-    char *w = str_lower(s);
-    str_trim(w);
-    bool y = listed(yes, w), n = listed(no, w);
-    free(w);
-    if (y || n) {
-        *out = y;
-        return NULL;
-    }
-    return err_new(PB_VALIDATION, "\"%s\" is not yes or no.", s);
-}
-
-/* A yes/no field: keeps *out when s was not given; otherwise adds a field
- * message to *e when s is neither. */
-static void flag_field(pb_err *e, const char *field, const char *label, const char *s, bool *out)
-{
-    if (!s)
-        return;
-    pb_err be = yes_no(s, out);
-    if (be)
-        *e = err_field(*e, PB_VALIDATION, field, "%s: %s", label, be->msg);
-    err_free(&be);
-}
-
 /* A money field: "" is 0; negative amounts are refused. */
 static void money_field(pb_err *e, const char *field, const char *label, const char *s,
                         const char *currency, int64_t *out)
@@ -410,7 +364,7 @@ static void choice_field(pb_err *e, const char *field, const char *label, const 
     free(v);
     if (!*out)
         *out = xstrdup(def);
-    if (listed(list, *out))
+    if (input_in_list(list, *out))
         return;
     struct buf b;
     buf_init(&b);
@@ -433,11 +387,11 @@ pb_err plan_validate(struct app *a, const struct plan_input *in, struct plan_row
 {
     pb_err e = NULL;
     const char *cur = a->tenant.currency ? a->tenant.currency : "USD";
-    assign(&r->name, in->name);
-    assign(&r->description, in->description);
-    assign(&r->features, in->features);
-    assign(&r->router_profile, in->router_profile);
-    assign(&r->hosting_package, in->hosting_package);
+    input_take(&r->name, in->name);
+    input_take(&r->description, in->description);
+    input_take(&r->features, in->features);
+    input_take(&r->router_profile, in->router_profile);
+    input_take(&r->hosting_package, in->hosting_package);
 
     if (!r->name) {
         e = err_field(e, PB_VALIDATION, "name", "Name: a name is required.");
@@ -500,9 +454,9 @@ pb_err plan_validate(struct app *a, const struct plan_input *in, struct plan_row
         r->is_active = true;
         r->tax_rate_bp = -1;
     }
-    flag_field(&e, "is_active", "Active", in->is_active, &r->is_active);
-    flag_field(&e, "is_featured", "Featured", in->is_featured, &r->is_featured);
-    flag_field(&e, "is_popular", "Popular", in->is_popular, &r->is_popular);
+    e = input_flag(e, "is_active", "Active", in->is_active, &r->is_active);
+    e = input_flag(e, "is_featured", "Featured", in->is_featured, &r->is_featured);
+    e = input_flag(e, "is_popular", "Popular", in->is_popular, &r->is_popular);
 
     if (in->tax_rate && str_empty(in->tax_rate)) {
         r->tax_rate_bp = -1;

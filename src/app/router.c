@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "app/audit.h"
+#include "app/input.h"
 #include "app/perm.h"
 #include "core/json.h"
 #include "core/text.h"
@@ -29,54 +30,10 @@ const char *const router_types[] = {"mikrotik", "cisco", "other", NULL};
 #define TEXT_MAX_BYTES 200
 #define SECRET_MAX_BYTES 256
 
-static bool in_list(const char *const *list, const char *s)
-{
-    for (int i = 0; s && list[i]; i++)
-        if (strcmp(list[i], s) == 0)
-            return true;
-    return false;
-}
-
-/* A copy trimmed of spaces; "" becomes NULL. */
-static char *clean(const char *s)
-{
-    if (!s)
-        return NULL;
-    char *c = xstrdup(s);
-    str_trim(c);
-    if (!*c) {
-        free(c);
-        return NULL;
-    }
-    return c;
-}
-
-/* Replaces *dst by the cleaned src when src was given. */
-static void take(char **dst, const char *src)
-{
-    if (!src)
-        return;
-    free(*dst);
-    *dst = clean(src);
-}
-
-static bool parse_bool(const char *s, bool *out)
-{
-    if (str_ieq(s, "yes") || str_ieq(s, "true") || strcmp(s, "1") == 0 || str_ieq(s, "on")) {
-        *out = true;
-        return true;
-    }
-    if (str_ieq(s, "no") || str_ieq(s, "false") || strcmp(s, "0") == 0 || str_ieq(s, "off")) {
-        *out = false;
-        return true;
-    }
-    return false;
-}
-
 /* A whole number lo..hi written in decimal digits, spaces around allowed. */
 static bool parse_int(const char *s, long lo, long hi, int *out)
 {
-    char *c = clean(s);
+    char *c = input_clean(s);
     bool ok = false;
     if (c) {
         char *end = NULL;
@@ -230,21 +187,13 @@ static pb_err check_port(const char *given, const char *field, const char *label
     return e;
 }
 
-static pb_err check_bool(const char *given, const char *field, const char *label, bool *out,
-                         pb_err e)
-{
-    if (given && !parse_bool(given, out))
-        e = err_field(e, PB_VALIDATION, field, "%s: \"%s\" is not yes or no.", label, given);
-    return e;
-}
-
 static pb_err check_coords(const struct router_input *in, struct router_row *r, pb_err e)
 {
     if (!in->latitude && !in->longitude)
         return e;
     bool lat_set = r->has_coords, lon_set = r->has_coords, bad = false;
     int64_t lat = r->latitude, lon = r->longitude;
-    char *lat_in = clean(in->latitude), *lon_in = clean(in->longitude);
+    char *lat_in = input_clean(in->latitude), *lon_in = input_clean(in->longitude);
     if (in->latitude) {
         lat_set = lat_in != NULL;
         if (lat_in && !parse_micro(lat_in, 90000000, &lat)) {
@@ -285,11 +234,11 @@ pb_err router_validate(struct app *a, const struct router_input *in, struct rout
                        bool creating)
 {
     pb_err e = NULL;
-    take(&r->name, in->name);
-    take(&r->router_type, in->router_type);
-    take(&r->host, in->host);
-    take(&r->username, in->username);
-    take(&r->location, in->location);
+    input_take(&r->name, in->name);
+    input_take(&r->router_type, in->router_type);
+    input_take(&r->host, in->host);
+    input_take(&r->username, in->username);
+    input_take(&r->location, in->location);
     if (creating) {
         r->use_tls = true;
         r->tls_insecure = false;
@@ -312,16 +261,16 @@ pb_err router_validate(struct app *a, const struct router_input *in, struct rout
         char *lower = str_lower(r->router_type);
         free(r->router_type);
         r->router_type = lower;
-        if (!in_list(router_types, r->router_type))
+        if (!input_in_list(router_types, r->router_type))
             e = err_field(e, PB_VALIDATION, "router_type",
                           "Type: \"%s\" is not a router type; use mikrotik, cisco or other.",
                           r->router_type);
     }
 
     e = check_host(r, e);
-    e = check_bool(in->use_tls, "use_tls", "Use TLS", &r->use_tls, e);
-    e = check_bool(in->tls_insecure, "tls_insecure", "Trust a self-signed certificate",
-                   &r->tls_insecure, e);
+    e = input_flag(e, "use_tls", "Use TLS", in->use_tls, &r->use_tls);
+    e = input_flag(e, "tls_insecure", "Trust a self-signed certificate", in->tls_insecure,
+                   &r->tls_insecure);
     /* Switching HTTPS on or off without naming a port moves a port that was
      * the old scheme's default to the new one's, as RouterOS's www and
      * www-ssl services do. */

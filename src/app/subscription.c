@@ -8,6 +8,7 @@
 
 #include "app/audit.h"
 #include "app/customer.h"
+#include "app/input.h"
 #include "app/perm.h"
 #include "app/plan.h"
 #include "app/provision.h"
@@ -26,14 +27,6 @@ const char *const sub_statuses[] = {"pending", "active", "suspended", "cancelled
 const char *const sub_access_methods[] = {"pppoe", "static_ip", "dhcp", "hosting", "none", NULL};
 const char *const sub_suspend_reasons[] = {"overdue", "manual", "abuse", "customer_request", NULL};
 
-static bool in_list(const char *const *list, const char *s)
-{
-    for (int i = 0; s && list[i]; i++)
-        if (strcmp(list[i], s) == 0)
-            return true;
-    return false;
-}
-
 static struct date today(struct app *a)
 {
     return a->tz ? tz_local_date(a->tz, app_now(a)) : time_utc_date(app_now(a));
@@ -42,12 +35,6 @@ static struct date today(struct app *a)
 static void today_text(struct app *a, char out[16])
 {
     date_format(today(a), out, 16);
-}
-
-static void set_str(char **dst, const char *v)
-{
-    free(*dst);
-    *dst = v && *v ? xstrdup(v) : NULL;
 }
 
 /* ---- validation --------------------------------------------------------- */
@@ -69,7 +56,7 @@ static pb_err check_date(pb_err e, const char *field, const char *label, const c
     if (!v)
         return e;
     if (!*v) {
-        set_str(dst, NULL);
+        input_set(dst, NULL);
         return e;
     }
     struct date d;
@@ -79,7 +66,7 @@ static pb_err check_date(pb_err e, const char *field, const char *label, const c
         return err_field(e, PB_VALIDATION, field, "%s: \"%s\" is not a date (YYYY-MM-DD).", label,
                          v);
     }
-    set_str(dst, v);
+    input_set(dst, v);
     return e;
 }
 
@@ -166,8 +153,8 @@ pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscripti
             return ce;
         } else {
             r->customer_id = c.id;
-            set_str(&r->customer_name, c.name);
-            set_str(&r->customer_code, c.code);
+            input_set(&r->customer_name, c.name);
+            input_set(&r->customer_code, c.code);
         }
         customer_row_fini(&c);
     } else if (creating) {
@@ -183,8 +170,8 @@ pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscripti
                           plan.name);
         } else if (have_plan) {
             r->plan_id = plan.id;
-            set_str(&r->plan_name, plan.name);
-            set_str(&r->router_profile, plan.router_profile);
+            input_set(&r->plan_name, plan.name);
+            input_set(&r->router_profile, plan.router_profile);
         }
     } else if (creating || (in->plan && !*in->plan)) {
         e = err_field(e, PB_VALIDATION, "plan", "Plan: required.");
@@ -193,7 +180,7 @@ pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscripti
     if (in->router) {
         if (!*in->router) {
             r->router_id = 0;
-            set_str(&r->router_name, NULL);
+            input_set(&r->router_name, NULL);
         } else {
             struct router_row rt = {0};
             pb_err re = router_db_find(a->st, a->tenant.id, in->router, &rt);
@@ -206,20 +193,20 @@ pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscripti
                 return re;
             } else {
                 r->router_id = rt.id;
-                set_str(&r->router_name, rt.name);
+                input_set(&r->router_name, rt.name);
             }
             router_row_fini(&rt);
         }
     }
     if (in->access_method) {
-        if (!in_list(sub_access_methods, in->access_method))
+        if (!input_in_list(sub_access_methods, in->access_method))
             e = err_field(e, PB_VALIDATION, "access_method",
                           "Access method: \"%s\" is not one of pppoe, static_ip, dhcp, hosting, "
                           "none.", in->access_method);
         else
-            set_str(&r->access_method, in->access_method);
+            input_set(&r->access_method, in->access_method);
     } else if (creating) {
-        set_str(&r->access_method, "pppoe");
+        input_set(&r->access_method, "pppoe");
     }
     const char *method = r->access_method ? r->access_method : "none";
     if (in->username) {
@@ -228,7 +215,7 @@ pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscripti
                           "Username: \"%s\" may hold only letters, digits and . _ @ - (up to 64).",
                           in->username);
         else
-            set_str(&r->username, in->username);
+            input_set(&r->username, in->username);
     }
     if (strcmp(method, "pppoe") == 0 && (!r->username || !*r->username) &&
         !err_field_msg(e, "username"))
@@ -245,7 +232,7 @@ pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscripti
                           "Static IP: \"%s\" is not an IPv4 or IPv6 address (%s).", in->static_ip,
                           why ? why : "malformed");
         else
-            set_str(&r->static_ip, in->static_ip);
+            input_set(&r->static_ip, in->static_ip);
     }
     if (strcmp(method, "static_ip") == 0 && !r->static_ip && !err_field_msg(e, "static_ip"))
         e = err_field(e, PB_VALIDATION, "static_ip",
@@ -258,13 +245,13 @@ pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscripti
     if (in->mac_address) {
         char mac[18];
         if (!*in->mac_address)
-            set_str(&r->mac_address, NULL);
+            input_set(&r->mac_address, NULL);
         else if (!valid_mac(in->mac_address, mac))
             e = err_field(e, PB_VALIDATION, "mac_address",
                           "MAC address: \"%s\" is not six hex pairs separated by : or -.",
                           in->mac_address);
         else
-            set_str(&r->mac_address, mac);
+            input_set(&r->mac_address, mac);
     }
     if (in->password && *in->password) {
         if (strlen(in->password) < 6) {
@@ -300,10 +287,10 @@ pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscripti
     if (creating && !r->start_date && !err_field_msg(e, "start_date")) {
         char t[16];
         today_text(a, t);
-        set_str(&r->start_date, t);
+        input_set(&r->start_date, t);
     }
     if (creating && !r->next_bill_date && r->start_date)
-        set_str(&r->next_bill_date, r->start_date);
+        input_set(&r->next_bill_date, r->start_date);
     if (r->start_date && r->end_date && strcmp(r->end_date, r->start_date) <= 0 &&
         !err_field_msg(e, "end_date"))
         e = err_field(e, PB_VALIDATION, "end_date",
@@ -320,7 +307,7 @@ pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscripti
             e = err_field(e, PB_VALIDATION, "discount_type",
                           "Discount type: \"%s\" is not fixed or percent.", in->discount_type);
         else
-            set_str(&r->discount_type, in->discount_type);
+            input_set(&r->discount_type, in->discount_type);
     }
     if (in->discount_value && *in->discount_value) {
         int64_t v = 0;
@@ -336,8 +323,8 @@ pb_err sub_validate(struct app *a, const struct sub_input *in, struct subscripti
         err_free(&de);
     }
     if (creating) {
-        set_str(&r->status, "pending");
-        set_str(&r->sync_state, "synced");
+        input_set(&r->status, "pending");
+        input_set(&r->sync_state, "synced");
     }
     return e;
 }
@@ -785,7 +772,7 @@ static pb_err check_change(struct app *a, const struct sub_change *ch)
             return err_field(NULL, PB_VALIDATION, "reason",
                              "Reason: a suspension needs one: overdue, manual, abuse or "
                              "customer_request.");
-        if (!in_list(sub_suspend_reasons, ch->reason))
+        if (!input_in_list(sub_suspend_reasons, ch->reason))
             return err_field(NULL, PB_VALIDATION, "reason",
                              "Reason: \"%s\" is not one of overdue, manual, abuse, "
                              "customer_request.", ch->reason);
@@ -846,24 +833,24 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
     today_text(a, t);
     switch (ch->act) {
     case SUB_ACTIVATE:
-        set_str(&r->status, "active");
-        set_str(&r->suspend_reason, NULL);
+        input_set(&r->status, "active");
+        input_set(&r->suspend_reason, NULL);
         reason = change_reason(ch);
         break;
     case SUB_SUSPEND:
-        set_str(&r->status, "suspended");
-        set_str(&r->suspend_reason, ch->reason);
+        input_set(&r->status, "suspended");
+        input_set(&r->suspend_reason, ch->reason);
         reason = change_reason(ch);
         break;
     case SUB_CANCEL:
-        set_str(&r->status, "cancelled");
+        input_set(&r->status, "cancelled");
         reason = change_reason(ch);
         if (!was_on_router)
             op = NULL;
         break;
     case SUB_RESET_DATA:
         r->data_used = 0;
-        set_str(&r->data_reset_date, t);
+        input_set(&r->data_reset_date, t);
         reason = change_reason(ch);
         break;
     case SUB_CHANGE_PLAN: {
@@ -876,7 +863,7 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
             e = err_new(PB_BUSINESS, "%lld is already on %s.", (long long)r->id, p.name);
         if (!e && ch->at_next_bill) {
             r->next_plan_id = p.id;
-            set_str(&r->next_plan_name, p.name);
+            input_set(&r->next_plan_name, p.name);
             op = NULL;
             reason = xasprintf("to %s at the next bill date %s", p.name,
                                r->next_bill_date ? r->next_bill_date : "");
@@ -884,9 +871,9 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
             reason = xasprintf("from %s to %s", r->plan_name ? r->plan_name : "?", p.name);
             r->plan_id = p.id;
             r->next_plan_id = 0;
-            set_str(&r->next_plan_name, NULL);
-            set_str(&r->plan_name, p.name);
-            set_str(&r->router_profile, p.router_profile);
+            input_set(&r->next_plan_name, NULL);
+            input_set(&r->plan_name, p.name);
+            input_set(&r->router_profile, p.router_profile);
         }
         plan_row_fini(&p);
         if (!was_on_router || strcmp(r->status, "pending") == 0)
@@ -904,8 +891,8 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
     struct desired d;
     *queued = !e && op && provision_desired(r, op, &d);
     if (*queued) {
-        set_str(&r->sync_state, "pending");
-        set_str(&r->sync_error, NULL);
+        input_set(&r->sync_state, "pending");
+        input_set(&r->sync_error, NULL);
     }
     if (!e && ch->act != SUB_SYNC)
         e = save(a, r, r->version, false, sub_act_name(ch->act),
@@ -1122,13 +1109,13 @@ static pb_err bulk_lifecycle(struct app *a, struct subscription_row *rows, int n
         if (ch->act == SUB_CANCEL && strcmp(r->status, "pending") == 0)
             op = NULL;
         struct json_object *before = sub_json(a, r);
-        set_str(&r->status, status);
-        set_str(&r->suspend_reason, keep_reason);
+        input_set(&r->status, status);
+        input_set(&r->suspend_reason, keep_reason);
         r->version++;
         struct desired d;
         if (op && provision_desired(r, op, &d)) {
-            set_str(&r->sync_state, "pending");
-            set_str(&r->sync_error, NULL);
+            input_set(&r->sync_state, "pending");
+            input_set(&r->sync_error, NULL);
             struct job_row *j = &js[njobs];
             j->tenant_id = a->tenant.id;
             j->router_id = r->router_id;

@@ -102,6 +102,22 @@ pb_err cli_arg(struct cli *c, int i, const char *usage, const char **out)
     return NULL;
 }
 
+pb_err cli_expect_version(struct cli *c, int64_t *v)
+{
+    *v = -1;
+    return cli_opt_int(c, "expect-version", 1, INT64_MAX, v);
+}
+
+pb_err cli_key(struct cli *c, const char *usage, const char **key, int64_t *version)
+{
+    pb_err e = cli_arg(c, 0, usage, key);
+    if (!e && version)
+        e = cli_expect_version(c, version);
+    if (!e)
+        e = cli_unused(c);
+    return e;
+}
+
 pb_err cli_read_password(const char *prompt, char **out)
 {
     *out = NULL;
@@ -206,6 +222,13 @@ void cli_print_done(struct cli *c, struct json_object *data, const char *fmt, ..
     vprintf(fmt, ap);
     va_end(ap);
     putchar('\n');
+}
+
+void cli_print_deleted(struct cli *c, const char *noun, const char *key)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "deleted", json_object_new_string(key));
+    cli_print_done(c, o, "Deleted %s %s.", noun, key);
 }
 
 int cli_print_err(struct cli *c, pb_err e)

@@ -59,6 +59,14 @@ pb_err cli_unused(struct cli *c) PB_MUST_CHECK;
 /* The positional argument i, or PB_USAGE "usage: patchbay ...". */
 pb_err cli_arg(struct cli *c, int i, const char *usage, const char **out) PB_MUST_CHECK;
 
+/* --expect-version N for optimistic locking; *v is -1 when not given. */
+pb_err cli_expect_version(struct cli *c, int64_t *v) PB_MUST_CHECK;
+
+/* The object a show/edit/delete names: positional argument 0 (else PB_USAGE
+ * with usage), then --expect-version when version is not NULL, then
+ * cli_unused, so a command's other flags must be read before. */
+pb_err cli_key(struct cli *c, const char *usage, const char **key, int64_t *version) PB_MUST_CHECK;
+
 /* Opens the database and signs in (--user / PATCHBAY_USER, PATCHBAY_PASSWORD
  * or a prompt on a terminal), then --tenant. */
 pb_err cli_sign_in(struct cli *c) PB_MUST_CHECK;
@@ -70,6 +78,9 @@ void cli_print_ok(struct cli *c, struct json_object *data, const struct paginati
 /* Prints a one-line message in text mode, {"success":true,"data":data} in JSON. */
 void cli_print_done(struct cli *c, struct json_object *data, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* What a delete prints: "Deleted <noun> <key>." or {"deleted":key}. */
+void cli_print_deleted(struct cli *c, const char *noun, const char *key);
+
 /* Prints the error (stderr in text mode) and returns the exit status. */
 int cli_print_err(struct cli *c, pb_err e);
 

@@ -29,12 +29,6 @@ static void read_input(struct cli *c, struct customer_input *in, bool creating)
         in->credit = cli_opt(c, "credit");
 }
 
-static pb_err expect_version(struct cli *c, int64_t *v)
-{
-    *v = -1;
-    return cli_opt_int(c, "expect-version", 1, INT64_MAX, v);
-}
-
 static pb_err list(struct cli *c)
 {
     struct cli_page pg;
@@ -77,9 +71,7 @@ static pb_err list(struct cli *c)
 static pb_err show(struct cli *c)
 {
     const char *key;
-    pb_err e = cli_arg(c, 0, "customer show ID|CODE|EMAIL", &key);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "customer show ID|CODE|EMAIL", &key, NULL);
     struct customer_row r = {0};
     if (!e)
         e = customer_get(c->app, key, &r);
@@ -129,11 +121,7 @@ static pb_err edit(struct cli *c)
     int64_t version;
     struct customer_input in = {0};
     read_input(c, &in, false);
-    pb_err e = cli_arg(c, 0, "customer edit ID|CODE [--expect-version N] [--FIELD VALUE ...]", &key);
-    if (!e)
-        e = expect_version(c, &version);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "customer edit ID|CODE [--expect-version N] [--FIELD VALUE ...]", &key, &version);
     struct customer_row r = {0};
     if (!e)
         e = customer_edit(c->app, key, &in, version, &r);
@@ -149,18 +137,12 @@ static pb_err delete(struct cli *c)
 {
     const char *key;
     int64_t version;
-    pb_err e = cli_arg(c, 0, "customer delete ID|CODE [--expect-version N]", &key);
-    if (!e)
-        e = expect_version(c, &version);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "customer delete ID|CODE [--expect-version N]", &key, &version);
     if (!e)
         e = customer_delete(c->app, key, version);
     if (e)
         return e;
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "deleted", json_object_new_string(key));
-    cli_print_done(c, o, "Deleted customer %s.", key);
+    cli_print_deleted(c, "customer", key);
     return NULL;
 }
 
@@ -171,7 +153,7 @@ static pb_err status(struct cli *c)
     pb_err e = cli_arg(c, 0, "customer status ID|CODE --status STATUS [--reason TEXT]", &key);
     const char *st = cli_opt(c, "status"), *reason = cli_opt(c, "reason");
     if (!e)
-        e = expect_version(c, &version);
+        e = cli_expect_version(c, &version);
     if (!e && !st)
         e = err_new(PB_USAGE, "usage: patchbay customer status ID|CODE --status STATUS "
                               "[--reason TEXT]");
@@ -204,9 +186,7 @@ static void read_contact(struct cli *c, struct contact_input *in)
 static pb_err contact_ls(struct cli *c)
 {
     const char *key;
-    pb_err e = cli_arg(c, 0, "customer contact list CUSTOMER", &key);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "customer contact list CUSTOMER", &key, NULL);
     struct contact_row *rows = NULL;
     int n = 0;
     if (!e)
@@ -273,7 +253,7 @@ static pb_err contact_change(struct cli *c)
     read_contact(c, &in);
     pb_err e = contact_id_arg(c, "customer contact edit CONTACT-ID [--FIELD VALUE ...]", &id);
     if (!e)
-        e = expect_version(c, &version);
+        e = cli_expect_version(c, &version);
     if (!e)
         e = cli_unused(c);
     struct contact_row r = {0};

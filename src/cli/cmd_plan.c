@@ -30,13 +30,6 @@ static void read_input(struct cli *c, struct plan_input *in)
     in->hosting_package = cli_opt(c, "hosting-package");
 }
 
-/* --expect-version N, or -1 when not given. */
-static pb_err version_flag(struct cli *c, int64_t *v)
-{
-    *v = -1;
-    return cli_opt_int(c, "expect-version", 1, INT64_MAX, v);
-}
-
 static const char *currency(struct cli *c)
 {
     return c->app->tenant.currency ? c->app->tenant.currency : "USD";
@@ -85,9 +78,7 @@ static pb_err list(struct cli *c)
 static pb_err show(struct cli *c)
 {
     const char *key;
-    pb_err e = cli_arg(c, 0, "plan show ID|NAME", &key);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "plan show ID|NAME", &key, NULL);
     struct plan_row r = {0};
     if (!e)
         e = plan_get(c->app, key, &r);
@@ -120,11 +111,7 @@ static pb_err edit(struct cli *c)
     int64_t version;
     struct plan_input in = {0};
     read_input(c, &in);
-    pb_err e = cli_arg(c, 0, "plan edit ID|NAME [--expect-version N] [--FIELD VALUE ...]", &key);
-    if (!e)
-        e = version_flag(c, &version);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "plan edit ID|NAME [--expect-version N] [--FIELD VALUE ...]", &key, &version);
     struct plan_row r = {0};
     if (!e)
         e = plan_edit(c->app, key, &in, version, &r);
@@ -140,18 +127,12 @@ static pb_err delete(struct cli *c)
 {
     const char *key;
     int64_t version;
-    pb_err e = cli_arg(c, 0, "plan delete ID|NAME [--expect-version N]", &key);
-    if (!e)
-        e = version_flag(c, &version);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "plan delete ID|NAME [--expect-version N]", &key, &version);
     if (!e)
         e = plan_delete(c->app, key, version);
     if (e)
         return e;
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "deleted", json_object_new_string(key));
-    cli_print_done(c, o, "Deleted plan %s.", key);
+    cli_print_deleted(c, "plan", key);
     return NULL;
 }
 

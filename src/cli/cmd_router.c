@@ -44,12 +44,6 @@ static pb_err password_flags(struct cli *c, bool *want)
     return NULL;
 }
 
-static pb_err expect_version(struct cli *c, int64_t *v)
-{
-    *v = -1;
-    return cli_opt_int(c, "expect-version", 1, INT64_MAX, v);
-}
-
 static pb_err list(struct cli *c)
 {
     struct cli_page pg;
@@ -91,9 +85,7 @@ static pb_err list(struct cli *c)
 static pb_err show(struct cli *c)
 {
     const char *key;
-    pb_err e = cli_arg(c, 0, "router show ID|NAME", &key);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "router show ID|NAME", &key, NULL);
     struct router_row r = {0};
     if (!e)
         e = router_get(c->app, key, &r);
@@ -138,7 +130,7 @@ static pb_err edit(struct cli *c)
     bool want = false;
     char *pw = NULL;
     if (!e)
-        e = expect_version(c, &version);
+        e = cli_expect_version(c, &version);
     if (!e)
         e = password_flags(c, &want);
     if (!e)
@@ -162,18 +154,12 @@ static pb_err delete(struct cli *c)
 {
     const char *key;
     int64_t version;
-    pb_err e = cli_arg(c, 0, "router delete ID|NAME [--expect-version N]", &key);
-    if (!e)
-        e = expect_version(c, &version);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "router delete ID|NAME [--expect-version N]", &key, &version);
     if (!e)
         e = router_delete(c->app, key, version);
     if (e)
         return e;
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "deleted", json_object_new_string(key));
-    cli_print_done(c, o, "Deleted router %s.", key);
+    cli_print_deleted(c, "router", key);
     return NULL;
 }
 
@@ -190,9 +176,7 @@ static const char *member(struct json_object *o, const char *k, char *tmp, size_
 static pb_err test(struct cli *c)
 {
     const char *key;
-    pb_err e = cli_arg(c, 0, "router test ID|NAME", &key);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "router test ID|NAME", &key, NULL);
     struct json_object *o = NULL;
     if (!e)
         e = router_test(c->app, key, &o);

@@ -12,12 +12,6 @@
 #include "cli/cli.h"
 #include "core/xalloc.h"
 
-static pb_err expect_version(struct cli *c, int64_t *v)
-{
-    *v = -1;
-    return cli_opt_int(c, "expect-version", 1, INT64_MAX, v);
-}
-
 /* The add/edit flags; *password is read from stdin with --password-stdin. */
 static pb_err read_input(struct cli *c, struct sub_input *in, char **password)
 {
@@ -137,9 +131,7 @@ static struct json_object *jobs_json(const struct job_row *rows, int n)
 static pb_err show(struct cli *c)
 {
     const char *key;
-    pb_err e = cli_arg(c, 0, "sub show ID|USERNAME", &key);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "sub show ID|USERNAME", &key, NULL);
     struct subscription_row r = {0};
     if (!e)
         e = sub_get(c->app, key, &r);
@@ -189,11 +181,8 @@ static pb_err edit(struct cli *c)
     char *pw = NULL;
     pb_err e = read_input(c, &in, &pw);
     if (!e)
-        e = cli_arg(c, 0, "sub edit ID|USERNAME [--expect-version N] [--FIELD VALUE ...]", &key);
-    if (!e)
-        e = expect_version(c, &version);
-    if (!e)
-        e = cli_unused(c);
+        e = cli_key(c, "sub edit ID|USERNAME [--expect-version N] [--FIELD VALUE ...]", &key,
+                    &version);
     struct subscription_row r = {0};
     if (!e)
         e = sub_edit(c->app, key, &in, version, &r);
@@ -267,7 +256,7 @@ static pb_err act(struct cli *c, enum sub_act which, const char *usage)
         e = err_new(PB_USAGE, "--at: \"%s\" is neither now nor next-bill.", at);
     ch.at_next_bill = at && strcmp(at, "next-bill") == 0;
     if (!e)
-        e = expect_version(c, &version);
+        e = cli_expect_version(c, &version);
     if (!e)
         e = cli_unused(c);
     if (e)

@@ -104,9 +104,7 @@ static pb_err list(struct cli *c)
 static pb_err show(struct cli *c)
 {
     const char *key;
-    pb_err e = cli_arg(c, 0, "user show EMAIL|ID", &key);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "user show EMAIL|ID", &key, NULL);
     struct user_row r = {0};
     if (!e)
         e = user_get(c->app, key, &r);
@@ -120,14 +118,11 @@ static pb_err show(struct cli *c)
 static pb_err edit(struct cli *c)
 {
     const char *key;
-    int64_t version = -1;
+    int64_t version;
     struct user_input in = {0};
     read_input(c, &in);
-    pb_err e = cli_arg(c, 0, "user edit EMAIL|ID [--role R] [--grants G] [--full-name N]", &key);
-    if (!e)
-        e = cli_opt_int(c, "expect-version", 1, INT64_MAX, &version);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "user edit EMAIL|ID [--role R] [--grants G] [--full-name N]", &key,
+                       &version);
     struct user_row r = {0};
     if (!e)
         e = user_edit(c->app, key, &in, version, &r);
@@ -190,9 +185,7 @@ static pb_err disable(struct cli *c)
 static pb_err enable(struct cli *c)
 {
     const char *key;
-    pb_err e = cli_arg(c, 0, "user enable EMAIL|ID", &key);
-    if (!e)
-        e = cli_unused(c);
+    pb_err e = cli_key(c, "user enable EMAIL|ID", &key, NULL);
     if (!e)
         e = user_enable(c->app, key);
     if (e)

@@ -515,15 +515,7 @@ pb_err customer_db_update(struct store *st, struct customer_row *r, int64_t expe
 
 pb_err customer_db_delete(struct store *st, int64_t tenant_id, int64_t id)
 {
-    struct stmt *s;
-    pb_err e = store_prepare(st, "DELETE FROM customer WHERE tenant_id = ? AND id = ?", &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, tenant_id);
-    stmt_bind_i64(s, 2, id);
-    e = stmt_run(s);
-    stmt_done(s);
-    return e;
+    return run_by_id(st, "DELETE FROM customer WHERE tenant_id = ? AND id = ?", tenant_id, id);
 }
 
 pb_err customer_db_usage(struct store *st, int64_t id, int64_t *invoices, int64_t *payments,

@@ -178,19 +178,10 @@ pb_err plan_db_count(struct store *st, const struct plan_query *pq, int64_t *n)
 
 pb_err plan_db_get(struct store *st, int64_t tenant_id, int64_t id, struct plan_row *out)
 {
-    struct stmt *s;
-    pb_err e = store_prepare(
-        st, "SELECT " PLAN_COLS " FROM plan p WHERE p.tenant_id = ? AND p.id = ?", &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, tenant_id);
-    stmt_bind_i64(s, 2, id);
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row)
-        read_plan(s, out);
-    stmt_done(s);
-    if (!e && !row)
+    bool found = false;
+    pb_err e = row_get(st, "SELECT " PLAN_COLS " FROM plan p WHERE p.tenant_id = ? AND p.id = ?",
+                       tenant_id, NULL, id, read_plan, out, &found);
+    if (!e && !found)
         e = err_new(PB_NOT_FOUND, "No plan with id %lld.", (long long)id);
     return e;
 }
@@ -333,15 +324,7 @@ pb_err plan_db_update(struct store *st, struct plan_row *r, int64_t expect_versi
 
 pb_err plan_db_delete(struct store *st, int64_t tenant_id, int64_t id)
 {
-    struct stmt *s;
-    pb_err e = store_prepare(st, "DELETE FROM plan WHERE tenant_id = ? AND id = ?", &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, tenant_id);
-    stmt_bind_i64(s, 2, id);
-    e = stmt_run(s);
-    stmt_done(s);
-    return e;
+    return run_by_id(st, "DELETE FROM plan WHERE tenant_id = ? AND id = ?", tenant_id, id);
 }
 
 pb_err plan_db_usage(struct store *st, int64_t id, int64_t *subscriptions, int64_t *active)

@@ -219,6 +219,19 @@ pb_err count_by_id(struct store *st, const char *sql, int64_t id, int64_t *n)
     return stmt_i64_once(s, n);
 }
 
+pb_err run_by_id(struct store *st, const char *sql, int64_t tenant_id, int64_t id)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, sql, &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_i64(s, 2, id);
+    e = stmt_run(s);
+    stmt_done(s);
+    return e;
+}
+
 pb_err qb_page(struct store *st, struct qb *q, const struct sortspec *sp, const char *id_col,
                const struct page_req *pr, size_t size, row_read_fn read, row_fini_fn fini,
                void **rows, int *n, bool *more)

@@ -105,6 +105,10 @@ pb_err row_get(struct store *st, const char *sql, int64_t tenant_id, const char 
 /* A count(*) whose one parameter is id. */
 pb_err count_by_id(struct store *st, const char *sql, int64_t id, int64_t *n) PB_MUST_CHECK;
 
+/* A statement without result (a DELETE) whose parameters are the tenant
+ * and then id. */
+pb_err run_by_id(struct store *st, const char *sql, int64_t tenant_id, int64_t id) PB_MUST_CHECK;
+
 /* The ids as a JSON array ("[3,5,8]"), bound as one parameter and read
  * back with json_each: one statement for any number of rows. Caller
  * frees. */

@@ -326,15 +326,7 @@ pb_err router_db_update(struct store *st, struct router_row *r, int64_t expect_v
 
 pb_err router_db_delete(struct store *st, int64_t tenant_id, int64_t id)
 {
-    struct stmt *s;
-    pb_err e = store_prepare(st, "DELETE FROM router WHERE tenant_id = ? AND id = ?", &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, tenant_id);
-    stmt_bind_i64(s, 2, id);
-    e = stmt_run(s);
-    stmt_done(s);
-    return e;
+    return run_by_id(st, "DELETE FROM router WHERE tenant_id = ? AND id = ?", tenant_id, id);
 }
 
 pb_err router_db_usage(struct store *st, int64_t id, int64_t *subscriptions, int64_t *jobs,
