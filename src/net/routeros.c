@@ -517,6 +517,14 @@ static void add_str(struct json_object *o, const char *key, const char *value)
     json_object_object_add(o, key, json_object_new_string(value));
 }
 
+/* Releases n records of size bytes with fini, then the array. */
+static void free_records(void *v, size_t n, size_t size, void (*fini)(void *))
+{
+    for (size_t i = 0; v && i < n; i++)
+        fini((char *)v + i * size);
+    free(v);
+}
+
 /* ---- PPP secrets ------------------------------------------------------------ */
 
 void ros_secret_fini(struct ros_secret *s)
@@ -527,11 +535,14 @@ void ros_secret_fini(struct ros_secret *s)
     XFREE(s->comment);
 }
 
+static void fini_secret(void *rec)
+{
+    ros_secret_fini(rec);
+}
+
 void ros_secrets_free(struct ros_secret *v, size_t n)
 {
-    for (size_t i = 0; v && i < n; i++)
-        ros_secret_fini(&v[i]);
-    free(v);
+    free_records(v, n, sizeof *v, fini_secret);
 }
 
 static bool rd_secret(struct json_object *o, void *rec)
@@ -540,11 +551,6 @@ static bool rd_secret(struct json_object *o, void *rec)
     return rd_id(o, s->id, sizeof s->id) && rd_str(o, "name", &s->name) &&
            rd_str(o, "profile", &s->profile) && rd_str(o, "service", &s->service) &&
            rd_str(o, "comment", &s->comment) && rd_bool(o, "disabled", &s->disabled);
-}
-
-static void fini_secret(void *rec)
-{
-    ros_secret_fini(rec);
 }
 
 pb_err ros_secret_find(struct ros *r, const char *name, struct ros_secret *out, bool *found)
@@ -631,9 +637,7 @@ static void fini_active(void *rec)
 
 void ros_actives_free(struct ros_active *v, size_t n)
 {
-    for (size_t i = 0; v && i < n; i++)
-        fini_active(&v[i]);
-    free(v);
+    free_records(v, n, sizeof *v, fini_active);
 }
 
 static bool rd_active(struct json_object *o, void *rec)
@@ -673,9 +677,7 @@ static void fini_addr(void *rec)
 
 void ros_addrs_free(struct ros_addr *v, size_t n)
 {
-    for (size_t i = 0; v && i < n; i++)
-        ros_addr_fini(&v[i]);
-    free(v);
+    free_records(v, n, sizeof *v, fini_addr);
 }
 
 static bool rd_addr(struct json_object *o, void *rec)
@@ -767,9 +769,7 @@ static void fini_lease(void *rec)
 
 void ros_leases_free(struct ros_lease *v, size_t n)
 {
-    for (size_t i = 0; v && i < n; i++)
-        ros_lease_fini(&v[i]);
-    free(v);
+    free_records(v, n, sizeof *v, fini_lease);
 }
 
 static bool rd_lease(struct json_object *o, void *rec)

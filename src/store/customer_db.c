@@ -272,10 +272,7 @@ static pb_err add_where(struct store *st, struct qb *q, const struct customer_qu
                              cq->status);
         }
     }
-    if (cq->manager_id > 0) {
-        qb_sql(q, " AND c.account_manager_id = ?");
-        qb_i64(q, cq->manager_id);
-    }
+    qb_filter_id(q, " AND c.account_manager_id = ?", cq->manager_id);
     if (cq->only_id != 0) {
         qb_sql(q, " AND c.id = ?");
         qb_i64(q, cq->only_id);

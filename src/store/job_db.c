@@ -45,9 +45,7 @@ static void fini_job(void *row)
 
 void job_rows_free(struct job_row *rows, int n)
 {
-    for (int i = 0; i < n; i++)
-        job_row_fini(&rows[i]);
-    free(rows);
+    rows_free(rows, n, sizeof *rows, fini_job);
 }
 
 pb_err job_db_enqueue(struct store *st, struct job_row *j, const char *now)
@@ -379,9 +377,7 @@ pb_err job_db_backlog(struct store *st, int64_t tenant_id, const char *hour_ago,
 
 void job_backlog_free(struct job_backlog *rows, int n)
 {
-    for (int i = 0; i < n; i++)
-        fini_backlog(&rows[i]);
-    free(rows);
+    rows_free(rows, n, sizeof *rows, fini_backlog);
 }
 
 pb_err job_db_totals(struct store *st, int64_t tenant_id, const char *hour_ago, int64_t *pending,
@@ -456,26 +452,15 @@ static void fini_attempt(void *row)
 
 pb_err job_db_attempts(struct store *st, int64_t job_id, struct job_attempt **rows, int *n)
 {
-    *rows = NULL;
-    *n = 0;
-    struct stmt *s;
-    pb_err e = store_prepare(st,
-                             "SELECT id, job_id, at, request, outcome, result, http_status, "
-                             "latency_ms FROM provisioning_attempt WHERE job_id = ? "
-                             "ORDER BY id DESC LIMIT 50",
-                             &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, job_id);
-    return rows_read(s, sizeof **rows, read_attempt, fini_attempt, 0, false, (void **)rows, n,
-                     NULL);
+    return rows_by_id(st,
+                      "SELECT id, job_id, at, request, outcome, result, http_status, latency_ms "
+                      "FROM provisioning_attempt WHERE job_id = ? ORDER BY id DESC LIMIT 50",
+                      job_id, sizeof **rows, read_attempt, fini_attempt, (void **)rows, n);
 }
 
 void job_attempts_free(struct job_attempt *rows, int n)
 {
-    for (int i = 0; i < n; i++)
-        fini_attempt(&rows[i]);
-    free(rows);
+    rows_free(rows, n, sizeof *rows, fini_attempt);
 }
 
 pb_err job_db_drift_replace(struct store *st, int64_t tenant_id, int64_t router_id,
@@ -537,24 +522,15 @@ static void fini_drift(void *row)
 
 pb_err job_db_drift(struct store *st, int64_t router_id, struct drift_row **rows, int *n)
 {
-    *rows = NULL;
-    *n = 0;
-    struct stmt *s;
-    pb_err e = store_prepare(st,
-                             "SELECT d.id, d.router_id, coalesce(d.subscription_id, 0), "
-                             "d.checked_at, d.mark, d.wants, d.has, d.fix, s.username "
-                             "FROM router_drift d LEFT JOIN subscription s "
-                             "ON s.id = d.subscription_id WHERE d.router_id = ? ORDER BY d.id",
-                             &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, router_id);
-    return rows_read(s, sizeof **rows, read_drift, fini_drift, 0, false, (void **)rows, n, NULL);
+    return rows_by_id(st,
+                      "SELECT d.id, d.router_id, coalesce(d.subscription_id, 0), d.checked_at, "
+                      "d.mark, d.wants, d.has, d.fix, s.username FROM router_drift d "
+                      "LEFT JOIN subscription s ON s.id = d.subscription_id "
+                      "WHERE d.router_id = ? ORDER BY d.id",
+                      router_id, sizeof **rows, read_drift, fini_drift, (void **)rows, n);
 }
 
 void drift_rows_free(struct drift_row *rows, int n)
 {
-    for (int i = 0; i < n; i++)
-        fini_drift(&rows[i]);
-    free(rows);
+    rows_free(rows, n, sizeof *rows, fini_drift);
 }

@@ -38,6 +38,22 @@ void qb_text(struct qb *q, const char *t)
     q->v[q->n++] = (struct qb_bind){true, 0, xstrdup(t)};
 }
 
+void qb_filter_id(struct qb *q, const char *fragment, int64_t id)
+{
+    if (id <= 0)
+        return;
+    qb_sql(q, fragment);
+    qb_i64(q, id);
+}
+
+void qb_filter_text(struct qb *q, const char *fragment, const char *text)
+{
+    if (!text || !*text)
+        return;
+    qb_sql(q, fragment);
+    qb_text(q, text);
+}
+
 pb_err qb_prepare(struct store *st, struct qb *q, struct stmt **out)
 {
     pb_err e = store_prepare(st, q->sql.s, out);
@@ -265,4 +281,24 @@ char *ids_json(const int64_t *ids, size_t n)
         buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
     buf_putc(&b, ']');
     return b.s;
+}
+
+pb_err rows_by_id(struct store *st, const char *sql, int64_t id, size_t size, row_read_fn read,
+                  row_fini_fn fini, void **rows, int *n)
+{
+    *rows = NULL;
+    *n = 0;
+    struct stmt *s;
+    pb_err e = store_prepare(st, sql, &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, id);
+    return rows_read(s, size, read, fini, 0, false, rows, n, NULL);
+}
+
+void rows_free(void *rows, int n, size_t size, row_fini_fn fini)
+{
+    for (int i = 0; i < n; i++)
+        fini((char *)rows + (size_t)i * size);
+    free(rows);
 }

@@ -39,6 +39,10 @@ void qb_fini(struct qb *q);
 void qb_sql(struct qb *q, const char *fragment);
 void qb_i64(struct qb *q, int64_t v);
 void qb_text(struct qb *q, const char *t);
+/* A filter of a list: appends fragment (" AND s.plan_id = ?") with its
+ * value when the value is given (an id > 0, a non-empty text). */
+void qb_filter_id(struct qb *q, const char *fragment, int64_t id);
+void qb_filter_text(struct qb *q, const char *fragment, const char *text);
 /* Prepares q's text and binds its values. */
 pb_err qb_prepare(struct store *st, struct qb *q, struct stmt **out) PB_MUST_CHECK;
 /* Runs a one-number query (count(*)). */
@@ -98,6 +102,11 @@ struct page_req {
 pb_err qb_page(struct store *st, struct qb *q, const struct sortspec *sp, const char *id_col,
                const struct page_req *pr, size_t size, row_read_fn read, row_fini_fn fini,
                void **rows, int *n, bool *more) PB_MUST_CHECK;
+/* Every row of sql, whose one parameter is id (the rows of a parent). */
+pb_err rows_by_id(struct store *st, const char *sql, int64_t id, size_t size, row_read_fn read,
+                  row_fini_fn fini, void **rows, int *n) PB_MUST_CHECK;
+/* Releases n rows of size bytes with fini, then the array. */
+void rows_free(void *rows, int n, size_t size, row_fini_fn fini);
 /* One row of sql, whose parameters are the tenant and then key (text) or,
  * when key is NULL, id; *found tells whether a row came. */
 pb_err row_get(struct store *st, const char *sql, int64_t tenant_id, const char *key, int64_t id,

@@ -111,9 +111,7 @@ static void fini_sub(void *row)
 
 void sub_rows_free(struct subscription_row *rows, int n)
 {
-    for (int i = 0; i < n; i++)
-        subscription_row_fini(&rows[i]);
-    free(rows);
+    rows_free(rows, n, sizeof *rows, fini_sub);
 }
 
 /* A MAC typed in part ("aa-bb-c") as stored: upper case with ':'. NULL when
@@ -152,30 +150,13 @@ static pb_err add_where(struct qb *q, const struct sub_query *sq)
 {
     qb_sql(q, " WHERE s.tenant_id = ?");
     qb_i64(q, sq->tenant_id);
-    if (sq->status && *sq->status) {
-        qb_sql(q, " AND s.status = ?");
-        qb_text(q, sq->status);
-    }
-    if (sq->sync && *sq->sync) {
-        qb_sql(q, " AND s.sync_state = ?");
-        qb_text(q, sq->sync);
-    }
-    if (sq->customer_id > 0) {
-        qb_sql(q, " AND s.customer_id = ?");
-        qb_i64(q, sq->customer_id);
-    }
-    if (sq->plan_id > 0) {
-        qb_sql(q, " AND s.plan_id = ?");
-        qb_i64(q, sq->plan_id);
-    }
-    if (sq->router_id > 0) {
-        qb_sql(q, " AND s.router_id = ?");
-        qb_i64(q, sq->router_id);
-    }
-    if (sq->manager_id > 0) {
-        qb_sql(q, " AND s.customer_id IN (SELECT id FROM customer WHERE account_manager_id = ?)");
-        qb_i64(q, sq->manager_id);
-    }
+    qb_filter_text(q, " AND s.status = ?", sq->status);
+    qb_filter_text(q, " AND s.sync_state = ?", sq->sync);
+    qb_filter_id(q, " AND s.customer_id = ?", sq->customer_id);
+    qb_filter_id(q, " AND s.plan_id = ?", sq->plan_id);
+    qb_filter_id(q, " AND s.router_id = ?", sq->router_id);
+    qb_filter_id(q, " AND s.customer_id IN (SELECT id FROM customer WHERE account_manager_id = ?)",
+                 sq->manager_id);
     if (sq->only_customer != 0) {
         qb_sql(q, " AND s.customer_id = ?");
         qb_i64(q, sq->only_customer);
@@ -503,17 +484,11 @@ pb_err sub_db_of_customer(struct store *st, int64_t tenant_id, int64_t customer_
 pb_err sub_db_on_router(struct store *st, int64_t router_id, struct subscription_row **rows,
                         int *n)
 {
-    struct stmt *s;
-    pb_err e = store_prepare(st,
-                             "SELECT " SUB_COLS SUB_FROM
-                             " WHERE s.router_id = ? AND s.status <> 'cancelled' "
-                             "AND s.access_method IN ('pppoe', 'static_ip', 'dhcp') "
-                             "ORDER BY s.id",
-                             &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, router_id);
-    return read_all(s, rows, n);
+    return rows_by_id(st,
+                      "SELECT " SUB_COLS SUB_FROM " WHERE s.router_id = ? "
+                      "AND s.status <> 'cancelled' AND s.access_method IN ('pppoe', 'static_ip', "
+                      "'dhcp') ORDER BY s.id",
+                      router_id, sizeof **rows, read_sub, fini_sub, (void **)rows, n);
 }
 
 pb_err sub_db_plan_changes_due(struct store *st, int64_t tenant_id, const char *today,
