@@ -62,29 +62,49 @@ pb_err audit_write(struct app *a, const char *entity, int64_t id, const char *la
                    const char *action, const char *reason, struct json_object *before,
                    struct json_object *after)
 {
+    struct audit_item it = {entity, id, label, action, reason, before, after};
+    return audit_write_many(a, &it, 1);
+}
+
+pb_err audit_write_many(struct app *a, const struct audit_item *items, size_t n)
+{
+    if (n == 0)
+        return NULL;
     char at[32];
     app_now_iso(a, at);
-    struct audit_row r = {0};
-    pb_err e = audit_db_last_hash(a->st, &r.prev_hash);
-    if (e)
-        return e;
-    r.tenant_id = a->tenant.id;
-    r.user_id = a->s.user_id;
-    r.entity_id = id;
-    r.at = xstrdup(at);
-    r.user_email = xstrdup(a->s.email);
-    r.origin = xstrdup(audit_origin(a->origin));
-    r.entity = xstrdup(entity);
-    r.entity_label = xstrdup(label);
-    r.action = xstrdup(action);
-    r.reason = reason && *reason ? xstrdup(reason) : NULL;
-    r.before_json = to_text(before);
-    r.after_json = to_text(after);
-    char h[65];
-    hash_entry(&r, h);
-    r.hash = xstrdup(h);
-    e = audit_db_insert(a->st, &r);
-    audit_row_fini(&r);
+    char *prev = NULL;
+    pb_err e = audit_db_last_hash(a->st, &prev);
+    struct audit_row *rows = xcalloc(n, sizeof *rows);
+    for (size_t i = 0; !e && i < n; i++) {
+        const struct audit_item *it = &items[i];
+        struct audit_row *r = &rows[i];
+        r->prev_hash = xstrdup(prev);
+        r->tenant_id = a->tenant.id;
+        r->user_id = a->s.user_id;
+        r->entity_id = it->id;
+        r->at = xstrdup(at);
+        r->user_email = xstrdup(a->s.email);
+        r->origin = xstrdup(audit_origin(a->origin));
+        r->entity = xstrdup(it->entity);
+        r->entity_label = xstrdup(it->label);
+        r->action = xstrdup(it->action);
+        r->reason = it->reason && *it->reason ? xstrdup(it->reason) : NULL;
+        r->before_json = to_text(it->before);
+        r->after_json = to_text(it->after);
+        char h[65];
+        hash_entry(r, h);
+        r->hash = xstrdup(h);
+        /* The next entry chains on this one: the write transaction keeps
+         * everybody else from appending in between. */
+        free(prev);
+        prev = xstrdup(h);
+    }
+    if (!e)
+        e = audit_db_insert_many(a->st, rows, n);
+    for (size_t i = 0; i < n; i++)
+        audit_row_fini(&rows[i]);
+    free(rows);
+    free(prev);
     return e;
 }
 

@@ -11,6 +11,7 @@
 #define PB_APP_AUDIT_H
 
 #include <json-c/json.h>
+#include <stddef.h>
 
 #include "app/app.h"
 #include "core/err.h"
@@ -24,6 +25,17 @@
 pb_err audit_write(struct app *a, const char *entity, int64_t id, const char *label,
                    const char *action, const char *reason, struct json_object *before,
                    struct json_object *after) PB_MUST_CHECK;
+
+/* One entry of audit_write_many(): the fields of audit_write(). */
+struct audit_item {
+    const char *entity;
+    int64_t id;
+    const char *label, *action, *reason;
+    struct json_object *before, *after; /* not taken */
+};
+/* Appends n entries in order in one statement (a bulk change writes one
+ * per row). Inside the caller's write transaction. */
+pb_err audit_write_many(struct app *a, const struct audit_item *items, size_t n) PB_MUST_CHECK;
 
 /* Checks the whole chain. *bad_id is 0 when intact, else the first entry
  * whose hash does not match. */

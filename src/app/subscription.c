@@ -583,10 +583,28 @@ static char *label_of(const struct subscription_row *r)
                      r->username ? r->username : r->static_ip ? r->static_ip : "");
 }
 
-static pb_err audit_sub(struct app *a, const struct subscription_row *r, const char *action,
-                        const char *reason, struct json_object *before)
+/* What a lifecycle action can change, for its audit entry: the whole row
+ * would say the same thousands of times over in a bulk suspension. */
+static struct json_object *state_json(const struct subscription_row *r)
 {
-    struct json_object *after = sub_json(a, r);
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "status", json_str_or_null(r->status));
+    json_object_object_add(o, "suspend_reason", json_str_or_null(r->suspend_reason));
+    json_object_object_add(o, "plan", json_str_or_null(r->plan_name));
+    json_object_object_add(o, "next_plan", json_str_or_null(r->next_plan_name));
+    json_object_object_add(o, "data_used", json_object_new_int64(r->data_used));
+    json_object_object_add(o, "data_reset_date", json_str_or_null(r->data_reset_date));
+    json_object_object_add(o, "sync_state", json_str_or_null(r->sync_state));
+    json_object_object_add(o, "version", json_object_new_int64(r->version));
+    return o;
+}
+
+/* The audit entry of a change to r: the whole row for a creation or an
+ * edit, the state for a lifecycle action (full false). */
+static pb_err audit_sub(struct app *a, const struct subscription_row *r, const char *action,
+                        const char *reason, struct json_object *before, bool full)
+{
+    struct json_object *after = full ? sub_json(a, r) : state_json(r);
     char *label = label_of(r);
     pb_err e = audit_write(a, "subscription", r->id, label, action, reason, before, after);
     free(label);
@@ -594,7 +612,6 @@ static pb_err audit_sub(struct app *a, const struct subscription_row *r, const c
     return e;
 }
 
-/* Saves r, reads it back with its joins, audits. */
 /* Saves r (full: every editable field; else only what the lifecycle
  * changes, which spares the indexes of the rest) and audits it. */
 static pb_err save(struct app *a, struct subscription_row *r, int64_t expect, bool full,
@@ -604,7 +621,7 @@ static pb_err save(struct app *a, struct subscription_row *r, int64_t expect, bo
      * apply set them): no read back, which a bulk change of thousands feels. */
     pb_err e = full ? sub_db_update(a->st, r, expect) : sub_db_update_state(a->st, r, expect);
     if (!e)
-        e = audit_sub(a, r, action, reason, before);
+        e = audit_sub(a, r, action, reason, before, full);
     return e;
 }
 
@@ -638,7 +655,7 @@ pb_err sub_create(struct app *a, const struct sub_input *in, struct subscription
     if (!e)
         e = sub_db_get(a->st, a->tenant.id, r.id, out);
     if (!e)
-        e = audit_sub(a, out, "create", NULL, NULL);
+        e = audit_sub(a, out, "create", NULL, NULL, true);
     subscription_row_fini(&r);
     e = app_end(a, e);
     if (e)
@@ -824,7 +841,7 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
         free(no);
         return e;
     }
-    struct json_object *before = sub_json(a, r);
+    struct json_object *before = state_json(r);
     bool was_on_router = strcmp(r->status, "pending") != 0;
     const char *op = job_op(r, ch->act);
     char *reason = NULL;
@@ -902,7 +919,7 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
     if (!e && *queued)
         e = provision_enqueue_desired(a, r->router_id, r->id, op, &d);
     if (!e && *queued && ch->act == SUB_SYNC)
-        e = audit_sub(a, r, "sync", NULL, NULL);
+        e = audit_sub(a, r, "sync", NULL, NULL, false);
     free(reason);
     json_object_put(before);
     return e;
@@ -1095,6 +1112,8 @@ static pb_err bulk_lifecycle(struct app *a, struct subscription_row *rows, int n
     int64_t *ids = xcalloc((size_t)nr + 1, sizeof *ids), *job_ids = xcalloc((size_t)nr + 1, sizeof *job_ids);
     struct job_row *js = xcalloc((size_t)nr + 1, sizeof *js);
     int64_t *seen = xcalloc((size_t)nr + 1, sizeof *seen);
+    struct audit_item *audit = xcalloc((size_t)nr + 1, sizeof *audit);
+    char **labels = xcalloc((size_t)nr + 1, sizeof *labels);
     size_t nids = 0, njobs = 0, nseen = 0;
     pb_err e = NULL;
     for (int i = 0; i < nr && !e; i++) {
@@ -1108,7 +1127,7 @@ static pb_err bulk_lifecycle(struct app *a, struct subscription_row *rows, int n
         const char *op = job_op(r, ch->act);
         if (ch->act == SUB_CANCEL && strcmp(r->status, "pending") == 0)
             op = NULL;
-        struct json_object *before = sub_json(a, r);
+        struct json_object *before = state_json(r);
         input_set(&r->status, status);
         input_set(&r->suspend_reason, keep_reason);
         r->version++;
@@ -1129,10 +1148,25 @@ static pb_err bulk_lifecycle(struct app *a, struct subscription_row *rows, int n
             if (k == nseen)
                 seen[nseen++] = r->router_id;
         }
+        struct audit_item *it = &audit[nids];
+        it->entity = "subscription";
+        it->id = r->id;
+        it->label = labels[nids] = label_of(r);
+        it->action = sub_act_name(ch->act);
+        it->reason = *reason ? reason : NULL;
+        it->before = before;
+        it->after = state_json(r);
         ids[nids++] = r->id;
-        e = audit_sub(a, r, sub_act_name(ch->act), *reason ? reason : NULL, before);
-        json_object_put(before);
     }
+    if (!e)
+        e = audit_write_many(a, audit, nids);
+    for (size_t i = 0; i < nids; i++) {
+        json_object_put(audit[i].before);
+        json_object_put(audit[i].after);
+        free(labels[i]);
+    }
+    free(audit);
+    free(labels);
     if (!e && nids)
         e = sub_db_set_status_many(a->st, a->tenant.id, ids, nids, status, keep_reason);
     if (!e && njobs)

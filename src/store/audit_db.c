@@ -1,6 +1,7 @@
 /* audit_db.c - see audit_db.h. */
 #include "store/audit_db.h"
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -43,40 +44,51 @@ pb_err audit_db_last_hash(struct store *st, char **hash)
     return e;
 }
 
-static void bind_id_or_null(struct stmt *s, int idx, int64_t v)
+pb_err audit_db_insert_many(struct store *st, const struct audit_row *rows, size_t n)
 {
-    if (v)
-        stmt_bind_i64(s, idx, v);
-    else
-        stmt_bind_null(s, idx);
-}
-
-pb_err audit_db_insert(struct store *st, struct audit_row *r)
-{
+    /* The rows travel as one JSON array, read back in order with json_each:
+     * ids then follow the chain as audit_verify walks it. */
+    struct json_object *arr = json_object_new_array_ext((int)n);
+    for (size_t i = 0; i < n; i++) {
+        const struct audit_row *r = &rows[i];
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "t", r->tenant_id ? json_object_new_int64(r->tenant_id) : NULL);
+        json_object_object_add(o, "at", json_object_new_string(r->at));
+        json_object_object_add(o, "u", r->user_id ? json_object_new_int64(r->user_id) : NULL);
+        json_object_object_add(o, "ue", json_object_new_string(r->user_email ? r->user_email : ""));
+        json_object_object_add(o, "or", json_object_new_string(r->origin));
+        json_object_object_add(o, "en", json_object_new_string(r->entity));
+        json_object_object_add(o, "ei", r->entity_id ? json_object_new_int64(r->entity_id) : NULL);
+        json_object_object_add(o, "el", json_object_new_string(r->entity_label ? r->entity_label
+                                                                               : ""));
+        json_object_object_add(o, "ac", json_object_new_string(r->action));
+        json_object_object_add(o, "re", r->reason ? json_object_new_string(r->reason) : NULL);
+        json_object_object_add(o, "b", r->before_json ? json_object_new_string(r->before_json)
+                                                      : NULL);
+        json_object_object_add(o, "a", r->after_json ? json_object_new_string(r->after_json)
+                                                     : NULL);
+        json_object_object_add(o, "p", json_object_new_string(r->prev_hash ? r->prev_hash : ""));
+        json_object_object_add(o, "h", json_object_new_string(r->hash));
+        json_object_array_add(arr, o);
+    }
     struct stmt *s;
-    pb_err e = store_prepare(st,
-                             "INSERT INTO audit_entry (tenant_id, at, user_id, user_email, origin, "
-                             "entity, entity_id, entity_label, action, reason, before_json, "
-                             "after_json, prev_hash, hash) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             &s);
-    if (e)
-        return e;
-    bind_id_or_null(s, 1, r->tenant_id);
-    stmt_bind_text(s, 2, r->at);
-    bind_id_or_null(s, 3, r->user_id);
-    stmt_bind_text(s, 4, r->user_email);
-    stmt_bind_text(s, 5, r->origin);
-    stmt_bind_text(s, 6, r->entity);
-    bind_id_or_null(s, 7, r->entity_id);
-    stmt_bind_text(s, 8, r->entity_label);
-    stmt_bind_text(s, 9, r->action);
-    stmt_bind_text_or_null(s, 10, r->reason);
-    stmt_bind_text(s, 11, r->before_json);
-    stmt_bind_text(s, 12, r->after_json);
-    stmt_bind_text(s, 13, r->prev_hash);
-    stmt_bind_text(s, 14, r->hash);
-    return stmt_run(s);
+    pb_err e = store_prepare(
+        st,
+        "INSERT INTO audit_entry (tenant_id, at, user_id, user_email, origin, entity, entity_id, "
+        "entity_label, action, reason, before_json, after_json, prev_hash, hash) "
+        "SELECT json_extract(value, '$.t'), json_extract(value, '$.at'), "
+        "json_extract(value, '$.u'), json_extract(value, '$.ue'), json_extract(value, '$.or'), "
+        "json_extract(value, '$.en'), json_extract(value, '$.ei'), json_extract(value, '$.el'), "
+        "json_extract(value, '$.ac'), json_extract(value, '$.re'), json_extract(value, '$.b'), "
+        "json_extract(value, '$.a'), json_extract(value, '$.p'), json_extract(value, '$.h') "
+        "FROM json_each(?) ORDER BY key",
+        &s);
+    if (!e) {
+        stmt_bind_text(s, 1, json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
+        e = stmt_run(s);
+    }
+    json_object_put(arr);
+    return e;
 }
 
 pb_err audit_db_list(struct store *st, int64_t tenant_id, const char *entity, int64_t entity_id,

@@ -14,8 +14,10 @@
 
 /* The newest entry's hash ("" when the log is empty). Caller frees. */
 pb_err audit_db_last_hash(struct store *st, char **hash) PB_MUST_CHECK;
-/* Appends r (its id is not read back: nothing needs it). */
-pb_err audit_db_insert(struct store *st, struct audit_row *r) PB_MUST_CHECK;
+/* Appends n rows in one statement, in order (their ids are not read
+ * back: nothing needs them). */
+pb_err audit_db_insert_many(struct store *st, const struct audit_row *rows,
+                            size_t n) PB_MUST_CHECK;
 /* Entries of a tenant, newest first, optionally for one entity row (entity
  * NULL: all). Caller frees rows. */
 pb_err audit_db_list(struct store *st, int64_t tenant_id, const char *entity, int64_t entity_id,
