@@ -215,7 +215,7 @@ UPDATE subscription SET status = 'cancelled' WHERE id NOT IN
     (SELECT id FROM subscription WHERE access_method = 'pppoe' ORDER BY id LIMIT 10000);
 UPDATE subscription SET status = 'active', suspend_reason = NULL, sync_state = 'synced',
     router_id = (SELECT r.id FROM router r WHERE r.name = 'bulk-' || (18301 + subscription.id % 50))
- WHERE status <> 'cancelled';"
+ WHERE id IN (SELECT id FROM subscription WHERE access_method = 'pppoe' ORDER BY id LIMIT 10000);"
 python3 - "$BULK" <<'PY'
 import json, sqlite3, sys, urllib.request
 db = sqlite3.connect(sys.argv[1])
