@@ -108,6 +108,25 @@ pb_err audit_write_many(struct app *a, const struct audit_item *items, size_t n)
     return e;
 }
 
+pb_err audit_conflict(struct app *a, const char *entity, int64_t id, const char *label,
+                      int64_t expect, int64_t now)
+{
+    struct audit_row *rows = NULL;
+    int n = 0;
+    int64_t total = 0;
+    pb_err e = audit_db_list(a->st, a->tenant.id, entity, id, 0, 1, &rows, &n, &total);
+    const char *who = !e && n && rows[0].user_email ? rows[0].user_email : "another operator";
+    const char *at = !e && n && rows[0].at ? rows[0].at : "";
+    pb_err c = err_new(PB_CONFLICT, "%s was saved by %s%s%s (version %lld → %lld) while you were "
+                                    "editing.",
+                       label, who, *at ? " at " : "", at, (long long)expect, (long long)now);
+    for (int i = 0; i < n; i++)
+        audit_row_fini(&rows[i]);
+    free(rows);
+    err_free(&e);
+    return c;
+}
+
 struct verify_state {
     char prev[65];
     int64_t checked, bad;

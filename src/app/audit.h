@@ -37,6 +37,15 @@ struct audit_item {
  * per row). Inside the caller's write transaction. */
 pb_err audit_write_many(struct app *a, const struct audit_item *items, size_t n) PB_MUST_CHECK;
 
+/*
+ * The answer when a row changed since the operator read it (optimistic
+ * locking): PB_CONFLICT naming who saved it and when, from the row's last
+ * audit entry: "Router core-1 was saved by fahim@demo.test at ... (version
+ * 7 → 8) while you were editing." label is "Router core-1".
+ */
+pb_err audit_conflict(struct app *a, const char *entity, int64_t id, const char *label,
+                      int64_t expect, int64_t now);
+
 /* Checks the whole chain. *bad_id is 0 when intact, else the first entry
  * whose hash does not match. */
 pb_err audit_verify(struct app *a, int64_t *checked, int64_t *bad_id) PB_MUST_CHECK;

@@ -14,7 +14,6 @@
 #include "core/text.h"
 #include "core/valid.h"
 #include "core/xalloc.h"
-#include "store/audit_db.h"
 #include "store/tenant_db.h"
 #include "store/user_db.h"
 
@@ -327,24 +326,12 @@ static char *label_of(const struct customer_row *r)
     return xasprintf("%s %s", r->code, r->name);
 }
 
-/* "C-10482 Rahim Uddin was saved by fahim@demo.test at 14:31:12 (version 7 → 8)". */
 static pb_err conflict(struct app *a, const struct customer_row *stored, int64_t expect)
 {
-    struct audit_row *rows = NULL;
-    int n = 0;
-    int64_t total = 0;
-    pb_err e = audit_db_list(a->st, a->tenant.id, "customer", stored->id, 0, 1, &rows, &n, &total);
-    const char *who = !e && n && rows[0].user_email ? rows[0].user_email : "another operator";
-    const char *at = !e && n && rows[0].at ? rows[0].at : "";
-    pb_err c = err_new(PB_CONFLICT, "%s %s was saved by %s%s%s (version %lld → %lld) while you "
-                                    "were editing.",
-                       stored->code, stored->name, who, *at ? " at " : "", at, (long long)expect,
-                       (long long)stored->version);
-    for (int i = 0; i < n; i++)
-        audit_row_fini(&rows[i]);
-    free(rows);
-    err_free(&e);
-    return c;
+    char *label = label_of(stored);
+    pb_err e = audit_conflict(a, "customer", stored->id, label, expect, stored->version);
+    free(label);
+    return e;
 }
 
 /* The audit entry of a change to r; after is r as JSON unless it is gone. */

@@ -22,7 +22,6 @@
 #include "core/money.h"
 #include "core/text.h"
 #include "core/xalloc.h"
-#include "store/audit_db.h"
 
 __extension__ typedef __int128 i128;
 
@@ -505,24 +504,11 @@ pb_err plan_get(struct app *a, const char *key, struct plan_row *out)
 
 /* ---- changing ------------------------------------------------------------------- */
 
-/* "Fiber 100/20 was saved by anas@meghna.net at 2026-11-24T08:31:12Z (version 7 → 8)". */
 static pb_err saved_meanwhile(struct app *a, const struct plan_row *now, int64_t expect)
 {
-    struct audit_row *last = NULL;
-    int got = 0;
-    int64_t entries = 0;
-    pb_err le = audit_db_list(a->st, a->tenant.id, "plan", now->id, 0, 1, &last, &got, &entries);
-    bool known = !le && got > 0;
-    pb_err e = err_new(PB_CONFLICT, "Plan %s was saved by %s%s%s (version %lld → %lld) while you "
-                                    "were editing.",
-                       now->name, known && last->user_email ? last->user_email : "another operator",
-                       known && last->at ? " at " : "", known && last->at ? last->at : "",
-                       (long long)expect, (long long)now->version);
-    while (got > 0)
-        audit_row_fini(&last[--got]);
-    free(last);
-    err_free(&le);
-    return e;
+    char label[160];
+    snprintf(label, sizeof label, "Plan %s", now->name);
+    return audit_conflict(a, "plan", now->id, label, expect, now->version);
 }
 
 static pb_err audit_plan(struct app *a, const struct plan_row *r, const char *action,

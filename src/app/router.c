@@ -22,7 +22,6 @@
 #include "core/vault.h"
 #include "core/xalloc.h"
 #include "net/routeros.h"
-#include "store/audit_db.h"
 
 const char *const router_types[] = {"mikrotik", "cisco", "other", NULL};
 
@@ -438,24 +437,11 @@ struct json_object *router_json(const struct router_row *r)
 
 /* ---- changing ----------------------------------------------------------------- */
 
-/* "core-1 was saved by fahim@demo.test at 2026-11-24T08:31:12Z (version 7 → 8)". */
 static pb_err conflict(struct app *a, const struct router_row *stored, int64_t expect)
 {
-    struct audit_row *rows = NULL;
-    int n = 0;
-    int64_t total = 0;
-    pb_err e = audit_db_list(a->st, a->tenant.id, "router", stored->id, 0, 1, &rows, &n, &total);
-    const char *who = !e && n && rows[0].user_email ? rows[0].user_email : "another operator";
-    const char *at = !e && n && rows[0].at ? rows[0].at : "";
-    pb_err c = err_new(PB_CONFLICT, "Router %s was saved by %s%s%s (version %lld → %lld) while "
-                                    "you were editing.",
-                       stored->name, who, *at ? " at " : "", at, (long long)expect,
-                       (long long)stored->version);
-    for (int i = 0; i < n; i++)
-        audit_row_fini(&rows[i]);
-    free(rows);
-    err_free(&e);
-    return c;
+    char label[96];
+    snprintf(label, sizeof label, "Router %s", stored->name);
+    return audit_conflict(a, "router", stored->id, label, expect, stored->version);
 }
 
 /* The audit entry of a change to r. after is r as JSON unless it is gone;

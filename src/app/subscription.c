@@ -601,6 +601,16 @@ static struct json_object *state_json(const struct subscription_row *r)
 
 /* The audit entry of a change to r: the whole row for a creation or an
  * edit, the state for a lifecycle action (full false). */
+static pb_err conflict(struct app *a, const struct subscription_row *r, int64_t expect)
+{
+    char *label = label_of(r);
+    char *full = xasprintf("Subscription %s", label);
+    pb_err e = audit_conflict(a, "subscription", r->id, full, expect, r->version);
+    free(full);
+    free(label);
+    return e;
+}
+
 static pb_err audit_sub(struct app *a, const struct subscription_row *r, const char *action,
                         const char *reason, struct json_object *before, bool full)
 {
@@ -679,10 +689,7 @@ pb_err sub_edit(struct app *a, const char *key, const struct sub_input *in, int6
     struct json_object *before = NULL;
     e = load(a, key, true, &r);
     if (!e && expect_version >= 0 && r.version != expect_version)
-        e = err_new(PB_CONFLICT, "Subscription %lld %s was changed meanwhile (version %lld → "
-                                 "%lld).",
-                    (long long)r.id, r.username ? r.username : "", (long long)expect_version,
-                    (long long)r.version);
+        e = conflict(a, &r, expect_version);
     struct desired old_d;
     bool had = false;
     int64_t old_router = r.router_id;
@@ -938,10 +945,7 @@ pb_err sub_act(struct app *a, const char *key, const struct sub_change *ch, int6
     struct subscription_row r = {0};
     e = load(a, key, true, &r);
     if (!e && expect_version >= 0 && r.version != expect_version)
-        e = err_new(PB_CONFLICT, "Subscription %lld %s was changed meanwhile (version %lld → "
-                                 "%lld).",
-                    (long long)r.id, r.username ? r.username : "", (long long)expect_version,
-                    (long long)r.version);
+        e = conflict(a, &r, expect_version);
     bool queued = false;
     if (!e)
         e = apply(a, &r, ch, &queued);
