@@ -524,9 +524,7 @@ static pb_err run_router(struct app *a, struct run *run, int64_t router_id)
             je = err_new(PB_INTERNAL, "job %lld holds no desired state", (long long)j.id);
         }
         if (!je && !ros) {
-            /* 5 ms over the exact spacing: the router sees the requests
-             * with some jitter, and the budget is a ceiling, not a target. */
-            je = router_connect(a, &rt, 1000 / rate + 5, &ros);
+            je = router_connect(a, &rt, 1000 / rate, &ros);
             if (je)
                 fail = ROS_REFUSED;
         }

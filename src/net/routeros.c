@@ -38,7 +38,7 @@ struct ros {
     struct http *http;
     struct ros_status last;
     int64_t calls;
-    int64_t gap_ns, last_start_ns; /* the call budget: start to start */
+    int64_t gap_ns, last_end_ns; /* the call budget: from an answer to the next request */
 };
 
 /* A query filter: ?key=value, value escaped; skipped when value is NULL. */
@@ -248,18 +248,20 @@ static pb_err call(struct ros *r, enum http_method m, const char *path, struct j
     };
     struct http_resp resp;
     r->calls++;
-    if (r->gap_ns) {
+    if (r->gap_ns && r->last_end_ns) {
         /* A router's CPU is its only rate limit: never more calls in a
-         * second than the budget allows, however fast it answers. */
-        int64_t wait = r->last_start_ns + r->gap_ns - clock_mono_ns();
-        if (r->last_start_ns && wait > 0) {
+         * second than the budget allows, however fast it answers. Counting
+         * the gap from the previous answer (not from when it was sent)
+         * keeps it whatever delays the requests meet on the way. */
+        int64_t wait = r->last_end_ns + r->gap_ns - clock_mono_ns();
+        if (wait > 0) {
             struct timespec ts = {(time_t)(wait / 1000000000), (long)(wait % 1000000000)};
             while (nanosleep(&ts, &ts) != 0)
                 ;
         }
-        r->last_start_ns = clock_mono_ns();
     }
     pb_err e = http_do(r->http, &req, &resp);
+    r->last_end_ns = clock_mono_ns();
     free(url);
     r->last.ms = resp.ms;
     r->last.http = resp.status;

@@ -33,8 +33,8 @@ struct ros_conn {
     bool insecure;      /* trust a self-signed certificate (router.tls_insecure) */
     long timeout_ms;    /* whole request; 0: 5000 */
     long connect_ms;    /* connection; 0: 3000 */
-    long min_gap_ms;    /* at least this long between two requests (the router's
-                           call budget: 200 = 5 calls/s); 0: no spacing */
+    long min_gap_ms;    /* at least this long from an answer to the next request
+                           (the router's call budget: 200 = under 5 calls/s); 0: none */
 };
 
 /* How the last call went: decides retry or stop. */
