@@ -957,7 +957,6 @@ struct provision_daemon {
     pthread_cond_t cv;
     bool kicked;
     atomic_bool stop;
-    atomic_llong finished;
 };
 
 /* How often the daemon looks for jobs whose back-off ran out. */
@@ -973,7 +972,6 @@ static void *daemon_main(void *arg)
         /* Errors of the queue itself (a busy database) are retried next
          * round; the jobs keep their state in the database. */
         err_free(&e);
-        atomic_fetch_add(&d->finished, st.done + st.failed + st.retry);
         pthread_mutex_lock(&d->mu);
         if (!d->kicked && !atomic_load(&d->stop)) {
             struct timespec until;
@@ -999,7 +997,6 @@ pb_err provision_daemon_start(const struct app *parent, struct provision_daemon 
     pthread_mutex_init(&d->mu, NULL);
     pthread_cond_init(&d->cv, NULL);
     atomic_init(&d->stop, false);
-    atomic_init(&d->finished, 0);
     if (pthread_create(&d->th, NULL, daemon_main, d) != 0) {
         pthread_cond_destroy(&d->cv);
         pthread_mutex_destroy(&d->mu);
@@ -1019,11 +1016,6 @@ void provision_daemon_kick(struct provision_daemon *d)
     d->kicked = true;
     pthread_cond_signal(&d->cv);
     pthread_mutex_unlock(&d->mu);
-}
-
-int64_t provision_daemon_finished(struct provision_daemon *d)
-{
-    return d ? atomic_load(&d->finished) : 0;
 }
 
 int64_t provision_daemon_user(const struct provision_daemon *d)

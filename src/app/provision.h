@@ -124,8 +124,6 @@ pb_err provision_drift(struct app *a, int64_t router_id, struct drift_row **rows
 struct provision_daemon;
 pb_err provision_daemon_start(const struct app *parent, struct provision_daemon **out) PB_MUST_CHECK;
 void provision_daemon_kick(struct provision_daemon *d);
-/* Jobs finished since start (the console refreshes when it grows). */
-int64_t provision_daemon_finished(struct provision_daemon *d);
 /* The operator whose session it sends with. */
 int64_t provision_daemon_user(const struct provision_daemon *d);
 /* Stops after the job in hand and joins the thread. NULL is fine. */

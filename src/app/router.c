@@ -349,15 +349,6 @@ pb_err router_get(struct app *a, const char *key, struct router_row *out)
     return load(a, key, false, out);
 }
 
-pb_err router_get_id(struct app *a, int64_t id, struct router_row *out)
-{
-    memset(out, 0, sizeof *out);
-    pb_err e = perm_check(a, PERM_ROUTER_VIEW);
-    if (!e)
-        e = router_db_get(a->st, a->tenant.id, id, out);
-    return e;
-}
-
 pb_err router_names(struct app *a, struct router_name **out, int *n)
 {
     *out = NULL;

@@ -71,7 +71,6 @@ pb_err router_count(struct app *a, struct router_query *q, int64_t *n) PB_MUST_C
 /* One router by id or name (case-insensitive). PB_NOT_FOUND / PB_FORBIDDEN.
  * Caller: router_row_fini. */
 pb_err router_get(struct app *a, const char *key, struct router_row *out) PB_MUST_CHECK;
-pb_err router_get_id(struct app *a, int64_t id, struct router_row *out) PB_MUST_CHECK;
 /* Id, name and status of every router, for the subscription form's picker:
  * allowed with router.view or subscription.edit. Caller: router_names_free. */
 pb_err router_names(struct app *a, struct router_name **out, int *n) PB_MUST_CHECK;

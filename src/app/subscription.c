@@ -23,7 +23,6 @@
 #include "store/plan_db.h"
 #include "store/router_db.h"
 
-const char *const sub_statuses[] = {"pending", "active", "suspended", "cancelled", "expired", NULL};
 const char *const sub_access_methods[] = {"pppoe", "static_ip", "dhcp", "hosting", "none", NULL};
 const char *const sub_suspend_reasons[] = {"overdue", "manual", "abuse", "customer_request", NULL};
 
@@ -743,16 +742,6 @@ static const char *const act_names[] = {"activate", "suspend", "cancel", "reset-
 const char *sub_act_name(enum sub_act act)
 {
     return act_names[act];
-}
-
-bool sub_act_parse(const char *s, enum sub_act *out)
-{
-    for (size_t i = 0; i < sizeof act_names / sizeof *act_names; i++)
-        if (s && strcmp(act_names[i], s) == 0) {
-            *out = (enum sub_act)i;
-            return true;
-        }
-    return false;
 }
 
 /* NULL when r may take ch; else the BUSINESS_LOGIC_ERROR sentence. */

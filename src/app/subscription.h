@@ -20,7 +20,6 @@
 #include "store/rows.h"
 #include "store/sub_db.h"
 
-extern const char *const sub_statuses[];       /* pending active suspended cancelled expired */
 extern const char *const sub_access_methods[]; /* pppoe static_ip dhcp hosting none */
 extern const char *const sub_suspend_reasons[]; /* overdue manual abuse customer_request */
 
@@ -70,9 +69,8 @@ struct sub_change {
     bool at_next_bill;  /* change plan at the next bill date instead of now */
 };
 
-/* The word for a lifecycle action ("suspend"), and back. */
+/* The word for a lifecycle action ("suspend"). */
 const char *sub_act_name(enum sub_act act);
-bool sub_act_parse(const char *s, enum sub_act *out);
 
 /* One subscription. An illegal transition is PB_BUSINESS naming it:
  * "4412 is cancelled; a cancelled subscription cannot be activated." */
