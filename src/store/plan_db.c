@@ -275,18 +275,7 @@ pb_err plan_db_insert(struct store *st, struct plan_row *r)
         return e;
     bind_fields(s, 1, r);
     stmt_bind_i64(s, 17, r->tenant_id);
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row) {
-        r->id = stmt_i64(s, 0);
-        r->version = stmt_i64(s, 1);
-        free(r->created_at);
-        free(r->updated_at);
-        r->created_at = stmt_dup(s, 2);
-        r->updated_at = stmt_dup(s, 3);
-    }
-    stmt_done(s);
-    return e;
+    return stmt_inserted(s, &r->id, &r->version, &r->created_at, &r->updated_at);
 }
 
 pb_err plan_db_update(struct store *st, struct plan_row *r, int64_t expect_version)
@@ -307,15 +296,9 @@ pb_err plan_db_update(struct store *st, struct plan_row *r, int64_t expect_versi
     stmt_bind_i64(s, 17, r->tenant_id);
     stmt_bind_i64(s, 18, r->id);
     stmt_bind_i64(s, 19, expect_version);
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row) {
-        r->version = stmt_i64(s, 0);
-        free(r->updated_at);
-        r->updated_at = stmt_dup(s, 1);
-    }
-    stmt_done(s);
-    if (!e && !row)
+    bool saved = false;
+    e = stmt_updated(s, &r->version, &r->updated_at, &saved);
+    if (!e && !saved)
         e = err_new(PB_CONFLICT, "Plan %s was saved by someone else meanwhile (your version %lld "
                                  "is no longer current).",
                     r->name, (long long)expect_version);

@@ -302,3 +302,37 @@ void rows_free(void *rows, int n, size_t size, row_fini_fn fini)
         fini((char *)rows + (size_t)i * size);
     free(rows);
 }
+
+static void take_text(char **dst, struct stmt *s, int col)
+{
+    free(*dst);
+    *dst = stmt_dup(s, col);
+}
+
+pb_err stmt_inserted(struct stmt *s, int64_t *id, int64_t *version, char **created_at,
+                     char **updated_at)
+{
+    bool row = false;
+    pb_err e = stmt_step(s, &row);
+    if (!e && row) {
+        *id = stmt_i64(s, 0);
+        *version = stmt_i64(s, 1);
+        take_text(created_at, s, 2);
+        take_text(updated_at, s, 3);
+    }
+    stmt_done(s);
+    return e;
+}
+
+pb_err stmt_updated(struct stmt *s, int64_t *version, char **updated_at, bool *saved)
+{
+    bool row = false;
+    pb_err e = stmt_step(s, &row);
+    *saved = !e && row;
+    if (*saved) {
+        *version = stmt_i64(s, 0);
+        take_text(updated_at, s, 1);
+    }
+    stmt_done(s);
+    return e;
+}

@@ -107,6 +107,14 @@ pb_err rows_by_id(struct store *st, const char *sql, int64_t id, size_t size, ro
                   row_fini_fn fini, void **rows, int *n) PB_MUST_CHECK;
 /* Releases n rows of size bytes with fini, then the array. */
 void rows_free(void *rows, int n, size_t size, row_fini_fn fini);
+/* Steps an INSERT ... RETURNING id, version, created_at, updated_at into
+ * those fields of the new row (old texts freed), then stmt_done. */
+pb_err stmt_inserted(struct stmt *s, int64_t *id, int64_t *version, char **created_at,
+                     char **updated_at) PB_MUST_CHECK;
+/* Steps an UPDATE ... RETURNING version, updated_at likewise; *saved false
+ * when no row matched: the version moved on, and the caller says whose. */
+pb_err stmt_updated(struct stmt *s, int64_t *version, char **updated_at,
+                    bool *saved) PB_MUST_CHECK;
 /* One row of sql, whose parameters are the tenant and then key (text) or,
  * when key is NULL, id; *found tells whether a row came. */
 pb_err row_get(struct store *st, const char *sql, int64_t tenant_id, const char *key, int64_t id,

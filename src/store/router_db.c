@@ -268,27 +268,16 @@ pb_err router_db_insert(struct store *st, struct router_row *r)
         "password_sealed, snmp_community_sealed, snmp_port, location, latitude, longitude, "
         "poll_interval, tenant_id, status) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "RETURNING id, status, version, created_at, updated_at",
+        "RETURNING id, version, created_at, updated_at",
         &s);
     if (e)
         return e;
     bind_fields(s, 1, r);
     stmt_bind_i64(s, EDIT_FIELDS + 1, r->tenant_id);
-    stmt_bind_text(s, EDIT_FIELDS + 2, r->status ? r->status : "unknown");
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row) {
-        r->id = stmt_i64(s, 0);
-        free(r->status);
-        r->status = stmt_dup(s, 1);
-        r->version = stmt_i64(s, 2);
-        free(r->created_at);
-        free(r->updated_at);
-        r->created_at = stmt_dup(s, 3);
-        r->updated_at = stmt_dup(s, 4);
-    }
-    stmt_done(s);
-    return e;
+    if (!r->status)
+        r->status = xstrdup("unknown");
+    stmt_bind_text(s, EDIT_FIELDS + 2, r->status);
+    return stmt_inserted(s, &r->id, &r->version, &r->created_at, &r->updated_at);
 }
 
 pb_err router_db_update(struct store *st, struct router_row *r, int64_t expect_version)
@@ -309,15 +298,9 @@ pb_err router_db_update(struct store *st, struct router_row *r, int64_t expect_v
     stmt_bind_i64(s, EDIT_FIELDS + 1, r->tenant_id);
     stmt_bind_i64(s, EDIT_FIELDS + 2, r->id);
     stmt_bind_i64(s, EDIT_FIELDS + 3, expect_version);
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row) {
-        r->version = stmt_i64(s, 0);
-        free(r->updated_at);
-        r->updated_at = stmt_dup(s, 1);
-    }
-    stmt_done(s);
-    if (!e && !row)
+    bool saved = false;
+    e = stmt_updated(s, &r->version, &r->updated_at, &saved);
+    if (!e && !saved)
         e = err_new(PB_CONFLICT, "Router %s was saved by someone else meanwhile (your version "
                                  "%lld is no longer current).",
                     r->name, (long long)expect_version);

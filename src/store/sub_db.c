@@ -345,12 +345,6 @@ static int bind_fields(struct stmt *s, int at, const struct subscription_row *r)
     return at;
 }
 
-static void take_text(char **dst, struct stmt *s, int col)
-{
-    free(*dst);
-    *dst = stmt_dup(s, col);
-}
-
 pb_err sub_db_insert(struct store *st, struct subscription_row *r)
 {
     struct stmt *s;
@@ -367,30 +361,16 @@ pb_err sub_db_insert(struct store *st, struct subscription_row *r)
         return e;
     int at = bind_fields(s, 1, r);
     stmt_bind_i64(s, at, r->tenant_id);
-    bool row = false;
-    e = stmt_step(s, &row);
-    if (!e && row) {
-        r->id = stmt_i64(s, 0);
-        r->version = stmt_i64(s, 1);
-        take_text(&r->created_at, s, 2);
-        take_text(&r->updated_at, s, 3);
-    }
-    stmt_done(s);
-    return e;
+    return stmt_inserted(s, &r->id, &r->version, &r->created_at, &r->updated_at);
 }
 
 /* Steps an UPDATE ... RETURNING version, updated_at into r; no row means
  * the version moved on. */
 static pb_err updated(struct stmt *s, struct subscription_row *r, int64_t expect_version)
 {
-    bool row = false;
-    pb_err e = stmt_step(s, &row);
-    if (!e && row) {
-        r->version = stmt_i64(s, 0);
-        take_text(&r->updated_at, s, 1);
-    }
-    stmt_done(s);
-    if (!e && !row)
+    bool saved = false;
+    pb_err e = stmt_updated(s, &r->version, &r->updated_at, &saved);
+    if (!e && !saved)
         e = err_new(PB_CONFLICT,
                     "Subscription %lld %s was changed by someone else meanwhile (your version "
                     "%lld is no longer current).",
