@@ -73,40 +73,11 @@ pb_err job_db_cancel_open_many(struct store *st, const int64_t *sub_ids, size_t 
     return stmt_run(s);
 }
 
-pb_err job_db_insert_many(struct store *st, const struct job_row *js, size_t n, const char *now)
+pb_err job_db_insert_many(struct store *st, struct job_row *js, size_t n, const char *now)
 {
-    /* The rows travel as one JSON array, read back with json_each. */
-    struct json_object *arr = json_object_new_array_ext((int)n);
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "t", json_object_new_int64(js[i].tenant_id));
-        json_object_object_add(o, "r", json_object_new_int64(js[i].router_id));
-        json_object_object_add(o, "s", js[i].subscription_id
-                                           ? json_object_new_int64(js[i].subscription_id)
-                                           : NULL);
-        json_object_object_add(o, "o", json_object_new_string(js[i].operation));
-        json_object_object_add(o, "d", json_object_new_string(js[i].desired_state
-                                                                  ? js[i].desired_state
-                                                                  : "{}"));
-        json_object_array_add(arr, o);
-    }
-    struct stmt *s;
-    pb_err e = store_prepare(
-        st,
-        "INSERT INTO provisioning_job (tenant_id, router_id, subscription_id, operation, "
-        "desired_state, state, next_try_at, created_at, updated_at) "
-        "SELECT json_extract(value, '$.t'), json_extract(value, '$.r'), "
-        "json_extract(value, '$.s'), json_extract(value, '$.o'), json_extract(value, '$.d'), "
-        "'pending', ?, ?, ? FROM json_each(?) ORDER BY key",
-        &s);
-    if (!e) {
-        stmt_bind_text(s, 1, now);
-        stmt_bind_text(s, 2, now);
-        stmt_bind_text(s, 3, now);
-        stmt_bind_text(s, 4, json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
-        e = stmt_run(s);
-    }
-    json_object_put(arr);
+    pb_err e = NULL;
+    for (size_t i = 0; i < n && !e; i++)
+        e = job_db_insert(st, &js[i], now);
     return e;
 }
 

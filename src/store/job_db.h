@@ -31,8 +31,8 @@ pb_err job_db_enqueue(struct store *st, struct job_row *j, const char *now) PB_M
 pb_err job_db_cancel_open_many(struct store *st, const int64_t *sub_ids, size_t n,
                                const char *now) PB_MUST_CHECK;
 pb_err job_db_insert(struct store *st, struct job_row *j, const char *now) PB_MUST_CHECK;
-/* n jobs in one statement (their ids are not read back). */
-pb_err job_db_insert_many(struct store *st, const struct job_row *js, size_t n,
+/* n jobs, in order; each row's id is filled in. */
+pb_err job_db_insert_many(struct store *st, struct job_row *js, size_t n,
                           const char *now) PB_MUST_CHECK;
 
 /* Routers with jobs due at now (pending, next try reached, not claimed by a

@@ -454,8 +454,13 @@ void stmt_done(struct stmt *s)
         stmt_free(s);
         return;
     }
-    st->ops->reset(s->impl);
+    stmt_reset(s);
     s->in_use = false;
+}
+
+void stmt_reset(struct stmt *s)
+{
+    s->st->ops->reset(s->impl);
     s->bad_bind = 0;
 }
 

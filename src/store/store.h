@@ -127,6 +127,9 @@ int64_t stmt_changes(struct stmt *s);
 pb_err stmt_i64_once(struct stmt *s, int64_t *out) PB_MUST_CHECK;
 /* Resets the statement and clears its bindings; s may be NULL. */
 void stmt_done(struct stmt *s);
+/* Resets and clears the bindings but keeps the statement, to run it again
+ * (one row after another of a batch) before stmt_done(). */
+void stmt_reset(struct stmt *s);
 
 /* Another thread may call this: the running statement fails soon. */
 void store_interrupt(struct store *st);

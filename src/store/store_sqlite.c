@@ -206,7 +206,7 @@ static pb_err sq_open(const char *target, unsigned flags, void **out)
         return e;
     }
 
-    const char *pragmas = "PRAGMA foreign_keys = ON;";
+    const char *pragmas = "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;";
     pb_err e = exec_retry(c, pragmas);
     if (!e && ro)
         e = exec_retry(c, "PRAGMA query_only = 1;");
@@ -406,7 +406,7 @@ static pb_err sq_bulk_begin(void *conn)
 static pb_err sq_bulk_end(void *conn)
 {
     struct sq_conn *c = conn;
-    pb_err e = exec_retry(c, "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT; PRAGMA threads = 0;"
+    pb_err e = exec_retry(c, "PRAGMA cache_size = -2000; PRAGMA temp_store = MEMORY; PRAGMA threads = 0;"
                              " PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
     if (!e) /* statistics for the planner, sampled so it stays quick */
         e = exec_retry(c, "PRAGMA analysis_limit = 400; ANALYZE;");
