@@ -18,8 +18,8 @@ TEST_PKGS = cmocka
 
 # Debian packages: what the build needs, and what the tests need on top.
 DEB_BUILD = gcc make pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev \
-            libjson-c-dev libsodium-dev
-DEB_TEST  = libcmocka-dev tmux sqlite3 python3 locales valgrind openssl
+            libjson-c-dev libsodium-dev libhpdf-dev
+DEB_TEST  = libcmocka-dev tmux sqlite3 python3 locales valgrind openssl hledger
 
 B        := build
 OBJDIR   := $(B)/obj$(if $(SAN),-san)
@@ -38,7 +38,8 @@ TEST_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) \
              -Isrc -I. -I$(B)/gen $(PKG_CFLAGS) -MMD -MP
-LDLIBS   = $(PKG_LIBS) -lpthread -lm
+# libharu (invoices as PDF) ships no pkg-config file.
+LDLIBS   = $(PKG_LIBS) -lhpdf -lpthread -lm
 
 SRCS     := $(sort $(wildcard src/*.c src/*/*.c screens/*.c))
 SRCS     := $(filter-out src/tools/%,$(SRCS))

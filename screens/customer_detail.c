@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "app/customer.h"
+#include "app/invoice.h"
+#include "app/payment.h"
 #include "app/subscription.h"
 #include "core/money.h"
 #include "core/text.h"
@@ -39,10 +41,53 @@ static void free_subs(struct cust_view *v)
     v->nsubs = 0;
 }
 
+static void free_docs(struct cust_view *v)
+{
+    invoice_rows_free(v->invoices, v->ninvoices);
+    v->invoices = NULL;
+    v->ninvoices = 0;
+    payment_rows_free(v->payments, v->npayments);
+    v->payments = NULL;
+    v->npayments = 0;
+}
+
+/* The customer's newest invoices and payments, and how many there are; a
+ * role that may not see them gets -1 and no rows. */
+static pb_err load_docs(struct app *a, int64_t id, struct cust_view *v)
+{
+    struct invoice_query iq = {.customer_id = id, .sort = "issue_date", .desc = true,
+                               .dir = PAGE_FIRST, .limit = CUST_DOCS};
+    bool more = false;
+    pb_err e = invoice_list(a, &iq, &v->invoices, &v->ninvoices, &more);
+    if (!e) {
+        struct invoice_query cq = {.customer_id = id};
+        e = invoice_count(a, &cq, &v->invoice_total);
+    }
+    if (e && e->code == PB_FORBIDDEN) {
+        err_free(&e);
+        v->invoice_total = -1;
+    }
+    if (e)
+        return e;
+    struct payment_query pq = {.customer_id = id, .sort = "payment_date", .desc = true,
+                               .dir = PAGE_FIRST, .limit = CUST_DOCS};
+    e = payment_list(a, &pq, &v->payments, &v->npayments, &more);
+    if (!e) {
+        struct payment_query cq = {.customer_id = id};
+        e = payment_count(a, &cq, &v->payment_total);
+    }
+    if (e && e->code == PB_FORBIDDEN) {
+        err_free(&e);
+        v->payment_total = -1;
+    }
+    return e;
+}
+
 void cust_view_fini(struct cust_view *v)
 {
     free_contacts(v);
     free_subs(v);
+    free_docs(v);
     customer_row_fini(&v->c);
     memset(&v->c, 0, sizeof v->c);
     v->loaded = false;
@@ -75,24 +120,47 @@ pb_err cust_view_load(struct cust_view *v, struct app *a, int64_t id)
         return se;
     }
     err_free(&se);
+    struct cust_view docs = {0};
+    pb_err de = load_docs(a, id, &docs);
+    if (de) {
+        free_docs(&docs);
+        customer_row_fini(&c);
+        for (int i = 0; i < n; i++)
+            contact_row_fini(&rows[i]);
+        free(rows);
+        sub_rows_free(subs, ns);
+        return de;
+    }
     bool same = v->loaded && v->c.id == id;
     int section = v->section, contact = v->contact, sub = v->sub;
+    int inv = v->invoice, pay = v->payment;
     cust_view_fini(v);
     v->c = c;
     v->contacts = rows;
     v->ncontacts = n;
     v->subs = subs;
     v->nsubs = ns;
+    v->invoices = docs.invoices;
+    v->ninvoices = docs.ninvoices;
+    v->invoice_total = docs.invoice_total;
+    v->payments = docs.payments;
+    v->npayments = docs.npayments;
+    v->payment_total = docs.payment_total;
     v->loaded = true;
+    int ni = v->ninvoices, np = v->npayments;
     if (same) {
         v->section = section;
         v->contact = contact < n ? contact : (n ? n - 1 : 0);
         v->sub = sub < ns ? sub : (ns ? ns - 1 : 0);
+        v->invoice = inv < ni ? inv : (ni ? ni - 1 : 0);
+        v->payment = pay < np ? pay : (np ? np - 1 : 0);
     } else {
         /* Callers ask about their services first (SCREENS.md 4.3). */
         v->section = ns ? CS_SUBS : CS_CONTACTS;
         v->contact = 0;
         v->sub = 0;
+        v->invoice = 0;
+        v->payment = 0;
     }
     return NULL;
 }
@@ -129,6 +197,22 @@ char *cust_view_text(const struct cust_view *v)
                    r->username ? r->username : r->static_ip ? r->static_ip : "",
                    r->plan_name ? r->plan_name : "", r->status ? r->status : "",
                    r->router_name ? " on " : "", r->router_name ? r->router_name : "");
+    }
+    for (int i = 0; i < v->ninvoices; i++) {
+        const struct invoice_row *r = &v->invoices[i];
+        char label[48], d[32], m1[MONEY_BUF], m2[MONEY_BUF];
+        screens_day(r->issue_date, true, d, sizeof d);
+        buf_printf(&b, "Invoice: %s %s total %s balance %s %s\n",
+                   screens_inv_label(r, label, sizeof label), d,
+                   money_format(r->total, r->currency, m1, sizeof m1),
+                   money_format(invoice_balance_due(r), r->currency, m2, sizeof m2), r->status);
+    }
+    for (int i = 0; i < v->npayments; i++) {
+        const struct payment_row *p = &v->payments[i];
+        char label[48], d[32], m1[MONEY_BUF];
+        screens_day(p->payment_date, true, d, sizeof d);
+        buf_printf(&b, "Payment: %s %s %s %s %s\n", screens_pay_label(p, label, sizeof label), d,
+                   money_format(p->amount, p->currency, m1, sizeof m1), p->method, p->status);
     }
     if (c->notes)
         buf_printf(&b, "Notes: %s\n", c->notes);
@@ -299,20 +383,77 @@ void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, 
         free(plan);
     }
 
-    /* Invoices, payments: not in this version of patchbay. */
-    static const struct {
-        enum cust_section sec;
-        const char *title, *empty;
-    } empties[] = {
-        {CS_INVOICES, "Invoices 0", "No invoices yet."},
-        {CS_PAYMENTS, "Payments 0", "No payments yet."},
-    };
-    for (size_t i = 0; i < sizeof empties / sizeof empties[0]; i++) {
-        if (y < bottom)
-            screens_rule(c, y++, x, w, empties[i].title, NULL,
-                         focused && v->section == (int)empties[i].sec);
-        if (y < bottom)
-            canvas_text(c, y++, x + 2, w - 3, ROLE_muted, empties[i].empty);
+    /* Invoices: the newest, the one under the cursor kept in view. */
+    struct date today = app_today(a);
+    if (y < bottom) {
+        char right[96];
+        if (v->invoice_total < 0)
+            snprintf(t, sizeof t, "Invoices");
+        else
+            snprintf(t, sizeof t, "Invoices %lld", (long long)v->invoice_total);
+        snprintf(right, sizeof right, "balance %s %s", cu->currency ? cu->currency : "",
+                 money_format(cu->balance, cu->currency, money, sizeof money));
+        screens_rule(c, y++, x, w, t, right, focused && v->section == CS_INVOICES);
+    }
+    if (v->invoice_total < 0 && y < bottom)
+        canvas_text(c, y++, x + 2, w - 3, ROLE_muted, "Your role does not see invoices.");
+    else if (!v->ninvoices && y < bottom)
+        canvas_text(c, y++, x + 2, w - 3, ROLE_muted, "No invoices yet.");
+    enum { SHOWN = 5 };
+    int first = v->invoice >= SHOWN ? v->invoice - SHOWN + 1 : 0;
+    for (int i = first; i < v->ninvoices && i < first + SHOWN && y < bottom; i++, y++) {
+        const struct invoice_row *iv = &v->invoices[i];
+        bool sel = focused && v->section == CS_INVOICES && i == v->invoice;
+        enum role st_role = ROLE_normal;
+        char label[48], st[48], d[32], m1[MONEY_BUF], m2[MONEY_BUF];
+        screens_inv_status(iv, today, st, sizeof st, &st_role);
+        enum role role = sel ? ROLE_selection : st_role == ROLE_muted ? ROLE_muted : ROLE_normal;
+        if (sel) {
+            canvas_fill(c, (struct rect){y, x, 1, w}, role);
+            canvas_glyph(c, y, x, G_CURSOR, role);
+        }
+        screens_day(iv->issue_date, false, d, sizeof d);
+        int cx = x + 2;
+        cx += canvas_printf(c, y, cx, x + w - cx, role, "%-15s %-6s %10s %10s ",
+                            screens_inv_label(iv, label, sizeof label), d,
+                            money_format(iv->total, iv->currency, m1, sizeof m1),
+                            money_format(invoice_balance_due(iv), iv->currency, m2, sizeof m2));
+        canvas_text(c, y, cx, x + w - cx, sel ? role : st_role, st);
+    }
+    if (v->invoice_total > SHOWN && y < bottom &&
+        (v->section != CS_INVOICES || first + SHOWN < v->ninvoices))
+        canvas_printf(c, y++, x + 2, w - 3, ROLE_muted, "%lld in all: g i lists them.",
+                      (long long)v->invoice_total);
+
+    /* Payments: the newest three. */
+    if (y < bottom) {
+        if (v->payment_total < 0)
+            snprintf(t, sizeof t, "Payments");
+        else
+            snprintf(t, sizeof t, "Payments %lld", (long long)v->payment_total);
+        screens_rule(c, y++, x, w, t, v->payment_total >= 0 ? "p record" : NULL,
+                     focused && v->section == CS_PAYMENTS);
+    }
+    if (v->payment_total < 0 && y < bottom)
+        canvas_text(c, y++, x + 2, w - 3, ROLE_muted, "Your role does not see payments.");
+    else if (!v->npayments && y < bottom)
+        canvas_text(c, y++, x + 2, w - 3, ROLE_muted, "No payments yet. p records one.");
+    enum { PSHOWN = 3 };
+    first = v->payment >= PSHOWN ? v->payment - PSHOWN + 1 : 0;
+    for (int i = first; i < v->npayments && i < first + PSHOWN && y < bottom; i++, y++) {
+        const struct payment_row *p = &v->payments[i];
+        bool sel = focused && v->section == CS_PAYMENTS && i == v->payment;
+        enum role role = sel ? ROLE_selection : ROLE_normal;
+        if (sel) {
+            canvas_fill(c, (struct rect){y, x, 1, w}, role);
+            canvas_glyph(c, y, x, G_CURSOR, role);
+        }
+        char label[48], d[32], m1[MONEY_BUF];
+        screens_day(p->payment_date, false, d, sizeof d);
+        canvas_printf(c, y, x + 2, w - 3, role, "%-15s %-6s %10s %-13s %s",
+                      screens_pay_label(p, label, sizeof label), d,
+                      money_format(p->amount, p->currency, m1, sizeof m1),
+                      p->method ? p->method : "", p->status ? p->status : "");
     }
 
     /* Notes */
@@ -466,7 +607,12 @@ static unsigned detail_action(struct screen *s, enum action a)
             v->contact++;
         else if (v->section == CS_SUBS && v->sub + 1 < v->nsubs)
             v->sub++;
-        else if (v->section != CS_CONTACTS && v->section != CS_SUBS)
+        else if (v->section == CS_INVOICES && v->invoice + 1 < v->ninvoices)
+            v->invoice++;
+        else if (v->section == CS_PAYMENTS && v->payment + 1 < v->npayments)
+            v->payment++;
+        else if (v->section != CS_CONTACTS && v->section != CS_SUBS &&
+                 v->section != CS_INVOICES && v->section != CS_PAYMENTS)
             v->section = (v->section + 1) % CS_COUNT;
         return R_REDRAW;
     case A_UP:
@@ -474,17 +620,46 @@ static unsigned detail_action(struct screen *s, enum action a)
             v->contact--;
         else if (v->section == CS_SUBS && v->sub > 0)
             v->sub--;
-        else if (v->section != CS_CONTACTS && v->section != CS_SUBS && v->section > 0)
+        else if (v->section == CS_INVOICES && v->invoice > 0)
+            v->invoice--;
+        else if (v->section == CS_PAYMENTS && v->payment > 0)
+            v->payment--;
+        else if (v->section != CS_CONTACTS && v->section != CS_SUBS &&
+                 v->section != CS_INVOICES && v->section != CS_PAYMENTS && v->section > 0)
             v->section--;
         return R_REDRAW;
+    case A_PAYMENT:
+        snprintf(args, sizeof args, "customer:%s", v->c.code);
+        ui_push(s->ui, &screen_pay_form, args);
+        return R_REDRAW;
+    case A_GOTO: {
+        int32_t g = ui_goto_letter(s->ui);
+        snprintf(args, sizeof args, "customer=%s", v->c.code);
+        if (g == 'i')
+            ui_open_named(s->ui, "invoices", args);
+        else if (g == 'p')
+            ui_open_named(s->ui, "payments", args);
+        else if (g == 's')
+            ui_open_named(s->ui, "subscriptions", args);
+        else
+            ui_msg(s->ui, MSG_INFO, "g: s subscriptions  i invoices  p payments.");
+        return R_REDRAW;
+    }
     case A_OPEN:
-        if (v->section == CS_SUBS && v->nsubs) {
+        if (v->section == CS_INVOICES && v->ninvoices) {
+            snprintf(args, sizeof args, "%lld", (long long)v->invoices[v->invoice].id);
+            ui_push(s->ui, &screen_invoice_detail, args);
+        } else if (v->section == CS_PAYMENTS && v->npayments) {
+            snprintf(args, sizeof args, "%lld", (long long)v->payments[v->payment].id);
+            ui_push(s->ui, &screen_payment_detail, args);
+        } else if (v->section == CS_SUBS && v->nsubs) {
             snprintf(args, sizeof args, "%lld", (long long)v->subs[v->sub].id);
             screens_open_sub(s->ui, args);
         } else if (v->section == CS_SUBS) {
             ui_msg(s->ui, MSG_INFO, "No subscriptions yet; n adds one.");
         } else {
-            ui_msg(s->ui, MSG_INFO, "Enter opens a subscription; ] moves to Subscriptions.");
+            ui_msg(s->ui, MSG_INFO, "Enter opens a subscription, an invoice or a payment; ] moves "
+                                    "between sections.");
         }
         return R_REDRAW;
     case A_NEW:
@@ -587,6 +762,8 @@ static const struct keybind detail_keys[] = {
     {A_CHANGE_PLAN, NULL, "subscription.edit"},
     {A_RESET_DATA, NULL, "subscription.edit"},
     {A_SYNC, NULL, "subscription.edit"},
+    {A_PAYMENT, "pay", "payment.edit"},
+    {A_GOTO, NULL, NULL},
     {A_COPY, "copy", NULL},
     {A_UP, NULL, NULL},
     {A_DOWN, NULL, NULL},

@@ -69,27 +69,8 @@ static void slice(struct table_row *all, int n, int nc, const struct table_req *
     for (int i = 0; i < n && at < 0; i++)
         if (all[i].id == rq->anchor_id)
             at = i;
-    int lim = rq->limit > 0 ? rq->limit : n, from = 0, to = n;
-    switch (rq->dir) {
-    case TD_FIRST:
-        to = lim < n ? lim : n;
-        out->more = to < n;
-        break;
-    case TD_LAST:
-        from = n - lim > 0 ? n - lim : 0;
-        out->more = from > 0;
-        break;
-    case TD_AFTER:
-        from = at < 0 ? n : at + 1;
-        to = from + lim < n ? from + lim : n;
-        out->more = to < n;
-        break;
-    case TD_BEFORE:
-        to = at < 0 ? 0 : at;
-        from = to - lim > 0 ? to - lim : 0;
-        out->more = from > 0;
-        break;
-    }
+    int from, to;
+    table_req_slice(rq, n, at, &from, &to, &out->more);
     out->rows = xcalloc((size_t)(to - from) + 1, sizeof *out->rows);
     out->n = to - from;
     for (int i = 0; i < n; i++) {

@@ -24,6 +24,10 @@ const struct screen_class *const screen_registry[] = {
     &screen_contact_form,
     &screen_plans, &screen_plan_form,
     &screen_subscriptions, &screen_sub_detail, &screen_sub_form, &screen_jobs,
+    &screen_billing,
+    &screen_invoices, &screen_invoice_detail, &screen_inst_form,
+    &screen_payments, &screen_payment_detail, &screen_pay_form, &screen_inv_pay_form,
+    &screen_refund_form,
 };
 const size_t screen_count = sizeof screen_registry / sizeof screen_registry[0];
 

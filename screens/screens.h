@@ -32,6 +32,15 @@ extern const struct screen_class screen_subscriptions;
 extern const struct screen_class screen_sub_detail;
 extern const struct screen_class screen_sub_form;
 extern const struct screen_class screen_jobs;
+extern const struct screen_class screen_billing;
+extern const struct screen_class screen_invoices;
+extern const struct screen_class screen_invoice_detail;
+extern const struct screen_class screen_inst_form;
+extern const struct screen_class screen_payments;
+extern const struct screen_class screen_payment_detail;
+extern const struct screen_class screen_pay_form;
+extern const struct screen_class screen_inv_pay_form;
+extern const struct screen_class screen_refund_form;
 
 /* ---- the worker's context ---------------------------------------------- */
 
@@ -167,7 +176,17 @@ struct cust_view {
     int section; /* enum cust_section */
     int contact; /* selected contact in CS_CONTACTS */
     int sub;     /* selected subscription in CS_SUBS */
+    struct invoice_row *invoices; /* newest first, at most CUST_DOCS; NULL when not allowed */
+    int ninvoices;
+    int64_t invoice_total; /* all of the customer's invoices; -1: the role may not see them */
+    int invoice;           /* selected invoice in CS_INVOICES */
+    struct payment_row *payments; /* newest first, at most CUST_DOCS */
+    int npayments;
+    int64_t payment_total; /* -1: the role may not see them */
+    int payment;           /* selected payment in CS_PAYMENTS */
 };
+/* How many of a customer's invoices and payments the detail reads. */
+enum { CUST_DOCS = 20 };
 
 /* UI thread: loads customer id with its contacts and subscriptions
  * (single-customer reads). Keeps the section and clamps the selections when
@@ -244,5 +263,80 @@ struct sub_op {
 bool screens_sub_action(struct ui *ui, struct sub_op *op, enum action a);
 /* Frees what an op holds (its tagged ids). */
 void sub_op_fini(struct sub_op *op);
+
+/* ---- invoices and payments (invoice_detail.c, payments.c) ------------------ */
+
+struct invoice_detail;
+struct payment_detail;
+
+/* "09 Dec" or "09 Dec 2026" for 'YYYY-MM-DD'; the text itself when it is not
+ * a date, "" for none. Any thread. */
+void screens_day(const char *ymd, bool year, char *out, size_t n);
+/* An invoice's number, or "draft 57" before it has one. Any thread. */
+const char *screens_inv_label(const struct invoice_row *r, char *out, size_t n);
+/* The status as lists show it (SCREENS.md 4.8): draft, issued, partial,
+ * paid, void, "overdue 39d", "due today", "due in 3d"; *role its theme
+ * role. Any thread. */
+void screens_inv_status(const struct invoice_row *r, struct date today, char *out, size_t n,
+                        enum role *role);
+/* A payment's number, or "pending 12" before it has one. Any thread. */
+const char *screens_pay_label(const struct payment_row *r, char *out, size_t n);
+
+/* An invoice as it would be printed, shared by its detail screen and the
+ * wide list: header, lines with their formulas, totals, payments,
+ * installments, notes. scroll is the first document line shown. */
+struct inv_view {
+    bool loaded;
+    struct invoice_detail *d;
+    int scroll;
+    int lines; /* document lines at the last draw (for paging) */
+};
+/* UI thread: loads the invoice named by key (id or number). Keeps the
+ * scroll when it is the same invoice. */
+pb_err inv_view_load(struct inv_view *v, struct app *a, const char *key) PB_MUST_CHECK;
+void inv_view_fini(struct inv_view *v);
+/* The invoice as plain text for a ticket (y). Caller frees. */
+char *inv_view_text(const struct inv_view *v, struct app *a);
+/* Paints the invoice into r from v->scroll (clamped here). */
+void inv_view_draw(struct inv_view *v, struct ui *ui, struct canvas *c, struct rect r);
+
+/* p C i a d on one invoice, from the list or the detail: checks what the
+ * invoice allows and says why not, asks with the strength SCREENS.md 2.10
+ * gives (void: a reason and the typed number), commits and says what
+ * changed, or opens the payment or installments form. op must live as long
+ * as the screen (the dialogs' argument). */
+struct inv_op {
+    struct screen *s;
+    int64_t id, version;
+    char label[48]; /* "INV-2026-000001" or "draft 57" */
+    bool gone;      /* deleted here: the screen showing it closes */
+    void (*after)(struct screen *s);
+};
+/* Returns false when a is not one of these actions. */
+bool screens_inv_action(struct ui *ui, struct inv_op *op, enum action a);
+
+/* A payment with its allocations, shared by its detail screen and the wide
+ * payments list. sel is the allocation under the cursor (Enter opens its
+ * invoice). */
+struct pay_view {
+    bool loaded;
+    struct payment_detail *d;
+    int sel;
+};
+pb_err pay_view_load(struct pay_view *v, struct app *a, const char *key) PB_MUST_CHECK;
+void pay_view_fini(struct pay_view *v);
+char *pay_view_text(const struct pay_view *v, struct app *a);
+void pay_view_draw(const struct pay_view *v, struct ui *ui, struct canvas *c, struct rect r,
+                   bool focused);
+
+/* a complete, x fail, C refund… on one payment, from the list or the
+ * detail. Returns false when a is not one of these. */
+struct pay_op {
+    struct screen *s;
+    int64_t id, version;
+    char label[48];
+    void (*after)(struct screen *s);
+};
+bool screens_pay_action(struct ui *ui, struct pay_op *op, enum action a);
 
 #endif

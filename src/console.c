@@ -10,6 +10,7 @@
  */
 #include "console.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +18,15 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/billing.h"
 #include "app/customer.h"
+#include "app/invoice.h"
+#include "app/payment.h"
 #include "app/perm.h"
 #include "app/provision.h"
 #include "app/subscription.h"
 #include "core/date.h"
+#include "core/money.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "screens/screens.h"
@@ -52,6 +57,7 @@ static void topbar(void *p, struct ui_topbar *tb)
 {
     struct app *a = p;
     queue_follow(a);
+    billing_sweeper_follow(a, NULL);
     bool in = a->s.user_id != 0;
     const char *tenant = in && a->tenant.short_name && *a->tenant.short_name ? a->tenant.short_name
                          : in && a->tenant.name                            ? a->tenant.name
@@ -131,8 +137,85 @@ static const char *customer_words(const char *text)
     return NULL;
 }
 
+/* "invoice INV-…", "payment PAY-…", or a bare document number (a letter
+ * first, a dash, no space; customer codes "C-…" are not): the number, with
+ * *kind 'i', 'p' or 0 for either. NULL for anything else. */
+static const char *doc_words(const char *text, int *kind)
+{
+    while (*text == ' ')
+        text++;
+    static const struct {
+        const char *head;
+        int kind;
+    } heads[] = {{"invoice ", 'i'}, {"payment ", 'p'}};
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+        if (strncasecmp(text, heads[i].head, strlen(heads[i].head)) == 0) {
+            *kind = heads[i].kind;
+            return text + strlen(heads[i].head);
+        }
+    *kind = 0;
+    if (isalpha((unsigned char)text[0]) && strchr(text, '-') && !strchr(text, ' ') &&
+        !((text[0] == 'C' || text[0] == 'c') && text[1] == '-'))
+        return text;
+    return NULL;
+}
+
+/* Invoice and payment numbers starting with q, for the palette. */
+static int doc_search(struct app *a, const char *q, int kind, struct palette_item *items, int max)
+{
+    int k = 0;
+    if (kind != 'p') {
+        struct invoice_query iq = {.search = q, .sort = "issue_date", .dir = PAGE_FIRST,
+                                   .limit = max};
+        struct invoice_row *rows = NULL;
+        int n = 0;
+        bool more = false;
+        pb_err e = invoice_list(a, &iq, &rows, &n, &more);
+        err_free(&e);
+        for (int i = 0; i < n && k < max; i++, k++) {
+            const struct invoice_row *r = &rows[i];
+            char m[MONEY_BUF];
+            snprintf(items[k].text, sizeof items[k].text, "invoice %s", r->number);
+            snprintf(items[k].label, sizeof items[k].label, "%s  %s  %s  %s", r->number,
+                     r->customer_name ? r->customer_name : "",
+                     money_format(r->total, r->currency, m, sizeof m), r->status);
+        }
+        invoice_rows_free(rows, n);
+    }
+    if (kind != 'i' && k < max) {
+        struct payment_query pq = {.search = q, .sort = "payment_date", .dir = PAGE_FIRST,
+                                   .limit = max - k};
+        struct payment_row *rows = NULL;
+        int n = 0;
+        bool more = false;
+        pb_err e = payment_list(a, &pq, &rows, &n, &more);
+        err_free(&e);
+        for (int i = 0; i < n && k < max; i++, k++) {
+            const struct payment_row *r = &rows[i];
+            char m[MONEY_BUF];
+            snprintf(items[k].text, sizeof items[k].text, "payment %s", r->number);
+            snprintf(items[k].label, sizeof items[k].label, "%s  %s  %s %s  %s", r->number,
+                     r->customer_name ? r->customer_name : "",
+                     money_format(r->amount, r->currency, m, sizeof m), r->method, r->status);
+        }
+        payment_rows_free(rows, n);
+    }
+    return k;
+}
+
 static int palette_search(void *wctx, const char *text, struct palette_item *items, int max)
 {
+    int kind = 0;
+    const char *dq = doc_words(text ? text : "", &kind);
+    if (dq && *dq && max > 0) {
+        pb_err e = NULL;
+        struct app *a = screens_wapp(wctx, &e);
+        if (!a) {
+            err_free(&e);
+            return -1;
+        }
+        return doc_search(a, dq, kind, items, max);
+    }
     const char *q = customer_words(text ? text : "");
     if (!q || !*q || max <= 0)
         return 0;
@@ -170,8 +253,41 @@ static bool subscription_id(const char *q)
     return n > 0 && n <= 8 && q[n] == 0;
 }
 
+/* ":INV-2026-000001", ":PAY-2026-000001": exactly one opens it. */
+static bool open_doc(struct ui *ui, const char *q, int kind)
+{
+    struct app *a = ui_app(ui);
+    if (kind != 'p') {
+        struct invoice_row r = {0};
+        pb_err e = invoice_get(a, q, &r);
+        invoice_row_fini(&r);
+        if (!e) {
+            ui_push(ui, &screen_invoice_detail, q);
+            return true;
+        }
+        err_free(&e);
+    }
+    if (kind != 'i') {
+        struct payment_row r = {0};
+        pb_err e = payment_get(a, q, &r);
+        payment_row_fini(&r);
+        if (!e) {
+            ui_push(ui, &screen_payment_detail, q);
+            return true;
+        }
+        err_free(&e);
+    }
+    if (kind)
+        ui_msg(ui, MSG_ERROR, "No %s \"%s\".", kind == 'i' ? "invoice" : "payment", q);
+    return kind != 0;
+}
+
 static bool palette_open(struct ui *ui, const char *text)
 {
+    int kind = 0;
+    const char *dq = doc_words(text ? text : "", &kind);
+    if (dq && *dq && open_doc(ui, dq, kind))
+        return true;
     const char *q = customer_words(text ? text : "");
     if (!q || !*q)
         return false;

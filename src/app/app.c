@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/billing.h"
 #include "app/provision.h"
 #include "core/buf.h"
 #include "core/config.h"
@@ -142,6 +143,7 @@ void app_free(struct app **ap)
     if (!a)
         return;
     provision_daemon_stop(&a->queue);
+    billing_sweeper_stop(&a->sweeper);
     store_close(&a->st);
     session_clear(&a->s);
     tenant_row_fini(&a->tenant);
@@ -231,6 +233,11 @@ pb_err app_end(struct app *a, pb_err e)
     if (e)
         store_rollback(a->st);
     return e;
+}
+
+struct date app_today(const struct app *a)
+{
+    return a->tz ? tz_local_date(a->tz, app_now(a)) : time_utc_date(app_now(a));
 }
 
 bool app_age(const struct app *a, const char *iso, char *out, size_t n)

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/clock.h"
+#include "core/date.h"
 #include "core/err.h"
 #include "store/rows.h"
 #include "store/store.h"
@@ -76,6 +77,8 @@ struct app {
     /* The console's router queue sender (provision.h), or NULL: started
      * once someone who may change subscriptions signs in. */
     struct provision_daemon *queue;
+    /* The console's daily overdue sweep (billing.h), or NULL. */
+    struct billing_sweeper *sweeper;
 };
 
 /*
@@ -100,6 +103,8 @@ char *app_default_key_file(const char *url);
 int64_t app_now(const struct app *a);
 /* "2026-11-24T08:33:10Z" for now. */
 void app_now_iso(const struct app *a, char out[32]);
+/* Today's date in the tenant's time zone (UTC without one). */
+struct date app_today(const struct app *a);
 
 /* "14s", "25m", "3h", "2d": how long ago the ISO time iso was; false
  * (out untouched) when iso is empty or does not parse. */

@@ -274,6 +274,25 @@ pb_err customer_get_id(struct app *a, int64_t id, struct customer_row *out)
     return e;
 }
 
+pb_err customer_field(struct app *a, pb_err e, const char *key, struct customer_row *out,
+                      bool *found)
+{
+    *found = false;
+    if (!key || !*key)
+        return err_field(e, PB_VALIDATION, "customer", "Customer: required.");
+    pb_err ce = customer_get(a, key, out);
+    if (ce && (ce->code == PB_NOT_FOUND || ce->code == PB_FORBIDDEN)) {
+        err_free(&ce);
+        return err_field(e, PB_VALIDATION, "customer", "Customer: no customer \"%s\".", key);
+    }
+    if (ce) {
+        err_free(&e);
+        return ce;
+    }
+    *found = true;
+    return e;
+}
+
 /* ---- JSON ------------------------------------------------------------------- */
 
 char *customer_full_address(const struct customer_row *r)

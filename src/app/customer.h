@@ -58,6 +58,15 @@ pb_err customer_total(struct app *a, int64_t *n) PB_MUST_CHECK;
 /* One customer by id, code or e-mail (PB_NOT_FOUND / PB_FORBIDDEN). */
 pb_err customer_get(struct app *a, const char *key, struct customer_row *out) PB_MUST_CHECK;
 pb_err customer_get_id(struct app *a, int64_t id, struct customer_row *out) PB_MUST_CHECK;
+/*
+ * The customer a form's "customer" field names, for a document made out to
+ * it: *found tells whether out got it. An absent key ("Customer:
+ * required.") or one that names no customer the session may see
+ * ("Customer: no customer "KEY".") is added to e; any other failure is
+ * returned alone (e released).
+ */
+pb_err customer_field(struct app *a, pb_err e, const char *key, struct customer_row *out,
+                      bool *found) PB_MUST_CHECK;
 
 /* Creates; out gets the stored row (code given by patchbay). */
 pb_err customer_create(struct app *a, const struct customer_input *in,

@@ -651,6 +651,7 @@ static pb_err add_tenant(struct gen *g)
     t.default_tax_rate_bp = 1500;
     t.payment_terms_days = 15;
     t.billing_day = 1;
+    t.align_billing = true; /* calendar months: what most ISPs bill */
     t.dunning_grace_days = 7;
     t.loyalty_discount_bp = 500;
     t.loyalty_after_months = 12;

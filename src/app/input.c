@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 
@@ -56,5 +57,20 @@ pb_err input_flag(pb_err e, const char *field, const char *label, const char *s,
         *out = y;
     else
         e = err_field(e, PB_VALIDATION, field, "%s: \"%s\" is not yes or no.", label, s);
+    return e;
+}
+
+pb_err input_date(struct app *a, pb_err e, const char *field, const char *label, const char *v,
+                  struct date *d)
+{
+    if (!v || !*v) {
+        *d = app_today(a);
+        return e;
+    }
+    pb_err de = date_parse(v, d);
+    if (de) {
+        e = err_field(e, PB_VALIDATION, field, "%s: %s", label, de->msg);
+        err_free(&de);
+    }
     return e;
 }

@@ -12,7 +12,10 @@
 
 #include <stdbool.h>
 
+#include "core/date.h"
 #include "core/err.h"
+
+struct app;
 
 /* Whether s (NULL never is) is one of the NULL-terminated list. */
 bool input_in_list(const char *const *list, const char *s);
@@ -31,5 +34,10 @@ void input_set(char **dst, const char *v);
  * "<label>: "<s>" is not yes or no." for field to e when s is neither.
  * Returns e. */
 pb_err input_flag(pb_err e, const char *field, const char *label, const char *s, bool *out);
+
+/* A date field: *d read from v, or today (app_today) when v is absent; a
+ * bad one adds "<label>: <why>" for field to e. Returns e. */
+pb_err input_date(struct app *a, pb_err e, const char *field, const char *label, const char *v,
+                  struct date *d);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "app/billing.h"
 #include "app/customer.h"
 #include "app/input.h"
 #include "app/perm.h"
@@ -26,14 +27,9 @@
 const char *const sub_access_methods[] = {"pppoe", "static_ip", "dhcp", "hosting", "none", NULL};
 const char *const sub_suspend_reasons[] = {"overdue", "manual", "abuse", "customer_request", NULL};
 
-static struct date today(struct app *a)
-{
-    return a->tz ? tz_local_date(a->tz, app_now(a)) : time_utc_date(app_now(a));
-}
-
 static void today_text(struct app *a, char out[16])
 {
-    date_format(today(a), out, 16);
+    date_format(app_today(a), out, 16);
 }
 
 /* ---- validation --------------------------------------------------------- */
@@ -448,14 +444,9 @@ bool sub_is_expired(struct app *a, const struct subscription_row *r)
 bool sub_days_remaining(struct app *a, const struct subscription_row *r, int64_t *days)
 {
     struct date end;
-    if (!r->end_date || !*r->end_date)
+    if (!date_read(r->end_date, &end))
         return false;
-    pb_err e = date_parse(r->end_date, &end);
-    if (e) {
-        err_free(&e);
-        return false;
-    }
-    *days = date_diff_days(end, today(a));
+    *days = date_diff_days(end, app_today(a));
     return true;
 }
 
@@ -759,6 +750,9 @@ static char *refusal(const struct subscription_row *r, const struct sub_change *
         if (strcmp(st, "pending") != 0 && strcmp(st, "suspended") != 0)
             return xasprintf("%lld is %s; only a pending or suspended subscription can be "
                              "activated.", id, st);
+        if (ch->dunning && !(r->suspend_reason && strcmp(r->suspend_reason, "overdue") == 0))
+            return xasprintf("%lld is not suspended for overdue invoices; dunning leaves it "
+                             "alone.", id);
         return NULL;
     case SUB_SUSPEND:
         if (strcmp(st, "active") != 0)
@@ -792,8 +786,11 @@ static pb_err check_change(struct app *a, const struct sub_change *ch)
     }
     if (ch->act == SUB_CHANGE_PLAN && (!ch->plan || !*ch->plan))
         return err_field(NULL, PB_VALIDATION, "plan", "Plan: which plan to change to?");
-    (void)a;
-    return NULL;
+    if (ch->dunning && !(ch->act == SUB_ACTIVATE ||
+                         (ch->act == SUB_SUSPEND && strcmp(ch->reason, "overdue") == 0)))
+        return err_new(PB_INTERNAL, "Dunning only suspends for overdue invoices and lifts "
+                                    "such suspensions.");
+    return perm_check(a, ch->dunning ? PERM_BILLING_RUN : PERM_SUB_EDIT);
 }
 
 /* The job operation for an action on r (before the change). */
@@ -841,6 +838,7 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
     bool was_on_router = strcmp(r->status, "pending") != 0;
     const char *op = job_op(r, ch->act);
     char *reason = NULL;
+    int64_t old_plan = 0; /* a plan change now: the plan it left */
     pb_err e = NULL;
     char t[16];
     today_text(a, t);
@@ -882,6 +880,7 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
                                r->next_bill_date ? r->next_bill_date : "");
         } else if (!e) {
             reason = xasprintf("from %s to %s", r->plan_name ? r->plan_name : "?", p.name);
+            old_plan = r->plan_id;
             r->plan_id = p.id;
             r->next_plan_id = 0;
             input_set(&r->next_plan_name, NULL);
@@ -912,6 +911,13 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
                  reason && *reason ? reason : NULL, before);
     else if (!e && *queued)
         e = sub_db_set_sync(a->st, r->id, "pending", NULL);
+    if (!e && ch->act == SUB_ACTIVATE)
+        e = billing_resume(a, r->id, &r->next_bill_date);
+    if (!e && old_plan) {
+        char *adjustment = NULL;
+        e = billing_plan_changed(a, r->id, old_plan, &adjustment);
+        free(adjustment);
+    }
     if (!e && *queued)
         e = provision_enqueue_desired(a, r->router_id, r->id, op, &d);
     if (!e && *queued && ch->act == SUB_SYNC)
@@ -1162,6 +1168,11 @@ static pb_err bulk_lifecycle(struct app *a, struct subscription_row *rows, int n
     free(labels);
     if (!e && nids)
         e = sub_db_set_status_many(a->st, a->tenant.id, ids, nids, status, keep_reason);
+    for (size_t i = 0; !e && ch->act == SUB_ACTIVATE && i < nids; i++) {
+        char *next = NULL;
+        e = billing_resume(a, ids[i], &next);
+        free(next);
+    }
     if (!e && njobs)
         e = job_db_cancel_open_many(a->st, job_ids, njobs, now);
     if (!e && njobs)
@@ -1184,8 +1195,6 @@ pb_err sub_act_bulk(struct app *a, const int64_t *ids, size_t n, const struct su
 {
     *changed = *jobs = *routers = 0;
     pb_err e = check_change(a, ch);
-    if (!e)
-        e = perm_check(a, PERM_SUB_EDIT);
     if (!e)
         e = app_begin(a);
     if (e)

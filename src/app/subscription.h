@@ -67,6 +67,10 @@ struct sub_change {
     const char *note;   /* free text kept with the reason */
     const char *plan;   /* change plan: id or name */
     bool at_next_bill;  /* change plan at the next bill date instead of now */
+    /* Billing's dunning (app/dunning.h): a suspension for overdue invoices
+     * or the lifting of one, allowed with billing.run; an activation then
+     * leaves alone subscriptions suspended for any other reason. */
+    bool dunning;
 };
 
 /* The word for a lifecycle action ("suspend"). */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "app/auth.h"
+#include "app/customer.h"
 #include "core/buf.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -16,7 +17,8 @@
 /* Options that never take a value, so "--json customer" is not read as json=customer. */
 static const char *const bool_flags[] = {"json",  "readonly",     "dry-run", "password-stdin",
                                          "demo",  "skip-invalid", "help",    "version",
-                                         "force", NULL};
+                                         "force", "draft",        "overdue", "pending",
+                                         NULL};
 
 static bool is_bool_flag(const char *name)
 {
@@ -61,6 +63,18 @@ const char *cli_opt(struct cli *c, const char *name)
         if (strcmp(c->opts[i].name, name) == 0) {
             c->opts[i].used = true;
             v = c->opts[i].value ? c->opts[i].value : "";
+        }
+    return v;
+}
+
+const char **cli_opt_all(struct cli *c, const char *name, int *n)
+{
+    const char **v = xcalloc((size_t)c->nopts + 1, sizeof *v);
+    *n = 0;
+    for (int i = 0; i < c->nopts; i++)
+        if (strcmp(c->opts[i].name, name) == 0) {
+            c->opts[i].used = true;
+            v[(*n)++] = c->opts[i].value ? c->opts[i].value : "";
         }
     return v;
 }
@@ -314,6 +328,18 @@ void cli_print_table(struct json_object *rows, const char *const *keys, const ch
     free(w);
 }
 
+pb_err cli_customer_id(struct cli *c, const char *key, int64_t *id)
+{
+    *id = 0;
+    if (!key)
+        return NULL;
+    struct customer_row r = {0};
+    pb_err e = customer_get(c->app, key, &r);
+    *id = r.id;
+    customer_row_fini(&r);
+    return e;
+}
+
 pb_err cli_page_flags(struct cli *c, const char *const *sorts, struct cli_page *p)
 {
     p->page = 1;
@@ -362,7 +388,9 @@ void cli_print_list(struct cli *c, struct json_object *arr, const struct cli_pag
 static const struct cli_command *const tables[] = {cli_setup_commands, cli_customer_commands,
                                                    cli_user_commands, cli_io_commands,
                                                    cli_router_commands, cli_plan_commands,
-                                                   cli_sub_commands};
+                                                   cli_sub_commands, cli_billing_commands,
+                                                   cli_dunning_commands, cli_invoice_commands,
+                                                   cli_payment_commands, cli_print_commands};
 
 static void usage(FILE *f)
 {

@@ -49,6 +49,10 @@ void cli_fini(struct cli *c);
 
 /* The option's value (marks it used), or NULL when absent. */
 const char *cli_opt(struct cli *c, const char *name);
+/* Every value of a repeatable option (--line A --line B), in the order
+ * given; marks them used. *n is 0 when absent. Caller frees the array, not
+ * the strings. */
+const char **cli_opt_all(struct cli *c, const char *name, int *n);
 /* true when the flag was given (with or without a value). */
 bool cli_flag(struct cli *c, const char *name);
 /* Integer option with bounds; *out keeps its default when absent. */
@@ -97,8 +101,21 @@ extern const struct cli_command cli_user_commands[];
 extern const struct cli_command cli_setup_commands[];
 extern const struct cli_command cli_io_commands[];
 extern const struct cli_command cli_sub_commands[];
+extern const struct cli_command cli_invoice_commands[];
+extern const struct cli_command cli_payment_commands[];
 extern const struct cli_command cli_plan_commands[];
 extern const struct cli_command cli_router_commands[];
+extern const struct cli_command cli_billing_commands[];
+extern const struct cli_command cli_dunning_commands[];
+extern const struct cli_command cli_print_commands[];
+
+/* The id of the customer a list's --customer filter names by key (id, code
+ * or e-mail); 0 when key is NULL. */
+pb_err cli_customer_id(struct cli *c, const char *key, int64_t *id) PB_MUST_CHECK;
+struct payment_how;
+/* --method, --date, --reference and --notes: how money came in, for the
+ * payment, installment and invoice mark-paid commands (cmd_payment.c). */
+void cli_payment_how(struct cli *c, struct payment_how *how);
 
 /* The paging flags every list takes: --page N, --page-size N (20, at most
  * 100) and --sort [-]FIELD, FIELD one of sorts (NULL-terminated). */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/books.h"
 #include "app/export.h"
 #include "app/import.h"
 #include "app/perm.h"
@@ -82,32 +83,47 @@ static pb_err import(struct cli *c)
     return NULL;
 }
 
+#define EXPORT_USAGE                                                                        \
+    "export customers|invoices|payments|ledger [--format csv|json] [--from YYYY-MM-DD] "   \
+    "[--to YYYY-MM-DD]"
+
 static pb_err export(struct cli *c)
 {
+    static const char *const whats[] = {"customers", "invoices", "payments", "ledger"};
     const char *what;
-    pb_err e = cli_arg(c, 0, "export customers [--format csv|json]", &what);
-    if (!e && strcmp(what, "customers") != 0)
-        e = err_new(PB_USAGE, "export: customers can be exported now (export customers); "
-                              "invoices, payments and the ledger come with billing.");
+    pb_err e = cli_arg(c, 0, "usage: patchbay " EXPORT_USAGE, &what);
+    int k = -1;
+    for (int i = 0; !e && i < 4; i++)
+        if (strcmp(what, whats[i]) == 0)
+            k = i;
+    if (!e && k < 0)
+        e = err_new(PB_USAGE, "export: \"%s\" is not customers, invoices, payments or ledger.",
+                    what);
     const char *fmt = cli_opt(c, "format");
+    const char *from = k > 0 ? cli_opt(c, "from") : NULL;
+    const char *to = k > 0 ? cli_opt(c, "to") : NULL;
     enum export_format f = c->json ? EXPORT_JSON : EXPORT_CSV;
     if (!e && fmt) {
         if (strcmp(fmt, "csv") == 0)
             f = EXPORT_CSV;
         else if (strcmp(fmt, "json") == 0)
             f = EXPORT_JSON;
-        else
+        else if (!(k == 3 && strcmp(fmt, "ledger") == 0))
             e = err_new(PB_USAGE, "--format: \"%s\" is not csv or json.", fmt);
     }
     if (!e)
         e = cli_unused(c);
-    if (!e)
+    int64_t n = 0;
+    if (!e && k == 0)
         e = export_customers(c->app, stdout, f);
+    else if (!e)
+        e = books_export(c->app, k == 1 ? BOOKS_INVOICES : k == 2 ? BOOKS_PAYMENTS : BOOKS_LEDGER,
+                         f, from, to, stdout, &n);
     return e;
 }
 
 const struct cli_command cli_io_commands[] = {
     {"import", NULL, import, "import customers FILE.csv [--skip-invalid]", false},
-    {"export", NULL, export, "export customers [--format csv|json]", false},
+    {"export", NULL, export, EXPORT_USAGE, false},
     {NULL, NULL, NULL, NULL, false},
 };

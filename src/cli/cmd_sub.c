@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/customer.h"
 #include "app/plan.h"
 #include "app/provision.h"
 #include "app/router.h"
@@ -49,10 +48,7 @@ static pb_err ref_id(struct cli *c, const char *flag, int64_t *id)
     struct app *a = c->app;
     pb_err e = NULL;
     if (strcmp(flag, "customer") == 0) {
-        struct customer_row r = {0};
-        e = customer_get(a, key, &r);
-        *id = r.id;
-        customer_row_fini(&r);
+        e = cli_customer_id(c, key, id);
     } else if (strcmp(flag, "plan") == 0) {
         struct plan_row r = {0};
         e = plan_get(a, key, &r);

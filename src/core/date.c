@@ -208,6 +208,16 @@ pb_err period_parse_month(const char *s, struct period *out)
     return NULL;
 }
 
+bool date_read(const char *s, struct date *out)
+{
+    if (!s || !*s)
+        return false;
+    pb_err e = date_parse(s, out);
+    bool ok = !e;
+    err_free(&e);
+    return ok;
+}
+
 int period_days(struct period p)
 {
     return date_diff_days(p.end, p.start) + 1;

@@ -47,6 +47,10 @@ bool date_valid(struct date d);
  * ("February 2026 has 28 days"); *out untouched on error. */
 pb_err date_parse(const char *s, struct date *out) PB_MUST_CHECK;
 
+/* A stored date ("YYYY-MM-DD" from the database): true with *out set, or
+ * false when s is NULL, empty or not a date (no message: the caller knows
+ * what a missing date means there). */
+bool date_read(const char *s, struct date *out);
 /* Writes d as "YYYY-MM-DD" into out (n bytes, DATE_BUF suffices); returns out. */
 char *date_format(struct date d, char *out, size_t n);
 

@@ -32,15 +32,29 @@ bool str_ieq(const char *a, const char *b)
     return *a == *b;
 }
 
-char *str_lower(const char *s)
+/* A copy of s with its ASCII letters in upper or lower case. */
+static char *case_copy(const char *s, bool upper)
 {
     if (!s)
         return NULL;
     char *r = xstrdup(s);
-    for (char *p = r; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
+    for (char *p = r; *p; p++) {
+        if (upper && *p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+        else if (!upper && *p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
+    }
     return r;
+}
+
+char *str_lower(const char *s)
+{
+    return case_copy(s, false);
+}
+
+char *str_upper(const char *s)
+{
+    return case_copy(s, true);
 }
 
 bool str_empty(const char *s)

@@ -24,6 +24,8 @@ bool str_ieq(const char *a, const char *b);
 
 /* A new ASCII lower-case copy of s (NULL in, NULL out). Caller frees. */
 char *str_lower(const char *s);
+/* A new ASCII upper-case copy of s (NULL in, NULL out). Caller frees. */
+char *str_upper(const char *s);
 
 /* True when s is NULL, empty or only white space. */
 bool str_empty(const char *s);

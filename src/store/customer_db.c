@@ -372,12 +372,8 @@ pb_err customer_db_ids(struct store *st, const struct customer_query *cq, int64_
 
 pb_err customer_db_get(struct store *st, int64_t tenant_id, int64_t id, struct customer_row *out)
 {
-    bool found = false;
-    pb_err e = row_get(st, "SELECT " CUST_COLS CUST_FROM " WHERE c.tenant_id = ? AND c.id = ?",
-                       tenant_id, NULL, id, read_customer, out, &found);
-    if (!e && !found)
-        e = err_new(PB_NOT_FOUND, "No customer with id %lld.", (long long)id);
-    return e;
+    return row_by_id(st, "SELECT " CUST_COLS CUST_FROM " WHERE c.tenant_id = ? AND c.id = ?",
+                     tenant_id, id, "customer", read_customer, out);
 }
 
 pb_err customer_db_find(struct store *st, int64_t tenant_id, const char *key,
@@ -635,9 +631,7 @@ pb_err contact_db_delete(struct store *st, int64_t id)
     if (e)
         return e;
     stmt_bind_i64(s, 1, id);
-    e = stmt_run(s);
-    stmt_done(s);
-    return e;
+    return stmt_exec(s);
 }
 
 pb_err contact_db_clear_primary(struct store *st, int64_t customer_id, int64_t except_id)
@@ -651,7 +645,5 @@ pb_err contact_db_clear_primary(struct store *st, int64_t customer_id, int64_t e
         return e;
     stmt_bind_i64(s, 1, customer_id);
     stmt_bind_i64(s, 2, except_id);
-    e = stmt_run(s);
-    stmt_done(s);
-    return e;
+    return stmt_exec(s);
 }

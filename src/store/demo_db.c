@@ -171,9 +171,7 @@ static pb_err stamp_one(struct store *st, const char *sql, int64_t tenant_id, co
     stmt_bind_text(s, 1, at);
     stmt_bind_text(s, 2, at);
     stmt_bind_i64(s, 3, tenant_id);
-    e = stmt_run(s);
-    stmt_done(s);
-    return e;
+    return stmt_exec(s);
 }
 
 pb_err demo_db_stamp(struct store *st, int64_t tenant_id, const char *at)
@@ -341,7 +339,7 @@ pb_err demo_db_subscriptions_fill(struct store *st, int64_t tenant_id, const int
     stmt_bind_text(s, at++, sealed_password);
     stmt_bind_text(s, at++, next_bill);
     stmt_bind_i64(s, at, tenant_id);
-    return stmt_run(s);
+    return stmt_exec(s);
 }
 
 pb_err demo_db_subscription_caches(struct store *st, int64_t tenant_id)
@@ -361,5 +359,5 @@ pb_err demo_db_subscription_caches(struct store *st, int64_t tenant_id)
         return e;
     stmt_bind_i64(s, 1, tenant_id);
     stmt_bind_i64(s, 2, tenant_id);
-    return stmt_run(s);
+    return stmt_exec(s);
 }

@@ -70,7 +70,7 @@ pb_err job_db_cancel_open_many(struct store *st, const int64_t *sub_ids, size_t 
     stmt_bind_text(s, 1, now);
     stmt_bind_text(s, 2, json);
     free(json);
-    return stmt_run(s);
+    return stmt_exec(s);
 }
 
 pb_err job_db_insert_many(struct store *st, struct job_row *js, size_t n, const char *now)
@@ -182,7 +182,7 @@ static pb_err verdict(struct store *st, const char *sql, int64_t id, const char 
     if (b)
         stmt_bind_text(s, at++, b);
     stmt_bind_i64(s, at, id);
-    return stmt_run(s);
+    return stmt_exec(s);
 }
 
 pb_err job_db_done(struct store *st, int64_t id, const char *now)
@@ -230,6 +230,7 @@ pb_err job_db_requeue(struct store *st, int64_t tenant_id, int64_t router_id,
     stmt_bind_i64(s, 7, subscription_id);
     e = stmt_run(s);
     *n = e ? 0 : stmt_changes(s);
+    stmt_done(s);
     if (e || *n == 0)
         return e;
     /* Their subscriptions wait again: a failure is no longer the verdict. */
@@ -247,7 +248,7 @@ pb_err job_db_requeue(struct store *st, int64_t tenant_id, int64_t router_id,
     stmt_bind_i64(s, 4, router_id);
     stmt_bind_i64(s, 5, subscription_id);
     stmt_bind_i64(s, 6, subscription_id);
-    return stmt_run(s);
+    return stmt_exec(s);
 }
 
 pb_err job_db_get(struct store *st, int64_t id, struct job_row *out)
@@ -396,7 +397,7 @@ pb_err job_db_add_attempt(struct store *st, int64_t tenant_id, const struct job_
     stmt_bind_text(s, 6, a->outcome);
     stmt_bind_text(s, 7, a->result ? a->result : "");
     stmt_bind_i64(s, 8, a->latency_ms);
-    return stmt_run(s);
+    return stmt_exec(s);
 }
 
 static void read_attempt(struct stmt *s, void *row)
@@ -442,7 +443,7 @@ pb_err job_db_drift_replace(struct store *st, int64_t tenant_id, int64_t router_
     if (e)
         return e;
     stmt_bind_i64(s, 1, router_id);
-    e = stmt_run(s);
+    e = stmt_exec(s);
     for (int i = 0; !e && i < n; i++) {
         e = store_prepare(st,
                           "INSERT INTO router_drift (tenant_id, router_id, subscription_id, "
@@ -461,7 +462,7 @@ pb_err job_db_drift_replace(struct store *st, int64_t tenant_id, int64_t router_
         stmt_bind_text(s, 6, rows[i].wants);
         stmt_bind_text(s, 7, rows[i].has);
         stmt_bind_text(s, 8, rows[i].fix);
-        e = stmt_run(s);
+        e = stmt_exec(s);
     }
     return e;
 }

@@ -36,15 +36,10 @@ static const struct sortspec sort_table[] = {
     {"category", {"p.category", "p.name"}, false},
 };
 
-static const struct sortspec *sort_named(const char *name)
-{
-    return sortspec_find(sort_table, sizeof sort_table / sizeof *sort_table,
-                         name && *name ? name : "name");
-}
-
 char *plan_db_key(const struct plan_row *r, const char *sort)
 {
-    const struct sortspec *sp = sort_named(sort);
+    const struct sortspec *sp =
+        sortspec_pick(sort_table, sizeof sort_table / sizeof *sort_table, sort, NULL);
     if (sp && strcmp(sp->name, "price") == 0)
         return xasprintf("%lld", (long long)r->price);
     if (sp && strcmp(sp->name, "category") == 0)
@@ -109,8 +104,9 @@ static char *contains_pattern(const char *word)
 /* The WHERE clause of list and count: tenant, status, every search word
  * in the name. lower() on both sides, because LIKE ignores case in SQLite
  * but not in PostgreSQL. */
-static pb_err add_where(struct qb *q, const struct plan_query *pq)
+static pb_err add_where(struct qb *q, const void *filters)
 {
+    const struct plan_query *pq = filters;
     qb_sql(q, " WHERE p.tenant_id = ?");
     qb_i64(q, pq->tenant_id);
     const char *st = pq->status;
@@ -140,50 +136,36 @@ static void fini_plan(void *row)
     plan_row_fini(row);
 }
 
+static const struct list_spec plans = {
+    .select = "SELECT " PLAN_COLS " FROM plan p",
+    .count = "SELECT count(*) FROM plan p",
+    .where = add_where,
+    .sorts = sort_table,
+    .nsorts = sizeof sort_table / sizeof *sort_table,
+    .id_col = "p.id",
+    .size = sizeof(struct plan_row),
+    .read = read_plan,
+    .fini = fini_plan,
+};
+
 pb_err plan_db_list(struct store *st, const struct plan_query *pq, struct plan_row **rows, int *n,
                     bool *more)
 {
-    *rows = NULL;
-    *n = 0;
-    *more = false;
-    const struct sortspec *sp = sort_named(pq->sort);
-    if (!sp)
-        return err_field(NULL, PB_VALIDATION, "sort",
-                         "Sort: \"%s\" is not offered; use name, price or category.", pq->sort);
-    struct qb q;
-    qb_init(&q);
-    qb_sql(&q, "SELECT " PLAN_COLS " FROM plan p");
-    pb_err e = add_where(&q, pq);
     struct page_req pr = {pq->dir, pq->desc, pq->anchor_id, pq->anchor_key, pq->limit, pq->offset};
-    if (!e)
-        e = qb_page(st, &q, sp, "p.id", &pr, sizeof **rows, read_plan, fini_plan, (void **)rows,
-                    n, more);
-    qb_fini(&q);
-    return e;
+    return list_page(st, &plans, pq, pq->sort, &pr, (void **)rows, n, more);
 }
 
 pb_err plan_db_count(struct store *st, const struct plan_query *pq, int64_t *n)
 {
-    struct qb q;
-    qb_init(&q);
-    qb_sql(&q, "SELECT count(*) FROM plan p");
-    pb_err e = add_where(&q, pq);
-    if (!e)
-        e = qb_scalar(st, &q, n);
-    qb_fini(&q);
-    return e;
+    return list_count(st, &plans, pq, n);
 }
 
 /* ---- single rows ------------------------------------------------------------ */
 
 pb_err plan_db_get(struct store *st, int64_t tenant_id, int64_t id, struct plan_row *out)
 {
-    bool found = false;
-    pb_err e = row_get(st, "SELECT " PLAN_COLS " FROM plan p WHERE p.tenant_id = ? AND p.id = ?",
-                       tenant_id, NULL, id, read_plan, out, &found);
-    if (!e && !found)
-        e = err_new(PB_NOT_FOUND, "No plan with id %lld.", (long long)id);
-    return e;
+    return row_by_id(st, "SELECT " PLAN_COLS " FROM plan p WHERE p.tenant_id = ? AND p.id = ?",
+                     tenant_id, id, "plan", read_plan, out);
 }
 
 pb_err plan_db_find(struct store *st, int64_t tenant_id, const char *key, struct plan_row *out)
@@ -229,25 +211,17 @@ pb_err plan_db_by_name(struct store *st, int64_t tenant_id, const char *name, in
     return e;
 }
 
-/* The row's "none" values (0 speeds and quota, -1 tax rate) are stored as
- * NULL, which is what the schema's CHECKs and the other readers expect. */
-static void bind_i64_none(struct stmt *s, int at, int64_t v, int64_t none)
-{
-    if (v == none)
-        stmt_bind_null(s, at);
-    else
-        stmt_bind_i64(s, at, v);
-}
-
-/* The editable fields, 16 parameters from at on. */
+/* The editable fields, 16 parameters from at on. The row's "none" values
+ * (0 speeds and quota, -1 tax rate) are stored as NULL, which is what the
+ * schema's CHECKs and the other readers expect. */
 static void bind_fields(struct stmt *s, int at, const struct plan_row *r)
 {
     stmt_bind_text(s, at++, r->name);
     stmt_bind_text(s, at++, r->category ? r->category : "internet");
     stmt_bind_text_or_null(s, at++, r->description);
-    bind_i64_none(s, at++, r->download_speed, 0);
-    bind_i64_none(s, at++, r->upload_speed, 0);
-    bind_i64_none(s, at++, r->quota, 0);
+    stmt_bind_i64_or_null(s, at++, r->download_speed, 0);
+    stmt_bind_i64_or_null(s, at++, r->upload_speed, 0);
+    stmt_bind_i64_or_null(s, at++, r->quota, 0);
     stmt_bind_i64(s, at++, r->price);
     stmt_bind_i64(s, at++, r->setup_fee);
     stmt_bind_text(s, at++, r->billing_cycle ? r->billing_cycle : "monthly");
@@ -255,7 +229,7 @@ static void bind_fields(struct stmt *s, int at, const struct plan_row *r)
     stmt_bind_bool(s, at++, r->is_active);
     stmt_bind_bool(s, at++, r->is_featured);
     stmt_bind_bool(s, at++, r->is_popular);
-    bind_i64_none(s, at++, r->tax_rate_bp, -1);
+    stmt_bind_i64_or_null(s, at++, r->tax_rate_bp, -1);
     stmt_bind_text_or_null(s, at++, r->router_profile);
     stmt_bind_text_or_null(s, at++, r->hosting_package);
 }

@@ -1,9 +1,11 @@
 /* query.c - see query.h. */
 #include "store/query.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/xalloc.h"
 
 void qb_init(struct qb *q)
@@ -52,6 +54,35 @@ void qb_filter_text(struct qb *q, const char *fragment, const char *text)
         return;
     qb_sql(q, fragment);
     qb_text(q, text);
+}
+
+void qb_prefix(struct qb *q, const char *arm, int64_t tenant, const char *w)
+{
+    qb_sql(q, arm);
+    qb_i64(q, tenant);
+    qb_text(q, w);
+    char *hi = xasprintf("%s\xf4\x8f\xbf\xbf", w);
+    qb_text(q, hi);
+    free(hi);
+}
+
+void qb_number_search(struct qb *q, const char *in, const char *arm, int64_t tenant,
+                      const char *search)
+{
+    const char *w = search;
+    while (w && *w == ' ')
+        w++;
+    if (!w || !*w)
+        return;
+    qb_sql(q, in);
+    qb_prefix(q, arm, tenant, w);
+    char *up = str_upper(w);
+    if (strcmp(up, w) != 0) {
+        qb_sql(q, " UNION ALL ");
+        qb_prefix(q, arm, tenant, up);
+    }
+    free(up);
+    qb_sql(q, ")");
 }
 
 pb_err qb_prepare(struct store *st, struct qb *q, struct stmt **out)
@@ -108,6 +139,22 @@ const struct sortspec *sortspec_find(const struct sortspec *v, size_t n, const c
     for (size_t i = 0; name && i < n; i++)
         if (strcmp(v[i].name, name) == 0)
             return &v[i];
+    return NULL;
+}
+
+const struct sortspec *sortspec_pick(const struct sortspec *v, size_t n, const char *name,
+                                     pb_err *e)
+{
+    const struct sortspec *sp = sortspec_find(v, n, name && *name ? name : v[0].name);
+    if (sp || !e)
+        return sp;
+    struct buf names;
+    buf_init(&names);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&names, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ", v[i].name);
+    *e = err_field(NULL, PB_VALIDATION, "sort", "Sort: \"%s\" is not offered; use %s.", name,
+                   names.s);
+    buf_fini(&names);
     return NULL;
 }
 
@@ -184,9 +231,7 @@ pb_err rows_read(struct stmt *s, size_t size, row_read_fn read, row_fini_fn fini
     }
     stmt_done(s);
     if (e) {
-        for (int i = 0; i < *n; i++)
-            fini(buf + (size_t)i * size);
-        free(buf);
+        rows_free(buf, *n, size, fini);
         *n = 0;
         return e;
     }
@@ -225,6 +270,39 @@ pb_err row_get(struct store *st, const char *sql, int64_t tenant_id, const char 
     return e;
 }
 
+pb_err row_by_id(struct store *st, const char *sql, int64_t tenant_id, int64_t id,
+                 const char *noun, row_read_fn read, void *out)
+{
+    bool found = false;
+    pb_err e = row_get(st, sql, tenant_id, NULL, id, read, out, &found);
+    if (!e && !found)
+        e = err_new(PB_NOT_FOUND, "No %s with id %lld.", noun, (long long)id);
+    return e;
+}
+
+pb_err row_find_number(struct store *st, const char *by_id, const char *by_number,
+                       int64_t tenant_id, const char *key, const char *noun, row_read_fn read,
+                       void *out)
+{
+    bool found = false;
+    pb_err e = NULL;
+    char *end = NULL;
+    long long id = strtoll(key, &end, 10);
+    if (*key && end && !*end && id > 0)
+        e = row_get(st, by_id, tenant_id, NULL, id, read, out, &found);
+    if (!e && !found)
+        e = row_get(st, by_number, tenant_id, key, 0, read, out, &found);
+    if (!e && !found) {
+        char *up = str_upper(key);
+        if (strcmp(up, key) != 0)
+            e = row_get(st, by_number, tenant_id, up, 0, read, out, &found);
+        free(up);
+    }
+    if (!e && !found)
+        e = err_new(PB_NOT_FOUND, "No %s \"%s\" (looked for an id and a number).", noun, key);
+    return e;
+}
+
 pb_err count_by_id(struct store *st, const char *sql, int64_t id, int64_t *n)
 {
     struct stmt *s;
@@ -243,9 +321,7 @@ pb_err run_by_id(struct store *st, const char *sql, int64_t tenant_id, int64_t i
         return e;
     stmt_bind_i64(s, 1, tenant_id);
     stmt_bind_i64(s, 2, id);
-    e = stmt_run(s);
-    stmt_done(s);
-    return e;
+    return stmt_exec(s);
 }
 
 pb_err qb_page(struct store *st, struct qb *q, const struct sortspec *sp, const char *id_col,
@@ -270,6 +346,38 @@ pb_err qb_page(struct store *st, struct qb *q, const struct sortspec *sp, const 
         return e;
     }
     return rows_read(s, size, read, fini, limit, backwards, rows, n, more);
+}
+
+pb_err list_page(struct store *st, const struct list_spec *ls, const void *filters,
+                 const char *sort, const struct page_req *pr, void **rows, int *n, bool *more)
+{
+    *rows = NULL;
+    *n = 0;
+    *more = false;
+    pb_err e = NULL;
+    const struct sortspec *sp = sortspec_pick(ls->sorts, ls->nsorts, sort, &e);
+    if (!sp)
+        return e;
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, ls->select);
+    e = ls->where(&q, filters);
+    if (!e)
+        e = qb_page(st, &q, sp, ls->id_col, pr, ls->size, ls->read, ls->fini, rows, n, more);
+    qb_fini(&q);
+    return e;
+}
+
+pb_err list_count(struct store *st, const struct list_spec *ls, const void *filters, int64_t *n)
+{
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, ls->count);
+    pb_err e = ls->where(&q, filters);
+    if (!e)
+        e = qb_scalar(st, &q, n);
+    qb_fini(&q);
+    return e;
 }
 
 char *ids_json(const int64_t *ids, size_t n)
@@ -298,7 +406,7 @@ pb_err rows_by_id(struct store *st, const char *sql, int64_t id, size_t size, ro
 
 void rows_free(void *rows, int n, size_t size, row_fini_fn fini)
 {
-    for (int i = 0; i < n; i++)
+    for (int i = 0; fini && i < n; i++)
         fini((char *)rows + (size_t)i * size);
     free(rows);
 }
@@ -335,4 +443,30 @@ pb_err stmt_updated(struct stmt *s, int64_t *version, char **updated_at, bool *s
     }
     stmt_done(s);
     return e;
+}
+
+pb_err stmt_updated_or_conflict(struct stmt *s, int64_t *version, char **updated_at,
+                                int64_t expect, const char *fmt, ...)
+{
+    bool saved = false;
+    pb_err e = stmt_updated(s, version, updated_at, &saved);
+    if (e || saved)
+        return e;
+    va_list ap;
+    va_start(ap, fmt);
+    char *what = xvasprintf(fmt, ap);
+    va_end(ap);
+    e = err_new(PB_CONFLICT, "%s was changed by someone else meanwhile (your version %lld is no "
+                             "longer current).",
+                what, (long long)expect);
+    free(what);
+    return e;
+}
+
+void stmt_bind_i64_or_null(struct stmt *s, int idx, int64_t v, int64_t none)
+{
+    if (v == none)
+        stmt_bind_null(s, idx);
+    else
+        stmt_bind_i64(s, idx, v);
 }

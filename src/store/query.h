@@ -43,6 +43,18 @@ void qb_text(struct qb *q, const char *t);
  * value when the value is given (an id > 0, a non-empty text). */
 void qb_filter_id(struct qb *q, const char *fragment, int64_t id);
 void qb_filter_text(struct qb *q, const char *fragment, const char *text);
+/* A search arm over a text index: arm ("SELECT id FROM payment WHERE
+ * tenant_id = ? AND number >= ? AND number < ?") with the tenant and the
+ * range [w, w + U+10FFFF), every text that starts with w. */
+void qb_prefix(struct qb *q, const char *arm, int64_t tenant, const char *w);
+/*
+ * A document number typed in part: in (" AND i.id IN (") then arm as for
+ * qb_prefix, again in upper case when that differs (numbers are printed in
+ * upper case: "inv-2026" finds them too), then ")". Leading spaces are
+ * dropped; nothing is added for an empty search.
+ */
+void qb_number_search(struct qb *q, const char *in, const char *arm, int64_t tenant,
+                      const char *search);
 /* Prepares q's text and binds its values. */
 pb_err qb_prepare(struct store *st, struct qb *q, struct stmt **out) PB_MUST_CHECK;
 /* Runs a one-number query (count(*)). */
@@ -60,6 +72,11 @@ struct sortspec {
 
 /* The spec called name among n, or NULL. */
 const struct sortspec *sortspec_find(const struct sortspec *v, size_t n, const char *name);
+/* The spec called name among n, the first when name is NULL or "" (a
+ * list's default sort); else NULL and, when e is not NULL, *e a
+ * PB_VALIDATION under "sort" naming the sorts offered. */
+const struct sortspec *sortspec_pick(const struct sortspec *v, size_t n, const char *name,
+                                     pb_err *e);
 /*
  * " AND (cols, id) > (?, ?)" (or "<" backwards) from the anchor row's key
  * (two columns: joined by \x1f) and id.
@@ -69,7 +86,8 @@ void qb_keyset(struct qb *q, const struct sortspec *sp, const char *id_col, cons
 /* " ORDER BY cols, id" ascending or descending. */
 void qb_order(struct qb *q, const struct sortspec *sp, const char *id_col, bool ascending);
 
-/* Reads one row of a statement into a row struct; releases one. */
+/* Reads one row of a statement into a row struct; releases one (NULL for
+ * rows that own nothing). */
 typedef void (*row_read_fn)(struct stmt *s, void *row);
 typedef void (*row_fini_fn)(void *row);
 
@@ -102,6 +120,33 @@ struct page_req {
 pb_err qb_page(struct store *st, struct qb *q, const struct sortspec *sp, const char *id_col,
                const struct page_req *pr, size_t size, row_read_fn read, row_fini_fn fini,
                void **rows, int *n, bool *more) PB_MUST_CHECK;
+/*
+ * A list offered page by page, as one constant per list: the fixed parts
+ * of its statements, how its filters become the WHERE clause, the sorts it
+ * offers (the first is the default) and how a row is read.
+ */
+struct list_spec {
+    const char *select; /* "SELECT cols FROM invoice i JOIN ..." */
+    const char *count;  /* "SELECT count(*) FROM invoice i": the same alias */
+    /* Appends " WHERE ..." for filters (the list's query struct); a bad
+     * filter is PB_VALIDATION naming it. */
+    pb_err (*where)(struct qb *q, const void *filters);
+    const struct sortspec *sorts;
+    size_t nsorts;
+    const char *id_col; /* "i.id" */
+    size_t size;        /* of a row */
+    row_read_fn read;
+    row_fini_fn fini;
+};
+
+/* A page of ls in display order (see qb_page), sorted by the spec called
+ * sort (sortspec_pick); caller releases the rows with ls->fini. */
+pb_err list_page(struct store *st, const struct list_spec *ls, const void *filters,
+                 const char *sort, const struct page_req *pr, void **rows, int *n,
+                 bool *more) PB_MUST_CHECK;
+/* How many rows of ls the filters let through. */
+pb_err list_count(struct store *st, const struct list_spec *ls, const void *filters,
+                  int64_t *n) PB_MUST_CHECK;
 /* Every row of sql, whose one parameter is id (the rows of a parent). */
 pb_err rows_by_id(struct store *st, const char *sql, int64_t id, size_t size, row_read_fn read,
                   row_fini_fn fini, void **rows, int *n) PB_MUST_CHECK;
@@ -115,10 +160,31 @@ pb_err stmt_inserted(struct stmt *s, int64_t *id, int64_t *version, char **creat
  * when no row matched: the version moved on, and the caller says whose. */
 pb_err stmt_updated(struct stmt *s, int64_t *version, char **updated_at,
                     bool *saved) PB_MUST_CHECK;
+/* stmt_updated, a row that did not match becoming PB_CONFLICT "<what> was
+ * changed by someone else meanwhile (your version <expect> is no longer
+ * current).", what printed from fmt. */
+pb_err stmt_updated_or_conflict(struct stmt *s, int64_t *version, char **updated_at,
+                                int64_t expect, const char *fmt, ...) PB_MUST_CHECK
+    PB_PRINTF(5, 6);
+/* Binds v, or NULL when v is the row's "none" value (0 for an absent
+ * reference, -1 for an absent price): what the schema stores for it. */
+void stmt_bind_i64_or_null(struct stmt *s, int idx, int64_t v, int64_t none);
 /* One row of sql, whose parameters are the tenant and then key (text) or,
  * when key is NULL, id; *found tells whether a row came. */
 pb_err row_get(struct store *st, const char *sql, int64_t tenant_id, const char *key, int64_t id,
                row_read_fn read, void *out, bool *found) PB_MUST_CHECK;
+/* The row of sql (row_get's parameters) with id; none is PB_NOT_FOUND
+ * "No <noun> with id <id>.". */
+pb_err row_by_id(struct store *st, const char *sql, int64_t tenant_id, int64_t id,
+                 const char *noun, row_read_fn read, void *out) PB_MUST_CHECK;
+/*
+ * A document named as typed: by_id (row_get's parameters) when key is all
+ * digits, else or then by_number with key as typed and in upper case (how
+ * numbers are printed). None is PB_NOT_FOUND naming noun and key.
+ */
+pb_err row_find_number(struct store *st, const char *by_id, const char *by_number,
+                       int64_t tenant_id, const char *key, const char *noun, row_read_fn read,
+                       void *out) PB_MUST_CHECK;
 /* A count(*) whose one parameter is id. */
 pb_err count_by_id(struct store *st, const char *sql, int64_t id, int64_t *n) PB_MUST_CHECK;
 

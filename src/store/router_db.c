@@ -184,12 +184,8 @@ pb_err router_db_count(struct store *st, const struct router_query *rq, int64_t 
 
 pb_err router_db_get(struct store *st, int64_t tenant_id, int64_t id, struct router_row *out)
 {
-    bool found = false;
-    pb_err e = row_get(st, "SELECT " ROUTER_COLS ROUTER_FROM " WHERE r.tenant_id = ? AND r.id = ?",
-                       tenant_id, NULL, id, read_router, out, &found);
-    if (!e && !found)
-        e = err_new(PB_NOT_FOUND, "No router with id %lld.", (long long)id);
-    return e;
+    return row_by_id(st, "SELECT " ROUTER_COLS ROUTER_FROM " WHERE r.tenant_id = ? AND r.id = ?",
+                     tenant_id, id, "router", read_router, out);
 }
 
 pb_err router_db_find(struct store *st, int64_t tenant_id, const char *key, struct router_row *out)

@@ -109,3 +109,43 @@ void job_row_fini(struct job_row *r)
                   &r->router_name, &r->username};
     free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
 }
+
+void invoice_row_fini(struct invoice_row *r)
+{
+    char **s[] = {&r->number,       &r->type,         &r->status,     &r->currency,
+                  &r->notes,        &r->period_start, &r->period_end, &r->issue_date,
+                  &r->due_date,     &r->paid_date,    &r->created_at, &r->updated_at,
+                  &r->customer_code, &r->customer_name, &r->original_number};
+    free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
+}
+
+void invoice_line_row_fini(struct invoice_line_row *r)
+{
+    char **s[] = {&r->description, &r->period_start, &r->period_end};
+    free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
+}
+
+void payment_row_fini(struct payment_row *r)
+{
+    char **s[] = {&r->number,         &r->currency,      &r->method,
+                  &r->status,         &r->payment_date,  &r->external_id,
+                  &r->transaction_id, &r->notes,         &r->created_at,
+                  &r->updated_at,     &r->customer_code, &r->customer_name,
+                  &r->invoice_number};
+    free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
+}
+
+void payment_allocation_row_fini(struct payment_allocation_row *r)
+{
+    char **s[] = {&r->invoice_number, &r->payment_number, &r->payment_status, &r->payment_date,
+                  &r->method};
+    free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
+}
+
+void installment_row_fini(struct installment_row *r)
+{
+    char **s[] = {&r->due_date,   &r->status,         &r->paid_date,
+                  &r->created_at, &r->updated_at,     &r->invoice_number,
+                  &r->currency,   &r->customer_code,  &r->customer_name};
+    free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
+}

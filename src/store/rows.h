@@ -18,7 +18,7 @@ struct tenant_row {
     char *invoice_number_format, *payment_number_format;
     int64_t commission_rate_bp, default_tax_rate_bp, loyalty_discount_bp;
     int payment_terms_days, billing_day, dunning_grace_days, loyalty_after_months;
-    bool bill_suspended_days;
+    bool bill_suspended_days, align_billing;
     int64_t version;
     char *created_at, *updated_at;
 };
@@ -124,6 +124,53 @@ struct job_row {
     char *router_name, *username; /* joined */
 };
 
+/* Money columns are minor units of currency. */
+struct invoice_row {
+    int64_t id, tenant_id, customer_id, subscription_id; /* subscription_id 0: none */
+    char *number;                                        /* NULL while draft */
+    char *type, *status, *currency, *notes;
+    int64_t original_invoice_id, billing_run_id; /* 0: none */
+    char *period_start, *period_end, *issue_date, *due_date, *paid_date;
+    int64_t subtotal, tax, discount, total, paid;
+    int64_t version;
+    char *created_at, *updated_at;
+    char *customer_code, *customer_name; /* joined */
+    char *original_number;               /* joined: the invoice a credit note voids */
+};
+
+struct invoice_line_row {
+    int64_t id, invoice_id, position, quantity, unit_price, tax_rate_bp, amount, tax, discount;
+    int64_t plan_id, subscription_id; /* 0: none */
+    char *description, *period_start, *period_end;
+};
+
+/* A payment; money in minor units of its currency. */
+struct payment_row {
+    int64_t id, tenant_id, customer_id, invoice_id; /* invoice_id 0: none */
+    char *number;                                   /* NULL until completed */
+    int64_t amount, refunded;
+    char *currency, *method, *status, *payment_date;
+    char *external_id, *transaction_id, *notes;
+    int64_t version;
+    char *created_at, *updated_at;
+    char *customer_code, *customer_name, *invoice_number; /* joined */
+};
+
+/* What part of a payment settles which invoice. */
+struct payment_allocation_row {
+    int64_t id, payment_id, invoice_id, amount;
+    /* joined: both documents, as the invoice and the payment show them */
+    char *invoice_number, *payment_number, *payment_status, *payment_date, *method;
+};
+
+struct installment_row {
+    int64_t id, tenant_id, invoice_id, number, amount;
+    char *due_date, *status, *paid_date;
+    int64_t version;
+    char *created_at, *updated_at;
+    char *invoice_number, *currency, *customer_code, *customer_name; /* joined */
+};
+
 void tenant_row_fini(struct tenant_row *r);
 void user_row_fini(struct user_row *r);
 void customer_row_fini(struct customer_row *r);
@@ -133,5 +180,10 @@ void plan_row_fini(struct plan_row *r);
 void router_row_fini(struct router_row *r);
 void subscription_row_fini(struct subscription_row *r);
 void job_row_fini(struct job_row *r);
+void invoice_row_fini(struct invoice_row *r);
+void invoice_line_row_fini(struct invoice_line_row *r);
+void payment_row_fini(struct payment_row *r);
+void payment_allocation_row_fini(struct payment_allocation_row *r);
+void installment_row_fini(struct installment_row *r);
 
 #endif

@@ -397,6 +397,13 @@ pb_err stmt_run(struct stmt *s)
     return NULL;
 }
 
+pb_err stmt_exec(struct stmt *s)
+{
+    pb_err e = stmt_run(s);
+    stmt_done(s);
+    return e;
+}
+
 int64_t stmt_i64(struct stmt *s, int col)
 {
     return s->st->ops->column_i64(s->impl, col);

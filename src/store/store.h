@@ -108,6 +108,8 @@ void stmt_bind_blob(struct stmt *s, int idx, const void *p, int n);
 pb_err stmt_step(struct stmt *s, bool *row) PB_MUST_CHECK;
 /* Steps to the end (for INSERT/UPDATE/DELETE without RETURNING). */
 pb_err stmt_run(struct stmt *s) PB_MUST_CHECK;
+/* stmt_run, then stmt_done: a statement run once and given back. */
+pb_err stmt_exec(struct stmt *s) PB_MUST_CHECK;
 
 /* Columns, 0-based, valid until the next step or stmt_done(). */
 int64_t stmt_i64(struct stmt *s, int col);

@@ -37,14 +37,14 @@ static const struct sortspec sortspecs[] = {
     {"status", {"s.status", NULL}, false},
 };
 
-static const struct sortspec *find_sort(const char *name)
+static const struct sortspec *find_sort(const char *name, pb_err *e)
 {
-    return sortspec_find(sortspecs, sizeof sortspecs / sizeof *sortspecs, name);
+    return sortspec_pick(sortspecs, sizeof sortspecs / sizeof *sortspecs, name, e);
 }
 
 char *sub_db_key(const struct subscription_row *r, const char *sort)
 {
-    const struct sortspec *sp = find_sort(sort ? sort : "id");
+    const struct sortspec *sp = find_sort(sort, NULL);
     if (!sp || strcmp(sp->name, "id") == 0)
         return xasprintf("%lld", (long long)r->id);
     if (strcmp(sp->name, "sync") == 0)
@@ -135,19 +135,9 @@ static char *mac_prefix(const char *w)
     return out;
 }
 
-/* The prefix range [w, w + U+10FFFF) on column, through its index. */
-static void add_prefix_arm(struct qb *q, const char *arm, int64_t tenant, const char *w)
+static pb_err add_where(struct qb *q, const void *filters)
 {
-    qb_sql(q, arm);
-    qb_i64(q, tenant);
-    qb_text(q, w);
-    char *hi = xasprintf("%s\xf4\x8f\xbf\xbf", w);
-    qb_text(q, hi);
-    free(hi);
-}
-
-static pb_err add_where(struct qb *q, const struct sub_query *sq)
-{
+    const struct sub_query *sq = filters;
     qb_sql(q, " WHERE s.tenant_id = ?");
     qb_i64(q, sq->tenant_id);
     qb_filter_text(q, " AND s.status = ?", sq->status);
@@ -168,14 +158,14 @@ static pb_err add_where(struct qb *q, const struct sub_query *sq)
         /* Each arm walks its own index; the union is small for a typed
          * prefix and the sort then pages over it. */
         qb_sql(q, " AND s.id IN (");
-        add_prefix_arm(q, "SELECT id FROM subscription WHERE tenant_id = ? AND username >= ? "
-                          "AND username < ?", sq->tenant_id, w);
-        add_prefix_arm(q, " UNION ALL SELECT id FROM subscription WHERE tenant_id = ? AND "
-                          "static_ip >= ? AND static_ip < ?", sq->tenant_id, w);
+        qb_prefix(q, "SELECT id FROM subscription WHERE tenant_id = ? AND username >= ? "
+                     "AND username < ?", sq->tenant_id, w);
+        qb_prefix(q, " UNION ALL SELECT id FROM subscription WHERE tenant_id = ? AND "
+                     "static_ip >= ? AND static_ip < ?", sq->tenant_id, w);
         char *mac = mac_prefix(w);
         if (mac)
-            add_prefix_arm(q, " UNION ALL SELECT id FROM subscription WHERE tenant_id = ? AND "
-                              "mac_address >= ? AND mac_address < ?", sq->tenant_id, mac);
+            qb_prefix(q, " UNION ALL SELECT id FROM subscription WHERE tenant_id = ? AND "
+                         "mac_address >= ? AND mac_address < ?", sq->tenant_id, mac);
         free(mac);
         char *end = NULL;
         long long id = strtoll(w, &end, 10);
@@ -188,47 +178,28 @@ static pb_err add_where(struct qb *q, const struct sub_query *sq)
     return NULL;
 }
 
-static const struct sortspec *sort_or_err(const char *sort, pb_err *e)
-{
-    const struct sortspec *sp = find_sort(sort && *sort ? sort : "id");
-    if (!sp)
-        *e = err_field(NULL, PB_VALIDATION, "sort",
-                       "Sort: \"%s\" is not offered; use id, sync, username or status.", sort);
-    return sp;
-}
+static const struct list_spec subs = {
+    .select = "SELECT " SUB_COLS SUB_FROM,
+    .count = "SELECT count(*) FROM subscription s",
+    .where = add_where,
+    .sorts = sortspecs,
+    .nsorts = sizeof sortspecs / sizeof *sortspecs,
+    .id_col = "s.id",
+    .size = sizeof(struct subscription_row),
+    .read = read_sub,
+    .fini = fini_sub,
+};
 
 pb_err sub_db_list(struct store *st, const struct sub_query *sq, struct subscription_row **rows,
                    int *n, bool *more)
 {
-    *rows = NULL;
-    *n = 0;
-    *more = false;
-    pb_err e = NULL;
-    const struct sortspec *sp = sort_or_err(sq->sort, &e);
-    if (!sp)
-        return e;
-    struct qb q;
-    qb_init(&q);
-    qb_sql(&q, "SELECT " SUB_COLS SUB_FROM);
-    e = add_where(&q, sq);
     struct page_req pr = {sq->dir, sq->desc, sq->anchor_id, sq->anchor_key, sq->limit, sq->offset};
-    if (!e)
-        e = qb_page(st, &q, sp, "s.id", &pr, sizeof **rows, read_sub, fini_sub, (void **)rows, n,
-                    more);
-    qb_fini(&q);
-    return e;
+    return list_page(st, &subs, sq, sq->sort, &pr, (void **)rows, n, more);
 }
 
 pb_err sub_db_count(struct store *st, const struct sub_query *sq, int64_t *n)
 {
-    struct qb q;
-    qb_init(&q);
-    qb_sql(&q, "SELECT count(*) FROM subscription s");
-    pb_err e = add_where(&q, sq);
-    if (!e)
-        e = qb_scalar(st, &q, n);
-    qb_fini(&q);
-    return e;
+    return list_count(st, &subs, sq, n);
 }
 
 pb_err sub_db_ids(struct store *st, const struct sub_query *sq, int64_t **ids, size_t *n)
@@ -236,7 +207,7 @@ pb_err sub_db_ids(struct store *st, const struct sub_query *sq, int64_t **ids, s
     *ids = NULL;
     *n = 0;
     pb_err e = NULL;
-    const struct sortspec *sp = sort_or_err(sq->sort, &e);
+    const struct sortspec *sp = find_sort(sq->sort, &e);
     if (!sp)
         return e;
     struct qb q;
@@ -255,12 +226,8 @@ pb_err sub_db_ids(struct store *st, const struct sub_query *sq, int64_t **ids, s
 
 pb_err sub_db_get(struct store *st, int64_t tenant_id, int64_t id, struct subscription_row *out)
 {
-    bool found = false;
-    pb_err e = row_get(st, "SELECT " SUB_COLS SUB_FROM " WHERE s.tenant_id = ? AND s.id = ?",
-                       tenant_id, NULL, id, read_sub, out, &found);
-    if (!e && !found)
-        e = err_new(PB_NOT_FOUND, "No subscription with id %lld.", (long long)id);
-    return e;
+    return row_by_id(st, "SELECT " SUB_COLS SUB_FROM " WHERE s.tenant_id = ? AND s.id = ?",
+                     tenant_id, id, "subscription", read_sub, out);
 }
 
 pb_err sub_db_find(struct store *st, int64_t tenant_id, const char *key,
@@ -309,20 +276,12 @@ pb_err sub_db_holder(struct store *st, int64_t tenant_id, const char *column, co
     return e;
 }
 
-static void bind_id_or_null(struct stmt *s, int at, int64_t v, int64_t none)
-{
-    if (v == none)
-        stmt_bind_null(s, at);
-    else
-        stmt_bind_i64(s, at, v);
-}
-
 /* The editable fields, in the order of the INSERT and UPDATE below. */
 static int bind_fields(struct stmt *s, int at, const struct subscription_row *r)
 {
     stmt_bind_i64(s, at++, r->customer_id);
     stmt_bind_i64(s, at++, r->plan_id);
-    bind_id_or_null(s, at++, r->router_id, 0);
+    stmt_bind_i64_or_null(s, at++, r->router_id, 0);
     stmt_bind_text(s, at++, r->access_method);
     stmt_bind_text_or_null(s, at++, r->username);
     stmt_bind_text_or_null(s, at++, r->password_sealed);
@@ -332,8 +291,8 @@ static int bind_fields(struct stmt *s, int at, const struct subscription_row *r)
     stmt_bind_text_or_null(s, at++, r->start_date);
     stmt_bind_text_or_null(s, at++, r->end_date);
     stmt_bind_text_or_null(s, at++, r->next_bill_date);
-    bind_id_or_null(s, at++, r->price, -1);
-    bind_id_or_null(s, at++, r->setup_fee, -1);
+    stmt_bind_i64_or_null(s, at++, r->price, -1);
+    stmt_bind_i64_or_null(s, at++, r->setup_fee, -1);
     stmt_bind_text_or_null(s, at++, r->discount_type);
     stmt_bind_i64(s, at++, r->discount_value);
     stmt_bind_i64(s, at++, r->data_used);
@@ -341,7 +300,7 @@ static int bind_fields(struct stmt *s, int at, const struct subscription_row *r)
     stmt_bind_text_or_null(s, at++, r->suspend_reason);
     stmt_bind_text(s, at++, r->sync_state ? r->sync_state : "synced");
     stmt_bind_text_or_null(s, at++, r->sync_error);
-    bind_id_or_null(s, at++, r->next_plan_id, 0);
+    stmt_bind_i64_or_null(s, at++, r->next_plan_id, 0);
     return at;
 }
 
@@ -368,14 +327,9 @@ pb_err sub_db_insert(struct store *st, struct subscription_row *r)
  * the version moved on. */
 static pb_err updated(struct stmt *s, struct subscription_row *r, int64_t expect_version)
 {
-    bool saved = false;
-    pb_err e = stmt_updated(s, &r->version, &r->updated_at, &saved);
-    if (!e && !saved)
-        e = err_new(PB_CONFLICT,
-                    "Subscription %lld %s was changed by someone else meanwhile (your version "
-                    "%lld is no longer current).",
-                    (long long)r->id, r->username ? r->username : "", (long long)expect_version);
-    return e;
+    return stmt_updated_or_conflict(s, &r->version, &r->updated_at, expect_version,
+                                    "Subscription %lld %s", (long long)r->id,
+                                    r->username ? r->username : "");
 }
 
 pb_err sub_db_update(struct store *st, struct subscription_row *r, int64_t expect_version)
@@ -416,7 +370,7 @@ pb_err sub_db_update_state(struct store *st, struct subscription_row *r, int64_t
     stmt_bind_text(s, 1, r->status);
     stmt_bind_text_or_null(s, 2, r->suspend_reason);
     stmt_bind_i64(s, 3, r->plan_id);
-    bind_id_or_null(s, 4, r->next_plan_id, 0);
+    stmt_bind_i64_or_null(s, 4, r->next_plan_id, 0);
     stmt_bind_i64(s, 5, r->data_used);
     stmt_bind_text_or_null(s, 6, r->data_reset_date);
     stmt_bind_text(s, 7, r->sync_state ? r->sync_state : "synced");
@@ -438,7 +392,7 @@ pb_err sub_db_set_sync(struct store *st, int64_t id, const char *state, const ch
     stmt_bind_text(s, 1, state);
     stmt_bind_text_or_null(s, 2, error);
     stmt_bind_i64(s, 3, id);
-    return stmt_run(s);
+    return stmt_exec(s);
 }
 
 static pb_err read_all(struct stmt *s, struct subscription_row **rows, int *n)
@@ -477,7 +431,8 @@ pb_err sub_db_plan_changes_due(struct store *st, int64_t tenant_id, const char *
     struct qb q;
     qb_init(&q);
     qb_sql(&q, "SELECT id FROM subscription WHERE tenant_id = ? AND next_plan_id IS NOT NULL "
-               "AND next_bill_date <= ? AND status <> 'cancelled' ORDER BY id");
+               "AND coalesce(next_plan_date, next_bill_date) <= ? AND status <> 'cancelled' "
+               "ORDER BY id");
     qb_i64(&q, tenant_id);
     qb_text(&q, today);
     pb_err e = qb_ids(st, &q, ids, n);
@@ -520,7 +475,7 @@ pb_err sub_db_set_status_many(struct store *st, int64_t tenant_id, const int64_t
     stmt_bind_i64(s, 3, tenant_id);
     stmt_bind_text(s, 4, json);
     free(json);
-    return stmt_run(s);
+    return stmt_exec(s);
 }
 
 pb_err sub_db_set_sync_many(struct store *st, const int64_t *ids, size_t n, const char *state)
@@ -536,5 +491,5 @@ pb_err sub_db_set_sync_many(struct store *st, const int64_t *ids, size_t n, cons
     stmt_bind_text(s, 1, state);
     stmt_bind_text(s, 2, json);
     free(json);
-    return stmt_run(s);
+    return stmt_exec(s);
 }

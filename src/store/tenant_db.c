@@ -12,7 +12,7 @@
     "invoice_number_format, payment_number_format, commission_rate_bp, "                  \
     "default_tax_rate_bp, loyalty_discount_bp, payment_terms_days, billing_day, "         \
     "dunning_grace_days, loyalty_after_months, bill_suspended_days, version, created_at, " \
-    "updated_at"
+    "updated_at, align_billing"
 
 static void read_tenant(struct stmt *s, struct tenant_row *r)
 {
@@ -36,6 +36,7 @@ static void read_tenant(struct stmt *s, struct tenant_row *r)
     r->version = stmt_i64(s, 17);
     r->created_at = stmt_dup(s, 18);
     r->updated_at = stmt_dup(s, 19);
+    r->align_billing = stmt_bool(s, 20);
 }
 
 static pb_err get_one(struct stmt *s, const char *what, struct tenant_row *out)
@@ -81,8 +82,8 @@ pb_err tenant_db_insert(struct store *st, struct tenant_row *r)
         st,
         "INSERT INTO tenant (name, short_name, slug, parent_id, currency, timezone, "
         "default_tax_rate_bp, payment_terms_days, billing_day, dunning_grace_days, "
-        "loyalty_discount_bp, loyalty_after_months, bill_suspended_days, commission_rate_bp) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "loyalty_discount_bp, loyalty_after_months, bill_suspended_days, commission_rate_bp, "
+        "align_billing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         &s);
     if (e)
         return e;
@@ -103,6 +104,7 @@ pb_err tenant_db_insert(struct store *st, struct tenant_row *r)
     stmt_bind_i64(s, 12, r->loyalty_after_months ? r->loyalty_after_months : 12);
     stmt_bind_bool(s, 13, r->bill_suspended_days);
     stmt_bind_i64(s, 14, r->commission_rate_bp);
+    stmt_bind_bool(s, 15, r->align_billing);
     return stmt_i64_once(s, &r->id);
 }
 
@@ -146,7 +148,5 @@ pb_err counter_db_set(struct store *st, int64_t tenant_id, const char *name, int
     stmt_bind_text(s, 2, name);
     stmt_bind_i64(s, 3, year);
     stmt_bind_i64(s, 4, value);
-    e = stmt_run(s);
-    stmt_done(s);
-    return e;
+    return stmt_exec(s);
 }

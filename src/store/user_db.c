@@ -154,9 +154,7 @@ pb_err user_db_login_state(struct store *st, int64_t id, int failed_logins,
     stmt_bind_text(s, 3, last_login_at);
     stmt_bind_text(s, 4, last_login_from);
     stmt_bind_i64(s, 5, id);
-    e = stmt_run(s);
-    stmt_done(s);
-    return e;
+    return stmt_exec(s);
 }
 
 pb_err user_db_list(struct store *st, int64_t tenant_id, const char *search, bool staff_only,
@@ -242,7 +240,5 @@ pb_err throttle_db_set(struct store *st, const char *email, int failures, const 
     stmt_bind_i64(s, 2, failures);
     stmt_bind_text(s, 3, locked_until);
     stmt_bind_text(s, 4, now);
-    e = stmt_run(s);
-    stmt_done(s);
-    return e;
+    return stmt_exec(s);
 }

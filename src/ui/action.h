@@ -58,6 +58,7 @@
     X(RANGE, "range", "r", NULL, "date range")                                  \
     /* r where no date range exists: the jobs screen claims it in on_key */      \
     X(RECONCILE, "reconcile", "r", NULL, "reconcile: compare with the router")  \
+    X(FAIL, "fail", "x", NULL, "mark a pending payment failed...")              \
     X(SAVE, "save", "Ctrl-S", NULL, "save")                                     \
     X(OPEN_REF, "open-ref", "F2", NULL, "open the record an error names")       \
     X(NEXT_RECORD, "next-record", "Ctrl-N", NULL, "next record")                \

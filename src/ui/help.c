@@ -40,19 +40,28 @@ static void add(struct help *h, const char *keys, const char *text, bool heading
     h->rows[h->n++] = (struct help_row){xstrdup(keys), xstrdup(text), heading, dim};
 }
 
-static void add_action(struct help *h, struct ui *ui, enum action a, const char *perm)
+static bool ci_contains(const char *hay, const char *needle);
+
+/* label: what the screen calls the action ("refund" for "cancel for
+ * good"), shown first when the generic text does not say it. */
+static void add_action(struct help *h, struct ui *ui, enum action a, const char *perm,
+                       const char *label)
 {
     char keys[64];
     keymap_keys(ui->km, a, keys, sizeof keys);
     if (!keys[0])
         return;
+    const char *help = action_help(a);
+    bool said = !label || !*label || ci_contains(help, label);
+    char *text = said ? xstrdup(help) : xasprintf("%s: %s", label, help);
     if (perm && !ui_allowed(ui, perm)) {
-        char *t = xasprintf("%s (needs %s)", action_help(a), perm);
+        char *t = xasprintf("%s (needs %s)", text, perm);
         add(h, keys, t, false, true);
         free(t);
     } else {
-        add(h, keys, action_help(a), false, false);
+        add(h, keys, text, false, false);
     }
+    free(text);
 }
 
 static bool ci_contains(const char *hay, const char *needle)
@@ -214,15 +223,15 @@ void ui_help_open(struct ui *ui)
         if (!any)
             add(h, "", "This screen", true, false);
         any = true;
-        add_action(h, ui, kb->action, kb->perm);
+        add_action(h, ui, kb->action, kb->perm, kb->label);
     }
     add(h, "", "Lists", true, false);
     for (size_t i = 0; i < sizeof list_keys / sizeof list_keys[0]; i++)
         if (!s || !keymap_screen_bind(s->cls->keys, list_keys[i]))
-            add_action(h, ui, list_keys[i], NULL);
+            add_action(h, ui, list_keys[i], NULL, NULL);
     add(h, "", "Everywhere", true, false);
     for (size_t i = 0; i < sizeof global_keys / sizeof global_keys[0]; i++)
-        add_action(h, ui, global_keys[i], NULL);
+        add_action(h, ui, global_keys[i], NULL, NULL);
     add(h, ui->ascii ? "1-9" : "1–9", "switch screen", false, false);
     add(h, ui->ascii ? "Alt-1-9" : "Alt-1–9", "switch screen from a text field", false, false);
     add(h, "q", "quit on the first screen (asks)", false, false);

@@ -69,6 +69,10 @@ static void draw_topbar(struct ui *ui)
         snprintf(tb.tenant, sizeof tb.tenant, "patchbay");
         strftime(tb.clock, sizeof tb.clock, "%H:%M", &tm);
     }
+    if (ui->badge) {
+        size_t bl = strlen(tb.badges);
+        snprintf(tb.badges + bl, sizeof tb.badges - bl, "%s%s", bl ? "  " : "", ui->badge);
+    }
     bool wide = c->w >= 140;
     canvas_fill(c, (struct rect){0, 0, 1, c->w}, ROLE_title_bar);
 
@@ -114,6 +118,14 @@ static void draw_topbar(struct ui *ui)
 static int screen_number(const struct ui *ui, const struct screen *s)
 {
     int number = s ? s->cls->number : 0;
+    /* A detail or form belongs to the numbered screen of its title ("4
+     * Invoices › INV-…" however it was opened), else to the one below. */
+    for (size_t i = 0; s && !number && s->cls->hidden && s->cls->title && i < ui->host->nscreens;
+         i++) {
+        const struct screen_class *c = ui->host->screens[i];
+        if (c->number && c->title && strcmp(c->title, s->cls->title) == 0)
+            number = c->number;
+    }
     for (int i = ui->depth; s && !number && s->cls->hidden && i-- > 0;)
         number = ui->stack[i]->cls->number;
     return number;

@@ -74,6 +74,10 @@ struct screen_class {
     unsigned (*tick)(struct screen *s);
     /* Coming back to this screen after another was on top. */
     void (*resume)(struct screen *s);
+    /* (addition) Left like a numbered screen: parked, not closed, so work it
+     * runs (a billing run) goes on while other screens are used, and the
+     * palette brings the same instance back. */
+    bool keep;
 };
 
 struct screen {

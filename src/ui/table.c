@@ -1790,3 +1790,30 @@ void table_set_clock(struct table *t, int64_t (*now)(void *arg), void *arg)
     t->now_ns = now;
     t->now_arg = arg;
 }
+
+void table_req_slice(const struct table_req *rq, int n, int at, int *from, int *to, bool *more)
+{
+    int lim = rq->limit > 0 ? rq->limit : n;
+    *from = 0;
+    *to = n;
+    switch (rq->dir) {
+    case TD_FIRST:
+        *to = lim < n ? lim : n;
+        *more = *to < n;
+        break;
+    case TD_LAST:
+        *from = n - lim > 0 ? n - lim : 0;
+        *more = *from > 0;
+        break;
+    case TD_AFTER:
+        *from = at < 0 ? n : at + 1;
+        *to = *from + lim < n ? *from + lim : n;
+        *more = *to < n;
+        break;
+    case TD_BEFORE:
+        *to = at < 0 ? 0 : at;
+        *from = *to - lim > 0 ? *to - lim : 0;
+        *more = *from > 0;
+        break;
+    }
+}

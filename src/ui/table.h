@@ -61,6 +61,13 @@ struct table_req {
     int limit;
 };
 
+/*
+ * For a small list read whole (n rows in display order; at is the index of
+ * rq's anchor row, -1 when absent): the rows [*from, *to) the page rq asks
+ * for, and whether more lie beyond it in its direction.
+ */
+void table_req_slice(const struct table_req *rq, int n, int at, int *from, int *to, bool *more);
+
 /* A page in display order (also for TD_BEFORE and TD_LAST). */
 struct table_result {
     struct table_row *rows;

@@ -40,6 +40,16 @@ struct keymap *ui_keymap(struct ui *ui) { return ui->km; }
 const struct theme *ui_theme(const struct ui *ui) { return ui->theme; }
 int32_t ui_goto_letter(const struct ui *ui) { return keymap_letter(ui->km); }
 void ui_dirty(struct ui *ui) { ui->dirty = true; }
+struct mailbox *ui_mailbox(struct ui *ui) { return ui->mb; }
+
+void ui_set_badge(struct ui *ui, const char *text)
+{
+    bool had = ui->badge != NULL;
+    free(ui->badge);
+    ui->badge = text && *text ? xstrdup(text) : NULL;
+    if (had || ui->badge)
+        ui->dirty = true;
+}
 
 void ui_size(const struct ui *ui, int *h, int *w)
 {
@@ -340,10 +350,11 @@ static void apply_pending(struct ui *ui)
     ui->full_redraw = ui->dirty = true;
 }
 
-/* A numbered screen leaving the stack is kept for coming back; others close. */
+/* A numbered screen (or one marked keep) leaving the stack is kept for coming
+ * back; others close. */
 static void park_or_close(struct ui *ui, struct screen *s)
 {
-    if (s->cls->number > 0 && find_in(ui->parked, ui->nparked, s->cls) < 0 &&
+    if ((s->cls->number > 0 || s->cls->keep) && find_in(ui->parked, ui->nparked, s->cls) < 0 &&
         find_in(ui->stack, ui->depth, s->cls) < 0) {
         if (ui->nparked == ui->parked_cap) {
             ui->parked_cap = ui->parked_cap ? ui->parked_cap * 2 : 8;
@@ -751,6 +762,7 @@ void ui_core_free(struct ui **pui)
     free(ui->msg.text);
     free(ui->ask.question);
     free(ui->pending_home);
+    free(ui->badge);
     free(ui->stack);
     free(ui->parked);
     free(ui->clipboard);

@@ -192,6 +192,17 @@ void ui_headless_resize(struct ui *ui, int h, int w);
 
 /* ---- additions ---------------------------------------------------------- */
 
+struct mailbox;
+/* The console's mailbox. A thread a screen started itself (a billing run)
+ * posts its progress here with mailbox_post(), from any thread; handlers run
+ * on the UI thread with the struct ui as their argument, or with NULL when
+ * the console is closing (then they only free). The mailbox lives until
+ * every screen, kept ones included, has closed. */
+struct mailbox *ui_mailbox(struct ui *ui);
+/* A badge of the console's own on the top bar, after the host's
+ * ("billing 2026-12 61 %", SCREENS.md 2.11); NULL or "" removes it. */
+void ui_set_badge(struct ui *ui, const char *text);
+
 /* The letter typed after "g" when the screen gets A_GOTO ('c' for "g c"). */
 int32_t ui_goto_letter(const struct ui *ui);
 struct keymap;

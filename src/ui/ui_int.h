@@ -63,6 +63,7 @@ struct ui {
         int64_t until; /* 0: until the next key */
     } msg;
 
+    char *badge;           /* ui_set_badge(), or NULL */
     char *pending_home;    /* ui_signed_in() applied after the handler returns */
     bool pending_signin;
     bool dirty, full_redraw, quit;

@@ -184,6 +184,41 @@ suspend_keys() {
 session suspend suspend_keys
 emit suspend_keystroke_max "$(field "$DIR/suspend.jsonl" 1 max_ms)" ms 20
 
+# ---- invoices (issue 4): the invoice list at 2,000,000 invoices, made by
+# billing runs of the months ahead on the same database (once: kept).
+INVS=$(sqlite3 "$DB" "SELECT count(*) FROM invoice")
+M=$(sqlite3 "$DB" "SELECT substr(coalesce(min(next_bill_date), date('now', 'start of month', '+1 month')), 1, 7) FROM subscription WHERE status = 'active'")
+while [ "$INVS" -lt 2000000 ]; do
+    "$BIN" --db "sqlite:$DB" --user accounts@demo.test billing run --period "$M" >/dev/null
+    INVS=$(sqlite3 "$DB" "SELECT count(*) FROM invoice")
+    M=$(python3 -c "y, m = map(int, '$M'.split('-')); m += 1; y, m = (y + 1, 1) if m > 12 else (y, m); print('%04d-%02d' % (y, m))")
+done
+invoice_keys() {
+    tm send-keys -t pb 4
+    wait_for "Invoices"
+    sleep 1
+    for _ in $(seq 150); do tm send-keys -t pb j; sleep 0.02; done
+    for _ in $(seq 30); do tm send-keys -t pb NPage; sleep 0.05; done
+    tm send-keys -t pb G
+    sleep 1
+    for _ in $(seq 50); do tm send-keys -t pb k; sleep 0.02; done
+    for word in INV-2027-00012 INV-2027-0009; do
+        tm send-keys -t pb /
+        sleep 0.1
+        for ch in $(echo "$word" | sed 's/./& /g'); do
+            tm send-keys -t pb -l "$ch"
+            sleep 0.08
+        done
+        sleep 1
+        tm send-keys -t pb Escape
+        sleep 0.3
+    done
+}
+session invoices invoice_keys
+emit "invoice_list_${INVS}_keystroke_p50" "$(field "$DIR/invoices.jsonl" 1 p50_ms)" ms 10
+emit "invoice_list_${INVS}_keystroke_p99" "$(field "$DIR/invoices.jsonl" 1 p99_ms)" ms 10
+emit console_peak_rss_invoices "$RSS" KiB 40960
+
 # Bulk: 10,000 active subscriptions spread over 50 fake routers.
 BULK=$DIR/bulk.db
 rm -f "$BULK" "$BULK.key" "$BULK"-wal "$BULK"-shm
@@ -259,3 +294,48 @@ for times in per.values():
 print(best)
 PY
 )" calls 5
+
+# ---- billing: a run of 100,000 subscriptions (issue 4), against the same
+# invoices made by a hand-written INSERT ... SELECT in the sqlite3 shell.
+BILL=$DIR/billing.db
+rm -f "$BILL" "$BILL.key" "$BILL"-wal "$BILL"-shm
+"$BIN" --db "sqlite:$BILL" init --demo --customers 105000 --seed 4 >/dev/null
+cp "$BILL" "$DIR/billing-hand.db"
+rm -f "$DIR/billing-hand.db-wal" "$DIR/billing-hand.db-shm"
+NEXT=$(sqlite3 "$BILL" "SELECT substr(min(next_bill_date), 1, 7) FROM subscription WHERE status = 'active'")
+t0=$(ms_now)
+"$BIN" --db "sqlite:$BILL" --user accounts@demo.test billing preview --period "$NEXT" --page-size 1 >/dev/null
+emit billing_preview_100k "$(( $(ms_now) - t0 ))" ms 2000
+t0=$(ms_now)
+"$BIN" --db "sqlite:$BILL" --user accounts@demo.test billing run --period "$NEXT" >/dev/null
+RUN=$(( $(ms_now) - t0 ))
+MADE=$(sqlite3 "$BILL" "SELECT count(*) FROM invoice")
+emit billing_run_invoices "$MADE" invoices 100000
+emit billing_run_invoices_per_s "$(( MADE * 1000 / (RUN ? RUN : 1) ))" invoices/s 50000
+# The same rows by hand: one invoice and one line per subscription billed,
+# the subscriptions moved on, in one transaction (the shell's defaults).
+t0=$(ms_now)
+sqlite3 "$DIR/billing-hand.db" <<SQL
+BEGIN IMMEDIATE;
+INSERT INTO invoice (tenant_id, number, customer_id, subscription_id, type, period_start,
+    period_end, subtotal, tax, discount, total, paid, status, issue_date, due_date, currency,
+    billing_run_id)
+SELECT s.tenant_id, printf('X-%07d', row_number() OVER (ORDER BY s.id)), s.customer_id, s.id,
+       'recurring', s.next_bill_date, date(s.next_bill_date, '+1 month', '-1 day'),
+       coalesce(s.price, p.price), coalesce(s.price, p.price) * 15 / 100, 0,
+       coalesce(s.price, p.price) * 115 / 100, 0, 'issued', date('now'), date('now', '+15 days'),
+       'BDT', NULL
+  FROM subscription s JOIN plan p ON p.id = s.plan_id
+ WHERE s.tenant_id = 1 AND s.status = 'active' AND s.next_bill_date <= date('$NEXT-01', '+1 month', '-1 day')
+ ORDER BY s.id;
+INSERT INTO invoice_line (tenant_id, invoice_id, position, description, quantity, unit_price,
+    tax_rate_bp, amount, tax, discount, plan_id, subscription_id, period_start, period_end)
+SELECT i.tenant_id, i.id, 1, p.name || ', ' || i.period_start || ' to ' || i.period_end, 1,
+       i.subtotal, 1500, i.subtotal, i.tax, 0, s.plan_id, s.id, i.period_start, i.period_end
+  FROM invoice i JOIN subscription s ON s.id = i.subscription_id JOIN plan p ON p.id = s.plan_id;
+UPDATE subscription SET next_bill_date = date(next_bill_date, '+1 month')
+ WHERE tenant_id = 1 AND status = 'active' AND next_bill_date <= date('$NEXT-01', '+1 month', '-1 day');
+COMMIT;
+SQL
+HAND=$(( $(ms_now) - t0 ))
+emit billing_run_ms_vs_insert_select_ms "$RUN" ms "$HAND"

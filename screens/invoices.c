@@ -1,0 +1,553 @@
+/*
+ * invoices.c - screen 4, what is owed, by whom and since when (SCREENS.md
+ * 4.8): every invoice of the tenant, by due date so the oldest debt is on
+ * top, with its balance and a status that counts the days ("overdue 39d",
+ * "due in 3d").
+ *
+ * The table widget with an invoice source: its callbacks run on the worker
+ * thread against the worker's own struct app and map the widget's requests
+ * onto keyset-paged invoice queries ("/" looks a number up by its start,
+ * "f" picks a status, where "overdue" means past due and unpaid, whether
+ * the daily sweep has marked it yet or not). Balance and Status are
+ * watched, so a payment recorded elsewhere marks the row "~". Enter opens
+ * the invoice (invoice_detail.c); on terminals 140 columns wide or more it
+ * sits beside the list and follows the cursor. p C i a d act on the row
+ * under the cursor through screens_inv_action().
+ *
+ * Palette arguments: status=S, sort=S (a leading "-" reverses it),
+ * customer=CODE, period=YYYY-MM (what a billing run made); one word that
+ * names an invoice exactly (":inv INV-2026-000001") opens it over the list
+ * filtered to it; other words filter. UI thread only, except the source
+ * callbacks.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/customer.h"
+#include "app/invoice.h"
+#include "core/date.h"
+#include "core/money.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+#include "screens/screens.h"
+#include "ui/table.h"
+
+enum { WIDE = 140 };
+
+/* Display order; at 80 columns Number, Customer, Due, Total, Balance and
+ * Status stay, wider terminals add Issued, then Period, Type and Paid. */
+enum { C_NUMBER, C_CUSTOMER, C_TYPE, C_PERIOD, C_ISSUED, C_DUE, C_TOTAL, C_PAID, C_BALANCE,
+       C_STATUS, NCOLS };
+
+static const struct table_col cols[NCOLS] = {
+    [C_NUMBER] = {.name = "Number", .width = 15, .prio = 1},
+    [C_CUSTOMER] = {.name = "Customer", .width = 19, .prio = 1, .flex = true},
+    [C_TYPE] = {.name = "Type", .width = 9, .prio = 5},
+    [C_PERIOD] = {.name = "Period", .width = 11, .prio = 4},
+    [C_ISSUED] = {.name = "Issued", .sort = "issue_date", .hotkey = 'i', .width = 6, .prio = 3},
+    [C_DUE] = {.name = "Due", .sort = "due_date", .hotkey = 'd', .width = 6, .prio = 1},
+    [C_TOTAL] = {.name = "Total", .sort = "total", .hotkey = 't', .width = 10, .prio = 2,
+                 .right = true},
+    [C_PAID] = {.name = "Paid", .width = 10, .prio = 5, .right = true, .watched = true},
+    [C_BALANCE] = {.name = "Balance", .width = 10, .prio = 1, .right = true, .watched = true},
+    [C_STATUS] = {.name = "Status", .sort = "status", .hotkey = 's', .width = 12, .prio = 1,
+                  .watched = true},
+};
+
+/* "overdue" is past due and unpaid (the query's overdue flag), which is
+ * every invoice the sweep marked overdue plus those it has not reached yet. */
+static const struct table_status statuses[] = {
+    {"draft", 'd', false},  {"issued", 'i', false}, {"partially_paid", 'p', false},
+    {"overdue", 'o', false}, {"paid", 'a', false},  {"void", 'v', false},
+    {NULL, 0, false},
+};
+
+/* What the source callbacks read besides the request: set before the
+ * table exists and never changed. */
+struct invsrc {
+    int64_t customer_id;
+    char period[8];
+};
+
+static const enum page_dir page_of[] = {
+    [TD_FIRST] = PAGE_FIRST, [TD_AFTER] = PAGE_AFTER, [TD_BEFORE] = PAGE_BEFORE,
+    [TD_LAST] = PAGE_LAST,
+};
+
+/* word holds the search word q points at (96 bytes). */
+static void to_query(const struct table_req *r, const struct invsrc *is, struct invoice_query *q,
+                     char *word)
+{
+    memset(q, 0, sizeof *q);
+    word[0] = '\0';
+    if (r->filter)
+        sscanf(r->filter, "%95s", word);
+    q->search = word[0] ? word : NULL;
+    if (r->status && strcmp(r->status, "overdue") == 0)
+        q->overdue = true;
+    else
+        q->status = r->status;
+    q->customer_id = is->customer_id;
+    q->period = is->period[0] ? is->period : NULL;
+    q->sort = r->sort && *r->sort ? r->sort : "due_date";
+    q->desc = r->desc;
+    q->dir = page_of[r->dir];
+    q->anchor_id = r->anchor_id;
+    q->anchor_key = r->anchor_key;
+    q->limit = r->limit;
+}
+
+static char *money_cell(int64_t v, const char *cur)
+{
+    char m[MONEY_BUF];
+    return xstrdup(money_format(v, cur, m, sizeof m));
+}
+
+/* "17–30 Nov", "01 Dec – 31 Jan". */
+static char *period_cell(const struct invoice_row *r)
+{
+    struct date a, b;
+    if (!r->period_start || !r->period_end)
+        return xstrdup("");
+    pb_err e = date_parse(r->period_start, &a);
+    if (!e)
+        e = date_parse(r->period_end, &b);
+    if (e) {
+        err_free(&e);
+        return xstrdup("");
+    }
+    char d1[32], d2[32];
+    screens_day(r->period_end, false, d2, sizeof d2);
+    if (a.m == b.m && a.y == b.y)
+        return xasprintf("%02d–%s", a.d, d2);
+    screens_day(r->period_start, false, d1, sizeof d1);
+    return xasprintf("%s – %s", d1, d2);
+}
+
+static void fill_row(struct table_row *tr, const struct invoice_row *r, const char *sort,
+                     struct date today, const char *tenant_cur)
+{
+    const char *cur = r->currency ? r->currency : tenant_cur;
+    char t[96];
+    struct date due;
+    tr->id = r->id;
+    tr->version = r->version;
+    tr->key = invoice_db_key(r, sort);
+    tr->cells = xcalloc(NCOLS, sizeof *tr->cells);
+    tr->cells[C_NUMBER] = xstrdup(screens_inv_label(r, t, sizeof t));
+    tr->cells[C_CUSTOMER] = xstrdup(r->customer_name ? r->customer_name : "");
+    tr->cells[C_TYPE] = xstrdup(r->type ? r->type : "");
+    tr->cells[C_PERIOD] = period_cell(r);
+    /* Dates carry the year when it is not this year's. */
+    pb_err e = date_parse(r->issue_date ? r->issue_date : "", &due);
+    screens_day(r->issue_date, !e && due.y != today.y, t, sizeof t);
+    err_free(&e);
+    tr->cells[C_ISSUED] = xstrdup(t);
+    e = date_parse(r->due_date ? r->due_date : "", &due);
+    screens_day(r->due_date, !e && due.y != today.y, t, sizeof t);
+    err_free(&e);
+    tr->cells[C_DUE] = xstrdup(t);
+    tr->cells[C_TOTAL] = money_cell(r->total, cur);
+    tr->cells[C_PAID] = money_cell(r->paid, cur);
+    tr->cells[C_BALANCE] = money_cell(invoice_balance_due(r), cur);
+    enum role role = ROLE_normal;
+    screens_inv_status(r, today, t, sizeof t, &role);
+    tr->cells[C_STATUS] = xstrdup(t);
+    tr->role = role == ROLE_muted ? ROLE_muted : ROLE_normal;
+    if (r->notes && *r->notes)
+        tr->message = xasprintf("%s: %s", tr->cells[C_NUMBER], r->notes);
+}
+
+/* ---- the source (worker thread) ------------------------------------------ */
+
+static pb_err src_fetch(void *wctx, void *arg, const struct table_req *rq, struct table_result *out)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a)
+        return e;
+    struct invoice_query q;
+    char word[96];
+    to_query(rq, arg, &q, word);
+    struct invoice_row *rows = NULL;
+    int n = 0;
+    bool more = false;
+    e = invoice_list(a, &q, &rows, &n, &more);
+    if (e)
+        return e;
+    struct date today = app_today(a);
+    out->rows = xcalloc((size_t)n + 1, sizeof *out->rows);
+    out->n = n;
+    out->more = more;
+    for (int i = 0; i < n; i++)
+        fill_row(&out->rows[i], &rows[i], q.sort, today, a->tenant.currency);
+    invoice_rows_free(rows, n);
+    return NULL;
+}
+
+static pb_err src_count(void *wctx, void *arg, const struct table_req *rq, int64_t *matching,
+                        int64_t *total)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a)
+        return e;
+    const struct invsrc *is = arg;
+    struct invoice_query q;
+    char word[96];
+    to_query(rq, is, &q, word);
+    e = invoice_count(a, &q, matching);
+    if (!e) {
+        /* "of N": what the palette's customer or period leaves in view. */
+        struct invoice_query all = {.customer_id = is->customer_id,
+                                    .period = is->period[0] ? is->period : NULL};
+        e = invoice_count(a, &all, total);
+    }
+    return e;
+}
+
+static pb_err src_status_counts(void *wctx, void *arg, const struct table_req *rq, int64_t *counts)
+{
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a)
+        return e;
+    for (int i = 0; statuses[i].name && !e; i++) {
+        struct table_req r = *rq;
+        r.status = statuses[i].name;
+        struct invoice_query q;
+        char word[96];
+        to_query(&r, arg, &q, word);
+        e = invoice_count(a, &q, &counts[i]);
+    }
+    return e;
+}
+
+static const struct table_source source = {
+    .cols = cols,
+    .ncols = NCOLS,
+    .statuses = statuses,
+    .default_sort = "due_date",
+    .noun = "invoices",
+    .empty = "No invoices yet. :billing makes the month's; patchbay invoice add makes one by "
+             "hand.",
+    .empty_filter = "No invoice number starts with \"%s\". Esc clears the filter.",
+    .fetch = src_fetch,
+    .count = src_count,
+    .status_counts = src_status_counts,
+    .data_version = screens_data_version,
+};
+
+/* ---- the screen ----------------------------------------------------------- */
+
+struct list {
+    struct table *t;
+    struct invsrc is;
+    struct table_source src;
+    char empty[200];
+    char fixed[96];       /* "customer: C-00001" for the title, or "" */
+    char open_key[64];    /* an invoice to open on the first tick (":inv NUMBER") */
+    struct inv_view v;    /* the wide layout's detail */
+    int64_t shown_id, shown_version, shown_data;
+    bool wide;
+    struct inv_op op;
+};
+
+/* In the wide layout: the invoice under the cursor, re-read when the row or
+ * anything in the database changed. */
+static void follow(struct screen *s)
+{
+    struct list *l = s->priv;
+    int h, w;
+    ui_size(s->ui, &h, &w);
+    l->wide = w >= WIDE;
+    if (!l->wide)
+        return;
+    const struct table_row *r = table_current(l->t);
+    if (!r) {
+        if (l->shown_id)
+            inv_view_fini(&l->v);
+        l->shown_id = 0;
+        return;
+    }
+    struct app *a = screens_app(s->ui);
+    int64_t dv = store_data_version(a->st);
+    if (r->id == l->shown_id && r->version == l->shown_version && dv == l->shown_data)
+        return;
+    char key[32];
+    snprintf(key, sizeof key, "%lld", (long long)r->id);
+    pb_err e = inv_view_load(&l->v, a, key);
+    if (e) {
+        err_free(&e);
+        inv_view_fini(&l->v);
+    }
+    l->shown_id = r->id;
+    l->shown_version = r->version;
+    l->shown_data = dv;
+}
+
+static void after_change(struct screen *s)
+{
+    struct list *l = s->priv;
+    table_reload(l->t);
+    l->shown_version = -1;
+    follow(s);
+}
+
+/* Is word the number (or id) of exactly one invoice? */
+static bool names_invoice(struct app *a, const char *word)
+{
+    if (!strchr(word, '-'))
+        return false;
+    struct invoice_row r = {0};
+    pb_err e = invoice_get(a, word, &r);
+    invoice_row_fini(&r);
+    bool found = !e;
+    err_free(&e);
+    return found;
+}
+
+static pb_err list_open(struct screen *s, const char *args)
+{
+    struct list *l = s->priv;
+    struct app *a = screens_app(s->ui);
+    l->src = source;
+    l->op.s = s;
+    l->op.after = after_change;
+    struct buf filter;
+    buf_init(&filter);
+    char status[64] = "", sort[64] = "";
+    char *copy = xstrdup(args ? args : ""), *save = NULL;
+    pb_err e = NULL;
+    int words = 0;
+    for (char *w = strtok_r(copy, " ", &save); w && !e; w = strtok_r(NULL, " ", &save)) {
+        words++;
+        if (strncmp(w, "status=", 7) == 0) {
+            snprintf(status, sizeof status, "%s", w + 7);
+        } else if (strncmp(w, "sort=", 5) == 0) {
+            snprintf(sort, sizeof sort, "%s", w + 5);
+        } else if (strncmp(w, "period=", 7) == 0) {
+            struct period p;
+            e = period_parse_month(w + 7, &p);
+            if (e) {
+                err_free(&e);
+                e = err_new(PB_VALIDATION, "Period: \"%s\" is not a month; :invoices "
+                            "period=YYYY-MM.", w + 7);
+            } else {
+                snprintf(l->is.period, sizeof l->is.period, "%.7s", w + 7);
+                snprintf(l->fixed, sizeof l->fixed, "period: %s", l->is.period);
+            }
+        } else if (strncmp(w, "customer=", 9) == 0) {
+            struct customer_row c = {0};
+            e = customer_get(a, w + 9, &c);
+            if (!e) {
+                l->is.customer_id = c.id;
+                snprintf(l->fixed, sizeof l->fixed, "customer: %s", c.code);
+                snprintf(l->empty, sizeof l->empty, "%s %s has no invoices yet.", c.code,
+                         c.name);
+            }
+            customer_row_fini(&c);
+        } else {
+            if (filter.len)
+                buf_putc(&filter, ' ');
+            buf_puts(&filter, w);
+        }
+    }
+    if (e) {
+        buf_fini(&filter);
+        free(copy);
+        return e;
+    }
+    /* ":inv INV-2026-000001": the list filtered to it, the invoice on top. */
+    if (words == 1 && filter.len && names_invoice(a, filter.s))
+        snprintf(l->open_key, sizeof l->open_key, "%s", filter.s);
+    if (l->empty[0])
+        l->src.empty = l->empty;
+    l->t = table_new(s->ui, &l->src, &l->is);
+    if (status[0])
+        table_set_status(l->t, status);
+    if (sort[0])
+        table_set_sort(l->t, sort[0] == '-' ? sort + 1 : sort, sort[0] == '-');
+    if (filter.len)
+        table_set_filter(l->t, filter.s);
+    buf_fini(&filter);
+    free(copy);
+    return NULL;
+}
+
+static void list_close(struct screen *s)
+{
+    struct list *l = s->priv;
+    table_free(&l->t);
+    inv_view_fini(&l->v);
+}
+
+static void list_draw(struct screen *s, struct canvas *c, struct rect body)
+{
+    struct list *l = s->priv;
+    if (body.w < WIDE) {
+        table_draw(l->t, c, body, true);
+        return;
+    }
+    int lw = body.w * 60 / 100;
+    struct rect left = {body.y, body.x, body.h, lw};
+    struct rect right = {body.y, body.x + lw + 1, body.h, body.w - lw - 1};
+    table_draw(l->t, c, left, true);
+    canvas_vline(c, body.y, body.x + lw, body.h, ROLE_rule);
+    if (right.h > 0) {
+        char t[64] = "Detail";
+        if (l->v.loaded)
+            screens_inv_label(&l->v.d->inv, t, sizeof t);
+        screens_rule(c, right.y, right.x, right.w, t, "follows the cursor", false);
+        right.y++;
+        right.h--;
+        l->v.scroll = 0;
+        inv_view_draw(&l->v, s->ui, c, right);
+    }
+}
+
+static unsigned list_key(struct screen *s, const struct key *k)
+{
+    struct list *l = s->priv;
+    unsigned r = table_on_key(l->t, k);
+    if (r)
+        follow(s);
+    return r;
+}
+
+static unsigned list_action(struct screen *s, enum action a)
+{
+    struct list *l = s->priv;
+    unsigned r = table_on_action(l->t, a);
+    if (r) {
+        follow(s);
+        return r;
+    }
+    const struct table_row *row = table_current(l->t);
+    char key[96];
+    switch (a) {
+    case A_OPEN:
+    case A_NEXT_PANE:
+        if (!screens_current(s, l->t, "invoice"))
+            return R_REDRAW;
+        snprintf(key, sizeof key, "%lld", (long long)row->id);
+        ui_push(s->ui, &screen_invoice_detail, key);
+        return R_REDRAW;
+    case A_PAYMENT:
+    case A_CANCEL_FOREVER:
+    case A_INSTALLMENTS:
+    case A_ACTIVATE:
+    case A_DELETE:
+        if (!screens_current(s, l->t, "invoice"))
+            return R_REDRAW;
+        l->op.id = row->id;
+        l->op.version = row->version;
+        screens_inv_action(s->ui, &l->op, a);
+        return R_REDRAW;
+    case A_COPY: {
+        if (!row)
+            return R_HANDLED;
+        char *text = xasprintf("%s  %s  due %s  total %s  balance %s  %s", row->cells[C_NUMBER],
+                               row->cells[C_CUSTOMER], row->cells[C_DUE], row->cells[C_TOTAL],
+                               row->cells[C_BALANCE], row->cells[C_STATUS]);
+        ui_copy(s->ui, text);
+        free(text);
+        ui_msg(s->ui, MSG_OK, "Copied %s to the clipboard.", row->cells[C_NUMBER]);
+        return R_REDRAW;
+    }
+    case A_GOTO: {
+        if (!row)
+            return R_HANDLED;
+        int32_t g = ui_goto_letter(s->ui);
+        struct invoice_row ir = {0};
+        snprintf(key, sizeof key, "%lld", (long long)row->id);
+        pb_err e = invoice_get(screens_app(s->ui), key, &ir);
+        if (e) {
+            ui_msg_err(s->ui, e);
+            err_free(&e);
+        } else if (g == 'c') {
+            screens_open_customer(s->ui, ir.customer_code);
+        } else if (g == 'p') {
+            snprintf(key, sizeof key, "customer=%s", ir.customer_code);
+            ui_open_named(s->ui, "payments", key);
+        } else {
+            ui_msg(s->ui, MSG_INFO, "g: c customer  p their payments.");
+        }
+        invoice_row_fini(&ir);
+        return R_REDRAW;
+    }
+    default:
+        return R_NONE;
+    }
+}
+
+static void list_rule(struct screen *s, struct buf *left, struct buf *right)
+{
+    struct list *l = s->priv;
+    if (l->fixed[0])
+        buf_printf(right, "%s · ", l->fixed);
+    table_title(l->t, right);
+}
+
+static unsigned list_tick(struct screen *s)
+{
+    struct list *l = s->priv;
+    bool was = l->wide;
+    unsigned r = table_tick(l->t);
+    int64_t id = l->shown_id, dv = l->shown_data;
+    if (l->open_key[0]) {
+        char key[64];
+        snprintf(key, sizeof key, "%s", l->open_key);
+        l->open_key[0] = '\0';
+        ui_push(s->ui, &screen_invoice_detail, key);
+        return R_REDRAW;
+    }
+    follow(s);
+    if (l->wide != was || l->shown_id != id || l->shown_data != dv)
+        r |= R_REDRAW;
+    return r;
+}
+
+static void list_resume(struct screen *s)
+{
+    after_change(s);
+}
+
+static const struct keybind list_keys[] = {
+    {A_OPEN, "open", NULL},
+    {A_NEXT_PANE, NULL, NULL},
+    {A_PAYMENT, "pay", "payment.edit"},
+    {A_CANCEL_FOREVER, "void", "invoice.edit"},
+    {A_INSTALLMENTS, "installments", "installment.edit"},
+    {A_STATUS_FILTER, "status", NULL},
+    {A_FILTER, "filter", NULL},
+    {A_SORT_MENU, "sort", NULL},
+    {A_HELP, "help", NULL},
+    {A_ACTIVATE, "issue draft", "invoice.edit"},
+    {A_DELETE, "delete draft", "invoice.edit"},
+    {A_GOTO, NULL, NULL},
+    {A_COPY, NULL, NULL},
+    SCREENS_SORT_KEYS,
+    SCREENS_LIST_KEYS,
+};
+
+const struct screen_class screen_invoices = {
+    .name = "invoices",
+    .title = "Invoices",
+    .number = 4,
+    .aliases = "inv i",
+    .perm = "invoice.view",
+    .keys = list_keys,
+    .priv_size = sizeof(struct list),
+    .open = list_open,
+    .close = list_close,
+    .draw = list_draw,
+    .on_key = list_key,
+    .on_action = list_action,
+    .rule = list_rule,
+    .bottom = list_screen_bottom,
+    .tick = list_tick,
+    .resume = list_resume,
+};

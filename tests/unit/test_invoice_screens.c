@@ -1,0 +1,475 @@
+/*
+ * test_invoice_screens.c - screens 4 and 5 (screens/invoices.c,
+ * invoice_detail.c, inst_form.c, payments.c, pay_form.c) on the headless
+ * console over a real SQLite database: the demo data billed for 2026-12 at
+ * the pinned clock, then, as the accountant, the invoice list and its
+ * number search, the invoice as printed, a partial payment through the form
+ * (status and balance on screen and in the database), installments, a void
+ * with its reason and typed number, a draft refused a delete; the payments
+ * list, a payment's allocations, a partial refund; a new payment for a
+ * customer picked in the picker, refused until the excess may become
+ * credit; the palette's natural keys; the customer detail's invoices; the
+ * wide layout, ASCII, and support refused what its role may not do.
+ */
+#include "harness/harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "app/billing.h"
+#include "app/demo.h"
+#include "app/invoice.h"
+#include "app/perm.h"
+#include "core/xalloc.h"
+#include "harness/fixture.h"
+#include "screens/screens.h"
+#include "ui/canvas.h"
+#include "ui/ui.h"
+
+static struct app *root;  /* made the data; checks the database */
+static struct app *uiapp; /* the console's application */
+
+static void topbar(void *p, struct ui_topbar *tb)
+{
+    struct app *a = p;
+    snprintf(tb->tenant, sizeof tb->tenant, "%s", a->s.user_id ? "Meghna Link" : "patchbay");
+    snprintf(tb->user, sizeof tb->user, "%s", a->s.user_id ? role_name(a->s.role) : "nobody");
+    snprintf(tb->clock, sizeof tb->clock, "14:32 +06");
+}
+
+static bool allowed(void *p, const char *perm)
+{
+    struct app *a = p;
+    enum perm pm;
+    if (!perm)
+        return true;
+    return perm_by_name(perm, &pm) && perm_allowed(&a->s, pm);
+}
+
+static const char *role(void *p)
+{
+    return role_name(((struct app *)p)->s.role);
+}
+
+static int setup(void **state)
+{
+    setenv("PATCHBAY_NOW", "2026-11-24T08:32:00Z", 1);
+    root = fixture_app("invoice_screens");
+    struct demo_opts o = {.customers = 200, .seed = 3};
+    assert_ok(demo_generate(root, &o));
+    struct bill_summary sum;
+    assert_ok(billing_run(root, "2026-12", false, NULL, NULL, NULL, &sum));
+    assert_ok(app_open(store_url(root->st), 0, NULL, ORIGIN_UI, &uiapp));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    app_free(&uiapp);
+    app_free(&root);
+    return 0;
+}
+
+static void key(struct ui *ui, int32_t code)
+{
+    struct key k = {.code = code};
+    ui_headless_key(ui, &k);
+}
+
+static char *screen(struct ui *ui)
+{
+    ui_headless_settle(ui);
+    return canvas_mem_text(ui_headless_render(ui));
+}
+
+static void assert_screen_has(struct ui *ui, const char *what)
+{
+    char *t = screen(ui);
+    if (!strstr(t, what))
+        fail_msg("the screen lacks \"%s\":\n%s", what, t);
+    free(t);
+}
+
+static void assert_screen_lacks(struct ui *ui, const char *what)
+{
+    char *t = screen(ui);
+    if (strstr(t, what))
+        fail_msg("the screen shows \"%s\":\n%s", what, t);
+    free(t);
+}
+
+static void assert_message_has(struct ui *ui, const char *what)
+{
+    const char *m = ui_headless_message(ui);
+    if (!strstr(m, what))
+        fail_msg("the message is \"%s\", wanted \"%s\" in it", m, what);
+}
+
+static int64_t count(const char *fmt, ...)
+{
+    char sql[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    struct stmt *s = NULL;
+    assert_ok(store_prepare(root->st, sql, &s));
+    int64_t n = -1;
+    assert_ok(stmt_i64_once(s, &n));
+    return n;
+}
+
+/* Moves the console's clock on, so ticks run (deferred opens, live reloads). */
+static void tick(struct ui *ui)
+{
+    ui_headless_advance(ui, 600);
+    ui_headless_settle(ui);
+}
+
+static struct ui *console(int h, int w, bool ascii, const char *email)
+{
+    static struct ui_host host;
+    host = (struct ui_host){
+        .app = uiapp,
+        .screens = screen_registry,
+        .nscreens = screen_count,
+        .first = &screen_login,
+        .topbar = topbar,
+        .allowed = allowed,
+        .role = role,
+        .worker_ops = &screens_worker_ops,
+        .worker_arg = uiapp,
+        .ascii = ascii,
+    };
+    struct ui *ui = NULL;
+    assert_ok(ui_headless_new(&host, h, w, ascii, &ui));
+    ui_headless_type(ui, email);
+    key(ui, K_TAB);
+    ui_headless_type(ui, DEMO_PASSWORD);
+    key(ui, K_ENTER);
+    assert_screen_has(ui, "Customers");
+    return ui;
+}
+
+static void palette(struct ui *ui, const char *line)
+{
+    key(ui, ':');
+    ui_headless_type(ui, line);
+    key(ui, K_ENTER);
+}
+
+static void filter(struct ui *ui, const char *text)
+{
+    key(ui, '/');
+    ui_headless_type(ui, text);
+    key(ui, K_ENTER);
+    ui_headless_settle(ui);
+}
+
+static void test_invoices(void **state)
+{
+    struct ui *ui = console(24, 80, false, "accounts@demo.test");
+    key(ui, '4');
+    assert_screen_has(ui, "4 Invoices");
+    assert_screen_has(ui, "sort: due ▲");
+    assert_screen_has(ui, "Balance");
+    assert_screen_has(ui, "INV-2026-000001");
+
+    /* "/" looks a number up by its start. */
+    filter(ui, "INV-2026-000003");
+    assert_screen_has(ui, "1 of");
+    assert_screen_lacks(ui, "INV-2026-000001");
+
+    /* The invoice as printed. */
+    key(ui, K_ENTER);
+    assert_screen_has(ui, "4 Invoices › INV-2026-000003");
+    assert_screen_has(ui, "INV-2026-000003 · recurring · issued");
+    assert_screen_has(ui, "due 09 Dec 2026 (in 15 days)");
+    assert_screen_has(ui, "period 01 Dec – 31 Dec 2026 (Asia/Dhaka)");
+    assert_screen_has(ui, "Lines 1");
+    assert_screen_has(ui, "Subtotal");
+    assert_screen_has(ui, "Tax 15 %, rounded per line");
+    assert_screen_has(ui, "Balance due");
+    assert_screen_has(ui, "None yet. p records one.");
+    int64_t total = count("SELECT total FROM invoice WHERE number = 'INV-2026-000003'");
+    assert_true(total > 10000);
+    key(ui, 'y');
+    assert_non_null(strstr(ui_headless_clipboard(ui), "Balance due"));
+
+    /* A partial payment through the form: the amount starts as the balance. */
+    key(ui, 'p');
+    assert_screen_has(ui, "4 Invoices › INV-2026-000003 › pay");
+    assert_screen_has(ui, "Record a payment");
+    key(ui, K_CTRL('u'));
+    ui_headless_type(ui, "100.5");
+    key(ui, K_TAB);
+    key(ui, 'b'); /* bank_transfer */
+    key(ui, K_TAB);
+    key(ui, K_TAB);
+    ui_headless_type(ui, "TRX-77");
+    key(ui, K_CTRL('s'));
+    assert_message_has(ui, "Recorded PAY-2026-000001: 100.50 bank_transfer; ");
+    assert_message_has(ui, " left due.");
+    tick(ui);
+    assert_screen_has(ui, "INV-2026-000003 · recurring · partial");
+    assert_screen_has(ui, "PAY-2026-000001");
+    assert_screen_has(ui, "100.50");
+    assert_int_equal(count("SELECT count(*) FROM invoice WHERE number = 'INV-2026-000003' AND "
+                           "status = 'partially_paid' AND paid = 10050"), 1);
+    assert_int_equal(count("SELECT count(*) FROM payment WHERE number = 'PAY-2026-000001' AND "
+                           "method = 'bank_transfer' AND transaction_id = 'TRX-77'"), 1);
+
+    /* Installments of what is left. */
+    key(ui, 'i');
+    assert_screen_has(ui, "INV-2026-000003 › installments");
+    assert_screen_has(ui, "Schedule");
+    assert_screen_has(ui, "due 09 Dec 2026");
+    assert_screen_has(ui, "due 09 Feb 2027");
+    key(ui, K_CTRL('s'));
+    assert_message_has(ui, "Split INV-2026-000003 into 3 monthly installments");
+    tick(ui);
+    assert_screen_has(ui, "Installments 3");
+    assert_int_equal(count("SELECT count(*) FROM installment i JOIN invoice v ON v.id = "
+                           "i.invoice_id WHERE v.number = 'INV-2026-000003' AND i.status = "
+                           "'open'"), 3);
+
+    /* Void: refused while it holds a payment, in the console's words. */
+    key(ui, 'C');
+    assert_message_has(ui, "holds 100.50 of payments: refund them (5, C), then void it.");
+    key(ui, 'd');
+    assert_message_has(ui, "is partially paid: never deleted, only voided (C).");
+    key(ui, K_ESC);
+    key(ui, K_ESC); /* the filter */
+    ui_headless_settle(ui);
+
+    /* Void another with a reason and its typed number. */
+    filter(ui, "INV-2026-000004");
+    key(ui, 'C');
+    assert_screen_has(ui, "Void INV-2026-000004 by credit note");
+    ui_headless_type(ui, "duplicate");
+    key(ui, K_TAB);
+    ui_headless_type(ui, "INV-2026-00000");
+    key(ui, K_ENTER);
+    assert_message_has(ui, "Type INV-2026-000004 to confirm.");
+    ui_headless_type(ui, "4");
+    key(ui, K_ENTER);
+    assert_message_has(ui, "Voided INV-2026-000004 with credit note INV-2026-");
+    assert_int_equal(count("SELECT count(*) FROM invoice WHERE number = 'INV-2026-000004' AND "
+                           "status = 'void'"), 1);
+    assert_int_equal(count("SELECT count(*) FROM invoice WHERE type = 'credit_note' AND notes "
+                           "LIKE '%%duplicate%%'"), 1);
+    assert_screen_has(ui, "void");
+    key(ui, K_ESC);
+
+    /* f: the partially paid ones. */
+    key(ui, 'f');
+    assert_screen_has(ui, "partially_paid");
+    key(ui, 'p');
+    assert_screen_has(ui, "status: partially_paid");
+    assert_screen_has(ui, "INV-2026-000003");
+    assert_screen_has(ui, "partial");
+
+    /* 200x60: the invoice beside the list, following the cursor. */
+    ui_headless_resize(ui, 60, 200);
+    tick(ui);
+    assert_screen_has(ui, "follows the cursor");
+    assert_screen_has(ui, "Installments 3");
+    assert_screen_has(ui, "Period");
+    ui_headless_resize(ui, 24, 80);
+    ui_headless_free(&ui);
+}
+
+static void test_payments(void **state)
+{
+    struct ui *ui = console(24, 80, false, "accounts@demo.test");
+    int64_t paid = count("SELECT paid FROM invoice WHERE number = 'INV-2026-000003'");
+    key(ui, '5');
+    assert_screen_has(ui, "5 Payments");
+    assert_screen_has(ui, "PAY-2026-000001");
+    assert_screen_has(ui, "bank_tr");
+    key(ui, K_ENTER);
+    assert_screen_has(ui, "5 Payments › PAY-2026-000001");
+    assert_screen_has(ui, "Allocations 1");
+    assert_screen_has(ui, "INV-2026-000003");
+
+    /* A partial refund: amount, reason, the typed number. */
+    key(ui, 'C');
+    assert_screen_has(ui, "PAY-2026-000001 › refund");
+    key(ui, K_CTRL('u'));
+    ui_headless_type(ui, "40");
+    key(ui, K_TAB); /* reason */
+    key(ui, K_TAB); /* note */
+    ui_headless_type(ui, "double charge");
+    key(ui, K_TAB);
+    ui_headless_type(ui, "PAY-2026-1");
+    key(ui, K_CTRL('s'));
+    assert_screen_has(ui, "Type PAY-2026-000001 exactly to refund it");
+    assert_int_equal(count("SELECT refunded FROM payment WHERE number = 'PAY-2026-000001'"), 0);
+    key(ui, K_CTRL('u'));
+    ui_headless_type(ui, "PAY-2026-000001");
+    key(ui, K_CTRL('s'));
+    assert_message_has(ui, "Refunded BDT 40.00 of PAY-2026-000001");
+    tick(ui);
+    assert_screen_has(ui, "refunded 40.00 of 100.50");
+    assert_int_equal(count("SELECT refunded FROM payment WHERE number = 'PAY-2026-000001'"), 4000);
+    assert_int_equal(count("SELECT paid FROM invoice WHERE number = 'INV-2026-000003'"),
+                     paid - 4000);
+    /* a and x only for pending ones */
+    key(ui, 'a');
+    assert_message_has(ui, "only a pending payment is completed");
+    key(ui, 'x');
+    assert_message_has(ui, "only a pending payment can fail");
+    key(ui, K_ESC);
+
+    /* A new payment for a customer picked by code: more than is due is
+     * refused until the excess may become credit. */
+    int64_t due = count("SELECT sum(total - paid) FROM invoice i JOIN customer c ON c.id = "
+                        "i.customer_id WHERE c.code = 'C-00010' AND i.status IN ('issued', "
+                        "'partially_paid', 'overdue')");
+    key(ui, 'n');
+    assert_screen_has(ui, "5 Payments › new");
+    key(ui, K_ENTER); /* the customer picker */
+    ui_headless_type(ui, "C-00010");
+    ui_headless_settle(ui);
+    key(ui, K_ENTER);
+    tick(ui);
+    assert_screen_has(ui, "balance due BDT");
+    key(ui, K_TAB); /* amount */
+    char amount[32];
+    snprintf(amount, sizeof amount, "%lld", (long long)(due / 100 + 100));
+    ui_headless_type(ui, amount);
+    key(ui, K_CTRL('s'));
+    assert_screen_has(ui, "lower it, or tick \"Excess to credit\".");
+    for (int i = 0; i < 5; i++)
+        key(ui, K_TAB);
+    key(ui, ' ');
+    key(ui, K_CTRL('s'));
+    assert_message_has(ui, "kept as credit");
+    assert_int_equal(count("SELECT credit FROM customer WHERE code = 'C-00010'"),
+                     (due / 100 + 100) * 100 - due);
+    assert_int_equal(count("SELECT count(*) FROM invoice i JOIN customer c ON c.id = "
+                           "i.customer_id WHERE c.code = 'C-00010' AND i.status = 'paid'"),
+                     count("SELECT count(*) FROM invoice i JOIN customer c ON c.id = "
+                           "i.customer_id WHERE c.code = 'C-00010' AND i.type <> 'credit_note'"));
+
+    /* The palette's screen names with a record (the bare natural keys are
+     * console.c's, tried by tests/e2e/invoices_console.sh). */
+    palette(ui, "invoice INV-2026-000005");
+    assert_screen_has(ui, "4 Invoices › INV-2026-000005");
+    key(ui, K_ESC);
+    palette(ui, "inv INV-2026-000006");
+    tick(ui);
+    assert_screen_has(ui, "4 Invoices › INV-2026-000006");
+    key(ui, K_ESC);
+    assert_screen_has(ui, "/ INV-2026-000006");
+    palette(ui, "payment PAY-2026-000001");
+    assert_screen_has(ui, "5 Payments › PAY-2026-000001");
+    key(ui, K_ESC);
+
+    /* The customer's invoices and payments in their detail. */
+    palette(ui, "customer C-00003");
+    assert_screen_has(ui, "Invoices 1");
+    assert_screen_has(ui, "INV-2026-000003");
+    assert_screen_has(ui, "Payments 1");
+    assert_screen_has(ui, "PAY-2026-000001");
+    ui_headless_free(&ui);
+}
+
+static int64_t draft(const char *customer)
+{
+    struct invoice_line_input ln = {.description = "Router TP-Link", .quantity = "1",
+                                    .unit_price = "2500"};
+    struct invoice_input in = {.customer = customer, .lines = &ln, .nlines = 1, .draft = true};
+    struct invoice_row out = {0};
+    assert_ok(invoice_create(root, &in, &out));
+    int64_t id = out.id;
+    invoice_row_fini(&out);
+    return id;
+}
+
+/* Drafts: a issues one (it gets its number), d deletes another (asks). */
+static void test_drafts(void **state)
+{
+    int64_t keep = draft("C-00050"), drop = draft("C-00051");
+    struct ui *ui = console(24, 80, false, "accounts@demo.test");
+    char line[64];
+    snprintf(line, sizeof line, "invoice %lld", (long long)keep);
+    palette(ui, line);
+    snprintf(line, sizeof line, "4 Invoices › draft %lld", (long long)keep);
+    assert_screen_has(ui, line);
+    assert_screen_has(ui, "draft: no number until issued (a)");
+    key(ui, 'p');
+    assert_message_has(ui, "is not issued yet; a issues it first.");
+    key(ui, 'a');
+    assert_screen_has(ui, "numbered today?  y issue");
+    key(ui, 'y');
+    assert_message_has(ui, "Issued INV-2026-");
+    tick(ui);
+    assert_screen_has(ui, "· one_off · issued");
+    assert_int_equal(count("SELECT count(*) FROM invoice WHERE id = %lld AND status = 'issued' "
+                           "AND number IS NOT NULL", (long long)keep), 1);
+    key(ui, K_ESC);
+
+    snprintf(line, sizeof line, "invoice %lld", (long long)drop);
+    palette(ui, line);
+    key(ui, 'd');
+    assert_screen_has(ui, "y delete · any key keeps");
+    key(ui, 'n');
+    assert_int_equal(count("SELECT count(*) FROM invoice WHERE id = %lld", (long long)drop), 1);
+    key(ui, 'd');
+    key(ui, 'y');
+    assert_message_has(ui, "Deleted draft");
+    tick(ui); /* the detail of what is gone closes */
+    assert_screen_lacks(ui, "› draft");
+    assert_int_equal(count("SELECT count(*) FROM invoice WHERE id = %lld", (long long)drop), 0);
+    ui_headless_free(&ui);
+}
+
+/* ASCII: the invoice and the payments list draw nothing but ASCII. */
+static void test_ascii(void **state)
+{
+    struct ui *ui = console(24, 80, true, "accounts@demo.test");
+    palette(ui, "invoice INV-2026-000003");
+    char *t = screen(ui);
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+        if (*p > 126)
+            fail_msg("a non-ASCII byte in the ASCII invoice:\n%s", t);
+    assert_non_null(strstr(t, "4 Invoices > INV-2026-000003"));
+    free(t);
+    key(ui, '5');
+    t = screen(ui);
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+        if (*p > 126)
+            fail_msg("a non-ASCII byte in the ASCII payments:\n%s", t);
+    free(t);
+    ui_headless_free(&ui);
+}
+
+static void test_support(void **state)
+{
+    struct ui *ui = console(24, 80, false, "support@demo.test");
+    key(ui, '5');
+    assert_screen_lacks(ui, "5 Payments");
+    key(ui, '4');
+    assert_screen_has(ui, "4 Invoices");
+    key(ui, 'p');
+    assert_message_has(ui, "needs another role");
+    key(ui, 'C');
+    assert_message_has(ui, "needs another role");
+    ui_headless_free(&ui);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_invoices),
+        cmocka_unit_test(test_payments),
+        cmocka_unit_test(test_drafts),
+        cmocka_unit_test(test_ascii),
+        cmocka_unit_test(test_support),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
