@@ -54,20 +54,11 @@
 enum step { ST_RUNS, ST_COMPUTING, ST_PREVIEW, ST_RUNNING, ST_DONE };
 enum { RUNS_MAX = 500, SORTS = 3, PV_TABLE_MIN = 5 };
 
-static const char *const months_short[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
 /* ---- small helpers (any thread) -------------------------------------------- */
 
 static const char *glyph(bool ascii, const char *u, const char *a)
 {
     return ascii ? a : u;
-}
-
-static char *money(int64_t v, const char *cur)
-{
-    char b[MONEY_BUF];
-    return xstrdup(money_format(v, cur, b, sizeof b));
 }
 
 static const char *count_text(int64_t v, char *b, size_t n)
@@ -91,32 +82,11 @@ static const char *rate_text(int64_t bp, char *out, size_t n)
 /* "01 Jan – 31 Jan 2027". */
 static const char *period_text(struct period p, bool ascii, char *out, size_t n)
 {
-    const char *dash = ascii ? "-" : "–";
-    if (p.start.y == p.end.y)
-        snprintf(out, n, "%02d %s %s %02d %s %d", p.start.d, months_short[(p.start.m + 11) % 12],
-                 dash, p.end.d, months_short[(p.end.m + 11) % 12], p.end.y);
-    else
-        snprintf(out, n, "%02d %s %d %s %02d %s %d", p.start.d,
-                 months_short[(p.start.m + 11) % 12], p.start.y, dash, p.end.d,
-                 months_short[(p.end.m + 11) % 12], p.end.y);
+    char from[16], to[16];
+    screens_date(p.start, p.start.y != p.end.y, from, sizeof from);
+    screens_date(p.end, true, to, sizeof to);
+    snprintf(out, n, "%s %s %s", from, glyph(ascii, "–", "-"), to);
     return out;
-}
-
-static const char *date_words(struct date d, char *out, size_t n)
-{
-    snprintf(out, n, "%02d %s %d", d.d, months_short[(d.m + 11) % 12], d.y);
-    return out;
-}
-
-/* Case-insensitive substring. */
-static bool ci_has(const char *hay, const char *needle, size_t nl)
-{
-    if (!hay)
-        return false;
-    for (; *hay; hay++)
-        if (strncasecmp(hay, needle, nl) == 0)
-            return true;
-    return false;
 }
 
 /* "2027-01" + months. */
@@ -291,8 +261,9 @@ static bool pv_filter_match(const struct bill_item *it, const char *filter)
         size_t l = strcspn(p, " ");
         if (!l)
             break;
-        if (!ci_has(it->customer_name, p, l) && !ci_has(it->customer_code, p, l) &&
-            !ci_has(it->username, p, l) && !ci_has(it->plan_name, p, l) && !ci_has(id, p, l))
+        if (!screens_has_ci(it->customer_name, p, l) &&
+            !screens_has_ci(it->customer_code, p, l) && !screens_has_ci(it->username, p, l) &&
+            !screens_has_ci(it->plan_name, p, l) && !screens_has_ci(id, p, l))
             return false;
         p += l;
     }
@@ -316,11 +287,11 @@ static void pv_row(const struct pv *v, struct table_row *tr, size_t idx, size_t 
     tr->cells[PV_PLAN] = xstrdup(it->plan_name ? it->plan_name : "");
     tr->cells[PV_CODE] = xstrdup(it->customer_code ? it->customer_code : "");
     tr->cells[PV_USER] = xstrdup(it->username ? it->username : "");
+    char from[16], to[16];
+    screens_date(it->period.start, false, from, sizeof from);
+    screens_date(it->period.end, false, to, sizeof to);
     tr->cells[PV_COVERS] = it->period.start.y
-                               ? xasprintf("%02d %s%s%02d %s", it->period.start.d,
-                                           months_short[(it->period.start.m + 11) % 12],
-                                           ascii ? "-" : "–", it->period.end.d,
-                                           months_short[(it->period.end.m + 11) % 12])
+                               ? xasprintf("%s%s%s", from, glyph(ascii, "–", "-"), to)
                                : xstrdup("");
     struct buf note;
     buf_init(&note);
@@ -332,10 +303,10 @@ static void pv_row(const struct pv *v, struct table_row *tr, size_t idx, size_t 
     tr->cells[PV_NOTE] = buf_steal(&note);
     if (made) {
         tr->cells[PV_LINES] = xasprintf("%d", it->nlines);
-        tr->cells[PV_NET] = money(it->subtotal, v->cur);
-        tr->cells[PV_TAX] = money(it->tax, v->cur);
-        tr->cells[PV_DISC] = money(it->discount, v->cur);
-        tr->cells[PV_TOTAL] = money(it->total, v->cur);
+        tr->cells[PV_NET] = screens_money(it->subtotal, v->cur);
+        tr->cells[PV_TAX] = screens_money(it->tax, v->cur);
+        tr->cells[PV_DISC] = screens_money(it->discount, v->cur);
+        tr->cells[PV_TOTAL] = screens_money(it->total, v->cur);
         tr->cells[PV_MARK] = xstrdup(it->warn ? "!" : "");
     } else {
         for (int c = PV_LINES; c < PV_TOTAL; c++)
@@ -475,7 +446,8 @@ static void run_row(struct app *a, struct table_row *tr, const struct billing_ru
     int64_t inv = r->dry_run ? summary_invoices(r->summary) : r->invoice_count;
     bool none = r->state && strcmp(r->state, "committed") != 0;
     tr->cells[RC_INVOICES] = xstrdup(none ? glyph(ascii, "—", "-") : count_text(inv, c, sizeof c));
-    tr->cells[RC_TOTAL] = none ? xstrdup(glyph(ascii, "—", "-")) : money(r->total, a->tenant.currency);
+    tr->cells[RC_TOTAL] =
+        none ? xstrdup(glyph(ascii, "—", "-")) : screens_money(r->total, a->tenant.currency);
     t[0] = '\0';
     if (screens_when(a, r->started_at, false, true, t, sizeof t)) {
         char *zone = strrchr(t, ' '); /* "01 Nov 09:02 +06": the zone is the top bar's */
@@ -561,17 +533,11 @@ struct run {
     struct mailbox *mb;
 };
 
-/* Lets work items outlive the screen: s is NULL once it closed. */
-struct blink {
-    struct screen *s;
-    int refs;
-};
-
 struct billing {
     struct table *runs;  /* the runs list */
     struct table *pvt;   /* the preview's invoices, or NULL */
     struct runsrc rsrc;
-    struct blink *link;
+    struct screen_link *link;
     char chan[2];        /* work channels: preview, dry run */
     enum step step;
     unsigned seq;        /* of the newest preview asked for */
@@ -602,12 +568,6 @@ struct billing {
     char done_at[16];
     char issue[24], due[24];
 };
-
-static void link_drop(struct blink *l)
-{
-    if (--l->refs == 0 && !l->s)
-        free(l);
-}
 
 static struct app *app_of(struct screen *s)
 {
@@ -697,7 +657,7 @@ static void drop_preview(struct screen *s)
 
 struct pvwork {
     struct work w; /* first */
-    struct blink *link;
+    struct screen_link *link;
     unsigned seq;
     char period[16];
     bool dry;
@@ -764,7 +724,7 @@ static void pv_done(struct work *w, void *ui)
     }
     pv_free(j->v);
     err_free(&j->err);
-    link_drop(j->link);
+    screen_link_drop(j->link);
     free(j);
 }
 
@@ -774,8 +734,7 @@ static void start_preview(struct screen *s)
     struct billing *p = s->priv;
     drop_preview(s);
     struct pvwork *j = xcalloc(1, sizeof *j);
-    j->link = p->link;
-    p->link->refs++;
+    j->link = screen_link_hold(p->link);
     j->seq = ++p->seq;
     snprintf(j->period, sizeof j->period, "%s", p->period);
     j->dry = p->dry;
@@ -1171,8 +1130,9 @@ static void start_run(struct screen *s)
     local_clock(a, p->started_at, sizeof p->started_at);
     screens_local_part(a->s.email, p->by, sizeof p->by);
     struct date today = app_today(a);
-    date_words(today, p->issue, sizeof p->issue);
-    date_words(date_add_days(today, a->tenant.payment_terms_days), p->due, sizeof p->due);
+    screens_date(today, true, p->issue, sizeof p->issue);
+    screens_date(date_add_days(today, a->tenant.payment_terms_days), true, p->due,
+                 sizeof p->due);
     /* The preview's rows are no longer needed: free them now. */
     drop_preview(s);
     p->step = ST_RUNNING;
@@ -1200,7 +1160,7 @@ static void cancel_answer(struct ui *ui, void *arg, bool yes)
 
 struct drywork {
     struct work w; /* first */
-    struct blink *link;
+    struct screen_link *link;
     char period[16];
     pb_err err;
     struct bill_summary sum;
@@ -1238,7 +1198,7 @@ static void dry_done(struct work *w, void *ui)
         ui_dirty(s->ui);
     }
     err_free(&j->err);
-    link_drop(j->link);
+    screen_link_drop(j->link);
     free(j);
 }
 
@@ -1246,8 +1206,7 @@ static void record_dry_run(struct screen *s)
 {
     struct billing *p = s->priv;
     struct drywork *j = xcalloc(1, sizeof *j);
-    j->link = p->link;
-    p->link->refs++;
+    j->link = screen_link_hold(p->link);
     snprintf(j->period, sizeof j->period, "%s", p->period);
     j->w.run = dry_run;
     j->w.done = dry_done;
@@ -1381,8 +1340,8 @@ static void open_confirm(struct screen *s)
     fmt_int_sep(sum->invoices, n, sizeof n);
     money_format(sum->total, a->tenant.currency, total, sizeof total);
     struct date today = app_today(a);
-    date_words(today, issue, sizeof issue);
-    date_words(date_add_days(today, a->tenant.payment_terms_days), due, sizeof due);
+    screens_date(today, true, issue, sizeof issue);
+    screens_date(date_add_days(today, a->tenant.payment_terms_days), true, due, sizeof due);
     snprintf(d->lines[d->nlines++], sizeof d->lines[0], "Makes %s invoice%s, total %s %s.", n,
              sum->invoices == 1 ? "" : "s", a->tenant.currency, total);
     snprintf(d->lines[d->nlines++], sizeof d->lines[0],
@@ -1966,9 +1925,7 @@ static void copy_summary(struct screen *s)
     for (int i = 0; i < BILL_WARN_KINDS; i++)
         if (sum->warned[i])
             buf_printf(&b, "  warning %lld: %s\n", (long long)sum->warned[i], bill_warn_name(i));
-    ui_copy(s->ui, b.s);
-    buf_fini(&b);
-    ui_msg(s->ui, MSG_OK, "Copied the summary of %s to the clipboard.", p->period);
+    screens_copy(s->ui, buf_steal(&b), "the summary of %s", p->period);
 }
 
 static unsigned billing_key(struct screen *s, const struct key *k)
@@ -2114,9 +2071,7 @@ static pb_err billing_open(struct screen *s, const char *args)
     if (e)
         return e;
     atomic_init(&p->rsrc.ascii, ui_ascii(s->ui));
-    p->link = xcalloc(1, sizeof *p->link);
-    p->link->s = s;
-    p->link->refs = 1;
+    p->link = screen_link_new(s);
     p->runs = table_new(s->ui, &runs_source, &p->rsrc);
     p->step = ST_RUNS;
     find_next_due(s);
@@ -2157,8 +2112,7 @@ static void billing_close(struct screen *s)
         worker_cancel(wk, &p->chan[i]);
     table_free(&p->runs);
     drop_preview(s);
-    p->link->s = NULL;
-    link_drop(p->link);
+    screen_link_close(p->link);
 }
 
 static const struct keybind billing_keys[] = {

@@ -11,31 +11,16 @@
 #include <string.h>
 
 #include "app/customer.h"
-#include "core/valid.h"
 #include "core/xalloc.h"
 #include "screens/screens.h"
 #include "ui/form.h"
 
-static pb_err check_email(const char *v)
-{
-    const char *why = NULL;
-    if (!v || !*v || valid_email(v, &why))
-        return NULL;
-    return err_new(PB_VALIDATION, "\"%s\" %s", v, why ? why : "is not an e-mail address.");
-}
-
-static pb_err check_phone(const char *v)
-{
-    const char *why = NULL;
-    if (!v || !*v || valid_phone(v, &why))
-        return NULL;
-    return err_new(PB_VALIDATION, "\"%s\" %s", v, why ? why : "is not a phone number.");
-}
-
 static const struct form_field fields[] = {
     {.name = "name", .label = "Name", .kind = F_TEXT, .width = 40, .required = true},
-    {.name = "email", .label = "E-mail", .kind = F_TEXT, .width = 40, .validate = check_email},
-    {.name = "phone", .label = "Phone", .kind = F_TEXT, .width = 20, .validate = check_phone},
+    {.name = "email", .label = "E-mail", .kind = F_TEXT, .width = 40,
+     .validate = screens_check_email},
+    {.name = "phone", .label = "Phone", .kind = F_TEXT, .width = 20,
+     .validate = screens_check_phone},
     {.name = "role", .label = "Role", .kind = F_CHOICE, .width = 12, .choices = contact_roles},
     {.name = "is_primary", .label = "Primary", .kind = F_CHECK, .width = 3,
      .hint = "the customer's first contact"},
@@ -49,22 +34,16 @@ struct kform {
     char name[160];
 };
 
-static const char *val(const struct kform *p, const char *name)
-{
-    const char *v = form_value(p->f, name);
-    return v ? v : "";
-}
-
 static pb_err kform_save(struct form *f, void *arg)
 {
     struct screen *s = arg;
     struct kform *p = s->priv;
     struct contact_input in = {
-        .name = val(p, "name"),
-        .email = val(p, "email"),
-        .phone = val(p, "phone"),
-        .role = val(p, "role"),
-        .is_primary = strcmp(val(p, "is_primary"), "1") == 0 ? "yes" : "no",
+        .name = form_value(p->f, "name"),
+        .email = form_value(p->f, "email"),
+        .phone = form_value(p->f, "phone"),
+        .role = form_value(p->f, "role"),
+        .is_primary = strcmp(form_value(p->f, "is_primary"), "1") == 0 ? "yes" : "no",
     };
     struct app *a = screens_app(s->ui);
     struct contact_row out = {0};
@@ -149,9 +128,7 @@ static void kform_rule(struct screen *s, struct buf *left, struct buf *right)
 
 static const struct keybind kform_keys[] = {
     {A_SAVE, "save", "customer.edit"},
-    {A_NEXT_PANE, "next field", NULL},
-    {A_BACK, "leave", NULL},
-    {A_NONE, NULL, NULL},
+    SCREENS_FORM_KEYS,
 };
 
 const struct screen_class screen_contact_form = {

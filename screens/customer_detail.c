@@ -224,16 +224,6 @@ static int max_i(int a, int b)
     return a > b ? a : b;
 }
 
-/* Draws " a · b · c" style parts: each non-empty part joined by " · ". */
-static void join(struct buf *b, const char *part)
-{
-    if (!part || !*part)
-        return;
-    if (b->len)
-        buf_puts(b, " · ");
-    buf_puts(b, part);
-}
-
 void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, struct rect r,
                     bool focused)
 {
@@ -259,20 +249,20 @@ void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, 
     int bx = canvas_text_right(c, y, x + w - 1, w / 2, cu->balance > 0 ? ROLE_warning : ROLE_normal,
                                t);
     buf_clear(&b);
-    join(&b, cu->name);
-    join(&b, cu->code);
-    join(&b, cu->status);
+    screens_join(&b, cu->name);
+    screens_join(&b, cu->code);
+    screens_join(&b, cu->status);
     canvas_text_attr(c, y, x + 1, bx - x - 2, ROLE_normal, ATTR_BOLD, true, b.s ? b.s : "");
     y++;
     /* phone · e-mail · since DATE */
     if (y < bottom) {
         buf_clear(&b);
-        join(&b, cu->phone);
-        join(&b, cu->email);
+        screens_join(&b, cu->phone);
+        screens_join(&b, cu->email);
         char since[40];
         if (screens_when(a, cu->created_at, true, false, since, sizeof since)) {
             snprintf(t, sizeof t, "since %s", since);
-            join(&b, t);
+            screens_join(&b, t);
         }
         canvas_text_attr(c, y, x + 1, w - 2, ROLE_normal, 0, true, b.s ? b.s : "");
         y++;
@@ -281,13 +271,13 @@ void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, 
     if (y < bottom) {
         buf_clear(&b);
         char *addr = customer_full_address(cu);
-        join(&b, addr);
+        screens_join(&b, addr);
         free(addr);
         if (cu->manager_email && *cu->manager_email) {
             char lp[64];
             screens_local_part(cu->manager_email, lp, sizeof lp);
             snprintf(t, sizeof t, "manager %s", lp);
-            join(&b, t);
+            screens_join(&b, t);
         }
         if (!b.len)
             buf_puts(&b, "no address");
@@ -474,6 +464,37 @@ void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, 
     buf_fini(&b);
 }
 
+/* The view as the pane beside the wide customer list shows it. */
+static pb_err ops_load(void *v, struct app *a, int64_t id)
+{
+    return cust_view_load(v, a, id);
+}
+
+static void ops_fini(void *v)
+{
+    cust_view_fini(v);
+}
+
+static void ops_draw(void *v, struct ui *ui, struct canvas *c, struct rect r, bool focused)
+{
+    cust_view_draw(v, ui, c, r, focused);
+}
+
+static int64_t ops_id(const void *p)
+{
+    const struct cust_view *v = p;
+    return v->loaded ? v->c.id : 0;
+}
+
+/* "C-00001 Rahim Uddin". */
+static void ops_label(const void *p, char *out, size_t n)
+{
+    const struct cust_view *v = p;
+    snprintf(out, n, "%s %s", v->c.code ? v->c.code : "", v->c.name ? v->c.name : "");
+}
+
+const struct view_ops cust_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label};
+
 /* ---- the detail screen --------------------------------------------------- */
 
 struct detail {
@@ -555,8 +576,9 @@ static void detail_draw(struct screen *s, struct canvas *c, struct rect body)
 static void detail_rule(struct screen *s, struct buf *left, struct buf *right)
 {
     struct detail *d = s->priv;
-    buf_printf(left, "› %s %s", d->v.c.code ? d->v.c.code : "", d->v.c.name ? d->v.c.name : "");
-    buf_puts(right, "live");
+    char label[1024];
+    ops_label(&d->v, label, sizeof label);
+    screens_detail_rule(left, right, label, 0);
 }
 
 static void contact_delete_answer(struct ui *ui, void *arg, bool yes)
@@ -588,14 +610,9 @@ static unsigned detail_action(struct screen *s, enum action a)
     struct cust_view *v = &d->v;
     char args[96];
     switch (a) {
-    case A_COPY: {
-        char *text = cust_view_text(v);
-        ui_copy(s->ui, text);
-        free(text);
-        ui_msg(s->ui, MSG_OK, "Copied the summary of %s %s to the clipboard.", v->c.code,
-               v->c.name);
-        return R_REDRAW;
-    }
+    case A_COPY:
+        return screens_copy(s->ui, cust_view_text(v), "the summary of %s %s", v->c.code,
+                            v->c.name);
     case A_NEXT_SECTION:
         v->section = (v->section + 1) % CS_COUNT;
         return R_REDRAW;

@@ -23,24 +23,6 @@
 
 /* ---- validators (early answers; the controller checks again) ----------- */
 
-static pb_err check_email(const char *v)
-{
-    const char *why = NULL;
-    if (!v || !*v)
-        return NULL; /* "required" is the form's */
-    if (valid_email(v, &why))
-        return NULL;
-    return err_new(PB_VALIDATION, "\"%s\" %s", v, why ? why : "is not an e-mail address.");
-}
-
-static pb_err check_phone(const char *v)
-{
-    const char *why = NULL;
-    if (!v || !*v || valid_phone(v, &why))
-        return NULL;
-    return err_new(PB_VALIDATION, "\"%s\" %s", v, why ? why : "is not a phone number.");
-}
-
 static pb_err check_country(const char *v)
 {
     const char *why = NULL;
@@ -60,15 +42,6 @@ static bool starts_with_ci(const char *s, const char *p)
     return strncasecmp(s, p, strlen(p)) == 0;
 }
 
-static bool contains_ci(const char *s, const char *p)
-{
-    size_t n = strlen(p);
-    for (; *s; s++)
-        if (strncasecmp(s, p, n) == 0)
-            return true;
-    return false;
-}
-
 static int country_search(void *wctx, void *arg, const char *text, struct picker_item *items,
                           int max, int64_t *total)
 {
@@ -84,7 +57,7 @@ static int country_search(void *wctx, void *arg, const char *text, struct picker
             const struct country *c = country_at(i);
             bool code = *q && strlen(q) <= 2 && starts_with_ci(c->code, q);
             bool start = !*q || starts_with_ci(c->name, q);
-            bool inside = *q && contains_ci(c->name, q);
+            bool inside = *q && screens_has_ci(c->name, q, strlen(q));
             bool hit = pass == 0 ? code : pass == 1 ? (start && !code) : (inside && !start && !code);
             if (!hit)
                 continue;
@@ -144,9 +117,9 @@ static const struct form_field field_template[NFIELDS] = {
     [F_NAME] = {.name = "name", .label = "Name", .kind = F_TEXT, .width = 40, .required = true},
     [F_COMPANY] = {.name = "company", .label = "Company", .kind = F_TEXT, .width = 40},
     [F_EMAIL] = {.name = "email", .label = "E-mail", .kind = F_TEXT, .width = 40,
-                 .required = true, .validate = check_email},
+                 .required = true, .validate = screens_check_email},
     [F_PHONE] = {.name = "phone", .label = "Phone", .kind = F_TEXT, .width = 20,
-                 .validate = check_phone},
+                 .validate = screens_check_phone},
     [F_ADDRESS] = {.name = "address", .label = "Address", .kind = F_TEXT, .width = 40},
     [F_CITY] = {.name = "city", .label = "City", .kind = F_TEXT, .width = 20},
     [F_POSTAL] = {.name = "postal_code", .label = "Postal code", .kind = F_TEXT, .width = 8,
@@ -174,12 +147,6 @@ struct cform {
     int64_t version;
     struct form_conflict fc;
 };
-
-static const char *val(const struct cform *p, int i)
-{
-    const char *v = form_value(p->f, p->fields[i].name);
-    return v ? v : "";
-}
 
 /* Puts the stored row into the form as its unchanged values. */
 static void fill(struct form *f, const struct customer_row *c)
@@ -228,20 +195,20 @@ static pb_err form_save(struct form *f, void *arg)
     struct screen *s = arg;
     struct cform *p = s->priv;
     struct customer_input in = {0};
-    in.name = val(p, F_NAME);
-    in.company = val(p, F_COMPANY);
-    in.email = val(p, F_EMAIL);
-    in.phone = val(p, F_PHONE);
-    in.address = val(p, F_ADDRESS);
-    in.city = val(p, F_CITY);
-    in.postal_code = val(p, F_POSTAL);
-    in.country = val(p, F_COUNTRY);
-    in.tax_id = val(p, F_TAX);
-    in.status = val(p, F_STATUS);
-    in.account_manager = val(p, F_MANAGER);
-    in.currency = *val(p, F_CURRENCY) ? val(p, F_CURRENCY) : NULL;
-    in.auto_suspend = strcmp(val(p, F_AUTO), "1") == 0 ? "yes" : "no";
-    in.notes = val(p, F_NOTES);
+    in.name = form_value_at(p->f, F_NAME);
+    in.company = form_value_at(p->f, F_COMPANY);
+    in.email = form_value_at(p->f, F_EMAIL);
+    in.phone = form_value_at(p->f, F_PHONE);
+    in.address = form_value_at(p->f, F_ADDRESS);
+    in.city = form_value_at(p->f, F_CITY);
+    in.postal_code = form_value_at(p->f, F_POSTAL);
+    in.country = form_value_at(p->f, F_COUNTRY);
+    in.tax_id = form_value_at(p->f, F_TAX);
+    in.status = form_value_at(p->f, F_STATUS);
+    in.account_manager = form_value_at(p->f, F_MANAGER);
+    in.currency = *form_value_at(p->f, F_CURRENCY) ? form_value_at(p->f, F_CURRENCY) : NULL;
+    in.auto_suspend = strcmp(form_value_at(p->f, F_AUTO), "1") == 0 ? "yes" : "no";
+    in.notes = form_value_at(p->f, F_NOTES);
     if (p->editing) {
         /* Only what the operator changed: the rest stays as stored, which
          * is also what merges with someone else's save. */
@@ -272,20 +239,13 @@ static pb_err form_save(struct form *f, void *arg)
     return NULL;
 }
 
-static void form_open_ref(struct form *f, void *arg, const char *ref)
-{
-    struct screen *s = arg;
-    if (ref && strncmp(ref, "customer:", 9) == 0)
-        screens_open_customer(s->ui, ref + 9);
-}
-
 static unsigned cform_tick(struct screen *s)
 {
     struct cform *p = s->priv;
     return screens_form_conflict_tick(&p->fc);
 }
 
-static const struct form_ops cform_ops = {form_save, form_open_ref, NULL};
+static const struct form_ops cform_ops = {form_save, screens_form_open_ref, NULL};
 
 static pb_err cform_open(struct screen *s, const char *args)
 {
@@ -340,10 +300,7 @@ static void cform_rule(struct screen *s, struct buf *left, struct buf *right)
 
 static const struct keybind cform_keys[] = {
     {A_SAVE, "save", "customer.edit"},
-    {A_NEXT_PANE, "next field", NULL},
-    {A_OPEN_REF, NULL, NULL},
-    {A_BACK, "leave", NULL},
-    {A_NONE, NULL, NULL},
+    SCREENS_FORM_REF_KEYS,
 };
 
 const struct screen_class screen_customer_form = {

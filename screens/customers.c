@@ -12,13 +12,10 @@
 #include <string.h>
 
 #include "app/customer.h"
-#include "core/money.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "screens/screens.h"
 #include "ui/table.h"
-
-enum { WIDE = 140 };
 
 /* Column order is display order; priorities decide what narrow terminals drop. */
 enum { C_CODE, C_NAME, C_COMPANY, C_STATUS, C_PHONE, C_SUBS, C_MONTHLY, C_BALANCE, C_EMAIL,
@@ -65,21 +62,10 @@ static void to_query(const struct table_req *r, struct customer_query *q)
     q->status = status_value(r->status);
     q->sort = r->sort && *r->sort ? r->sort : "name";
     q->desc = r->desc;
-    switch (r->dir) {
-    case TD_FIRST: q->dir = PAGE_FIRST; break;
-    case TD_AFTER: q->dir = PAGE_AFTER; break;
-    case TD_BEFORE: q->dir = PAGE_BEFORE; break;
-    case TD_LAST: q->dir = PAGE_LAST; break;
-    }
+    q->dir = screens_page_dir(r->dir);
     q->anchor_id = r->anchor_id;
     q->anchor_key = r->anchor_key;
     q->limit = r->limit;
-}
-
-static char *money_cell(int64_t v, const char *cur)
-{
-    char m[MONEY_BUF];
-    return xstrdup(money_format(v, cur, m, sizeof m));
 }
 
 static void fill_row(struct table_row *tr, const struct customer_row *r, const char *sort)
@@ -94,8 +80,8 @@ static void fill_row(struct table_row *tr, const struct customer_row *r, const c
     tr->cells[C_STATUS] = xstrdup(r->status ? r->status : "");
     tr->cells[C_PHONE] = xstrdup(r->phone ? r->phone : "");
     tr->cells[C_SUBS] = xasprintf("%lld", (long long)r->active_subs);
-    tr->cells[C_MONTHLY] = money_cell(r->monthly_bill, r->currency);
-    tr->cells[C_BALANCE] = money_cell(r->balance, r->currency);
+    tr->cells[C_MONTHLY] = screens_money(r->monthly_bill, r->currency);
+    tr->cells[C_BALANCE] = screens_money(r->balance, r->currency);
     tr->cells[C_EMAIL] = xstrdup(r->email ? r->email : "");
     char lp[64];
     screens_local_part(r->manager_email, lp, sizeof lp);
@@ -192,126 +178,40 @@ static const struct table_source source = {
 /* ---- the screen ----------------------------------------------------------- */
 
 struct list {
-    struct table *t;
-    struct cust_view v;  /* the wide layout's detail */
-    int64_t shown_id;    /* the customer v shows (0: none) */
-    int64_t shown_version;
-    bool wide;
+    struct list_screen ls; /* first */
+    struct cust_view v;    /* the wide layout's detail */
     struct status_op op;
     int64_t del_id, del_version; /* pending delete */
     char del_code[32], del_name[160];
 };
 
-/* In the wide layout: load the detail of the row under the cursor. */
-static void follow(struct screen *s)
-{
-    struct list *l = s->priv;
-    int h, w;
-    ui_size(s->ui, &h, &w);
-    l->wide = w >= WIDE;
-    if (!l->wide)
-        return;
-    const struct table_row *r = table_current(l->t);
-    if (!r) {
-        if (l->shown_id)
-            cust_view_fini(&l->v);
-        l->shown_id = 0;
-        return;
-    }
-    if (r->id == l->shown_id && r->version == l->shown_version)
-        return;
-    pb_err e = cust_view_load(&l->v, screens_app(s->ui), r->id);
-    if (e) {
-        err_free(&e);
-        cust_view_fini(&l->v);
-    }
-    l->shown_id = r->id;
-    l->shown_version = r->version;
-}
-
-static void after_change(struct screen *s)
-{
-    struct list *l = s->priv;
-    table_reload(l->t);
-    l->shown_version = -1;
-    follow(s);
-}
-
 static pb_err list_open(struct screen *s, const char *args)
 {
     struct list *l = s->priv;
-    l->t = table_new(s->ui, &source, NULL);
+    /* Not live: the customer's pane is five reads, made again when its row
+     * changes rather than on every change to the database. */
+    l->ls = (struct list_screen){.ops = &cust_view_ops, .view = &l->v, .share = 58};
     l->op.s = s;
-    l->op.after = after_change;
-    /* Palette arguments: "status=suspended", "sort=balance", other words filter. */
-    if (args && *args) {
-        char *copy = xstrdup(args), *save = NULL;
-        struct buf filter;
-        buf_init(&filter);
-        for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-            if (strncmp(w, "status=", 7) == 0)
-                table_set_status(l->t, w + 7);
-            else if (strncmp(w, "sort=", 5) == 0)
-                table_set_sort(l->t, w + 5, false);
-            else {
-                if (filter.len)
-                    buf_putc(&filter, ' ');
-                buf_puts(&filter, w);
-            }
-        }
-        if (filter.len)
-            table_set_filter(l->t, filter.s);
-        buf_fini(&filter);
-        free(copy);
-    }
+    l->op.after = list_screen_reload;
+    struct list_args la = {0};
+    pb_err e = list_screen_args(s, args, &la, NULL);
+    if (e)
+        return e;
+    list_screen_open(s, &source, NULL, &la);
     return NULL;
 }
 
 static void list_close(struct screen *s)
 {
     struct list *l = s->priv;
-    table_free(&l->t);
-    cust_view_fini(&l->v);
+    list_screen_close(s);
     XFREE(l->op.ids);
-}
-
-static void list_draw(struct screen *s, struct canvas *c, struct rect body)
-{
-    struct list *l = s->priv;
-    if (body.w < WIDE) {
-        table_draw(l->t, c, body, true);
-        return;
-    }
-    int lw = body.w * 58 / 100;
-    struct rect left = {body.y, body.x, body.h, lw};
-    struct rect right = {body.y, body.x + lw + 1, body.h, body.w - lw - 1};
-    table_draw(l->t, c, left, true);
-    canvas_vline(c, body.y, body.x + lw, body.h, ROLE_rule);
-    if (right.h > 0) {
-        char t[200];
-        snprintf(t, sizeof t, "%s %s", l->v.loaded && l->v.c.code ? l->v.c.code : "",
-                 l->v.loaded && l->v.c.name ? l->v.c.name : "");
-        screens_rule(c, right.y, right.x, right.w, l->v.loaded ? t : "Detail",
-                     "follows the cursor", false);
-        right.y++;
-        right.h--;
-        cust_view_draw(&l->v, s->ui, c, right, false);
-    }
-}
-
-static unsigned list_key(struct screen *s, const struct key *k)
-{
-    struct list *l = s->priv;
-    unsigned r = table_on_key(l->t, k);
-    if (r)
-        follow(s);
-    return r;
 }
 
 static bool current(struct screen *s, struct status_op *op)
 {
     struct list *l = s->priv;
-    const struct table_row *r = screens_current(s, l->t, "customer");
+    const struct table_row *r = screens_current(s, l->ls.t, "customer");
     if (!r)
         return false;
     op->id = r->id;
@@ -334,23 +234,21 @@ static void delete_answer(struct ui *ui, void *arg, bool yes)
         return;
     }
     ui_msg(ui, MSG_OK, "Deleted %s %s; history keeps a copy (H).", l->del_code, l->del_name);
-    after_change(s);
+    list_screen_reload(s);
     ui_dirty(ui);
 }
 
 static unsigned list_action(struct screen *s, enum action a)
 {
     struct list *l = s->priv;
-    unsigned r = table_on_action(l->t, a);
-    if (r) {
-        follow(s);
+    unsigned r = list_screen_action(s, a);
+    if (r)
         return r;
-    }
     char idbuf[32];
     switch (a) {
     case A_OPEN:
     case A_NEXT_PANE: {
-        const struct table_row *row = table_current(l->t);
+        const struct table_row *row = table_current(l->ls.t);
         if (!row)
             return R_HANDLED;
         snprintf(idbuf, sizeof idbuf, "%s", row->cells[C_CODE]);
@@ -361,7 +259,7 @@ static unsigned list_action(struct screen *s, enum action a)
         ui_push(s->ui, &screen_customer_form, "");
         return R_REDRAW;
     case A_EDIT: {
-        const struct table_row *row = table_current(l->t);
+        const struct table_row *row = table_current(l->ls.t);
         if (!row)
             return R_HANDLED;
         ui_push(s->ui, &screen_customer_form, row->cells[C_CODE]);
@@ -387,7 +285,7 @@ static unsigned list_action(struct screen *s, enum action a)
         XFREE(l->op.ids);
         l->op.nids = 0;
         int64_t *ids = NULL;
-        size_t n = table_tagged(l->t, &ids);
+        size_t n = table_tagged(l->ls.t, &ids);
         if (n) {
             l->op.ids = ids;
             l->op.nids = n;
@@ -400,38 +298,17 @@ static unsigned list_action(struct screen *s, enum action a)
         return R_REDRAW;
     }
     case A_COPY: {
-        const struct table_row *row = table_current(l->t);
+        const struct table_row *row = table_current(l->ls.t);
         if (!row)
             return R_HANDLED;
         char *text = xasprintf("%s %s  %s  %s  %s  balance %s", row->cells[C_CODE],
                                row->cells[C_NAME], row->cells[C_PHONE], row->cells[C_EMAIL],
                                row->cells[C_STATUS], row->cells[C_BALANCE]);
-        ui_copy(s->ui, text);
-        ui_msg(s->ui, MSG_OK, "Copied %s %s to the clipboard.", row->cells[C_CODE],
-               row->cells[C_NAME]);
-        free(text);
-        return R_REDRAW;
+        return screens_copy(s->ui, text, "%s %s", row->cells[C_CODE], row->cells[C_NAME]);
     }
     default:
         return R_NONE;
     }
-}
-
-static unsigned list_tick(struct screen *s)
-{
-    struct list *l = s->priv;
-    unsigned r = table_tick(l->t);
-    bool was = l->wide;
-    int64_t id = l->shown_id;
-    follow(s);
-    if (l->wide != was || l->shown_id != id)
-        r |= R_REDRAW;
-    return r;
-}
-
-static void list_resume(struct screen *s)
-{
-    after_change(s);
 }
 
 static const struct keybind list_keys[] = {
@@ -464,11 +341,11 @@ const struct screen_class screen_customers = {
     .priv_size = sizeof(struct list),
     .open = list_open,
     .close = list_close,
-    .draw = list_draw,
-    .on_key = list_key,
+    .draw = list_screen_draw,
+    .on_key = list_screen_key,
     .on_action = list_action,
     .rule = list_screen_rule,
     .bottom = list_screen_bottom,
-    .tick = list_tick,
-    .resume = list_resume,
+    .tick = list_screen_tick,
+    .resume = list_screen_reload,
 };

@@ -45,12 +45,6 @@ struct iform {
     int open_parts; /* open installments a new plan replaces */
 };
 
-static const char *val(const struct iform *p, int i)
-{
-    const char *v = form_value(p->f, p->fields[i].name);
-    return v ? v : "";
-}
-
 static int months_of(const char *schedule)
 {
     if (strcmp(schedule, "quarterly") == 0)
@@ -64,8 +58,9 @@ static pb_err iform_save(struct form *f, void *arg)
 {
     struct screen *s = arg;
     struct iform *p = s->priv;
-    const char *start = val(p, I_START);
-    struct installment_input in = {.count = val(p, I_COUNT), .schedule = val(p, I_SCHED),
+    const char *start = form_value_at(p->f, I_START);
+    struct installment_input in = {.count = form_value_at(p->f, I_COUNT),
+                                   .schedule = form_value_at(p->f, I_SCHED),
                                    .start = *start ? start : NULL};
     struct installment_row *rows = NULL;
     int n = 0;
@@ -136,7 +131,8 @@ static void draw_preview(struct iform *p, struct app *a, struct canvas *c, int y
 {
     const struct invoice_row *r = &p->d.inv;
     const char *cur = r->currency ? r->currency : a->tenant.currency;
-    const char *sched = val(p, I_SCHED), *cs = val(p, I_COUNT), *start = val(p, I_START);
+    const char *sched = form_value_at(p->f, I_SCHED), *cs = form_value_at(p->f, I_COUNT),
+               *start = form_value_at(p->f, I_START);
     char *end = NULL;
     long k = strtol(cs, &end, 10);
     if (strcmp(sched, "pif") == 0 && !*cs)
@@ -186,13 +182,9 @@ static void draw_preview(struct iform *p, struct app *a, struct canvas *c, int y
 static void iform_draw(struct screen *s, struct canvas *c, struct rect body)
 {
     struct iform *p = s->priv;
-    canvas_fill(c, body, ROLE_normal);
-    int y = body.y, bottom = body.y + body.h;
-    for (int i = 0; i < 2 && y < bottom; i++, y++)
-        canvas_text_attr(c, y, body.x + 1, body.w - 2, ROLE_normal, i == 0 ? ATTR_BOLD : 0, true,
-                         p->summary[i]);
-    if (y < bottom)
-        screens_rule(c, y++, body.x, body.w, "Installments", NULL, false);
+    const char *lines[] = {p->summary[0], p->summary[1]};
+    int y = screens_form_head(c, body, lines, 2, 2, "Installments", NULL);
+    int bottom = body.y + body.h;
     int fh = bottom - y < FORM_ROWS ? bottom - y : FORM_ROWS;
     form_draw(p->f, c, (struct rect){y, body.x, fh, body.w});
     draw_preview(p, screens_app(s->ui), c, y + fh, body.x, body.w, bottom);
@@ -207,9 +199,7 @@ static void iform_rule(struct screen *s, struct buf *left, struct buf *right)
 
 static const struct keybind iform_keys[] = {
     {A_SAVE, "save", "installment.edit"},
-    {A_NEXT_PANE, "next field", NULL},
-    {A_BACK, "leave", NULL},
-    {A_NONE, NULL, NULL},
+    SCREENS_FORM_KEYS,
 };
 
 const struct screen_class screen_inst_form = {

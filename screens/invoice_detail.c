@@ -36,33 +36,6 @@
 
 /* ---- small texts (any thread) ------------------------------------------------ */
 
-static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-static bool is(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
-void screens_day(const char *ymd, bool year, char *out, size_t n)
-{
-    struct date d;
-    if (!ymd || !*ymd) {
-        snprintf(out, n, "%s", "");
-        return;
-    }
-    pb_err e = date_parse(ymd, &d);
-    if (e) {
-        err_free(&e);
-        snprintf(out, n, "%s", ymd);
-        return;
-    }
-    if (year)
-        snprintf(out, n, "%02d %s %d", d.d, months[(d.m + 11) % 12], d.y);
-    else
-        snprintf(out, n, "%02d %s", d.d, months[(d.m + 11) % 12]);
-}
-
 const char *screens_inv_label(const struct invoice_row *r, char *out, size_t n)
 {
     if (r->number && *r->number)
@@ -89,7 +62,8 @@ static bool days_until(const char *ymd, struct date today, int32_t *days)
 
 static bool open_status(const struct invoice_row *r)
 {
-    return is(r->status, "issued") || is(r->status, "partially_paid") || is(r->status, "overdue");
+    return screens_is(r->status, "issued") || screens_is(r->status, "partially_paid") ||
+           screens_is(r->status, "overdue");
 }
 
 void screens_inv_status(const struct invoice_row *r, struct date today, char *out, size_t n,
@@ -98,24 +72,24 @@ void screens_inv_status(const struct invoice_row *r, struct date today, char *ou
     enum role rl = ROLE_normal;
     int64_t late = invoice_days_overdue(r, today);
     int32_t until = 0;
-    if (is(r->type, "credit_note")) {
+    if (screens_is(r->type, "credit_note")) {
         snprintf(out, n, "credit note");
         rl = ROLE_muted;
     } else if (late > 0) {
         snprintf(out, n, "overdue %lldd", (long long)late);
         rl = ROLE_warning;
-    } else if (is(r->status, "partially_paid")) {
+    } else if (screens_is(r->status, "partially_paid")) {
         snprintf(out, n, "partial");
-    } else if (is(r->status, "issued") && days_until(r->due_date, today, &until) && until >= 0 &&
-               until <= 3) {
+    } else if (screens_is(r->status, "issued") && days_until(r->due_date, today, &until) &&
+               until >= 0 && until <= 3) {
         if (until == 0)
             snprintf(out, n, "due today");
         else
             snprintf(out, n, "due in %dd", until);
-    } else if (is(r->status, "paid")) {
+    } else if (screens_is(r->status, "paid")) {
         snprintf(out, n, "paid");
         rl = ROLE_ok;
-    } else if (is(r->status, "void")) {
+    } else if (screens_is(r->status, "void")) {
         snprintf(out, n, "void");
         rl = ROLE_muted;
     } else {
@@ -198,15 +172,6 @@ static void doc_free(struct doc *d)
     memset(d, 0, sizeof *d);
 }
 
-static void join(struct buf *b, const char *part)
-{
-    if (!part || !*part)
-        return;
-    if (b->len)
-        buf_puts(b, " · ");
-    buf_puts(b, part);
-}
-
 /* "N/M" when the line is prorated ("15/31 days of Fiber 100"), with the
  * numbers; false otherwise. */
 static bool prorated(const char *desc, int *num, int *den)
@@ -286,31 +251,31 @@ static void build(const struct inv_view *v, struct app *a, int w, struct doc *d)
     enum role srole = ROLE_normal;
     screens_inv_status(r, today, st, sizeof st, &srole);
     screens_inv_label(r, label, sizeof label);
-    join(&b, label);
-    if (!is(r->type, "credit_note")) /* its status word says it */
-        join(&b, r->type);
+    screens_join(&b, label);
+    if (!screens_is(r->type, "credit_note")) /* its status word says it */
+        screens_join(&b, r->type);
     buf_puts(&b, " · ");
     struct dline *l = doc_add(d, ROLE_normal, b.s);
     l->lattr = ATTR_BOLD;
     l->tail = xstrdup(st);
     l->trole = srole;
     buf_clear(&b);
-    join(&b, r->customer_name);
-    join(&b, r->customer_code);
+    screens_join(&b, r->customer_name);
+    screens_join(&b, r->customer_code);
     doc_right(l, ROLE_normal, 0, b.s ? b.s : "");
 
     /* dates */
     buf_clear(&b);
     int32_t until = 0;
-    if (is(r->status, "draft")) {
+    if (screens_is(r->status, "draft")) {
         screens_day(r->issue_date, true, d1, sizeof d1);
         snprintf(t, sizeof t, "draft: no number until issued (a)%s%s", *d1 ? " · planned " : "",
                  d1);
-        join(&b, t);
+        screens_join(&b, t);
     } else {
         screens_day(r->issue_date, true, d1, sizeof d1);
         snprintf(t, sizeof t, "issued %s", d1);
-        join(&b, t);
+        screens_join(&b, t);
     }
     screens_day(r->due_date, true, d2, sizeof d2);
     if (*d2) {
@@ -324,16 +289,16 @@ static void build(const struct inv_view *v, struct app *a, int w, struct doc *d)
         } else {
             snprintf(t, sizeof t, "due %s", d2);
         }
-        join(&b, t);
+        screens_join(&b, t);
     }
     if (r->paid_date && *r->paid_date) {
         screens_day(r->paid_date, true, d1, sizeof d1);
         snprintf(t, sizeof t, "paid %s", d1);
-        join(&b, t);
+        screens_join(&b, t);
     }
     if (r->subscription_id) {
         snprintf(t, sizeof t, "sub %lld", (long long)r->subscription_id);
-        join(&b, t);
+        screens_join(&b, t);
     }
     doc_add(d, ROLE_normal, b.s ? b.s : "");
 
@@ -344,19 +309,19 @@ static void build(const struct inv_view *v, struct app *a, int w, struct doc *d)
         screens_day(r->period_end, true, d2, sizeof d2);
         snprintf(t, sizeof t, "period %s – %s%s%s%s", d1, d2, a->tz ? " (" : "",
                  a->tz ? tz_name(a->tz) : "", a->tz ? ")" : "");
-        join(&b, t);
+        screens_join(&b, t);
     }
     if (r->billing_run_id) {
         snprintf(t, sizeof t, "billing run %lld", (long long)r->billing_run_id);
-        join(&b, t);
+        screens_join(&b, t);
     }
-    if (is(r->type, "credit_note")) {
+    if (screens_is(r->type, "credit_note")) {
         snprintf(t, sizeof t, "credit note voiding %s",
                  r->original_number ? r->original_number : "an invoice");
-        join(&b, t);
+        screens_join(&b, t);
     }
-    if (is(r->status, "void"))
-        join(&b, "void: a credit note settled it; nothing is owed");
+    if (screens_is(r->status, "void"))
+        screens_join(&b, "void: a credit note settled it; nothing is owed");
     if (b.len)
         doc_add(d, ROLE_normal, b.s);
 
@@ -444,9 +409,10 @@ static void build(const struct inv_view *v, struct app *a, int w, struct doc *d)
     snprintf(t, sizeof t, "Payments %d", x->nallocs);
     doc_rule(d, t, open_status(r) ? "p record" : NULL);
     if (!x->nallocs)
-        doc_add(d, ROLE_muted, is(r->status, "draft") ? "  None: a draft is issued first (a)."
-                               : open_status(r) ? "  None yet. p records one."
-                                                : "  None.");
+        doc_add(d, ROLE_muted,
+                screens_is(r->status, "draft") ? "  None: a draft is issued first (a)."
+                : open_status(r)               ? "  None yet. p records one."
+                                               : "  None.");
     for (int i = 0; i < x->nallocs; i++) {
         const struct payment_allocation_row *p = &x->allocs[i];
         char num[48];
@@ -458,7 +424,7 @@ static void build(const struct inv_view *v, struct app *a, int w, struct doc *d)
         snprintf(t, sizeof t, "  %-16s %-6s  %-13s %12s  %s", num, d1, p->method ? p->method : "",
                  money_format(p->amount, cur, m1, sizeof m1),
                  p->payment_status ? p->payment_status : "");
-        doc_add(d, is(p->payment_status, "completed") ? ROLE_normal : ROLE_muted, t);
+        doc_add(d, screens_is(p->payment_status, "completed") ? ROLE_normal : ROLE_muted, t);
     }
 
     /* Installments */
@@ -472,7 +438,7 @@ static void build(const struct inv_view *v, struct app *a, int w, struct doc *d)
             snprintf(t, sizeof t, "  %3lld  due %-12s %12s  %-7s%s%s", (long long)n->number, d1,
                      money_format(n->amount, cur, m1, sizeof m1), n->status ? n->status : "",
                      *d2 ? " paid " : "", d2);
-            doc_add(d, is(n->status, "closed") ? ROLE_muted : ROLE_normal, t);
+            doc_add(d, screens_is(n->status, "closed") ? ROLE_muted : ROLE_normal, t);
         }
     }
 
@@ -593,22 +559,46 @@ void inv_view_draw(struct inv_view *v, struct ui *ui, struct canvas *c, struct r
     doc_free(&d);
 }
 
-/* ---- changes: p C i a d ------------------------------------------------------------- */
-
-static void op_after(struct ui *ui, struct inv_op *op)
+/* The view as the detail screen and the pane beside the wide list show it. */
+static pb_err ops_load(void *v, struct app *a, int64_t id)
 {
-    if (op->after)
-        op->after(op->s);
-    ui_dirty(ui);
+    char key[32];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    return inv_view_load(v, a, key);
 }
+
+static void ops_fini(void *v)
+{
+    inv_view_fini(v);
+}
+
+static void ops_draw(void *v, struct ui *ui, struct canvas *c, struct rect r, bool focused)
+{
+    inv_view_draw(v, ui, c, r);
+}
+
+static int64_t ops_id(const void *p)
+{
+    const struct inv_view *v = p;
+    return v->loaded ? v->d->inv.id : 0;
+}
+
+static void ops_label(const void *p, char *out, size_t n)
+{
+    const struct inv_view *v = p;
+    screens_inv_label(&v->d->inv, out, n);
+}
+
+const struct view_ops inv_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label};
+
+/* ---- changes: p C i a d ------------------------------------------------------------- */
 
 /* The invoice now (it may have changed since it was drawn); false (said)
  * when it is gone. */
-static bool load_one(struct ui *ui, struct inv_op *op, struct invoice_row *r)
+static bool load_one(struct ui *ui, struct doc_op *op, struct invoice_row *r)
 {
-    char key[32];
-    snprintf(key, sizeof key, "%lld", (long long)op->id);
-    pb_err e = invoice_get(screens_app(ui), key, r);
+    snprintf(op->key, sizeof op->key, "%lld", (long long)op->id);
+    pb_err e = invoice_get(screens_app(ui), op->key, r);
     if (e) {
         ui_msg_err(ui, e);
         err_free(&e);
@@ -622,11 +612,9 @@ static bool load_one(struct ui *ui, struct inv_op *op, struct invoice_row *r)
 
 static void on_void(struct ui *ui, void *arg, const char *reason, const char *note)
 {
-    struct inv_op *op = arg;
-    char key[32];
-    snprintf(key, sizeof key, "%lld", (long long)op->id);
+    struct doc_op *op = arg;
     struct invoice_row cn = {0};
-    pb_err e = invoice_void(screens_app(ui), key, note, op->version, &cn);
+    pb_err e = invoice_void(screens_app(ui), op->key, note, op->version, &cn);
     if (e) {
         ui_msg_err(ui, e);
         err_free(&e);
@@ -635,18 +623,17 @@ static void on_void(struct ui *ui, void *arg, const char *reason, const char *no
     ui_msg(ui, MSG_OK, "Voided %s with credit note %s (reason: %s).", op->label,
            cn.number ? cn.number : "", note);
     invoice_row_fini(&cn);
-    op_after(ui, op);
+    doc_op_done(ui, op);
 }
 
 static void on_issue(struct ui *ui, void *arg, bool yes)
 {
-    struct inv_op *op = arg;
+    struct doc_op *op = arg;
     if (!yes)
         return;
-    char key[32], due[32];
-    snprintf(key, sizeof key, "%lld", (long long)op->id);
+    char due[32];
     struct invoice_row out = {0};
-    pb_err e = invoice_issue(screens_app(ui), key, NULL, op->version, &out);
+    pb_err e = invoice_issue(screens_app(ui), op->key, NULL, op->version, &out);
     if (e) {
         ui_msg_err(ui, e);
         err_free(&e);
@@ -657,17 +644,15 @@ static void on_issue(struct ui *ui, void *arg, bool yes)
            out.customer_name ? out.customer_name : "", due);
     screens_inv_label(&out, op->label, sizeof op->label);
     invoice_row_fini(&out);
-    op_after(ui, op);
+    doc_op_done(ui, op);
 }
 
 static void on_delete(struct ui *ui, void *arg, bool yes)
 {
-    struct inv_op *op = arg;
+    struct doc_op *op = arg;
     if (!yes)
         return;
-    char key[32];
-    snprintf(key, sizeof key, "%lld", (long long)op->id);
-    pb_err e = invoice_delete(screens_app(ui), key, op->version);
+    pb_err e = invoice_delete(screens_app(ui), op->key, op->version);
     if (e) {
         ui_msg_err(ui, e);
         err_free(&e);
@@ -675,7 +660,7 @@ static void on_delete(struct ui *ui, void *arg, bool yes)
     }
     ui_msg(ui, MSG_OK, "Deleted %s.", op->label);
     op->gone = true;
-    op_after(ui, op);
+    doc_op_done(ui, op);
 }
 
 /* Why p, C or i cannot be used on r, in the console's words; NULL when it
@@ -685,27 +670,27 @@ static char *refusal(const struct invoice_row *r, enum action a, const char *lab
     const char *what = a == A_PAYMENT ? "a payment cannot be added to it"
                        : a == A_INSTALLMENTS ? "there is nothing to split"
                                              : "";
-    if (is(r->type, "credit_note"))
+    if (screens_is(r->type, "credit_note"))
         return a == A_CANCEL_FOREVER
                    ? xasprintf("%s is a credit note; a credit note is never voided.", label)
                    : xasprintf("%s is a credit note; %s.", label, what);
-    if (is(r->status, "draft"))
+    if (screens_is(r->status, "draft"))
         return a == A_CANCEL_FOREVER
                    ? xasprintf("%s is not issued; d deletes it, a issues it.", label)
                    : xasprintf("%s is not issued yet; a issues it first.", label);
-    if (is(r->status, "void"))
+    if (screens_is(r->status, "void"))
         return xasprintf("%s is void already%s%s.", label, *what ? "; " : "", what);
     if (a == A_CANCEL_FOREVER && r->paid > 0) {
         char m[MONEY_BUF];
         return xasprintf("%s holds %s of payments: refund them (5, C), then void it.", label,
                          money_format(r->paid, r->currency, m, sizeof m));
     }
-    if (a != A_CANCEL_FOREVER && (is(r->status, "paid") || invoice_balance_due(r) <= 0))
+    if (a != A_CANCEL_FOREVER && (screens_is(r->status, "paid") || invoice_balance_due(r) <= 0))
         return xasprintf("%s is paid; %s.", label, what);
     return NULL;
 }
 
-bool screens_inv_action(struct ui *ui, struct inv_op *op, enum action a)
+bool screens_inv_action(struct ui *ui, struct doc_op *op, enum action a)
 {
     if (a != A_PAYMENT && a != A_CANCEL_FOREVER && a != A_INSTALLMENTS && a != A_ACTIVATE &&
         a != A_DELETE)
@@ -713,9 +698,8 @@ bool screens_inv_action(struct ui *ui, struct inv_op *op, enum action a)
     struct invoice_row r = {0};
     if (!load_one(ui, op, &r))
         return true;
-    char q[400], m[MONEY_BUF], args[48];
+    char q[400], m[MONEY_BUF];
     const char *cur = r.currency ? r.currency : "";
-    snprintf(args, sizeof args, "%lld", (long long)r.id);
     char *no = NULL;
     switch (a) {
     case A_PAYMENT:
@@ -723,10 +707,10 @@ bool screens_inv_action(struct ui *ui, struct inv_op *op, enum action a)
         no = refusal(&r, a, op->label);
         if (!no && a == A_PAYMENT) {
             char pay[64];
-            snprintf(pay, sizeof pay, "invoice:%lld", (long long)r.id);
+            snprintf(pay, sizeof pay, "invoice:%s", op->key);
             ui_push(ui, &screen_inv_pay_form, pay);
         } else if (!no) {
-            ui_push(ui, &screen_inst_form, args);
+            ui_push(ui, &screen_inst_form, op->key);
         }
         break;
     case A_CANCEL_FOREVER: {
@@ -749,7 +733,7 @@ bool screens_inv_action(struct ui *ui, struct inv_op *op, enum action a)
         break;
     }
     case A_ACTIVATE:
-        if (!is(r.status, "draft")) {
+        if (!screens_is(r.status, "draft")) {
             no = xasprintf("%s is %s already; only a draft is issued.", op->label,
                            r.status ? r.status : "");
             break;
@@ -759,11 +743,11 @@ bool screens_inv_action(struct ui *ui, struct inv_op *op, enum action a)
         ui_ask(ui, q, on_issue, op);
         break;
     case A_DELETE:
-        if (!is(r.status, "draft")) {
+        if (!screens_is(r.status, "draft")) {
             no = xasprintf("%s is %s: never deleted, only voided (C).", op->label,
-                           is(r.status, "partially_paid") ? "partially paid"
-                           : r.status                     ? r.status
-                                                          : "");
+                           screens_is(r.status, "partially_paid") ? "partially paid"
+                           : r.status                             ? r.status
+                                                                  : "");
             break;
         }
         snprintf(q, sizeof q, "Delete %s (%s %s)?  y delete · any key keeps", op->label, cur,
@@ -784,68 +768,42 @@ bool screens_inv_action(struct ui *ui, struct inv_op *op, enum action a)
 /* ---- the detail screen ------------------------------------------------------------ */
 
 struct idetail {
+    struct detail_screen ds; /* first */
     struct inv_view v;
-    struct inv_op op;
-    int64_t data_version; /* of the UI connection when last read */
+    struct doc_op op;
 };
 
+/* Deleted here (a draft): nothing left to read; the tick closes the screen. */
 static void reload(struct screen *s)
 {
     struct idetail *d = s->priv;
-    if (!d->v.loaded || d->op.gone)
-        return;
-    struct app *a = screens_app(s->ui);
-    d->data_version = store_data_version(a->st);
-    char key[32];
-    snprintf(key, sizeof key, "%lld", (long long)d->v.d->inv.id);
-    pb_err e = inv_view_load(&d->v, a, key);
-    if (e) {
-        /* Gone or out of reach meanwhile: say so, keep what was shown. */
-        ui_msg_err(s->ui, e);
-        err_free(&e);
-    }
-}
-
-static void after_change(struct screen *s)
-{
-    reload(s);
+    if (!d->op.gone)
+        detail_screen_reload(s);
 }
 
 static pb_err detail_open(struct screen *s, const char *args)
 {
     struct idetail *d = s->priv;
+    d->ds = (struct detail_screen){.ops = &inv_view_ops, .view = &d->v};
     d->op.s = s;
-    d->op.after = after_change;
+    d->op.after = reload;
     while (args && *args == ' ')
         args++;
     if (!args || !*args)
         return NULL; /* ":invoice" alone: the view says what to type */
     struct app *a = screens_app(s->ui);
-    d->data_version = store_data_version(a->st);
+    d->ds.data = store_data_version(a->st);
     return inv_view_load(&d->v, a, args);
-}
-
-static void detail_close(struct screen *s)
-{
-    struct idetail *d = s->priv;
-    inv_view_fini(&d->v);
-}
-
-static void detail_draw(struct screen *s, struct canvas *c, struct rect body)
-{
-    struct idetail *d = s->priv;
-    inv_view_draw(&d->v, s->ui, c, body);
 }
 
 static void detail_rule(struct screen *s, struct buf *left, struct buf *right)
 {
     struct idetail *d = s->priv;
-    if (d->v.loaded) {
-        char label[48];
-        buf_printf(left, "› %s", screens_inv_label(&d->v.d->inv, label, sizeof label));
-        buf_printf(right, "version %lld · ", (long long)d->v.d->inv.version);
-    }
-    buf_puts(right, "live");
+    char label[48];
+    if (d->v.loaded)
+        screens_inv_label(&d->v.d->inv, label, sizeof label);
+    screens_detail_rule(left, right, d->v.loaded ? label : NULL,
+                        d->v.loaded ? d->v.d->inv.version : 0);
 }
 
 static unsigned detail_action(struct screen *s, enum action a)
@@ -870,13 +828,9 @@ static unsigned detail_action(struct screen *s, enum action a)
     case A_TOP: d->v.scroll = 0; return R_REDRAW;
     case A_BOTTOM: d->v.scroll = d->v.lines; return R_REDRAW;
     case A_COPY: {
-        char *text = inv_view_text(&d->v, screens_app(s->ui));
-        ui_copy(s->ui, text);
-        free(text);
         char label[48];
-        ui_msg(s->ui, MSG_OK, "Copied %s as text to the clipboard.",
-               screens_inv_label(r, label, sizeof label));
-        return R_REDRAW;
+        return screens_copy(s->ui, inv_view_text(&d->v, screens_app(s->ui)), "%s as text",
+                            screens_inv_label(r, label, sizeof label));
     }
     case A_GOTO: {
         int32_t g = ui_goto_letter(s->ui);
@@ -900,27 +854,15 @@ static unsigned detail_action(struct screen *s, enum action a)
     case A_REDRAW:
         reload(s);
         return R_REDRAW;
-    case A_BACK:
-        return R_CLOSE;
     default:
-        return R_NONE;
+        return detail_screen_action(s, a);
     }
 }
 
 static unsigned detail_tick(struct screen *s)
 {
     struct idetail *d = s->priv;
-    if (d->op.gone)
-        return R_CLOSE;
-    if (!d->v.loaded || store_data_version(screens_app(s->ui)->st) == d->data_version)
-        return R_NONE;
-    reload(s);
-    return R_REDRAW;
-}
-
-static void detail_resume(struct screen *s)
-{
-    reload(s);
+    return d->op.gone ? R_CLOSE : detail_screen_tick(s);
 }
 
 static const struct keybind detail_keys[] = {
@@ -953,10 +895,10 @@ const struct screen_class screen_invoice_detail = {
     .keys = detail_keys,
     .priv_size = sizeof(struct idetail),
     .open = detail_open,
-    .close = detail_close,
-    .draw = detail_draw,
+    .close = detail_screen_close,
+    .draw = detail_screen_draw,
     .on_action = detail_action,
     .rule = detail_rule,
     .tick = detail_tick,
-    .resume = detail_resume,
+    .resume = reload,
 };

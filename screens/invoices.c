@@ -25,16 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/customer.h"
 #include "app/invoice.h"
 #include "core/date.h"
-#include "core/money.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "screens/screens.h"
 #include "ui/table.h"
-
-enum { WIDE = 140 };
 
 /* Display order; at 80 columns Number, Customer, Due, Total, Balance and
  * Status stay, wider terminals add Issued, then Period, Type and Paid. */
@@ -71,11 +67,6 @@ struct invsrc {
     char period[8];
 };
 
-static const enum page_dir page_of[] = {
-    [TD_FIRST] = PAGE_FIRST, [TD_AFTER] = PAGE_AFTER, [TD_BEFORE] = PAGE_BEFORE,
-    [TD_LAST] = PAGE_LAST,
-};
-
 /* word holds the search word q points at (96 bytes). */
 static void to_query(const struct table_req *r, const struct invsrc *is, struct invoice_query *q,
                      char *word)
@@ -93,16 +84,10 @@ static void to_query(const struct table_req *r, const struct invsrc *is, struct 
     q->period = is->period[0] ? is->period : NULL;
     q->sort = r->sort && *r->sort ? r->sort : "due_date";
     q->desc = r->desc;
-    q->dir = page_of[r->dir];
+    q->dir = screens_page_dir(r->dir);
     q->anchor_id = r->anchor_id;
     q->anchor_key = r->anchor_key;
     q->limit = r->limit;
-}
-
-static char *money_cell(int64_t v, const char *cur)
-{
-    char m[MONEY_BUF];
-    return xstrdup(money_format(v, cur, m, sizeof m));
 }
 
 /* "17–30 Nov", "01 Dec – 31 Jan". */
@@ -149,9 +134,9 @@ static void fill_row(struct table_row *tr, const struct invoice_row *r, const ch
     screens_day(r->due_date, !e && due.y != today.y, t, sizeof t);
     err_free(&e);
     tr->cells[C_DUE] = xstrdup(t);
-    tr->cells[C_TOTAL] = money_cell(r->total, cur);
-    tr->cells[C_PAID] = money_cell(r->paid, cur);
-    tr->cells[C_BALANCE] = money_cell(invoice_balance_due(r), cur);
+    tr->cells[C_TOTAL] = screens_money(r->total, cur);
+    tr->cells[C_PAID] = screens_money(r->paid, cur);
+    tr->cells[C_BALANCE] = screens_money(invoice_balance_due(r), cur);
     enum role role = ROLE_normal;
     screens_inv_status(r, today, t, sizeof t, &role);
     tr->cells[C_STATUS] = xstrdup(t);
@@ -199,28 +184,11 @@ static pb_err src_count(void *wctx, void *arg, const struct table_req *rq, int64
     char word[96];
     to_query(rq, is, &q, word);
     e = invoice_count(a, &q, matching);
-    if (!e) {
+    if (!e && total) {
         /* "of N": what the palette's customer or period leaves in view. */
         struct invoice_query all = {.customer_id = is->customer_id,
                                     .period = is->period[0] ? is->period : NULL};
         e = invoice_count(a, &all, total);
-    }
-    return e;
-}
-
-static pb_err src_status_counts(void *wctx, void *arg, const struct table_req *rq, int64_t *counts)
-{
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    if (!a)
-        return e;
-    for (int i = 0; statuses[i].name && !e; i++) {
-        struct table_req r = *rq;
-        r.status = statuses[i].name;
-        struct invoice_query q;
-        char word[96];
-        to_query(&r, arg, &q, word);
-        e = invoice_count(a, &q, &counts[i]);
     }
     return e;
 }
@@ -236,65 +204,18 @@ static const struct table_source source = {
     .empty_filter = "No invoice number starts with \"%s\". Esc clears the filter.",
     .fetch = src_fetch,
     .count = src_count,
-    .status_counts = src_status_counts,
     .data_version = screens_data_version,
 };
 
 /* ---- the screen ----------------------------------------------------------- */
 
 struct list {
-    struct table *t;
+    struct list_screen ls; /* first */
     struct invsrc is;
-    struct table_source src;
-    char empty[200];
-    char fixed[96];       /* "customer: C-00001" for the title, or "" */
     char open_key[64];    /* an invoice to open on the first tick (":inv NUMBER") */
     struct inv_view v;    /* the wide layout's detail */
-    int64_t shown_id, shown_version, shown_data;
-    bool wide;
-    struct inv_op op;
+    struct doc_op op;
 };
-
-/* In the wide layout: the invoice under the cursor, re-read when the row or
- * anything in the database changed. */
-static void follow(struct screen *s)
-{
-    struct list *l = s->priv;
-    int h, w;
-    ui_size(s->ui, &h, &w);
-    l->wide = w >= WIDE;
-    if (!l->wide)
-        return;
-    const struct table_row *r = table_current(l->t);
-    if (!r) {
-        if (l->shown_id)
-            inv_view_fini(&l->v);
-        l->shown_id = 0;
-        return;
-    }
-    struct app *a = screens_app(s->ui);
-    int64_t dv = store_data_version(a->st);
-    if (r->id == l->shown_id && r->version == l->shown_version && dv == l->shown_data)
-        return;
-    char key[32];
-    snprintf(key, sizeof key, "%lld", (long long)r->id);
-    pb_err e = inv_view_load(&l->v, a, key);
-    if (e) {
-        err_free(&e);
-        inv_view_fini(&l->v);
-    }
-    l->shown_id = r->id;
-    l->shown_version = r->version;
-    l->shown_data = dv;
-}
-
-static void after_change(struct screen *s)
-{
-    struct list *l = s->priv;
-    table_reload(l->t);
-    l->shown_version = -1;
-    follow(s);
-}
 
 /* Is word the number (or id) of exactly one invoice? */
 static bool names_invoice(struct app *a, const char *word)
@@ -309,138 +230,63 @@ static bool names_invoice(struct app *a, const char *word)
     return found;
 }
 
+/* The palette's period=YYYY-MM: what a billing run made. */
+static bool list_arg(struct screen *s, const char *w, pb_err *e)
+{
+    struct list *l = s->priv;
+    if (strncmp(w, "period=", 7) != 0)
+        return false;
+    struct period p;
+    *e = period_parse_month(w + 7, &p);
+    if (*e) {
+        err_free(e);
+        *e = err_new(PB_VALIDATION, "Period: \"%s\" is not a month; :invoices period=YYYY-MM.",
+                     w + 7);
+    } else {
+        snprintf(l->is.period, sizeof l->is.period, "%.7s", w + 7);
+        snprintf(l->ls.fixed, sizeof l->ls.fixed, "period: %s", l->is.period);
+    }
+    return true;
+}
+
 static pb_err list_open(struct screen *s, const char *args)
 {
     struct list *l = s->priv;
     struct app *a = screens_app(s->ui);
-    l->src = source;
+    l->ls = (struct list_screen){.customer_says = "has no invoices yet.", .ops = &inv_view_ops,
+                                 .view = &l->v, .share = 60, .live = true};
     l->op.s = s;
-    l->op.after = after_change;
-    struct buf filter;
-    buf_init(&filter);
-    char status[64] = "", sort[64] = "";
-    char *copy = xstrdup(args ? args : ""), *save = NULL;
-    pb_err e = NULL;
-    int words = 0;
-    for (char *w = strtok_r(copy, " ", &save); w && !e; w = strtok_r(NULL, " ", &save)) {
-        words++;
-        if (strncmp(w, "status=", 7) == 0) {
-            snprintf(status, sizeof status, "%s", w + 7);
-        } else if (strncmp(w, "sort=", 5) == 0) {
-            snprintf(sort, sizeof sort, "%s", w + 5);
-        } else if (strncmp(w, "period=", 7) == 0) {
-            struct period p;
-            e = period_parse_month(w + 7, &p);
-            if (e) {
-                err_free(&e);
-                e = err_new(PB_VALIDATION, "Period: \"%s\" is not a month; :invoices "
-                            "period=YYYY-MM.", w + 7);
-            } else {
-                snprintf(l->is.period, sizeof l->is.period, "%.7s", w + 7);
-                snprintf(l->fixed, sizeof l->fixed, "period: %s", l->is.period);
-            }
-        } else if (strncmp(w, "customer=", 9) == 0) {
-            struct customer_row c = {0};
-            e = customer_get(a, w + 9, &c);
-            if (!e) {
-                l->is.customer_id = c.id;
-                snprintf(l->fixed, sizeof l->fixed, "customer: %s", c.code);
-                snprintf(l->empty, sizeof l->empty, "%s %s has no invoices yet.", c.code,
-                         c.name);
-            }
-            customer_row_fini(&c);
-        } else {
-            if (filter.len)
-                buf_putc(&filter, ' ');
-            buf_puts(&filter, w);
-        }
-    }
-    if (e) {
-        buf_fini(&filter);
-        free(copy);
+    l->op.after = list_screen_reload;
+    struct list_args la = {0};
+    pb_err e = list_screen_args(s, args, &la, list_arg);
+    if (e)
         return e;
-    }
+    l->is.customer_id = l->ls.customer_id;
     /* ":inv INV-2026-000001": the list filtered to it, the invoice on top. */
-    if (words == 1 && filter.len && names_invoice(a, filter.s))
-        snprintf(l->open_key, sizeof l->open_key, "%s", filter.s);
-    if (l->empty[0])
-        l->src.empty = l->empty;
-    l->t = table_new(s->ui, &l->src, &l->is);
-    if (status[0])
-        table_set_status(l->t, status);
-    if (sort[0])
-        table_set_sort(l->t, sort[0] == '-' ? sort + 1 : sort, sort[0] == '-');
-    if (filter.len)
-        table_set_filter(l->t, filter.s);
-    buf_fini(&filter);
-    free(copy);
+    if (la.words == 1 && la.filter.len && names_invoice(a, la.filter.s))
+        snprintf(l->open_key, sizeof l->open_key, "%s", la.filter.s);
+    list_screen_open(s, &source, &l->is, &la);
     return NULL;
-}
-
-static void list_close(struct screen *s)
-{
-    struct list *l = s->priv;
-    table_free(&l->t);
-    inv_view_fini(&l->v);
-}
-
-static void list_draw(struct screen *s, struct canvas *c, struct rect body)
-{
-    struct list *l = s->priv;
-    if (body.w < WIDE) {
-        table_draw(l->t, c, body, true);
-        return;
-    }
-    int lw = body.w * 60 / 100;
-    struct rect left = {body.y, body.x, body.h, lw};
-    struct rect right = {body.y, body.x + lw + 1, body.h, body.w - lw - 1};
-    table_draw(l->t, c, left, true);
-    canvas_vline(c, body.y, body.x + lw, body.h, ROLE_rule);
-    if (right.h > 0) {
-        char t[64] = "Detail";
-        if (l->v.loaded)
-            screens_inv_label(&l->v.d->inv, t, sizeof t);
-        screens_rule(c, right.y, right.x, right.w, t, "follows the cursor", false);
-        right.y++;
-        right.h--;
-        l->v.scroll = 0;
-        inv_view_draw(&l->v, s->ui, c, right);
-    }
-}
-
-static unsigned list_key(struct screen *s, const struct key *k)
-{
-    struct list *l = s->priv;
-    unsigned r = table_on_key(l->t, k);
-    if (r)
-        follow(s);
-    return r;
 }
 
 static unsigned list_action(struct screen *s, enum action a)
 {
     struct list *l = s->priv;
-    unsigned r = table_on_action(l->t, a);
-    if (r) {
-        follow(s);
+    unsigned r = list_screen_action(s, a);
+    if (r)
         return r;
-    }
-    const struct table_row *row = table_current(l->t);
+    const struct table_row *row = table_current(l->ls.t);
     char key[96];
     switch (a) {
     case A_OPEN:
     case A_NEXT_PANE:
-        if (!screens_current(s, l->t, "invoice"))
-            return R_REDRAW;
-        snprintf(key, sizeof key, "%lld", (long long)row->id);
-        ui_push(s->ui, &screen_invoice_detail, key);
-        return R_REDRAW;
+        return list_screen_push(s, &screen_invoice_detail, "invoice");
     case A_PAYMENT:
     case A_CANCEL_FOREVER:
     case A_INSTALLMENTS:
     case A_ACTIVATE:
     case A_DELETE:
-        if (!screens_current(s, l->t, "invoice"))
+        if (!screens_current(s, l->ls.t, "invoice"))
             return R_REDRAW;
         l->op.id = row->id;
         l->op.version = row->version;
@@ -452,10 +298,7 @@ static unsigned list_action(struct screen *s, enum action a)
         char *text = xasprintf("%s  %s  due %s  total %s  balance %s  %s", row->cells[C_NUMBER],
                                row->cells[C_CUSTOMER], row->cells[C_DUE], row->cells[C_TOTAL],
                                row->cells[C_BALANCE], row->cells[C_STATUS]);
-        ui_copy(s->ui, text);
-        free(text);
-        ui_msg(s->ui, MSG_OK, "Copied %s to the clipboard.", row->cells[C_NUMBER]);
-        return R_REDRAW;
+        return screens_copy(s->ui, text, "%s", row->cells[C_NUMBER]);
     }
     case A_GOTO: {
         if (!row)
@@ -483,36 +326,17 @@ static unsigned list_action(struct screen *s, enum action a)
     }
 }
 
-static void list_rule(struct screen *s, struct buf *left, struct buf *right)
-{
-    struct list *l = s->priv;
-    if (l->fixed[0])
-        buf_printf(right, "%s · ", l->fixed);
-    table_title(l->t, right);
-}
-
 static unsigned list_tick(struct screen *s)
 {
     struct list *l = s->priv;
-    bool was = l->wide;
-    unsigned r = table_tick(l->t);
-    int64_t id = l->shown_id, dv = l->shown_data;
-    if (l->open_key[0]) {
-        char key[64];
-        snprintf(key, sizeof key, "%s", l->open_key);
-        l->open_key[0] = '\0';
-        ui_push(s->ui, &screen_invoice_detail, key);
-        return R_REDRAW;
-    }
-    follow(s);
-    if (l->wide != was || l->shown_id != id || l->shown_data != dv)
-        r |= R_REDRAW;
-    return r;
-}
-
-static void list_resume(struct screen *s)
-{
-    after_change(s);
+    if (!l->open_key[0])
+        return list_screen_tick(s);
+    char key[64];
+    snprintf(key, sizeof key, "%s", l->open_key);
+    l->open_key[0] = '\0';
+    table_tick(l->ls.t);
+    ui_push(s->ui, &screen_invoice_detail, key);
+    return R_REDRAW;
 }
 
 static const struct keybind list_keys[] = {
@@ -542,12 +366,12 @@ const struct screen_class screen_invoices = {
     .keys = list_keys,
     .priv_size = sizeof(struct list),
     .open = list_open,
-    .close = list_close,
-    .draw = list_draw,
-    .on_key = list_key,
+    .close = list_screen_close,
+    .draw = list_screen_draw,
+    .on_key = list_screen_key,
     .on_action = list_action,
-    .rule = list_rule,
+    .rule = list_screen_rule,
     .bottom = list_screen_bottom,
     .tick = list_tick,
-    .resume = list_resume,
+    .resume = list_screen_reload,
 };

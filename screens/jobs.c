@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "app/provision.h"
 #include "app/router.h"
@@ -152,13 +151,7 @@ static void router_row(struct app *a, struct table_row *tr, int64_t id, const ch
 
 static bool name_matches(const char *name, const char *filter)
 {
-    if (!filter || !*filter)
-        return true;
-    size_t n = strlen(filter);
-    for (const char *p = name ? name : ""; *p; p++)
-        if (strncasecmp(p, filter, n) == 0)
-            return true;
-    return false;
+    return !filter || !*filter || screens_has_ci(name, filter, strlen(filter));
 }
 
 static pb_err routers_fetch(void *wctx, void *arg, const struct table_req *rq,
@@ -392,12 +385,6 @@ static const struct table_source drift_source = {
 
 /* ---- the screen ------------------------------------------------------------------ */
 
-/* Lets work items outlive the screen: s is NULL once it closed. */
-struct jlink {
-    struct screen *s;
-    int refs;
-};
-
 struct summary {
     int64_t pending, failed, done_hour; /* tenant totals */
     int64_t routers, drift_total;       /* routers, differences on all of them */
@@ -408,7 +395,7 @@ struct summary {
 struct jobs {
     struct table *t[NSEC];
     struct jsrc src;
-    struct jlink *link;
+    struct screen_link *link;
     char chan[3]; /* work channels: summary, reconcile, converge */
     int focus;
     int64_t router_id; /* under the cursor in the routers section */
@@ -427,17 +414,11 @@ struct jobs {
     char msg_last[256];
 };
 
-static void link_drop(struct jlink *l)
-{
-    if (--l->refs == 0 && !l->s)
-        free(l);
-}
-
 /* ---- work: the summary ----------------------------------------------------------- */
 
 struct sumwork {
     struct work w; /* first */
-    struct jlink *link;
+    struct screen_link *link;
     unsigned seq;
     int64_t router_id;
     pb_err err;
@@ -495,7 +476,7 @@ static void sum_done(struct work *w, void *ui)
         }
     }
     err_free(&j->err);
-    link_drop(j->link);
+    screen_link_drop(j->link);
     free(j);
 }
 
@@ -503,8 +484,7 @@ static void submit_summary(struct screen *s)
 {
     struct jobs *p = s->priv;
     struct sumwork *j = xcalloc(1, sizeof *j);
-    j->link = p->link;
-    p->link->refs++;
+    j->link = screen_link_hold(p->link);
     j->seq = ++p->sum_seq;
     j->router_id = p->router_id;
     j->w.run = sum_run;
@@ -517,7 +497,7 @@ static void submit_summary(struct screen *s)
 
 struct recwork {
     struct work w; /* first */
-    struct jlink *link;
+    struct screen_link *link;
     bool converge;
     bool have_rep;       /* converge: rep came from the screen (else reconcile first) */
     char router[72];
@@ -605,7 +585,7 @@ static void rec_done(struct work *w, void *ui)
     }
     drift_report_fini(&j->rep);
     err_free(&j->err);
-    link_drop(j->link);
+    screen_link_drop(j->link);
     free(j);
 }
 
@@ -613,8 +593,7 @@ static void submit_rec(struct screen *s, bool converge)
 {
     struct jobs *p = s->priv;
     struct recwork *j = xcalloc(1, sizeof *j);
-    j->link = p->link;
-    p->link->refs++;
+    j->link = screen_link_hold(p->link);
     j->converge = converge;
     snprintf(j->router, sizeof j->router, "%s", p->router);
     if (converge && p->have_rep && p->rep.router_id == p->router_id) {
@@ -673,9 +652,7 @@ static pb_err jobs_open(struct screen *s, const char *args)
 {
     struct jobs *p = s->priv;
     atomic_init(&p->src.ascii, ui_ascii(s->ui));
-    p->link = xcalloc(1, sizeof *p->link);
-    p->link->s = s;
-    p->link->refs = 1;
+    p->link = screen_link_new(s);
     p->t[SEC_ROUTERS] = table_new(s->ui, &routers_source, &p->src);
     p->t[SEC_JOBS] = table_new(s->ui, &jobs_source, &p->src);
     p->t[SEC_DRIFT] = table_new(s->ui, &drift_source, &p->src);
@@ -697,8 +674,7 @@ static void jobs_close(struct screen *s)
         table_free(&p->t[i]);
     if (p->have_rep)
         drift_report_fini(&p->rep);
-    p->link->s = NULL;
-    link_drop(p->link);
+    screen_link_close(p->link);
 }
 
 /* ---- drawing ---------------------------------------------------------------------- */

@@ -33,47 +33,15 @@
 #include "screens/screens.h"
 #include "ui/form.h"
 
-static bool is(const char *a, const char *b)
+/* The customer picker's rows (worker thread): "Rahim Uddin · C-00001", with
+ * the status and what is due in the pop-up. */
+static void show_customer(const struct customer_row *c, struct picker_item *it)
 {
-    return a && b && strcmp(a, b) == 0;
-}
-
-/* ---- the customer picker (worker thread) ------------------------------------ */
-
-static int customer_search(void *wctx, void *arg, const char *text, struct picker_item *items,
-                           int max, int64_t *total)
-{
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    if (!a) {
-        err_free(&e);
-        return -1;
-    }
-    struct customer_query q = {.search = text && *text ? text : NULL, .sort = "name",
-                               .dir = PAGE_FIRST, .limit = max};
-    struct customer_row *rows = NULL;
-    int n = 0;
-    bool more = false;
-    e = customer_list(a, &q, &rows, &n, &more);
-    if (!e) {
-        struct customer_query cq = {.search = q.search};
-        e = customer_count(a, &cq, total);
-    }
-    int k = e ? -1 : n < max ? n : max;
-    err_free(&e);
-    for (int i = 0; i < k; i++) {
-        const struct customer_row *c = &rows[i];
-        char m[MONEY_BUF];
-        snprintf(items[i].value, sizeof items[i].value, "%s", c->code);
-        snprintf(items[i].display, sizeof items[i].display, "%s · %s", c->name, c->code);
-        snprintf(items[i].label, sizeof items[i].label, "%-8s %-22.22s %-10s due %s", c->code,
-                 c->name, c->status ? c->status : "",
-                 money_format(c->balance, c->currency, m, sizeof m));
-    }
-    for (int i = 0; i < n; i++)
-        customer_row_fini(&rows[i]);
-    free(rows);
-    return k;
+    char m[MONEY_BUF];
+    snprintf(it->value, sizeof it->value, "%s", c->code);
+    snprintf(it->display, sizeof it->display, "%s · %s", c->name, c->code);
+    snprintf(it->label, sizeof it->label, "%-8s %-22.22s %-10s due %s", c->code, c->name,
+             c->status ? c->status : "", money_format(c->balance, c->currency, m, sizeof m));
 }
 
 /* Controller messages name CLI flags; the form has a checkbox instead. */
@@ -123,6 +91,7 @@ struct pform {
     struct form *f; /* first: the form_screen_* callbacks find it here */
     struct form_field fields[NFIELDS];
     struct picker_source customers;
+    struct customer_pick pick;
     char scope[96];
     char amount_hint[96];
     bool for_invoice;
@@ -130,12 +99,6 @@ struct pform {
     char summary[2][240];   /* the lines above the form */
     char shown_customer[96]; /* whose summary is shown (customer mode) */
 };
-
-static const char *val(const struct pform *p, int i)
-{
-    const char *v = form_value(p->f, p->fields[i].name);
-    return v ? v : "";
-}
 
 /* The invoice's lines above the form. */
 static void invoice_summary(struct app *a, struct pform *p)
@@ -156,7 +119,7 @@ static void invoice_summary(struct app *a, struct pform *p)
 static void customer_summary(struct screen *s)
 {
     struct pform *p = s->priv;
-    const char *code = val(p, F_CUST);
+    const char *code = form_value_at(p->f, F_CUST);
     if (strcmp(code, p->shown_customer) == 0)
         return;
     snprintf(p->shown_customer, sizeof p->shown_customer, "%s", code);
@@ -188,7 +151,7 @@ static pb_err pform_save(struct form *f, void *arg)
     struct app *a = screens_app(s->ui);
     const char *keys[16];
     int nkeys = 0;
-    char *list = xstrdup(p->for_invoice ? "" : val(p, F_INV)), *save = NULL;
+    char *list = xstrdup(p->for_invoice ? "" : form_value_at(p->f, F_INV)), *save = NULL;
     for (char *w = strtok_r(list, " ,;", &save); w && nkeys < 16; w = strtok_r(NULL, " ,;", &save))
         keys[nkeys++] = w;
     char inv_key[32];
@@ -196,16 +159,17 @@ static pb_err pform_save(struct form *f, void *arg)
         snprintf(inv_key, sizeof inv_key, "%lld", (long long)p->inv.id);
         keys[nkeys++] = inv_key;
     }
-    const char *ref = val(p, F_REF), *notes = val(p, F_NOTES);
+    const char *ref = form_value_at(p->f, F_REF), *notes = form_value_at(p->f, F_NOTES);
     struct payment_input in = {
-        .customer = p->for_invoice ? p->inv.customer_code : val(p, F_CUST),
-        .amount = val(p, F_AMOUNT),
-        .how = {.method = val(p, F_METHOD), .payment_date = val(p, F_DATE),
+        .customer = p->for_invoice ? p->inv.customer_code : form_value_at(p->f, F_CUST),
+        .amount = form_value_at(p->f, F_AMOUNT),
+        .how = {.method = form_value_at(p->f, F_METHOD),
+                .payment_date = form_value_at(p->f, F_DATE),
                 .reference = *ref ? ref : NULL, .notes = *notes ? notes : NULL},
         .invoices = nkeys ? keys : NULL,
         .ninvoices = nkeys,
-        .credit = strcmp(val(p, F_CREDIT), "1") == 0,
-        .pending = is(val(p, F_STATUS), "pending"),
+        .credit = strcmp(form_value_at(p->f, F_CREDIT), "1") == 0,
+        .pending = screens_is(form_value_at(p->f, F_STATUS), "pending"),
     };
     struct payment_row out = {0};
     pb_err e = payment_create(a, &in, &out);
@@ -259,14 +223,7 @@ static pb_err pform_save(struct form *f, void *arg)
     return NULL;
 }
 
-static void pform_open_ref(struct form *f, void *arg, const char *ref)
-{
-    struct screen *s = arg;
-    if (ref && strncmp(ref, "customer:", 9) == 0)
-        screens_open_customer(s->ui, ref + 9);
-}
-
-static const struct form_ops pform_ops = {pform_save, pform_open_ref, NULL};
+static const struct form_ops pform_ops = {pform_save, screens_form_open_ref, NULL};
 
 static pb_err pform_open(struct screen *s, const char *args)
 {
@@ -274,8 +231,10 @@ static pb_err pform_open(struct screen *s, const char *args)
     struct app *a = screens_app(s->ui);
     memcpy(p->fields, field_template, sizeof p->fields);
     screens_tenant_scope(a, p->scope, sizeof p->scope);
+    p->pick.show = show_customer;
     p->customers = (struct picker_source){.title = "Customer", .noun = "customers",
-                                          .search = customer_search, .scope = p->scope};
+                                          .search = screens_customer_search, .arg = &p->pick,
+                                          .scope = p->scope};
     p->fields[F_CUST].picker = &p->customers;
     const char *inv = args && strncmp(args, "invoice:", 8) == 0 ? args + 8 : NULL;
     const char *cust = args && strncmp(args, "customer:", 9) == 0 ? args + 9 : NULL;
@@ -340,17 +299,10 @@ static void pform_close(struct screen *s)
 static void pform_draw(struct screen *s, struct canvas *c, struct rect body)
 {
     struct pform *p = s->priv;
-    canvas_fill(c, body, ROLE_normal);
-    int y = body.y;
-    for (int i = 0; i < 2 && y < body.y + body.h; i++) {
-        if (p->summary[i][0])
-            canvas_text_attr(c, y, body.x + 1, body.w - 2, i == 0 ? ROLE_normal : ROLE_normal,
-                             i == 0 ? ATTR_BOLD : 0, true, p->summary[i]);
-        y++;
-    }
-    if (y < body.y + body.h)
-        screens_rule(c, y++, body.x, body.w, p->for_invoice ? "Record a payment" : "Payment",
-                     "Ctrl-S saves in one transaction", false);
+    const char *lines[] = {p->summary[0], p->summary[1]};
+    int y = screens_form_head(c, body, lines, 2, 2,
+                              p->for_invoice ? "Record a payment" : "Payment",
+                              "Ctrl-S saves in one transaction");
     form_draw(p->f, c, (struct rect){y, body.x, body.y + body.h - y, body.w});
 }
 
@@ -380,10 +332,7 @@ static unsigned pform_tick(struct screen *s)
 
 static const struct keybind pform_keys[] = {
     {A_SAVE, "save", "payment.edit"},
-    {A_NEXT_PANE, "next field", NULL},
-    {A_OPEN_REF, NULL, NULL},
-    {A_BACK, "leave", NULL},
-    {A_NONE, NULL, NULL},
+    SCREENS_FORM_REF_KEYS,
 };
 
 const struct screen_class screen_pay_form = {
@@ -449,27 +398,21 @@ struct rform {
     char summary[3][300];
 };
 
-static const char *rval(const struct rform *p, int i)
-{
-    const char *v = form_value(p->f, p->fields[i].name);
-    return v ? v : "";
-}
-
 static pb_err rform_save(struct form *f, void *arg)
 {
     struct screen *s = arg;
     struct rform *p = s->priv;
-    if (strcmp(rval(p, R_TYPED), p->label) != 0)
+    if (strcmp(form_value_at(p->f, R_TYPED), p->label) != 0)
         return err_field(NULL, PB_VALIDATION, "confirm",
                          "Type %s exactly to refund it; a refund gives money back.", p->label);
-    const char *note = rval(p, R_NOTE);
-    char *why = *note ? xasprintf("%s: %s", rval(p, R_REASON), note) : xstrdup(rval(p, R_REASON));
+    const char *note = form_value_at(p->f, R_NOTE), *reason = form_value_at(p->f, R_REASON);
+    char *why = *note ? xasprintf("%s: %s", reason, note) : xstrdup(reason);
     struct payment_row out = {0};
     bool changed = false;
     char key[32];
     snprintf(key, sizeof key, "%lld", (long long)p->d.pay.id);
-    pb_err e = payment_refund(screens_app(s->ui), key, rval(p, R_AMOUNT), why, p->d.pay.version,
-                              &out, &changed);
+    pb_err e = payment_refund(screens_app(s->ui), key, form_value_at(p->f, R_AMOUNT), why,
+                              p->d.pay.version, &out, &changed);
     if (e) {
         free(why);
         payment_row_fini(&out);
@@ -502,7 +445,7 @@ static pb_err rform_open(struct screen *s, const char *args)
     const struct payment_row *r = &p->d.pay;
     const char *cur = r->currency ? r->currency : a->tenant.currency;
     screens_pay_label(r, p->label, sizeof p->label);
-    if (!is(r->status, "completed"))
+    if (!screens_is(r->status, "completed"))
         return err_new(PB_BUSINESS, "%s is %s; only a completed payment is refunded.", p->label,
                        r->status ? r->status : "");
     memcpy(p->fields, refund_template, sizeof p->fields);
@@ -547,13 +490,8 @@ static void rform_close(struct screen *s)
 static void rform_draw(struct screen *s, struct canvas *c, struct rect body)
 {
     struct rform *p = s->priv;
-    canvas_fill(c, body, ROLE_normal);
-    int y = body.y;
-    for (int i = 0; i < 3 && y < body.y + body.h; i++, y++)
-        canvas_text_attr(c, y, body.x + 1, body.w - 2, i == 2 ? ROLE_muted : ROLE_normal,
-                         i == 0 ? ATTR_BOLD : 0, true, p->summary[i]);
-    if (y < body.y + body.h)
-        screens_rule(c, y++, body.x, body.w, "Refund", "Ctrl-S refunds", false);
+    const char *lines[] = {p->summary[0], p->summary[1], p->summary[2]};
+    int y = screens_form_head(c, body, lines, 3, 2, "Refund", "Ctrl-S refunds");
     form_draw(p->f, c, (struct rect){y, body.x, body.y + body.h - y, body.w});
 }
 
@@ -566,9 +504,7 @@ static void rform_rule(struct screen *s, struct buf *left, struct buf *right)
 
 static const struct keybind rform_keys[] = {
     {A_SAVE, "refund", "payment.edit"},
-    {A_NEXT_PANE, "next field", NULL},
-    {A_BACK, "leave", NULL},
-    {A_NONE, NULL, NULL},
+    SCREENS_FORM_KEYS,
 };
 
 const struct screen_class screen_refund_form = {

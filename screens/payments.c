@@ -35,13 +35,6 @@
 #include "screens/screens.h"
 #include "ui/table.h"
 
-enum { WIDE = 140 };
-
-static bool is(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
 const char *screens_pay_label(const struct payment_row *r, char *out, size_t n)
 {
     if (r->number && *r->number)
@@ -53,13 +46,13 @@ const char *screens_pay_label(const struct payment_row *r, char *out, size_t n)
 
 static enum role status_role(const char *st)
 {
-    if (is(st, "completed"))
+    if (screens_is(st, "completed"))
         return ROLE_ok;
-    if (is(st, "failed"))
+    if (screens_is(st, "failed"))
         return ROLE_error;
-    if (is(st, "pending"))
+    if (screens_is(st, "pending"))
         return ROLE_warning;
-    if (is(st, "refunded") || is(st, "cancelled"))
+    if (screens_is(st, "refunded") || screens_is(st, "cancelled"))
         return ROLE_muted;
     return ROLE_normal;
 }
@@ -114,7 +107,7 @@ static void pay_lines(const struct pay_view *v, struct app *a, struct pay_lines 
                  money_format(p->refunded, cur, m1, sizeof m1),
                  money_format(p->amount, cur, m2, sizeof m2),
                  money_format(p->amount - p->refunded, cur, (char[MONEY_BUF]){0}, MONEY_BUF));
-    else if (is(p->status, "pending"))
+    else if (screens_is(p->status, "pending"))
         snprintf(o->money, sizeof o->money,
                  "pending: nothing is allocated until it completes (a), or fails (x)");
     else
@@ -123,7 +116,7 @@ static void pay_lines(const struct pay_view *v, struct app *a, struct pay_lines 
         size_t k = strlen(o->money);
         snprintf(o->money + k, sizeof o->money - k, " · %s %s as customer credit",
                  money_format(v->d->credit, cur, m1, sizeof m1),
-                 is(p->status, "pending") ? "will stand" : "stands");
+                 screens_is(p->status, "pending") ? "will stand" : "stands");
     }
     screens_day(p->payment_date, true, d1, sizeof d1);
     screens_when(a, p->created_at, true, true, rec, sizeof rec);
@@ -189,7 +182,7 @@ void pay_view_draw(const struct pay_view *v, struct ui *ui, struct canvas *c, st
     }
 
     if (y < bottom) {
-        snprintf(t, sizeof t, "%s %d", is(p->status, "pending") ? "Planned allocations" :
+        snprintf(t, sizeof t, "%s %d", screens_is(p->status, "pending") ? "Planned allocations" :
                  "Allocations", v->d->nallocs);
         int64_t sum = 0;
         for (int i = 0; i < v->d->nallocs; i++)
@@ -200,8 +193,8 @@ void pay_view_draw(const struct pay_view *v, struct ui *ui, struct canvas *c, st
     }
     if (!v->d->nallocs && y < bottom)
         canvas_text(c, y++, x + 2, w - 3, ROLE_muted,
-                    is(p->status, "refunded") ? "None left: the refund took it back."
-                                               : "None: all of it is customer credit.");
+                    screens_is(p->status, "refunded") ? "None left: the refund took it back."
+                                                      : "None: all of it is customer credit.");
     for (int i = 0; i < v->d->nallocs && y < bottom; i++, y++) {
         const struct payment_allocation_row *al = &v->d->allocs[i];
         bool sel = focused && i == v->sel;
@@ -217,20 +210,44 @@ void pay_view_draw(const struct pay_view *v, struct ui *ui, struct canvas *c, st
         canvas_text(c, y++, x + 2, w - 3, ROLE_muted, "Enter opens the invoice under the cursor.");
 }
 
-/* ---- changes: a x C ---------------------------------------------------------------- */
-
-static void op_after(struct ui *ui, struct pay_op *op)
-{
-    if (op->after)
-        op->after(op->s);
-    ui_dirty(ui);
-}
-
-static bool load_one(struct ui *ui, struct pay_op *op, struct payment_row *r)
+/* The view as the detail screen and the pane beside the wide list show it. */
+static pb_err ops_load(void *v, struct app *a, int64_t id)
 {
     char key[32];
-    snprintf(key, sizeof key, "%lld", (long long)op->id);
-    pb_err e = payment_get(screens_app(ui), key, r);
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    return pay_view_load(v, a, key);
+}
+
+static void ops_fini(void *v)
+{
+    pay_view_fini(v);
+}
+
+static void ops_draw(void *v, struct ui *ui, struct canvas *c, struct rect r, bool focused)
+{
+    pay_view_draw(v, ui, c, r, focused);
+}
+
+static int64_t ops_id(const void *p)
+{
+    const struct pay_view *v = p;
+    return v->loaded ? v->d->pay.id : 0;
+}
+
+static void ops_label(const void *p, char *out, size_t n)
+{
+    const struct pay_view *v = p;
+    screens_pay_label(&v->d->pay, out, n);
+}
+
+const struct view_ops pay_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label};
+
+/* ---- changes: a x C ---------------------------------------------------------------- */
+
+static bool load_one(struct ui *ui, struct doc_op *op, struct payment_row *r)
+{
+    snprintf(op->key, sizeof op->key, "%lld", (long long)op->id);
+    pb_err e = payment_get(screens_app(ui), op->key, r);
     if (e) {
         ui_msg_err(ui, e);
         err_free(&e);
@@ -244,13 +261,12 @@ static bool load_one(struct ui *ui, struct pay_op *op, struct payment_row *r)
 
 static void on_complete(struct ui *ui, void *arg, bool yes)
 {
-    struct pay_op *op = arg;
+    struct doc_op *op = arg;
     if (!yes)
         return;
-    char key[32], m[MONEY_BUF];
-    snprintf(key, sizeof key, "%lld", (long long)op->id);
+    char m[MONEY_BUF];
     struct payment_row out = {0};
-    pb_err e = payment_complete(screens_app(ui), key, op->version, &out);
+    pb_err e = payment_complete(screens_app(ui), op->key, op->version, &out);
     if (e) {
         ui_msg_err(ui, e);
         err_free(&e);
@@ -261,17 +277,15 @@ static void on_complete(struct ui *ui, void *arg, bool yes)
            money_format(out.amount, out.currency, m, sizeof m), out.method,
            out.customer_name ? out.customer_name : "");
     payment_row_fini(&out);
-    op_after(ui, op);
+    doc_op_done(ui, op);
 }
 
 static void on_fail(struct ui *ui, void *arg, const char *reason, const char *note)
 {
-    struct pay_op *op = arg;
-    char key[32];
-    snprintf(key, sizeof key, "%lld", (long long)op->id);
+    struct doc_op *op = arg;
     char *why = note && *note ? xasprintf("%s: %s", reason, note) : xstrdup(reason);
     struct payment_row out = {0};
-    pb_err e = payment_fail(screens_app(ui), key, why, op->version, &out);
+    pb_err e = payment_fail(screens_app(ui), op->key, why, op->version, &out);
     if (e) {
         ui_msg_err(ui, e);
         err_free(&e);
@@ -281,12 +295,12 @@ static void on_fail(struct ui *ui, void *arg, const char *reason, const char *no
     ui_msg(ui, MSG_OK, "Marked %s failed (%s); no invoice changed.", op->label, why);
     free(why);
     payment_row_fini(&out);
-    op_after(ui, op);
+    doc_op_done(ui, op);
 }
 
 static const char *const fail_reasons[] = {"not_received", "declined", "bounced", "other", NULL};
 
-bool screens_pay_action(struct ui *ui, struct pay_op *op, enum action a)
+bool screens_pay_action(struct ui *ui, struct doc_op *op, enum action a)
 {
     if (a != A_ACTIVATE && a != A_FAIL && a != A_CANCEL_FOREVER)
         return false;
@@ -294,10 +308,10 @@ bool screens_pay_action(struct ui *ui, struct pay_op *op, enum action a)
     if (!load_one(ui, op, &r))
         return true;
     const char *cur = r.currency ? r.currency : "";
-    char q[400], m[MONEY_BUF], key[32];
+    char q[400], m[MONEY_BUF];
     switch (a) {
     case A_ACTIVATE:
-        if (!is(r.status, "pending")) {
+        if (!screens_is(r.status, "pending")) {
             ui_msg(ui, MSG_ERROR, "%s is %s; only a pending payment is completed.", op->label,
                    r.status ? r.status : "");
             break;
@@ -307,10 +321,10 @@ bool screens_pay_action(struct ui *ui, struct pay_op *op, enum action a)
         ui_ask(ui, q, on_complete, op);
         break;
     case A_FAIL: {
-        if (!is(r.status, "pending")) {
+        if (!screens_is(r.status, "pending")) {
             ui_msg(ui, MSG_ERROR, "%s is %s; only a pending payment can fail%s.", op->label,
                    r.status ? r.status : "",
-                   is(r.status, "completed") ? " (C refunds a completed one)" : "");
+                   screens_is(r.status, "completed") ? " (C refunds a completed one)" : "");
             break;
         }
         char title[120], l0[240];
@@ -326,14 +340,13 @@ bool screens_pay_action(struct ui *ui, struct pay_op *op, enum action a)
         break;
     }
     case A_CANCEL_FOREVER:
-        if (!is(r.status, "completed")) {
+        if (!screens_is(r.status, "completed")) {
             ui_msg(ui, MSG_ERROR, "%s is %s; only a completed payment is refunded%s.", op->label,
                    r.status ? r.status : "",
-                   is(r.status, "pending") ? " (x marks a pending one failed)" : "");
+                   screens_is(r.status, "pending") ? " (x marks a pending one failed)" : "");
             break;
         }
-        snprintf(key, sizeof key, "%lld", (long long)r.id);
-        ui_push(ui, &screen_refund_form, key);
+        ui_push(ui, &screen_refund_form, op->key);
         break;
     default:
         break;
@@ -397,11 +410,6 @@ static bool range_from(int index, struct date today, struct date *from)
     }
 }
 
-static const enum page_dir page_of[] = {
-    [TD_FIRST] = PAGE_FIRST, [TD_AFTER] = PAGE_AFTER, [TD_BEFORE] = PAGE_BEFORE,
-    [TD_LAST] = PAGE_LAST,
-};
-
 static bool is_method(const char *s)
 {
     for (int i = 0; s && payment_methods[i]; i++)
@@ -437,7 +445,7 @@ static void to_query(const struct table_req *r, struct paysrc *ps, struct date t
     }
     q->sort = r->sort && *r->sort ? r->sort : "payment_date";
     q->desc = r->desc;
-    q->dir = page_of[r->dir];
+    q->dir = screens_page_dir(r->dir);
     q->anchor_id = r->anchor_id;
     q->anchor_key = r->anchor_key;
     q->limit = r->limit;
@@ -465,7 +473,8 @@ static void fill_row(struct table_row *tr, const struct payment_row *r, const ch
     tr->cells[C_STATUS] = xstrdup(r->status ? r->status : "");
     tr->cells[C_INVOICE] = xstrdup(r->invoice_number ? r->invoice_number : "credit");
     tr->cells[C_REF] = xstrdup(r->transaction_id ? r->transaction_id : "");
-    tr->role = is(r->status, "failed") || is(r->status, "cancelled") || is(r->status, "refunded")
+    tr->role = screens_is(r->status, "failed") || screens_is(r->status, "cancelled") ||
+                       screens_is(r->status, "refunded")
                    ? ROLE_muted
                    : ROLE_normal;
     if (r->notes && *r->notes)
@@ -509,27 +518,10 @@ static pb_err src_count(void *wctx, void *arg, const struct table_req *rq, int64
     char word[96], from[11], to[11];
     to_query(rq, ps, app_today(a), &q, word, from, to);
     e = payment_count(a, &q, matching);
-    if (!e) {
+    if (!e && total) {
         /* "of N": every payment the palette's customer leaves in view */
         struct payment_query all = {.customer_id = ps->customer_id};
         e = payment_count(a, &all, total);
-    }
-    return e;
-}
-
-static pb_err src_status_counts(void *wctx, void *arg, const struct table_req *rq, int64_t *counts)
-{
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    if (!a)
-        return e;
-    for (int i = 0; statuses[i].name && !e; i++) {
-        struct table_req r = *rq;
-        r.status = statuses[i].name;
-        struct payment_query q;
-        char word[96], from[11], to[11];
-        to_query(&r, arg, app_today(a), &q, word, from, to);
-        e = payment_count(a, &q, &counts[i]);
     }
     return e;
 }
@@ -544,74 +536,28 @@ static const struct table_source source = {
     .empty_filter = "No payment number starts with \"%s\". Esc clears the filter.",
     .fetch = src_fetch,
     .count = src_count,
-    .status_counts = src_status_counts,
     .data_version = screens_data_version,
 };
 
 struct list {
-    struct table *t;
+    struct list_screen ls; /* first */
     struct paysrc ps;
-    struct table_source src;
-    char empty[200];
-    char fixed[96];      /* "customer: C-00001" */
-    char customer[32];   /* its code, for n */
     char open_pay[96];   /* a payment to open on the first tick */
     char new_for[96];    /* a customer whose new payment form opens on the first tick */
     struct menu_item ranges[NRANGES];
     struct pay_view v;
-    int64_t shown_id, shown_version, shown_data;
-    bool wide;
-    struct pay_op op;
+    struct doc_op op;
 };
-
-static void follow(struct screen *s)
-{
-    struct list *l = s->priv;
-    int h, w;
-    ui_size(s->ui, &h, &w);
-    l->wide = w >= WIDE;
-    if (!l->wide)
-        return;
-    const struct table_row *r = table_current(l->t);
-    if (!r) {
-        if (l->shown_id)
-            pay_view_fini(&l->v);
-        l->shown_id = 0;
-        return;
-    }
-    struct app *a = screens_app(s->ui);
-    int64_t dv = store_data_version(a->st);
-    if (r->id == l->shown_id && r->version == l->shown_version && dv == l->shown_data)
-        return;
-    char key[32];
-    snprintf(key, sizeof key, "%lld", (long long)r->id);
-    pb_err e = pay_view_load(&l->v, a, key);
-    if (e) {
-        err_free(&e);
-        pay_view_fini(&l->v);
-    }
-    l->shown_id = r->id;
-    l->shown_version = r->version;
-    l->shown_data = dv;
-}
-
-static void after_change(struct screen *s)
-{
-    struct list *l = s->priv;
-    table_reload(l->t);
-    l->shown_version = -1;
-    follow(s);
-}
 
 /* A new range is a new query: the table starts again from its first page. */
 static void set_range(struct screen *s, int index)
 {
     struct list *l = s->priv;
-    table_free(&l->t);
+    table_free(&l->ls.t);
     atomic_store(&l->ps.range, index);
-    l->t = table_new(s->ui, &l->src, &l->ps);
-    table_set_sort(l->t, "payment_date", true);
-    l->shown_version = -1;
+    l->ls.t = table_new(s->ui, &l->ls.src, &l->ps);
+    table_set_sort(l->ls.t, "payment_date", true);
+    l->ls.version = -1;
 }
 
 static void range_picked(struct ui *ui, void *arg, int index)
@@ -647,144 +593,67 @@ static void one_word(struct screen *s, const char *w, struct buf *filter)
     customer_row_fini(&c);
 }
 
+/* The palette's method=M, from=YYYY-MM-DD and to=YYYY-MM-DD. */
+static bool list_arg(struct screen *s, const char *w, pb_err *e)
+{
+    struct list *l = s->priv;
+    if (strncmp(w, "method=", 7) == 0) {
+        if (!is_method(w + 7))
+            *e = err_new(PB_VALIDATION, "Method: \"%s\" is not one of cash, bank_transfer, "
+                         "card, bkash, nagad, rocket, sslcommerz, stripe or other.", w + 7);
+        snprintf(l->ps.method, sizeof l->ps.method, "%s", w + 7);
+        return true;
+    }
+    if (strncmp(w, "from=", 5) == 0 || strncmp(w, "to=", 3) == 0) {
+        bool from = w[0] == 'f';
+        const char *v = w + (from ? 5 : 3);
+        struct date d;
+        *e = date_parse(v, &d);
+        if (!*e)
+            snprintf(from ? l->ps.from : l->ps.to, 11, "%.10s", v);
+        return true;
+    }
+    return false;
+}
+
 static pb_err list_open(struct screen *s, const char *args)
 {
     struct list *l = s->priv;
-    struct app *a = screens_app(s->ui);
-    l->src = source;
+    l->ls = (struct list_screen){.customer_says = "has paid nothing yet. n records a payment.",
+                                 .ops = &pay_view_ops, .view = &l->v, .share = 60, .live = true};
     l->op.s = s;
-    l->op.after = after_change;
+    l->op.after = list_screen_reload;
     atomic_init(&l->ps.range, 0);
-    struct buf filter;
-    buf_init(&filter);
-    char status[64] = "", sort[64] = "";
-    char *copy = xstrdup(args ? args : ""), *save = NULL;
-    pb_err e = NULL;
-    int words = 0;
-    const char *only = NULL;
-    for (char *w = strtok_r(copy, " ", &save); w && !e; w = strtok_r(NULL, " ", &save)) {
-        words++;
-        if (strncmp(w, "status=", 7) == 0) {
-            snprintf(status, sizeof status, "%s", w + 7);
-        } else if (strncmp(w, "sort=", 5) == 0) {
-            snprintf(sort, sizeof sort, "%s", w + 5);
-        } else if (strncmp(w, "method=", 7) == 0) {
-            if (!is_method(w + 7))
-                e = err_new(PB_VALIDATION, "Method: \"%s\" is not one of cash, bank_transfer, "
-                            "card, bkash, nagad, rocket, sslcommerz, stripe or other.", w + 7);
-            snprintf(l->ps.method, sizeof l->ps.method, "%s", w + 7);
-        } else if (strncmp(w, "from=", 5) == 0 || strncmp(w, "to=", 3) == 0) {
-            bool from = w[0] == 'f';
-            const char *v = w + (from ? 5 : 3);
-            struct date d;
-            e = date_parse(v, &d);
-            if (!e)
-                snprintf(from ? l->ps.from : l->ps.to, 11, "%.10s", v);
-        } else if (strncmp(w, "customer=", 9) == 0) {
-            struct customer_row c = {0};
-            e = customer_get(a, w + 9, &c);
-            if (!e) {
-                l->ps.customer_id = c.id;
-                snprintf(l->customer, sizeof l->customer, "%s", c.code);
-                snprintf(l->fixed, sizeof l->fixed, "customer: %s", c.code);
-                snprintf(l->empty, sizeof l->empty, "%s %s has paid nothing yet. n records a "
-                         "payment.", c.code, c.name);
-            }
-            customer_row_fini(&c);
-        } else {
-            only = w;
-            if (filter.len)
-                buf_putc(&filter, ' ');
-            buf_puts(&filter, w);
-        }
-    }
-    if (!e && words == 1 && only) {
-        char word[96];
-        snprintf(word, sizeof word, "%s", only);
-        buf_clear(&filter);
-        one_word(s, word, &filter);
-    }
-    if (e) {
-        buf_fini(&filter);
-        free(copy);
+    struct list_args la = {.sort = "-payment_date"}; /* newest first */
+    pb_err e = list_screen_args(s, args, &la, list_arg);
+    if (e)
         return e;
+    l->ps.customer_id = l->ls.customer_id;
+    if (la.words == 1 && la.filter.len) {
+        char word[96];
+        snprintf(word, sizeof word, "%s", la.filter.s);
+        buf_clear(&la.filter);
+        one_word(s, word, &la.filter);
     }
-    if (l->empty[0])
-        l->src.empty = l->empty;
-    l->t = table_new(s->ui, &l->src, &l->ps);
-    if (status[0])
-        table_set_status(l->t, status);
-    if (sort[0])
-        table_set_sort(l->t, sort[0] == '-' ? sort + 1 : sort, sort[0] == '-');
-    else
-        table_set_sort(l->t, "payment_date", true); /* newest first */
-    if (filter.len)
-        table_set_filter(l->t, filter.s);
-    buf_fini(&filter);
-    free(copy);
+    list_screen_open(s, &source, &l->ps, &la);
     return NULL;
-}
-
-static void list_close(struct screen *s)
-{
-    struct list *l = s->priv;
-    table_free(&l->t);
-    pay_view_fini(&l->v);
-}
-
-static void list_draw(struct screen *s, struct canvas *c, struct rect body)
-{
-    struct list *l = s->priv;
-    if (body.w < WIDE) {
-        table_draw(l->t, c, body, true);
-        return;
-    }
-    int lw = body.w * 60 / 100;
-    struct rect left = {body.y, body.x, body.h, lw};
-    struct rect right = {body.y, body.x + lw + 1, body.h, body.w - lw - 1};
-    table_draw(l->t, c, left, true);
-    canvas_vline(c, body.y, body.x + lw, body.h, ROLE_rule);
-    if (right.h > 0) {
-        char t[64] = "Detail";
-        if (l->v.loaded)
-            screens_pay_label(&l->v.d->pay, t, sizeof t);
-        screens_rule(c, right.y, right.x, right.w, t, "follows the cursor", false);
-        right.y++;
-        right.h--;
-        pay_view_draw(&l->v, s->ui, c, right, false);
-    }
-}
-
-static unsigned list_key(struct screen *s, const struct key *k)
-{
-    struct list *l = s->priv;
-    unsigned r = table_on_key(l->t, k);
-    if (r)
-        follow(s);
-    return r;
 }
 
 static unsigned list_action(struct screen *s, enum action a)
 {
     struct list *l = s->priv;
-    unsigned r = table_on_action(l->t, a);
-    if (r) {
-        follow(s);
+    unsigned r = list_screen_action(s, a);
+    if (r)
         return r;
-    }
-    const struct table_row *row = table_current(l->t);
+    const struct table_row *row = table_current(l->ls.t);
     char key[96];
     switch (a) {
     case A_OPEN:
     case A_NEXT_PANE:
-        if (!screens_current(s, l->t, "payment"))
-            return R_REDRAW;
-        snprintf(key, sizeof key, "%lld", (long long)row->id);
-        ui_push(s->ui, &screen_payment_detail, key);
-        return R_REDRAW;
+        return list_screen_push(s, &screen_payment_detail, "payment");
     case A_NEW:
-        if (l->customer[0]) {
-            snprintf(key, sizeof key, "customer:%s", l->customer);
+        if (l->ls.customer[0]) {
+            snprintf(key, sizeof key, "customer:%s", l->ls.customer);
             ui_push(s->ui, &screen_pay_form, key);
         } else {
             ui_push(s->ui, &screen_pay_form, "");
@@ -793,7 +662,7 @@ static unsigned list_action(struct screen *s, enum action a)
     case A_ACTIVATE:
     case A_FAIL:
     case A_CANCEL_FOREVER:
-        if (!screens_current(s, l->t, "payment"))
+        if (!screens_current(s, l->ls.t, "payment"))
             return R_REDRAW;
         l->op.id = row->id;
         l->op.version = row->version;
@@ -813,10 +682,7 @@ static unsigned list_action(struct screen *s, enum action a)
         char *text = xasprintf("%s  %s  %s  %s  %s  %s  %s", row->cells[C_NUMBER],
                                row->cells[C_DATE], row->cells[C_CUSTOMER], row->cells[C_METHOD],
                                row->cells[C_AMOUNT], row->cells[C_STATUS], row->cells[C_INVOICE]);
-        ui_copy(s->ui, text);
-        free(text);
-        ui_msg(s->ui, MSG_OK, "Copied %s to the clipboard.", row->cells[C_NUMBER]);
-        return R_REDRAW;
+        return screens_copy(s->ui, text, "%s", row->cells[C_NUMBER]);
     }
     case A_GOTO: {
         if (!row)
@@ -849,8 +715,8 @@ static unsigned list_action(struct screen *s, enum action a)
 static void list_rule(struct screen *s, struct buf *left, struct buf *right)
 {
     struct list *l = s->priv;
-    if (l->fixed[0])
-        buf_printf(right, "%s · ", l->fixed);
+    if (l->ls.fixed[0])
+        buf_printf(right, "%s · ", l->ls.fixed);
     if (l->ps.method[0])
         buf_printf(right, "method: %s · ", l->ps.method);
     int range = atomic_load(&l->ps.range);
@@ -858,13 +724,12 @@ static void list_rule(struct screen *s, struct buf *left, struct buf *right)
         buf_printf(right, "%s · ", range_names[range]);
     else if (l->ps.from[0] || l->ps.to[0])
         buf_printf(right, "%s – %s · ", l->ps.from, l->ps.to);
-    table_title(l->t, right);
+    table_title(l->ls.t, right);
 }
 
 static unsigned list_tick(struct screen *s)
 {
     struct list *l = s->priv;
-    bool was = l->wide;
     if (l->open_pay[0] || l->new_for[0]) {
         char key[112];
         if (l->open_pay[0]) {
@@ -877,17 +742,7 @@ static unsigned list_tick(struct screen *s)
         l->open_pay[0] = l->new_for[0] = '\0';
         return R_REDRAW;
     }
-    unsigned r = table_tick(l->t);
-    int64_t id = l->shown_id, dv = l->shown_data;
-    follow(s);
-    if (l->wide != was || l->shown_id != id || l->shown_data != dv)
-        r |= R_REDRAW;
-    return r;
-}
-
-static void list_resume(struct screen *s)
-{
-    after_change(s);
+    return list_screen_tick(s);
 }
 
 static const struct keybind list_keys[] = {
@@ -917,80 +772,47 @@ const struct screen_class screen_payments = {
     .keys = list_keys,
     .priv_size = sizeof(struct list),
     .open = list_open,
-    .close = list_close,
-    .draw = list_draw,
-    .on_key = list_key,
+    .close = list_screen_close,
+    .draw = list_screen_draw,
+    .on_key = list_screen_key,
     .on_action = list_action,
     .rule = list_rule,
     .bottom = list_screen_bottom,
     .tick = list_tick,
-    .resume = list_resume,
+    .resume = list_screen_reload,
 };
 
 /* ---- the detail screen ---------------------------------------------------------------- */
 
 struct pdetail {
+    struct detail_screen ds; /* first */
     struct pay_view v;
-    struct pay_op op;
-    int64_t data_version;
+    struct doc_op op;
 };
-
-static void reload(struct screen *s)
-{
-    struct pdetail *d = s->priv;
-    if (!d->v.loaded)
-        return;
-    struct app *a = screens_app(s->ui);
-    d->data_version = store_data_version(a->st);
-    char key[32];
-    snprintf(key, sizeof key, "%lld", (long long)d->v.d->pay.id);
-    pb_err e = pay_view_load(&d->v, a, key);
-    if (e) {
-        ui_msg_err(s->ui, e);
-        err_free(&e);
-    }
-}
-
-static void detail_after(struct screen *s)
-{
-    reload(s);
-}
 
 static pb_err detail_open(struct screen *s, const char *args)
 {
     struct pdetail *d = s->priv;
+    d->ds = (struct detail_screen){.ops = &pay_view_ops, .view = &d->v};
     d->op.s = s;
-    d->op.after = detail_after;
+    d->op.after = detail_screen_reload;
     while (args && *args == ' ')
         args++;
     if (!args || !*args)
         return NULL;
     struct app *a = screens_app(s->ui);
-    d->data_version = store_data_version(a->st);
+    d->ds.data = store_data_version(a->st);
     return pay_view_load(&d->v, a, args);
-}
-
-static void detail_close(struct screen *s)
-{
-    struct pdetail *d = s->priv;
-    pay_view_fini(&d->v);
-}
-
-static void detail_draw(struct screen *s, struct canvas *c, struct rect body)
-{
-    struct pdetail *d = s->priv;
-    pay_view_draw(&d->v, s->ui, c, body, true);
 }
 
 static void detail_rule(struct screen *s, struct buf *left, struct buf *right)
 {
     struct pdetail *d = s->priv;
-    if (d->v.loaded) {
-        char label[48];
-        buf_printf(left, "› %s", screens_pay_label(&d->v.d->pay, label, sizeof label));
-        buf_printf(right, "version %lld · ", (long long)d->v.d->pay.version);
-    }
-    buf_puts(right, "live");
+    char label[48];
+    if (d->v.loaded)
+        screens_pay_label(&d->v.d->pay, label, sizeof label);
+    screens_detail_rule(left, right, d->v.loaded ? label : NULL,
+                        d->v.loaded ? d->v.d->pay.version : 0);
 }
 
 static unsigned detail_action(struct screen *s, enum action a)
@@ -1020,13 +842,9 @@ static unsigned detail_action(struct screen *s, enum action a)
         ui_push(s->ui, &screen_invoice_detail, d->v.d->allocs[d->v.sel].invoice_number);
         return R_REDRAW;
     case A_COPY: {
-        char *text = pay_view_text(&d->v, screens_app(s->ui));
-        ui_copy(s->ui, text);
-        free(text);
         char label[48];
-        ui_msg(s->ui, MSG_OK, "Copied %s as text to the clipboard.",
-               screens_pay_label(p, label, sizeof label));
-        return R_REDRAW;
+        return screens_copy(s->ui, pay_view_text(&d->v, screens_app(s->ui)), "%s as text",
+                            screens_pay_label(p, label, sizeof label));
     }
     case A_GOTO: {
         int32_t g = ui_goto_letter(s->ui);
@@ -1039,28 +857,9 @@ static unsigned detail_action(struct screen *s, enum action a)
         }
         return R_REDRAW;
     }
-    case A_REDRAW:
-        reload(s);
-        return R_REDRAW;
-    case A_BACK:
-        return R_CLOSE;
     default:
-        return R_NONE;
+        return detail_screen_action(s, a);
     }
-}
-
-static unsigned detail_tick(struct screen *s)
-{
-    struct pdetail *d = s->priv;
-    if (!d->v.loaded || store_data_version(screens_app(s->ui)->st) == d->data_version)
-        return R_NONE;
-    reload(s);
-    return R_REDRAW;
-}
-
-static void detail_resume(struct screen *s)
-{
-    reload(s);
 }
 
 static const struct keybind detail_keys[] = {
@@ -1088,10 +887,10 @@ const struct screen_class screen_payment_detail = {
     .keys = detail_keys,
     .priv_size = sizeof(struct pdetail),
     .open = detail_open,
-    .close = detail_close,
-    .draw = detail_draw,
+    .close = detail_screen_close,
+    .draw = detail_screen_draw,
     .on_action = detail_action,
     .rule = detail_rule,
-    .tick = detail_tick,
-    .resume = detail_resume,
+    .tick = detail_screen_tick,
+    .resume = detail_screen_reload,
 };

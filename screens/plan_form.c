@@ -106,8 +106,7 @@ struct pform {
     bool editing, price_only;
     char key[32], name[160]; /* the plan's id and name when editing */
     int64_t version;
-    bool overwrite; /* the next save sends every field, not only the changed ones */
-    bool resave;    /* save again on the next tick (after a conflict choice) */
+    struct form_conflict fc;
 };
 
 static bool price_field(int i)
@@ -202,56 +201,39 @@ static void fill(struct pform *p, const struct plan_row *r, const char *cur)
     form_init_value(f, "hosting_package", r->hosting_package, NULL);
 }
 
-static bool changed(const char *const *names, int n, const char *name)
-{
-    for (int i = 0; i < n; i++)
-        if (strcmp(names[i], name) == 0)
-            return true;
-    return false;
-}
-
 /* The form's values as the controller's input. When editing, only what the
  * operator changed is sent (unless overwriting): the rest stays as stored,
  * which is also what merges with someone else's save. */
 static void to_input(const struct pform *p, struct plan_input *in)
 {
     memset(in, 0, sizeof *in);
-    const char *names[NFIELDS];
-    int n = form_changes(p->f, names, NFIELDS);
+    const char **slots[NFIELDS] = {0};
     for (int i = 0; i < NFIELDS; i++) {
         if (p->fields[i].kind == F_READONLY)
             continue;
-        if (p->editing && !p->overwrite && !changed(names, n, p->fields[i].name))
-            continue;
-        const char *v = form_value(p->f, p->fields[i].name);
-        *(const char **)((char *)in + input_slot[i]) = v ? v : "";
+        slots[i] = (const char **)((char *)in + input_slot[i]);
+        *slots[i] = form_value_at(p->f, i);
     }
+    if (p->editing)
+        screens_form_only_changed(&p->fc, p->f, p->fields, slots, NFIELDS);
 }
 
-static void conflict_answer(struct ui *ui, void *arg, int choice)
+static pb_err reread(struct screen *s, bool refill)
 {
-    struct screen *s = arg;
     struct pform *p = s->priv;
+    struct app *a = screens_app(s->ui);
     struct plan_row r = {0};
-    pb_err e = plan_get(screens_app(ui), p->key, &r);
-    if (e) {
-        ui_msg_err(ui, e);
-        err_free(&e);
-        return;
-    }
-    p->version = r.version;
-    switch (choice) {
-    case 0: /* merge */
-    case 1: /* overwrite */
-        p->overwrite = choice == 1;
-        p->resave = true;
-        break;
-    default:
-        fill(p, &r, screens_app(ui)->tenant.currency);
-        ui_msg(ui, MSG_INFO, "Reloaded plan %s at version %lld; your edits are gone.", r.name,
-               (long long)r.version);
+    pb_err e = plan_get(a, p->key, &r);
+    if (!e) {
+        p->version = r.version;
+        if (refill) {
+            fill(p, &r, a->tenant.currency);
+            ui_msg(s->ui, MSG_INFO, "Reloaded plan %s at version %lld; your edits are gone.",
+                   r.name, (long long)r.version);
+        }
     }
     plan_row_fini(&r);
+    return e;
 }
 
 static pb_err pform_save(struct form *f, void *arg)
@@ -264,18 +246,9 @@ static pb_err pform_save(struct form *f, void *arg)
     struct plan_row out = {0};
     pb_err e = p->editing ? plan_edit(a, p->key, &in, p->version, &out)
                           : plan_create(a, &in, &out);
-    if (e) {
-        if (e->code == PB_CONFLICT && !e->nfields) {
-            static const struct menu_item choices[] = {
-                {"merge: their other fields, your changes", 'm', -1, false, NULL},
-                {"overwrite theirs with all of yours", 'o', -1, false, NULL},
-                {"reload theirs and lose your edits", 'r', -1, false, NULL},
-            };
-            ui_menu(s->ui, "Saved by someone else meanwhile", choices, 3, 0, conflict_answer, s);
-        }
-        return screens_form_error(e);
-    }
-    p->overwrite = false;
+    if (e)
+        return screens_form_refused(&p->fc, e);
+    p->fc.overwrite = false;
     if (p->editing)
         ui_msg(s->ui, MSG_OK, "Saved plan %s (version %lld).", out.name, (long long)out.version);
     else
@@ -287,11 +260,7 @@ static pb_err pform_save(struct form *f, void *arg)
 static unsigned pform_tick(struct screen *s)
 {
     struct pform *p = s->priv;
-    if (!p->resave)
-        return form_tick(p->f);
-    p->resave = false;
-    const struct key ctrl_s = {.code = K_CTRL('s')};
-    return form_on_key(p->f, &ctrl_s);
+    return screens_form_conflict_tick(&p->fc);
 }
 
 static const struct form_ops pform_ops = {pform_save, NULL, NULL};
@@ -302,6 +271,7 @@ static pb_err pform_open(struct screen *s, const char *args)
     struct app *a = screens_app(s->ui);
     const char *cur = a->tenant.currency ? a->tenant.currency : "USD";
     memcpy(p->fields, field_template, sizeof p->fields);
+    p->fc = (struct form_conflict){.s = s, .reread = reread};
     char rate[16];
     snprintf(p->price_hint, sizeof p->price_hint, "%s", cur);
     snprintf(p->tax_hint, sizeof p->tax_hint, "%% · empty: the default %s %%",
@@ -359,9 +329,7 @@ static void pform_rule(struct screen *s, struct buf *left, struct buf *right)
 
 static const struct keybind pform_keys[] = {
     {A_SAVE, "save", "plan.price"},
-    {A_NEXT_PANE, "next field", NULL},
-    {A_BACK, "leave", NULL},
-    {A_NONE, NULL, NULL},
+    SCREENS_FORM_KEYS,
 };
 
 const struct screen_class screen_plan_form = {

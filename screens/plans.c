@@ -53,12 +53,6 @@ static const struct table_status statuses[] = {
     {NULL, 0, false},
 };
 
-/* The widget's paging words in the store's vocabulary. */
-static const enum page_dir page_of[] = {
-    [TD_FIRST] = PAGE_FIRST, [TD_AFTER] = PAGE_AFTER, [TD_BEFORE] = PAGE_BEFORE,
-    [TD_LAST] = PAGE_LAST,
-};
-
 static struct plan_query query_of(const struct table_req *r)
 {
     bool all = !r->status || !*r->status || strcmp(r->status, "all") == 0;
@@ -67,17 +61,11 @@ static struct plan_query query_of(const struct table_req *r)
         .status = all ? NULL : r->status,
         .sort = r->sort && *r->sort ? r->sort : "name",
         .desc = r->desc,
-        .dir = page_of[r->dir],
+        .dir = screens_page_dir(r->dir),
         .anchor_id = r->anchor_id,
         .anchor_key = r->anchor_key,
         .limit = r->limit,
     };
-}
-
-static char *money_text(int64_t v, const char *cur)
-{
-    char m[MONEY_BUF];
-    return xstrdup(money_format(v, cur, m, sizeof m));
 }
 
 /* "★♥ off": featured, popular, and "off" for a plan no longer sold. */
@@ -102,8 +90,8 @@ static void fill_row(struct table_row *tr, const struct plan_row *p, const char 
     tr->cells[C_QUOTA] = xstrdup(plan_quota_text(p->quota, t, sizeof t));
     tr->cells[C_PRICE] = xstrdup(plan_price_text(p->price, cur, p->billing_cycle, t, sizeof t));
     tr->cells[C_SUBS] = xasprintf("%lld", (long long)p->active_subscribers);
-    tr->cells[C_REVENUE] = money_text(p->monthly_revenue, cur);
-    tr->cells[C_SETUP] = money_text(p->setup_fee, cur);
+    tr->cells[C_REVENUE] = screens_money(p->monthly_revenue, cur);
+    tr->cells[C_SETUP] = screens_money(p->setup_fee, cur);
     tr->cells[C_TAX] = p->tax_rate_bp < 0 ? xstrdup("default")
                                           : xasprintf("%s%%", rate_format_bp(p->tax_rate_bp, t,
                                                                              sizeof t));
@@ -151,19 +139,7 @@ static pb_err src_count(void *wctx, void *arg, const struct table_req *rq, int64
         return e;
     struct plan_query q = query_of(rq), everything = {0};
     e = plan_count(a, &q, matching);
-    return e ? e : plan_count(a, &everything, total);
-}
-
-static pb_err src_status_counts(void *wctx, void *arg, const struct table_req *rq, int64_t *counts)
-{
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    for (int i = 0; a && !e && statuses[i].name; i++) {
-        struct plan_query q = query_of(rq);
-        q.status = statuses[i].name;
-        e = plan_count(a, &q, &counts[i]);
-    }
-    return e;
+    return e || !total ? e : plan_count(a, &everything, total);
 }
 
 static const struct table_source source = {
@@ -176,14 +152,13 @@ static const struct table_source source = {
     .empty_filter = "No plan name contains \"%s\". Esc clears the filter.",
     .fetch = src_fetch,
     .count = src_count,
-    .status_counts = src_status_counts,
     .data_version = screens_data_version,
 };
 
 /* ---- the screen ----------------------------------------------------------- */
 
 struct plans {
-    struct table *t;
+    struct list_screen ls; /* first; no pane */
     /* the plan d asked about, kept until the answer */
     char del_key[32], del_name[160];
     int64_t del_version;
@@ -191,44 +166,12 @@ struct plans {
 
 static pb_err plans_open(struct screen *s, const char *args)
 {
-    struct plans *p = s->priv;
-    p->t = table_new(s->ui, &source, NULL);
-    if (args && *args)
-        table_set_filter(p->t, args); /* ":plans fiber" */
+    struct list_args la = {0};
+    pb_err e = list_screen_args(s, args, &la, NULL); /* ":plans fiber status=active" */
+    if (e)
+        return e;
+    list_screen_open(s, &source, NULL, &la);
     return NULL;
-}
-
-static void plans_close(struct screen *s)
-{
-    struct plans *p = s->priv;
-    table_free(&p->t);
-}
-
-static void plans_draw(struct screen *s, struct canvas *c, struct rect body)
-{
-    struct plans *p = s->priv;
-    table_draw(p->t, c, body, true);
-}
-
-static unsigned plans_key(struct screen *s, const struct key *k)
-{
-    struct plans *p = s->priv;
-    return table_on_key(p->t, k);
-}
-
-/* The form for the row under the cursor (args: its id), or a new one. */
-static unsigned open_form(struct screen *s, bool existing)
-{
-    struct plans *p = s->priv;
-    char id[32] = "";
-    if (existing) {
-        const struct table_row *row = screens_current(s, p->t, "plan");
-        if (!row)
-            return R_REDRAW;
-        snprintf(id, sizeof id, "%lld", (long long)row->id);
-    }
-    ui_push(s->ui, &screen_plan_form, id);
-    return R_REDRAW;
 }
 
 static void delete_answer(struct ui *ui, void *arg, bool yes)
@@ -243,7 +186,7 @@ static void delete_answer(struct ui *ui, void *arg, bool yes)
         err_free(&e);
     } else {
         ui_msg(ui, MSG_OK, "Deleted plan %s; history keeps a copy (H).", p->del_name);
-        table_reload(p->t);
+        table_reload(p->ls.t);
     }
     ui_dirty(ui);
 }
@@ -251,7 +194,7 @@ static void delete_answer(struct ui *ui, void *arg, bool yes)
 static unsigned ask_delete(struct screen *s)
 {
     struct plans *p = s->priv;
-    const struct table_row *row = screens_current(s, p->t, "plan");
+    const struct table_row *row = screens_current(s, p->ls.t, "plan");
     if (!row)
         return R_REDRAW;
     snprintf(p->del_key, sizeof p->del_key, "%lld", (long long)row->id);
@@ -267,38 +210,29 @@ static unsigned ask_delete(struct screen *s)
 static unsigned plans_action(struct screen *s, enum action a)
 {
     struct plans *p = s->priv;
-    unsigned r = table_on_action(p->t, a);
+    unsigned r = list_screen_action(s, a);
     if (r)
         return r;
     switch (a) {
     case A_OPEN:
     case A_EDIT:
-        return open_form(s, true);
+        return list_screen_push(s, &screen_plan_form, "plan");
     case A_NEW:
-        return open_form(s, false);
+        ui_push(s->ui, &screen_plan_form, "");
+        return R_REDRAW;
     case A_DELETE:
         return ask_delete(s);
     case A_COPY: {
-        const struct table_row *row = table_current(p->t);
+        const struct table_row *row = table_current(p->ls.t);
         if (!row)
             return R_HANDLED;
         char *text = xasprintf("%s  %s  %s  %s", row->cells[C_NAME], row->cells[C_SPEED],
                                row->cells[C_QUOTA], row->cells[C_PRICE]);
-        ui_copy(s->ui, text);
-        ui_msg(s->ui, MSG_OK, "Copied plan %s to the clipboard.", row->cells[C_NAME]);
-        free(text);
-        return R_REDRAW;
+        return screens_copy(s->ui, text, "plan %s", row->cells[C_NAME]);
     }
     default:
         return R_NONE;
     }
-}
-
-/* Back from the form: show what it saved. */
-static void plans_resume(struct screen *s)
-{
-    struct plans *p = s->priv;
-    table_reload(p->t);
 }
 
 static const struct keybind plans_keys[] = {
@@ -324,12 +258,12 @@ const struct screen_class screen_plans = {
     .keys = plans_keys,
     .priv_size = sizeof(struct plans),
     .open = plans_open,
-    .close = plans_close,
-    .draw = plans_draw,
-    .on_key = plans_key,
+    .close = list_screen_close,
+    .draw = list_screen_draw,
+    .on_key = list_screen_key,
     .on_action = plans_action,
     .rule = list_screen_rule,
     .bottom = list_screen_bottom,
     .tick = list_screen_tick,
-    .resume = plans_resume,
+    .resume = list_screen_reload, /* back from the form: what it saved */
 };

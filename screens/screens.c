@@ -6,16 +6,20 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/customer.h"
 #include "app/perm.h"
 #include "app/plan.h"
 #include "app/provision.h"
 #include "core/date.h"
+#include "core/money.h"
 #include "core/text.h"
+#include "core/valid.h"
 #include "core/xalloc.h"
 #include "ui/table.h"
 
@@ -123,8 +127,55 @@ void screens_local_part(const char *email, char *out, size_t n)
     out[k] = '\0';
 }
 
+bool screens_has_ci(const char *hay, const char *needle, size_t n)
+{
+    for (; hay && *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return true;
+    return false;
+}
+
+void screens_join(struct buf *b, const char *part)
+{
+    if (!part || !*part)
+        return;
+    if (b->len)
+        buf_puts(b, " · ");
+    buf_puts(b, part);
+}
+
 static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+void screens_date(struct date d, bool year, char *out, size_t n)
+{
+    if (year)
+        snprintf(out, n, "%02d %s %d", d.d, months[(d.m + 11) % 12], d.y);
+    else
+        snprintf(out, n, "%02d %s", d.d, months[(d.m + 11) % 12]);
+}
+
+void screens_day(const char *ymd, bool year, char *out, size_t n)
+{
+    struct date d;
+    if (!ymd || !*ymd) {
+        snprintf(out, n, "%s", "");
+        return;
+    }
+    pb_err e = date_parse(ymd, &d);
+    if (e) {
+        err_free(&e);
+        snprintf(out, n, "%s", ymd);
+        return;
+    }
+    screens_date(d, year, out, n);
+}
+
+char *screens_money(int64_t v, const char *cur)
+{
+    char m[MONEY_BUF];
+    return xstrdup(money_format(v, cur, m, sizeof m));
+}
 
 bool screens_when(const struct app *a, const char *iso, bool with_year, bool with_time, char *out,
                   size_t n)
@@ -192,6 +243,19 @@ void screens_rule(struct canvas *c, int y, int x, int w, const char *left, const
     }
 }
 
+unsigned screens_copy(struct ui *ui, char *text, const char *what, ...)
+{
+    ui_copy(ui, text);
+    free(text);
+    va_list ap;
+    va_start(ap, what);
+    char *w = xvasprintf(what, ap);
+    va_end(ap);
+    ui_msg(ui, MSG_OK, "Copied %s to the clipboard.", w);
+    free(w);
+    return R_REDRAW;
+}
+
 void screens_open_customer(struct ui *ui, const char *key)
 {
     ui_push(ui, &screen_customer_detail, key);
@@ -236,30 +300,210 @@ pb_err screens_form_error(pb_err e)
 
 /* ---- list screens --------------------------------------------------------- */
 
-void list_screen_rule(struct screen *s, struct buf *left, struct buf *right)
-{
-    struct table **t = s->priv;
-    table_title(*t, right);
-}
-
-bool list_screen_bottom(struct screen *s, struct canvas *c, int y, int w)
-{
-    struct table **t = s->priv;
-    return table_bottom(*t, c, y, w);
-}
-
-unsigned list_screen_tick(struct screen *s)
-{
-    struct table **t = s->priv;
-    return table_tick(*t);
-}
-
 const struct table_row *screens_current(struct screen *s, struct table *t, const char *noun)
 {
     const struct table_row *r = table_current(t);
     if (!r)
         ui_msg(s->ui, MSG_INFO, "No %s under the cursor.", noun);
     return r;
+}
+
+enum page_dir screens_page_dir(enum table_dir d)
+{
+    switch (d) {
+    case TD_AFTER: return PAGE_AFTER;
+    case TD_BEFORE: return PAGE_BEFORE;
+    case TD_LAST: return PAGE_LAST;
+    default: return PAGE_FIRST;
+    }
+}
+
+/* customer=KEY: the list shows that customer's rows and says so. */
+static pb_err fix_customer(struct list_screen *ls, struct app *a, const char *key)
+{
+    struct customer_row c = {0};
+    pb_err e = customer_get(a, key, &c);
+    if (!e) {
+        ls->customer_id = c.id;
+        snprintf(ls->customer, sizeof ls->customer, "%s", c.code);
+        snprintf(ls->fixed, sizeof ls->fixed, "customer: %s", c.code);
+        snprintf(ls->empty, sizeof ls->empty, "%s %s %s", c.code, c.name, ls->customer_says);
+    }
+    customer_row_fini(&c);
+    return e;
+}
+
+pb_err list_screen_args(struct screen *s, const char *args, struct list_args *la,
+                        bool (*key)(struct screen *s, const char *word, pb_err *e))
+{
+    struct list_screen *ls = s->priv;
+    buf_init(&la->filter);
+    la->words = 0;
+    char *copy = xstrdup(args ? args : ""), *save = NULL;
+    pb_err e = NULL;
+    for (char *w = strtok_r(copy, " ", &save); w && !e; w = strtok_r(NULL, " ", &save)) {
+        la->words++;
+        if (strncmp(w, "status=", 7) == 0) {
+            snprintf(la->status, sizeof la->status, "%s", w + 7);
+        } else if (strncmp(w, "sort=", 5) == 0) {
+            snprintf(la->sort, sizeof la->sort, "%s", w + 5);
+        } else if (ls->customer_says && strncmp(w, "customer=", 9) == 0) {
+            e = fix_customer(ls, screens_app(s->ui), w + 9);
+        } else if (!key || !key(s, w, &e)) {
+            if (la->filter.len)
+                buf_putc(&la->filter, ' ');
+            buf_puts(&la->filter, w);
+        }
+    }
+    free(copy);
+    if (e)
+        buf_fini(&la->filter);
+    return e;
+}
+
+void list_screen_open(struct screen *s, const struct table_source *src, void *arg,
+                      struct list_args *la)
+{
+    struct list_screen *ls = s->priv;
+    ls->src = *src;
+    if (ls->empty[0])
+        ls->src.empty = ls->empty;
+    ls->t = table_new(s->ui, &ls->src, arg);
+    if (la->status[0])
+        table_set_status(ls->t, la->status);
+    if (la->sort[0])
+        table_set_sort(ls->t, la->sort[0] == '-' ? la->sort + 1 : la->sort, la->sort[0] == '-');
+    if (la->filter.len)
+        table_set_filter(ls->t, la->filter.s);
+    buf_fini(&la->filter);
+}
+
+/* The row the pane shows: r, or none. */
+static void pane_show(struct list_screen *ls, struct ui *ui, const struct table_row *r)
+{
+    if (!r) {
+        if (ls->id)
+            ls->ops->fini(ls->view);
+        ls->id = 0;
+        return;
+    }
+    struct app *a = screens_app(ui);
+    int64_t dv = ls->live ? store_data_version(a->st) : 0;
+    if (r->id == ls->id && r->version == ls->version && dv == ls->data)
+        return;
+    pb_err e = ls->ops->load(ls->view, a, r->id);
+    if (e) {
+        err_free(&e);
+        ls->ops->fini(ls->view);
+    }
+    ls->id = r->id;
+    ls->version = r->version;
+    ls->data = dv;
+}
+
+unsigned list_screen_follow(struct screen *s)
+{
+    struct list_screen *ls = s->priv;
+    if (!ls->ops)
+        return R_NONE;
+    bool was = ls->wide;
+    int64_t id = ls->id, data = ls->data;
+    int h, w;
+    ui_size(s->ui, &h, &w);
+    ls->wide = w >= SCREENS_WIDE;
+    if (ls->wide)
+        pane_show(ls, s->ui, table_current(ls->t));
+    return ls->wide != was || ls->id != id || ls->data != data ? R_REDRAW : R_NONE;
+}
+
+void list_screen_reload(struct screen *s)
+{
+    struct list_screen *ls = s->priv;
+    table_reload(ls->t);
+    ls->version = -1; /* what the pane shows may have changed without the row's version */
+    list_screen_follow(s);
+}
+
+unsigned list_screen_action(struct screen *s, enum action a)
+{
+    struct list_screen *ls = s->priv;
+    unsigned r = table_on_action(ls->t, a);
+    if (r)
+        list_screen_follow(s);
+    return r;
+}
+
+unsigned list_screen_push(struct screen *s, const struct screen_class *c, const char *noun)
+{
+    struct list_screen *ls = s->priv;
+    const struct table_row *r = screens_current(s, ls->t, noun);
+    if (r) {
+        char key[32];
+        snprintf(key, sizeof key, "%lld", (long long)r->id);
+        ui_push(s->ui, c, key);
+    }
+    return R_REDRAW;
+}
+
+void list_screen_close(struct screen *s)
+{
+    struct list_screen *ls = s->priv;
+    table_free(&ls->t);
+    if (ls->ops)
+        ls->ops->fini(ls->view);
+}
+
+void list_screen_draw(struct screen *s, struct canvas *c, struct rect body)
+{
+    struct list_screen *ls = s->priv;
+    if (!ls->ops || body.w < SCREENS_WIDE) {
+        table_draw(ls->t, c, body, true);
+        return;
+    }
+    int lw = body.w * ls->share / 100;
+    struct rect left = {body.y, body.x, body.h, lw};
+    struct rect right = {body.y, body.x + lw + 1, body.h, body.w - lw - 1};
+    table_draw(ls->t, c, left, true);
+    canvas_vline(c, body.y, body.x + lw, body.h, ROLE_rule);
+    if (right.h > 0) {
+        char title[200] = "Detail";
+        if (ls->ops->id(ls->view))
+            ls->ops->label(ls->view, title, sizeof title);
+        screens_rule(c, right.y, right.x, right.w, title, "follows the cursor", false);
+        right.y++;
+        right.h--;
+        ls->ops->draw(ls->view, s->ui, c, right, false);
+    }
+}
+
+unsigned list_screen_key(struct screen *s, const struct key *k)
+{
+    struct list_screen *ls = s->priv;
+    unsigned r = table_on_key(ls->t, k);
+    if (r)
+        list_screen_follow(s);
+    return r;
+}
+
+void list_screen_rule(struct screen *s, struct buf *left, struct buf *right)
+{
+    struct list_screen *ls = s->priv;
+    if (ls->fixed[0])
+        buf_printf(right, "%s · ", ls->fixed);
+    table_title(ls->t, right);
+}
+
+bool list_screen_bottom(struct screen *s, struct canvas *c, int y, int w)
+{
+    struct list_screen *ls = s->priv;
+    return table_bottom(ls->t, c, y, w);
+}
+
+unsigned list_screen_tick(struct screen *s)
+{
+    struct list_screen *ls = s->priv;
+    unsigned r = table_tick(ls->t);
+    return r | list_screen_follow(s);
 }
 
 int64_t screens_data_version(void *wctx, void *arg)
@@ -309,6 +553,74 @@ int screens_plan_search(void *wctx, void *arg, const char *text, struct picker_i
 }
 
 /* ---- form screens ------------------------------------------------------------ */
+
+int screens_customer_search(void *wctx, void *arg, const char *text, struct picker_item *items,
+                            int max, int64_t *total)
+{
+    const struct customer_pick *pick = arg;
+    pb_err e = NULL;
+    struct app *a = screens_wapp(wctx, &e);
+    if (!a) {
+        err_free(&e);
+        return -1;
+    }
+    struct customer_query q = {.search = text && *text ? text : NULL, .sort = "name",
+                               .dir = PAGE_FIRST, .limit = max};
+    struct customer_row *rows = NULL;
+    int n = 0;
+    bool more = false;
+    e = customer_list(a, &q, &rows, &n, &more);
+    if (!e) {
+        struct customer_query cq = {.search = q.search};
+        e = customer_count(a, &cq, total);
+    }
+    int k = e ? -1 : n < max ? n : max;
+    err_free(&e);
+    for (int i = 0; i < k; i++)
+        pick->show(&rows[i], &items[i]);
+    for (int i = 0; i < n; i++)
+        customer_row_fini(&rows[i]);
+    free(rows);
+    return k;
+}
+
+pb_err screens_check_email(const char *v)
+{
+    const char *why = NULL;
+    if (!v || !*v || valid_email(v, &why))
+        return NULL;
+    return err_new(PB_VALIDATION, "\"%s\" %s", v, why ? why : "is not an e-mail address.");
+}
+
+pb_err screens_check_phone(const char *v)
+{
+    const char *why = NULL;
+    if (!v || !*v || valid_phone(v, &why))
+        return NULL;
+    return err_new(PB_VALIDATION, "\"%s\" %s", v, why ? why : "is not a phone number.");
+}
+
+void screens_form_open_ref(struct form *f, void *arg, const char *ref)
+{
+    struct screen *s = arg;
+    if (ref && strncmp(ref, "subscription:", 13) == 0)
+        screens_open_sub(s->ui, ref + 13);
+    else if (ref && strncmp(ref, "customer:", 9) == 0)
+        screens_open_customer(s->ui, ref + 9);
+}
+
+int screens_form_head(struct canvas *c, struct rect body, const char *const lines[], int n,
+                      int muted, const char *title, const char *right)
+{
+    canvas_fill(c, body, ROLE_normal);
+    int y = body.y, bottom = body.y + body.h;
+    for (int i = 0; i < n && y < bottom; i++, y++)
+        canvas_text_attr(c, y, body.x + 1, body.w - 2, i >= muted ? ROLE_muted : ROLE_normal,
+                         i == 0 ? ATTR_BOLD : 0, true, lines[i]);
+    if (y < bottom)
+        screens_rule(c, y++, body.x, body.w, title, right, false);
+    return y;
+}
 
 void screens_tenant_scope(const struct app *a, char *out, size_t n)
 {
@@ -371,6 +683,102 @@ unsigned screens_form_conflict_tick(struct form_conflict *fc)
         return form_on_key(*f, &save);
     }
     return form_tick(*f);
+}
+
+/* ---- detail screens ------------------------------------------------------ */
+
+void detail_screen_reload(struct screen *s)
+{
+    struct detail_screen *ds = s->priv;
+    int64_t id = ds->ops->id(ds->view);
+    if (!id)
+        return;
+    struct app *a = screens_app(s->ui);
+    ds->data = store_data_version(a->st);
+    pb_err e = ds->ops->load(ds->view, a, id);
+    if (e) {
+        /* Gone or out of reach meanwhile: say so, keep what was shown. */
+        ui_msg_err(s->ui, e);
+        err_free(&e);
+    }
+}
+
+unsigned detail_screen_action(struct screen *s, enum action a)
+{
+    switch (a) {
+    case A_REDRAW:
+        detail_screen_reload(s);
+        return R_REDRAW;
+    case A_BACK:
+        return R_CLOSE;
+    default:
+        return R_NONE;
+    }
+}
+
+void detail_screen_close(struct screen *s)
+{
+    struct detail_screen *ds = s->priv;
+    ds->ops->fini(ds->view);
+}
+
+void detail_screen_draw(struct screen *s, struct canvas *c, struct rect body)
+{
+    struct detail_screen *ds = s->priv;
+    ds->ops->draw(ds->view, s->ui, c, body, true);
+}
+
+unsigned detail_screen_tick(struct screen *s)
+{
+    struct detail_screen *ds = s->priv;
+    if (!ds->ops->id(ds->view) || store_data_version(screens_app(s->ui)->st) == ds->data)
+        return R_NONE;
+    detail_screen_reload(s);
+    return R_REDRAW;
+}
+
+void screens_detail_rule(struct buf *left, struct buf *right, const char *label, int64_t version)
+{
+    if (label)
+        buf_printf(left, "› %s", label);
+    if (version)
+        buf_printf(right, "version %lld · ", (long long)version);
+    buf_puts(right, "live");
+}
+
+void doc_op_done(struct ui *ui, struct doc_op *op)
+{
+    if (op->after)
+        op->after(op->s);
+    ui_dirty(ui);
+}
+
+/* ---- work that outlives its screen ------------------------------------------ */
+
+struct screen_link *screen_link_new(struct screen *s)
+{
+    struct screen_link *l = xcalloc(1, sizeof *l);
+    l->s = s;
+    l->refs = 1;
+    return l;
+}
+
+struct screen_link *screen_link_hold(struct screen_link *l)
+{
+    l->refs++;
+    return l;
+}
+
+void screen_link_drop(struct screen_link *l)
+{
+    if (--l->refs == 0 && !l->s)
+        free(l);
+}
+
+void screen_link_close(struct screen_link *l)
+{
+    l->s = NULL;
+    screen_link_drop(l);
 }
 
 /* ---- status changes ------------------------------------------------------ */

@@ -13,9 +13,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "app/app.h"
 #include "ui/form.h"
+#include "ui/table.h"
 #include "ui/ui.h"
 
 extern const struct screen_class *const screen_registry[];
@@ -68,6 +70,24 @@ static inline struct app *screens_app(struct ui *ui)
 const char *screens_home(struct ui *ui);
 /* "nasrin" from "nasrin@meghna.net" into out. */
 void screens_local_part(const char *email, char *out, size_t n);
+/* Both set and equal (a row's status against a word). Any thread. */
+static inline bool screens_is(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+/* Whether hay holds the first n bytes of needle, case aside (a NULL hay
+ * holds nothing): what pickers and lists read whole match typing against.
+ * Any thread. */
+bool screens_has_ci(const char *hay, const char *needle, size_t n);
+/* Appends part after " · " (nothing for an empty part): "a · b · c". */
+void screens_join(struct buf *b, const char *part);
+/* "09 Dec" or "09 Dec 2026". Any thread. */
+void screens_date(struct date d, bool year, char *out, size_t n);
+/* The same for 'YYYY-MM-DD'; the text itself when it is not a date, "" for
+ * none. Any thread. */
+void screens_day(const char *ymd, bool year, char *out, size_t n);
+/* An amount in a currency as a list cell ("1,200.00"), owned. Any thread. */
+char *screens_money(int64_t v, const char *cur);
 /* "23 Nov 18:02 +06" / "09 Feb 2026" for an ISO UTC time in the tenant's
  * zone (UTC without one). false when iso does not parse. */
 bool screens_when(const struct app *a, const char *iso, bool with_year, bool with_time, char *out,
@@ -75,6 +95,9 @@ bool screens_when(const struct app *a, const char *iso, bool with_year, bool wit
 /* A rule across w cells at y,x: "─ left ─────── right ─". */
 void screens_rule(struct canvas *c, int y, int x, int w, const char *left, const char *right,
                   bool bold_left);
+/* y: puts text on the clipboard (frees it) and says "Copied <what> to the
+ * clipboard." Returns R_REDRAW. */
+unsigned screens_copy(struct ui *ui, char *text, const char *what, ...) PB_PRINTF(3, 4);
 /* Opens the detail of the customer named by key (code, id, e-mail). */
 void screens_open_customer(struct ui *ui, const char *key);
 /* Opens the detail of the subscription named by key (id, username, IP, MAC). */
@@ -96,9 +119,6 @@ pb_err screens_form_error(pb_err e);
 
 /* ---- list screens: one table widget (STYLE.md lesson 1) ----------------- */
 
-struct table;
-struct table_row;
-
 /* The keys every list passes to its table: pause, then moving the cursor.
  * Ends a screen's keybind array (it holds the terminator). */
 #define SCREENS_LIST_KEYS                                                                  \
@@ -115,10 +135,92 @@ struct table_row;
         {A_CANCEL_FOREVER, "cancel", "subscription.edit"}, {A_SYNC, "sync", "subscription.edit"}, \
         {A_RESET_DATA, "reset data", "subscription.edit"}
 
+/* The widget's paging words in the store's vocabulary. Any thread. */
+enum page_dir screens_page_dir(enum table_dir d);
+
 /*
- * A screen whose private state begins with its struct table *: these are
- * its rule (the table's title on the right), bottom and tick callbacks.
+ * The palette arguments of a list (SCREENS.md 2.5, the CLI's list flags as
+ * name=value): status=S, sort=S (a leading "-" reverses it) and words that
+ * filter. A default sort may be set before parsing.
  */
+struct list_args {
+    char status[64], sort[64];
+    struct buf filter; /* the words that are no key, one space apart */
+    int words;         /* every word, keys included */
+};
+
+/* Terminals this wide or more show a list's detail beside it. */
+enum { SCREENS_WIDE = 140 };
+
+/*
+ * A view shared by a detail screen and the pane beside its wide list (the
+ * customer, a subscription, an invoice, a payment): how both read it again
+ * by id, draw and name it.
+ */
+struct view_ops {
+    pb_err (*load)(void *v, struct app *a, int64_t id);
+    void (*fini)(void *v);
+    void (*draw)(void *v, struct ui *ui, struct canvas *c, struct rect r, bool focused);
+    /* The id of the row loaded, 0 when none is. */
+    int64_t (*id)(const void *v);
+    /* What the row is called ("INV-2026-000001"), when one is loaded. */
+    void (*label)(const void *v, char *out, size_t n);
+};
+extern const struct view_ops cust_view_ops, sub_view_ops, inv_view_ops, pay_view_ops;
+
+/*
+ * The start of a list screen's private state, where the list_screen_*
+ * callbacks find it: the table over its source, what the palette narrowed
+ * it to, and on terminals SCREENS_WIDE columns or more the pane beside it
+ * that shows the row under the cursor.
+ */
+struct list_screen {
+    struct table *t;
+    struct table_source src; /* the screen's, with the empty text below */
+    /* Set by a list that takes customer=CODE: what its empty list says
+     * after the customer's code and name ("has no invoices yet."). */
+    const char *customer_says;
+    int64_t customer_id; /* the palette's customer=CODE, 0: none */
+    char customer[32];   /* its code (n makes one for them) */
+    char fixed[96];      /* "customer: C-00001" for the title rule, or "" */
+    char empty[200];     /* "C-00001 Rahim Uddin has no invoices yet.", or "" */
+    const struct view_ops *ops; /* the pane's view and how it shows; NULL: no pane */
+    void *view;
+    int share; /* percent of a wide body the list keeps */
+    bool live; /* the pane also re-reads when the database's data version moves */
+    bool wide; /* the terminal was wide at the last follow */
+    int64_t id, version, data; /* the row shown (id 0: none), the data version read */
+};
+/*
+ * Splits the palette's args into la, taking customer=CODE when the list
+ * does. A word that is none of these goes first to key (may be NULL): the
+ * screen's own keys ("period=2026-12"), which returns false for a word that
+ * is none of them and sets *e when it refuses the value. The first refusal
+ * ends the parse and is returned, la freed.
+ */
+pb_err list_screen_args(struct screen *s, const char *args, struct list_args *la,
+                        bool (*key)(struct screen *s, const char *word, pb_err *e));
+/* Makes the table over src (arg for its callbacks, which must outlive it)
+ * as la asks; frees la. */
+void list_screen_open(struct screen *s, const struct table_source *src, void *arg,
+                      struct list_args *la);
+/* Loads the row under the cursor into the pane when the terminal is wide
+ * and the row (or, live, the data) changed; R_REDRAW when the layout or the
+ * pane changed. */
+unsigned list_screen_follow(struct screen *s);
+/* After a change made here (and on resume): the rows and the pane re-read. */
+void list_screen_reload(struct screen *s);
+/* The list's own actions (moving, filter, sort, tags), the pane following;
+ * R_NONE for the screen's. */
+unsigned list_screen_action(struct screen *s, enum action a);
+/* Opens screen c on the row under the cursor (args: its id), or says there
+ * is no <noun> under it. Returns R_REDRAW. */
+unsigned list_screen_push(struct screen *s, const struct screen_class *c, const char *noun);
+/* Screen callbacks: close, draw, on_key, the rule (what the palette fixed
+ * and the table's title on the right), bottom and tick. */
+void list_screen_close(struct screen *s);
+void list_screen_draw(struct screen *s, struct canvas *c, struct rect body);
+unsigned list_screen_key(struct screen *s, const struct key *k);
 void list_screen_rule(struct screen *s, struct buf *left, struct buf *right);
 bool list_screen_bottom(struct screen *s, struct canvas *c, int y, int w);
 unsigned list_screen_tick(struct screen *s);
@@ -149,6 +251,39 @@ struct form_conflict {
     pb_err (*reread)(struct screen *s, bool refill);
 };
 
+/* The keys that end a form screen's keybind array (after its save key):
+ * the next field, then leaving; with F2 between them where a form's errors
+ * name another record. Each holds the terminator. */
+#define SCREENS_FORM_KEYS                                                                  \
+    {A_NEXT_PANE, "next field", NULL}, {A_BACK, "leave", NULL}, {A_NONE, NULL, NULL}
+#define SCREENS_FORM_REF_KEYS                                                              \
+    {A_NEXT_PANE, "next field", NULL}, {A_OPEN_REF, NULL, NULL}, {A_BACK, "leave", NULL}, \
+        {A_NONE, NULL, NULL}
+
+/*
+ * A customer picker (by name, as you type): arg is a struct customer_pick,
+ * living in the form screen's state, that says how one customer shows.
+ */
+struct customer_pick {
+    void (*show)(const struct customer_row *c, struct picker_item *item);
+};
+/* Worker thread: the picker source's search. */
+int screens_customer_search(void *wctx, void *arg, const char *text, struct picker_item *items,
+                            int max, int64_t *total);
+
+/* A form field's early checks (the controller checks again): an e-mail
+ * address, a phone number; empty passes (required is the form's). */
+pb_err screens_check_email(const char *v);
+pb_err screens_check_phone(const char *v);
+/* A form's F2 (its form_ops.open_ref, arg the screen): opens the customer
+ * or subscription an error names ("customer:C-00001"). */
+void screens_form_open_ref(struct form *f, void *arg, const char *ref);
+
+/* A form screen's head: the lines that say what the form acts on (the
+ * first bold, those from muted on muted), then a rule titled title with
+ * right ("Ctrl-S refunds"). Returns the row where the form starts. */
+int screens_form_head(struct canvas *c, struct rect body, const char *const lines[], int n,
+                      int muted, const char *title, const char *right);
 /* "in Meghna Link": a picker's scope, the tenant's short name. */
 void screens_tenant_scope(const struct app *a, char *out, size_t n);
 /* Unless overwriting, clears the slots (NULL ones skipped) of the fields the
@@ -161,6 +296,49 @@ pb_err screens_form_refused(struct form_conflict *fc, pb_err e);
 /* The tick of a form screen (state begins with its struct form *) that
  * saves again after a conflict choice. */
 unsigned screens_form_conflict_tick(struct form_conflict *fc);
+
+/* ---- detail screens ------------------------------------------------------ */
+
+/*
+ * The start of a detail screen's private state, where the detail_screen_*
+ * callbacks find it: its view, read again whenever the database's data
+ * version moves, so what it shows stays live.
+ */
+struct detail_screen {
+    const struct view_ops *ops;
+    void *view;
+    int64_t data; /* the data version at the last read */
+};
+/* Reads the row again (after a change made here, on Ctrl-L and resume);
+ * when that fails, says why and keeps what was shown. */
+void detail_screen_reload(struct screen *s);
+/* Ctrl-L reads again, Esc leaves; R_NONE for any other action. */
+unsigned detail_screen_action(struct screen *s, enum action a);
+/* Screen callbacks: close, draw (the view focused) and tick (live). */
+void detail_screen_close(struct screen *s);
+void detail_screen_draw(struct screen *s, struct canvas *c, struct rect body);
+unsigned detail_screen_tick(struct screen *s);
+/* The title rule: "› label" (none for NULL) on the left, "version 7 ·
+ * live" (version 0: "live") on the right. */
+void screens_detail_rule(struct buf *left, struct buf *right, const char *label, int64_t version);
+
+/* ---- work that outlives its screen ----------------------------------------- */
+
+/*
+ * A screen's work items hold its link, not the screen: the screen's close
+ * clears s, and the last holder frees the link. UI thread only.
+ */
+struct screen_link {
+    struct screen *s; /* NULL once the screen closed */
+    int refs;
+};
+struct screen_link *screen_link_new(struct screen *s);
+/* One more holder (a work item being posted); returns l. */
+struct screen_link *screen_link_hold(struct screen_link *l);
+/* A work item is done with it. */
+void screen_link_drop(struct screen_link *l);
+/* The screen closes: its work items find s NULL from now on. */
+void screen_link_close(struct screen_link *l);
 
 /* ---- the customer detail, shared by the detail screen and the wide list - */
 
@@ -269,9 +447,6 @@ void sub_op_fini(struct sub_op *op);
 struct invoice_detail;
 struct payment_detail;
 
-/* "09 Dec" or "09 Dec 2026" for 'YYYY-MM-DD'; the text itself when it is not
- * a date, "" for none. Any thread. */
-void screens_day(const char *ymd, bool year, char *out, size_t n);
 /* An invoice's number, or "draft 57" before it has one. Any thread. */
 const char *screens_inv_label(const struct invoice_row *r, char *out, size_t n);
 /* The status as lists show it (SCREENS.md 4.8): draft, issued, partial,
@@ -300,20 +475,26 @@ char *inv_view_text(const struct inv_view *v, struct app *a);
 /* Paints the invoice into r from v->scroll (clamped here). */
 void inv_view_draw(struct inv_view *v, struct ui *ui, struct canvas *c, struct rect r);
 
-/* p C i a d on one invoice, from the list or the detail: checks what the
- * invoice allows and says why not, asks with the strength SCREENS.md 2.10
- * gives (void: a reason and the typed number), commits and says what
- * changed, or opens the payment or installments form. op must live as long
- * as the screen (the dialogs' argument). */
-struct inv_op {
+/*
+ * A change on one invoice or payment, from the list or its detail. Lives as
+ * long as the screen (it is the dialogs' argument).
+ */
+struct doc_op {
     struct screen *s;
-    int64_t id, version;
-    char label[48]; /* "INV-2026-000001" or "draft 57" */
-    bool gone;      /* deleted here: the screen showing it closes */
-    void (*after)(struct screen *s);
+    int64_t id, version; /* the row as last seen */
+    char key[24];        /* its id as the controllers take it, once read */
+    char label[48];      /* "INV-2026-000001", "draft 57", "PAY-2026-000001" */
+    bool gone;           /* deleted here: the screen showing it closes */
+    void (*after)(struct screen *s); /* re-reads the screen after a change */
 };
-/* Returns false when a is not one of these actions. */
-bool screens_inv_action(struct ui *ui, struct inv_op *op, enum action a);
+/* A change committed: the screen re-reads, the console redraws. */
+void doc_op_done(struct ui *ui, struct doc_op *op);
+
+/* p C i a d on one invoice: checks what the invoice allows and says why
+ * not, asks with the strength SCREENS.md 2.10 gives (void: a reason and the
+ * typed number), commits and says what changed, or opens the payment or
+ * installments form. Returns false when a is not one of these actions. */
+bool screens_inv_action(struct ui *ui, struct doc_op *op, enum action a);
 
 /* A payment with its allocations, shared by its detail screen and the wide
  * payments list. sel is the allocation under the cursor (Enter opens its
@@ -329,14 +510,8 @@ char *pay_view_text(const struct pay_view *v, struct app *a);
 void pay_view_draw(const struct pay_view *v, struct ui *ui, struct canvas *c, struct rect r,
                    bool focused);
 
-/* a complete, x fail, C refund… on one payment, from the list or the
- * detail. Returns false when a is not one of these. */
-struct pay_op {
-    struct screen *s;
-    int64_t id, version;
-    char label[48];
-    void (*after)(struct screen *s);
-};
-bool screens_pay_action(struct ui *ui, struct pay_op *op, enum action a);
+/* a complete, x fail, C refund… on one payment. Returns false when a is
+ * not one of these. */
+bool screens_pay_action(struct ui *ui, struct doc_op *op, enum action a);
 
 #endif

@@ -22,7 +22,6 @@
 #include "app/plan.h"
 #include "app/provision.h"
 #include "app/subscription.h"
-#include "core/date.h"
 #include "core/money.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -30,30 +29,6 @@
 #include "ui/picker.h"
 
 /* ---- small texts ----------------------------------------------------------- */
-
-static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-/* "01 Dec" or "01 Dec 2026" for 'YYYY-MM-DD'; the text itself when it is
- * not a date, "" for none. */
-static void day_text(const char *ymd, bool year, char *out, size_t n)
-{
-    struct date d;
-    if (!ymd || !*ymd) {
-        snprintf(out, n, "%s", "");
-        return;
-    }
-    pb_err e = date_parse(ymd, &d);
-    if (e) {
-        err_free(&e);
-        snprintf(out, n, "%s", ymd);
-        return;
-    }
-    if (year)
-        snprintf(out, n, "%02d %s %d", d.d, months[(d.m + 11) % 12], d.y);
-    else
-        snprintf(out, n, "%02d %s", d.d, months[(d.m + 11) % 12]);
-}
 
 /* Data amounts as plans sell them ("12.3 GB"); nothing used reads "0 B",
  * not the quota helper's "Unlimited". */
@@ -63,15 +38,6 @@ static void bytes_text(int64_t b, char *out, size_t n)
         snprintf(out, n, "0 B");
     else
         plan_quota_text(b, out, n);
-}
-
-static void join(struct buf *b, const char *part)
-{
-    if (!part || !*part)
-        return;
-    if (b->len)
-        buf_puts(b, " · ");
-    buf_puts(b, part);
 }
 
 static const char *access_word(const char *m)
@@ -159,10 +125,10 @@ static void sub_lines(const struct sub_view *v, struct app *a, bool ascii, struc
     struct buf b;
     buf_init(&b);
 
-    join(&b, r->customer_name);
-    join(&b, r->customer_code);
-    join(&b, r->plan_name);
-    join(&b, access_word(r->access_method));
+    screens_join(&b, r->customer_name);
+    screens_join(&b, r->customer_code);
+    screens_join(&b, r->plan_name);
+    screens_join(&b, access_word(r->access_method));
     snprintf(o->head, sizeof o->head, "%s", b.s ? b.s : "");
 
     if (r->status && strcmp(r->status, "suspended") == 0 && r->suspend_reason)
@@ -175,15 +141,15 @@ static void sub_lines(const struct sub_view *v, struct app *a, bool ascii, struc
     buf_clear(&b);
     if (r->username && *r->username) {
         snprintf(t, sizeof t, "user %s", r->username);
-        join(&b, t);
+        screens_join(&b, t);
     }
     if (r->static_ip && *r->static_ip) {
         snprintf(t, sizeof t, "IP %s", r->static_ip);
-        join(&b, t);
+        screens_join(&b, t);
     }
     if (r->mac_address && *r->mac_address) {
         snprintf(t, sizeof t, "MAC %s", r->mac_address);
-        join(&b, t);
+        screens_join(&b, t);
     }
     snprintf(o->net, sizeof o->net, "%s", b.len ? b.s : "no username, IP or MAC");
 
@@ -201,39 +167,39 @@ static void sub_lines(const struct sub_view *v, struct app *a, bool ascii, struc
         }
         snprintf(t, sizeof t, "router %s %s %s", r->router_name ? r->router_name : "?", g,
                  r->router_status ? r->router_status : "unknown");
-        join(&b, t);
+        screens_join(&b, t);
         if (r->access_method && strcmp(r->access_method, "pppoe") == 0) {
             snprintf(t, sizeof t, "profile %s",
                      r->router_profile && *r->router_profile ? r->router_profile : "default");
-            join(&b, t);
+            screens_join(&b, t);
         }
     } else {
-        join(&b, "no router: nothing is sent anywhere");
+        screens_join(&b, "no router: nothing is sent anywhere");
     }
     snprintf(o->router, sizeof o->router, "%s", b.s);
 
     buf_clear(&b);
-    day_text(r->start_date, true, d1, sizeof d1);
+    screens_day(r->start_date, true, d1, sizeof d1);
     if (*d1) {
         if (r->status && strcmp(r->status, "pending") == 0)
             snprintf(t, sizeof t, "starts %s", d1);
         else
             snprintf(t, sizeof t, "started %s", d1);
-        join(&b, t);
+        screens_join(&b, t);
     }
-    day_text(r->next_bill_date, true, d2, sizeof d2);
+    screens_day(r->next_bill_date, true, d2, sizeof d2);
     if (*d2) {
         snprintf(t, sizeof t, "next bill %s", d2);
-        join(&b, t);
+        screens_join(&b, t);
     }
     if (r->next_plan_name) {
         snprintf(t, sizeof t, "then %s", r->next_plan_name);
-        join(&b, t);
+        screens_join(&b, t);
     }
-    day_text(r->end_date, true, d1, sizeof d1);
+    screens_day(r->end_date, true, d1, sizeof d1);
     if (*d1) {
         snprintf(t, sizeof t, "ends %s", d1);
-        join(&b, t);
+        screens_join(&b, t);
     }
     snprintf(o->dates, sizeof o->dates, "%s", b.len ? b.s : "no dates");
 
@@ -250,7 +216,7 @@ static void sub_lines(const struct sub_view *v, struct app *a, bool ascii, struc
     if (r->setup_fee >= 0) {
         char m[MONEY_BUF];
         snprintf(t, sizeof t, "setup %s", money_format(r->setup_fee, cur, m, sizeof m));
-        join(&b, t);
+        screens_join(&b, t);
     }
     if (r->discount_type && r->discount_value > 0) {
         char m[MONEY_BUF];
@@ -259,7 +225,7 @@ static void sub_lines(const struct sub_view *v, struct app *a, bool ascii, struc
                      (long long)(r->discount_value % 100));
         else
             snprintf(t, sizeof t, "discount %s", money_format(r->discount_value, cur, m, sizeof m));
-        join(&b, t);
+        screens_join(&b, t);
     }
     snprintf(o->money, sizeof o->money, "%s", b.s);
 
@@ -276,18 +242,18 @@ static void sub_lines(const struct sub_view *v, struct app *a, bool ascii, struc
     } else {
         snprintf(t, sizeof t, "quota unlimited · used %s", used);
     }
-    join(&b, t);
+    screens_join(&b, t);
     if (r->data_reset_date) {
-        day_text(r->data_reset_date, false, d1, sizeof d1);
+        screens_day(r->data_reset_date, false, d1, sizeof d1);
         snprintf(t, sizeof t, "since %s", d1);
-        join(&b, t);
+        screens_join(&b, t);
     }
     if (sub_days_remaining(a, r, &days)) {
         if (days < 0)
             snprintf(t, sizeof t, "expired %lld day%s ago", (long long)-days, days == -1 ? "" : "s");
         else
             snprintf(t, sizeof t, "%lld day%s left", (long long)days, days == 1 ? "" : "s");
-        join(&b, t);
+        screens_join(&b, t);
     }
     snprintf(o->usage, sizeof o->usage, "%s", b.s);
     buf_fini(&b);
@@ -544,7 +510,7 @@ static void commit(struct ui *ui, struct sub_op *op, const char *reason, const c
             snprintf(send, sizeof send, " It has no router, so nothing is sent.");
         if (op->act == SUB_CHANGE_PLAN && op->at_next_bill) {
             char d[32];
-            day_text(out.next_bill_date, false, d, sizeof d);
+            screens_day(out.next_bill_date, false, d, sizeof d);
             ui_msg(ui, MSG_OK, "%s moves to %s at the next bill date%s%s.", op->label, op->plan,
                    *d ? ", " : "", d);
         } else if (op->act == SUB_CHANGE_PLAN) {
@@ -775,7 +741,7 @@ static void plan_picked(void *arg, const struct picker_item *it)
         struct subscription_row r = {0};
         if (!load_one(ui, op, &r))
             return;
-        day_text(r.next_bill_date, false, bill, sizeof bill);
+        screens_day(r.next_bill_date, false, bill, sizeof bill);
         subscription_row_fini(&r);
     }
     snprintf(op->menu_label[0], sizeof op->menu_label[0], "now");
@@ -899,28 +865,43 @@ bool screens_sub_action(struct ui *ui, struct sub_op *op, enum action a)
     }
 }
 
+/* The view as the detail screen and the pane beside the wide list show it. */
+static pb_err ops_load(void *v, struct app *a, int64_t id)
+{
+    return sub_view_load(v, a, id);
+}
+
+static void ops_fini(void *v)
+{
+    sub_view_fini(v);
+}
+
+static void ops_draw(void *v, struct ui *ui, struct canvas *c, struct rect r, bool focused)
+{
+    sub_view_draw(v, ui, c, r);
+}
+
+static int64_t ops_id(const void *p)
+{
+    const struct sub_view *v = p;
+    return v->loaded ? v->r.id : 0;
+}
+
+static void ops_label(const void *p, char *out, size_t n)
+{
+    const struct sub_view *v = p;
+    sub_label(&v->r, out, n);
+}
+
+const struct view_ops sub_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label};
+
 /* ---- the detail screen ------------------------------------------------------- */
 
 struct sdetail {
+    struct detail_screen ds; /* first */
     struct sub_view v;
     struct sub_op op;
-    int64_t data_version; /* of the UI connection when last read */
 };
-
-static void reload(struct screen *s)
-{
-    struct sdetail *d = s->priv;
-    if (!d->v.loaded)
-        return;
-    struct app *a = screens_app(s->ui);
-    d->data_version = store_data_version(a->st);
-    pb_err e = sub_view_load(&d->v, a, d->v.r.id);
-    if (e) {
-        /* Gone or out of reach meanwhile: say so, keep what was shown. */
-        ui_msg_err(s->ui, e);
-        err_free(&e);
-    }
-}
 
 /* A key the operator reads out: id, username, or an IP or MAC prefix that
  * names exactly one subscription. */
@@ -955,16 +936,12 @@ static pb_err resolve(struct app *a, const char *key, int64_t *id)
     return e;
 }
 
-static void after_change(struct screen *s)
-{
-    reload(s);
-}
-
 static pb_err detail_open(struct screen *s, const char *args)
 {
     struct sdetail *d = s->priv;
+    d->ds = (struct detail_screen){.ops = &sub_view_ops, .view = &d->v};
     d->op.s = s;
-    d->op.after = after_change;
+    d->op.after = detail_screen_reload;
     while (args && *args == ' ')
         args++;
     if (!args || !*args)
@@ -973,7 +950,7 @@ static pb_err detail_open(struct screen *s, const char *args)
     int64_t id = 0;
     pb_err e = resolve(a, args, &id);
     if (!e) {
-        d->data_version = store_data_version(a->st);
+        d->ds.data = store_data_version(a->st);
         e = sub_view_load(&d->v, a, id);
     }
     return e;
@@ -982,25 +959,17 @@ static pb_err detail_open(struct screen *s, const char *args)
 static void detail_close(struct screen *s)
 {
     struct sdetail *d = s->priv;
-    sub_view_fini(&d->v);
+    detail_screen_close(s);
     sub_op_fini(&d->op);
-}
-
-static void detail_draw(struct screen *s, struct canvas *c, struct rect body)
-{
-    struct sdetail *d = s->priv;
-    sub_view_draw(&d->v, s->ui, c, body);
 }
 
 static void detail_rule(struct screen *s, struct buf *left, struct buf *right)
 {
     struct sdetail *d = s->priv;
-    if (d->v.loaded) {
-        char label[96];
+    char label[96];
+    if (d->v.loaded)
         sub_label(&d->v.r, label, sizeof label);
-        buf_printf(left, "› %s", label);
-    }
-    buf_puts(right, "live");
+    screens_detail_rule(left, right, d->v.loaded ? label : NULL, 0);
 }
 
 static unsigned detail_action(struct screen *s, enum action a)
@@ -1020,13 +989,10 @@ static unsigned detail_action(struct screen *s, enum action a)
         ui_push(s->ui, &screen_sub_form, key);
         return R_REDRAW;
     case A_COPY: {
-        char *text = sub_view_text(&d->v, screens_app(s->ui));
-        ui_copy(s->ui, text);
-        free(text);
         char label[96];
         sub_label(r, label, sizeof label);
-        ui_msg(s->ui, MSG_OK, "Copied the summary of %s to the clipboard.", label);
-        return R_REDRAW;
+        return screens_copy(s->ui, sub_view_text(&d->v, screens_app(s->ui)), "the summary of %s",
+                            label);
     }
     case A_GOTO: {
         int32_t g = ui_goto_letter(s->ui);
@@ -1041,28 +1007,9 @@ static unsigned detail_action(struct screen *s, enum action a)
         }
         return R_REDRAW;
     }
-    case A_REDRAW:
-        reload(s);
-        return R_REDRAW;
-    case A_BACK:
-        return R_CLOSE;
     default:
-        return R_NONE;
+        return detail_screen_action(s, a);
     }
-}
-
-static unsigned detail_tick(struct screen *s)
-{
-    struct sdetail *d = s->priv;
-    if (!d->v.loaded || store_data_version(screens_app(s->ui)->st) == d->data_version)
-        return R_NONE;
-    reload(s);
-    return R_REDRAW;
-}
-
-static void detail_resume(struct screen *s)
-{
-    reload(s);
 }
 
 static const struct keybind detail_keys[] = {
@@ -1086,9 +1033,9 @@ const struct screen_class screen_sub_detail = {
     .priv_size = sizeof(struct sdetail),
     .open = detail_open,
     .close = detail_close,
-    .draw = detail_draw,
+    .draw = detail_screen_draw,
     .on_action = detail_action,
     .rule = detail_rule,
-    .tick = detail_tick,
-    .resume = detail_resume,
+    .tick = detail_screen_tick,
+    .resume = detail_screen_reload,
 };

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "app/customer.h"
 #include "app/router.h"
@@ -29,53 +28,14 @@
 
 /* ---- pickers (worker thread) ------------------------------------------------ */
 
-static int customer_search(void *wctx, void *arg, const char *text, struct picker_item *items,
-                           int max, int64_t *total)
+/* The customer picker's rows: "C-00001 Rahim Uddin", with the phone and
+ * status in the pop-up. */
+static void show_customer(const struct customer_row *c, struct picker_item *it)
 {
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    if (!a) {
-        err_free(&e);
-        return -1;
-    }
-    struct customer_query q = {.search = text && *text ? text : NULL, .sort = "name",
-                               .dir = PAGE_FIRST, .limit = max};
-    struct customer_row *rows = NULL;
-    int n = 0;
-    bool more = false;
-    e = customer_list(a, &q, &rows, &n, &more);
-    if (!e) {
-        struct customer_query cq = {.search = q.search};
-        e = customer_count(a, &cq, total);
-    }
-    if (e) {
-        err_free(&e);
-        for (int i = 0; i < n; i++)
-            customer_row_fini(&rows[i]);
-        free(rows);
-        return -1;
-    }
-    int k = n < max ? n : max;
-    for (int i = 0; i < k; i++) {
-        const struct customer_row *c = &rows[i];
-        snprintf(items[i].value, sizeof items[i].value, "%s", c->code);
-        snprintf(items[i].display, sizeof items[i].display, "%s %s", c->code, c->name);
-        snprintf(items[i].label, sizeof items[i].label, "%-8s %-20.20s %-16s %s", c->code, c->name,
-                 c->phone ? c->phone : "", c->status ? c->status : "");
-    }
-    for (int i = 0; i < n; i++)
-        customer_row_fini(&rows[i]);
-    free(rows);
-    return k;
-}
-
-static bool contains_ci(const char *s, const char *p)
-{
-    size_t n = strlen(p);
-    for (; s && *s; s++)
-        if (strncasecmp(s, p, n) == 0)
-            return true;
-    return false;
+    snprintf(it->value, sizeof it->value, "%s", c->code);
+    snprintf(it->display, sizeof it->display, "%s %s", c->code, c->name);
+    snprintf(it->label, sizeof it->label, "%-8s %-20.20s %-16s %s", c->code, c->name,
+             c->phone ? c->phone : "", c->status ? c->status : "");
 }
 
 /* Routers are few (tens to a few hundred): read once per keystroke and
@@ -111,7 +71,7 @@ static int router_search(void *wctx, void *arg, const char *text, struct picker_
         }
     }
     for (int i = 0; i < n; i++) {
-        if (*q && !contains_ci(v[i].name, q))
+        if (*q && !screens_has_ci(v[i].name, q, strlen(q)))
             continue;
         all++;
         if (k < max) {
@@ -169,18 +129,13 @@ struct sform {
     struct form *f; /* first: the form_screen_* callbacks find it here */
     struct form_field fields[NFIELDS];
     struct picker_source customers, plans, routers;
+    struct customer_pick pick;
     char scope[96];
     bool editing;
     int64_t id, version;
     char label[96];
     struct form_conflict fc;
 };
-
-static const char *val(const struct sform *p, int i)
-{
-    const char *v = form_value(p->f, p->fields[i].name);
-    return v ? v : "";
-}
 
 static void money_value(int64_t v, const char *cur, char *out, size_t n)
 {
@@ -258,7 +213,7 @@ static pb_err form_save(struct form *f, void *arg)
         [F_DISC_VALUE] = &in.discount_value,
     };
     for (int i = 0; i < NFIELDS; i++)
-        *slots[i] = val(p, i);
+        *slots[i] = form_value_at(p->f, i);
     if (strcmp(in.discount_type, "none") == 0)
         in.discount_type = "";
     /* An empty password means "generate one" (new) or "keep it" (edit). */
@@ -302,22 +257,13 @@ static pb_err form_save(struct form *f, void *arg)
     return NULL;
 }
 
-static void form_open_ref(struct form *f, void *arg, const char *ref)
-{
-    struct screen *s = arg;
-    if (ref && strncmp(ref, "subscription:", 13) == 0)
-        screens_open_sub(s->ui, ref + 13);
-    else if (ref && strncmp(ref, "customer:", 9) == 0)
-        screens_open_customer(s->ui, ref + 9);
-}
-
 static unsigned sform_tick(struct screen *s)
 {
     struct sform *p = s->priv;
     return screens_form_conflict_tick(&p->fc);
 }
 
-static const struct form_ops sform_ops = {form_save, form_open_ref, NULL};
+static const struct form_ops sform_ops = {form_save, screens_form_open_ref, NULL};
 
 static pb_err sform_open(struct screen *s, const char *args)
 {
@@ -326,8 +272,10 @@ static pb_err sform_open(struct screen *s, const char *args)
     memcpy(p->fields, field_template, sizeof p->fields);
     p->fc = (struct form_conflict){.s = s, .reread = reread};
     screens_tenant_scope(a, p->scope, sizeof p->scope);
+    p->pick.show = show_customer;
     p->customers = (struct picker_source){.title = "Customer", .noun = "customers",
-                                          .search = customer_search, .scope = p->scope};
+                                          .search = screens_customer_search, .arg = &p->pick,
+                                          .scope = p->scope};
     p->plans = (struct picker_source){.title = "Plan", .noun = "active plans",
                                       .search = screens_plan_search};
     p->routers = (struct picker_source){.title = "Router", .noun = "routers",
@@ -389,10 +337,7 @@ static void sform_rule(struct screen *s, struct buf *left, struct buf *right)
 
 static const struct keybind sform_keys[] = {
     {A_SAVE, "save", "subscription.edit"},
-    {A_NEXT_PANE, "next field", NULL},
-    {A_OPEN_REF, NULL, NULL},
-    {A_BACK, "leave", NULL},
-    {A_NONE, NULL, NULL},
+    SCREENS_FORM_REF_KEYS,
 };
 
 const struct screen_class screen_sub_form = {

@@ -20,17 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/customer.h"
 #include "app/router.h"
 #include "app/subscription.h"
-#include "core/date.h"
 #include "core/money.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "screens/screens.h"
 #include "ui/table.h"
-
-enum { WIDE = 140 };
 
 /* Column order is display order; priorities decide what narrow terminals
  * drop (at 80 columns: ID, Username, Customer, Plan, Status, Sync). */
@@ -97,12 +93,7 @@ static void to_query(const struct table_req *r, const struct subsrc *ss, struct 
     q->customer_id = ss->customer_id;
     q->sort = r->sort && *r->sort ? r->sort : "sync";
     q->desc = r->desc;
-    switch (r->dir) {
-    case TD_FIRST: q->dir = PAGE_FIRST; break;
-    case TD_AFTER: q->dir = PAGE_AFTER; break;
-    case TD_BEFORE: q->dir = PAGE_BEFORE; break;
-    case TD_LAST: q->dir = PAGE_LAST; break;
-    }
+    q->dir = screens_page_dir(r->dir);
     q->anchor_id = r->anchor_id;
     q->anchor_key = r->anchor_key;
     q->limit = r->limit;
@@ -132,15 +123,8 @@ static void fill_row(struct app *a, struct table_row *tr, const struct subscript
     tr->cells[C_ADDR] = xstrdup(r->static_ip     ? r->static_ip
                                 : r->mac_address ? r->mac_address
                                                  : "");
-    struct date d;
-    pb_err e = r->next_bill_date ? date_parse(r->next_bill_date, &d) : NULL;
-    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    if (!r->next_bill_date || e)
-        tr->cells[C_BILL] = xstrdup("");
-    else
-        tr->cells[C_BILL] = xasprintf("%02d %s", d.d, mon[(d.m + 11) % 12]);
-    err_free(&e);
+    screens_day(r->next_bill_date, false, t, sizeof t);
+    tr->cells[C_BILL] = xstrdup(t);
     int64_t pct = 0, rem = 0;
     tr->cells[C_USAGE] = sub_usage(r, &pct, &rem) ? xasprintf("%lld %%", (long long)pct)
                                                   : xstrdup(ascii ? "-" : "—");
@@ -202,27 +186,10 @@ static pb_err src_count(void *wctx, void *arg, const struct table_req *rq, int64
     char word[96];
     to_query(rq, ss, &q, word);
     e = sub_count(a, &q, matching);
-    if (!e) {
+    if (!e && total) {
         /* "of N": what the palette's router or customer leaves in view. */
         struct sub_query all = {.router_id = ss->router_id, .customer_id = ss->customer_id};
         e = sub_count(a, &all, total);
-    }
-    return e;
-}
-
-static pb_err src_status_counts(void *wctx, void *arg, const struct table_req *rq, int64_t *counts)
-{
-    pb_err e = NULL;
-    struct app *a = screens_wapp(wctx, &e);
-    if (!a)
-        return e;
-    for (int i = 0; statuses[i].name && !e; i++) {
-        struct table_req r = *rq;
-        r.status = statuses[i].name;
-        struct sub_query q;
-        char word[96];
-        to_query(&r, arg, &q, word);
-        e = sub_count(a, &q, &counts[i]);
     }
     return e;
 }
@@ -251,7 +218,6 @@ static const struct table_source source = {
                     "MAC. Esc clears the filter.",
     .fetch = src_fetch,
     .count = src_count,
-    .status_counts = src_status_counts,
     .data_version = screens_data_version,
     .ids = src_ids,
 };
@@ -259,17 +225,11 @@ static const struct table_source source = {
 /* ---- the screen ----------------------------------------------------------- */
 
 struct list {
-    struct table *t;
+    struct list_screen ls;   /* first */
     struct subsrc ss;
-    struct table_source src; /* source with this screen's empty text and columns */
-    char empty[200];
-    char customer[32];       /* the palette's customer=CODE, for n */
-    char fixed[96];          /* "router: dhk-mirpur-01" for the title, or "" */
     struct sub_view v;       /* the wide layout's detail */
-    int64_t shown_id, shown_version, shown_data;
     int64_t msg_id;          /* the row whose failure was last put on the bottom bar */
     char msg_last[256];      /* and its text: a change of the same row does not repeat it */
-    bool wide;
     struct sub_op op;
 };
 
@@ -280,45 +240,19 @@ static const char *cellv(const struct list *l, const struct table_row *r, int co
     return r->cells && r->cells[i] ? r->cells[i] : "";
 }
 
-/* In the wide layout: the detail of the row under the cursor, re-read when
- * the row or anything in the database changed (sync marks move without a
- * new version). */
-static void follow(struct screen *s)
+/* The worker words the Sync cells for the terminal's width and glyphs. */
+static void tell_worker(struct screen *s)
 {
     struct list *l = s->priv;
-    int h, w;
-    ui_size(s->ui, &h, &w);
-    l->wide = w >= WIDE;
-    atomic_store(&l->ss.wide, l->wide);
+    atomic_store(&l->ss.wide, l->ls.wide);
     atomic_store(&l->ss.ascii, ui_ascii(s->ui));
-    if (!l->wide)
-        return;
-    const struct table_row *r = table_current(l->t);
-    if (!r) {
-        if (l->shown_id)
-            sub_view_fini(&l->v);
-        l->shown_id = 0;
-        return;
-    }
-    struct app *a = screens_app(s->ui);
-    int64_t dv = store_data_version(a->st);
-    if (r->id == l->shown_id && r->version == l->shown_version && dv == l->shown_data)
-        return;
-    pb_err e = sub_view_load(&l->v, a, r->id);
-    if (e) {
-        err_free(&e);
-        sub_view_fini(&l->v);
-    }
-    l->shown_id = r->id;
-    l->shown_version = r->version;
-    l->shown_data = dv;
 }
 
 /* SCREENS.md 2.4: resting on a failed row shows the router's words in full. */
 static void row_message(struct screen *s)
 {
     struct list *l = s->priv;
-    const struct table_row *r = table_current(l->t);
+    const struct table_row *r = table_current(l->ls.t);
     if (!r || !r->message) {
         l->msg_id = 0;
         return;
@@ -330,12 +264,17 @@ static void row_message(struct screen *s)
     ui_msg(s->ui, MSG_ERROR, "%s", r->message);
 }
 
+/* After the cursor moved. */
+static void moved(struct screen *s)
+{
+    tell_worker(s);
+    row_message(s);
+}
+
 static void after_change(struct screen *s)
 {
-    struct list *l = s->priv;
-    table_reload(l->t);
-    l->shown_version = -1;
-    follow(s);
+    list_screen_reload(s);
+    tell_worker(s);
 }
 
 /* "router=dhk-mirpur-01" -> its id through the router names. */
@@ -357,117 +296,58 @@ static pb_err router_arg(struct app *a, const char *name, int64_t *id)
     return NULL;
 }
 
+/* The palette's router=NAME. It and customer=CODE are fixed for the
+ * screen's life (the source reads them from the worker). */
+static bool list_arg(struct screen *s, const char *w, pb_err *e)
+{
+    struct list *l = s->priv;
+    if (strncmp(w, "router=", 7) != 0)
+        return false;
+    *e = router_arg(screens_app(s->ui), w + 7, &l->ss.router_id);
+    if (!*e) {
+        snprintf(l->ls.empty, sizeof l->ls.empty, "%s has no subscriptions in these statuses. "
+                 "f changes the status filter.", w + 7);
+        snprintf(l->ls.fixed, sizeof l->ls.fixed, "router: %s", w + 7);
+    }
+    return true;
+}
+
 static pb_err list_open(struct screen *s, const char *args)
 {
     struct list *l = s->priv;
-    struct app *a = screens_app(s->ui);
-    l->src = source;
+    /* Live: sync marks move without a new version. */
+    l->ls = (struct list_screen){.customer_says = "has no subscriptions yet. n adds one.",
+                                 .ops = &sub_view_ops, .view = &l->v, .share = 60, .live = true};
     atomic_init(&l->ss.ascii, ui_ascii(s->ui));
     atomic_init(&l->ss.wide, false);
     l->op.s = s;
     l->op.after = after_change;
-    struct buf filter;
-    buf_init(&filter);
-    char status[64] = "", sort[64] = "";
-    char *copy = xstrdup(args ? args : ""), *save = NULL;
-    pb_err e = NULL;
-    /* Palette arguments: status=S, sort=S, router=NAME, customer=CODE; other
-     * words filter. The router and customer are fixed for the screen's life
-     * (the source reads them from the worker). */
-    for (char *w = strtok_r(copy, " ", &save); w && !e; w = strtok_r(NULL, " ", &save)) {
-        if (strncmp(w, "status=", 7) == 0) {
-            snprintf(status, sizeof status, "%s", w + 7);
-        } else if (strncmp(w, "sort=", 5) == 0) {
-            snprintf(sort, sizeof sort, "%s", w + 5);
-        } else if (strncmp(w, "router=", 7) == 0) {
-            e = router_arg(a, w + 7, &l->ss.router_id);
-            if (!e) {
-                snprintf(l->empty, sizeof l->empty, "%s has no subscriptions in these "
-                         "statuses. f changes the status filter.", w + 7);
-                snprintf(l->fixed, sizeof l->fixed, "router: %s", w + 7);
-            }
-        } else if (strncmp(w, "customer=", 9) == 0) {
-            struct customer_row c = {0};
-            e = customer_get(a, w + 9, &c);
-            if (!e) {
-                l->ss.customer_id = c.id;
-                snprintf(l->customer, sizeof l->customer, "%s", c.code);
-                snprintf(l->fixed, sizeof l->fixed, "customer: %s", c.code);
-                snprintf(l->empty, sizeof l->empty, "%s %s has no subscriptions yet. n adds "
-                         "one.", c.code, c.name);
-            }
-            customer_row_fini(&c);
-        } else {
-            if (filter.len)
-                buf_putc(&filter, ' ');
-            buf_puts(&filter, w);
-        }
-    }
-    if (e) {
-        buf_fini(&filter);
-        free(copy);
+    struct list_args la = {0};
+    pb_err e = list_screen_args(s, args, &la, list_arg);
+    if (e)
         return e;
-    }
+    l->ss.customer_id = l->ls.customer_id;
+    struct table_source src = source;
     if (l->ss.router_id) {
-        l->src.cols = cols_one_router;
-        l->src.ncols = NCOLS - 1;
+        src.cols = cols_one_router;
+        src.ncols = NCOLS - 1;
     }
-    if (l->empty[0])
-        l->src.empty = l->empty;
-    l->t = table_new(s->ui, &l->src, &l->ss);
-    if (status[0])
-        table_set_status(l->t, status);
-    if (sort[0])
-        table_set_sort(l->t, sort[0] == '-' ? sort + 1 : sort, sort[0] == '-');
-    if (filter.len)
-        table_set_filter(l->t, filter.s);
-    buf_fini(&filter);
-    free(copy);
+    list_screen_open(s, &src, &l->ss, &la);
     return NULL;
 }
 
 static void list_close(struct screen *s)
 {
     struct list *l = s->priv;
-    table_free(&l->t);
-    sub_view_fini(&l->v);
+    list_screen_close(s);
     sub_op_fini(&l->op);
-}
-
-static void list_draw(struct screen *s, struct canvas *c, struct rect body)
-{
-    struct list *l = s->priv;
-    if (body.w < WIDE) {
-        table_draw(l->t, c, body, true);
-        return;
-    }
-    int lw = body.w * 60 / 100;
-    struct rect left = {body.y, body.x, body.h, lw};
-    struct rect right = {body.y, body.x + lw + 1, body.h, body.w - lw - 1};
-    table_draw(l->t, c, left, true);
-    canvas_vline(c, body.y, body.x + lw, body.h, ROLE_rule);
-    if (right.h > 0) {
-        char t[120] = "Detail";
-        if (l->v.loaded)
-            snprintf(t, sizeof t, "%lld %s", (long long)l->v.r.id,
-                     l->v.r.username ? l->v.r.username
-                     : l->v.r.static_ip ? l->v.r.static_ip
-                                        : "");
-        screens_rule(c, right.y, right.x, right.w, t, "follows the cursor", false);
-        right.y++;
-        right.h--;
-        sub_view_draw(&l->v, s->ui, c, right);
-    }
 }
 
 static unsigned list_key(struct screen *s, const struct key *k)
 {
-    struct list *l = s->priv;
-    unsigned r = table_on_key(l->t, k);
-    if (r) {
-        follow(s);
-        row_message(s);
-    }
+    unsigned r = list_screen_key(s, k);
+    if (r)
+        moved(s);
     return r;
 }
 
@@ -478,14 +358,14 @@ static bool pick_rows(struct screen *s)
     struct list *l = s->priv;
     sub_op_fini(&l->op);
     int64_t *ids = NULL;
-    size_t n = table_tagged(l->t, &ids);
+    size_t n = table_tagged(l->ls.t, &ids);
     if (n) {
         l->op.ids = ids;
         l->op.nids = n;
         return true;
     }
     free(ids);
-    const struct table_row *r = screens_current(s, l->t, "subscription");
+    const struct table_row *r = screens_current(s, l->ls.t, "subscription");
     if (!r)
         return false;
     l->op.id = r->id;
@@ -496,13 +376,12 @@ static bool pick_rows(struct screen *s)
 static unsigned list_action(struct screen *s, enum action a)
 {
     struct list *l = s->priv;
-    unsigned r = table_on_action(l->t, a);
+    unsigned r = list_screen_action(s, a);
     if (r) {
-        follow(s);
-        row_message(s);
+        moved(s);
         return r;
     }
-    const struct table_row *row = table_current(l->t);
+    const struct table_row *row = table_current(l->ls.t);
     char key[96];
     switch (a) {
     case A_OPEN:
@@ -512,8 +391,8 @@ static unsigned list_action(struct screen *s, enum action a)
         screens_open_sub(s->ui, cellv(l, row, C_ID));
         return R_REDRAW;
     case A_NEW:
-        if (l->customer[0]) {
-            snprintf(key, sizeof key, "customer:%s", l->customer);
+        if (l->ls.customer[0]) {
+            snprintf(key, sizeof key, "customer:%s", l->ls.customer);
             ui_push(s->ui, &screen_sub_form, key);
         } else {
             ui_push(s->ui, &screen_sub_form, "");
@@ -540,11 +419,7 @@ static unsigned list_action(struct screen *s, enum action a)
                                cellv(l, row, C_USER), cellv(l, row, C_CUSTOMER),
                                cellv(l, row, C_PLAN), cellv(l, row, C_STATUS),
                                cellv(l, row, C_SYNC));
-        ui_copy(s->ui, text);
-        free(text);
-        ui_msg(s->ui, MSG_OK, "Copied %s %s to the clipboard.", cellv(l, row, C_ID),
-               cellv(l, row, C_USER));
-        return R_REDRAW;
+        return screens_copy(s->ui, text, "%s %s", cellv(l, row, C_ID), cellv(l, row, C_USER));
     }
     case A_GOTO: {
         if (!row)
@@ -574,33 +449,17 @@ static unsigned list_action(struct screen *s, enum action a)
     }
 }
 
-static void list_rule(struct screen *s, struct buf *left, struct buf *right)
-{
-    struct list *l = s->priv;
-    if (l->fixed[0])
-        buf_printf(right, "%s %s ", l->fixed, ui_ascii(s->ui) ? "-" : "·");
-    table_title(l->t, right);
-}
-
 static unsigned list_tick(struct screen *s)
 {
     struct list *l = s->priv;
-    bool ascii = atomic_load(&l->ss.ascii), was = l->wide;
-    unsigned r = table_tick(l->t);
-    int64_t id = l->shown_id, dv = l->shown_data;
-    follow(s);
+    bool ascii = atomic_load(&l->ss.ascii), was = l->ls.wide;
+    unsigned r = list_screen_tick(s);
+    tell_worker(s);
     /* The Sync wording depends on the width and the glyphs: re-read. */
-    if (ascii != atomic_load(&l->ss.ascii) || was != l->wide)
-        table_reload(l->t);
+    if (ascii != atomic_load(&l->ss.ascii) || was != l->ls.wide)
+        table_reload(l->ls.t);
     row_message(s);
-    if (l->wide != was || l->shown_id != id || l->shown_data != dv)
-        r |= R_REDRAW;
     return r;
-}
-
-static void list_resume(struct screen *s)
-{
-    after_change(s);
 }
 
 static const struct keybind list_keys[] = {
@@ -631,11 +490,11 @@ const struct screen_class screen_subscriptions = {
     .priv_size = sizeof(struct list),
     .open = list_open,
     .close = list_close,
-    .draw = list_draw,
+    .draw = list_screen_draw,
     .on_key = list_key,
     .on_action = list_action,
-    .rule = list_rule,
+    .rule = list_screen_rule,
     .bottom = list_screen_bottom,
     .tick = list_tick,
-    .resume = list_resume,
+    .resume = after_change,
 };

@@ -1166,8 +1166,11 @@ static pb_err bulk_lifecycle(struct app *a, struct subscription_row *rows, int n
     }
     free(audit);
     free(labels);
+    /* Usually every row changed has its job: one pass marks them pending. */
+    bool all_jobs = njobs == nids;
     if (!e && nids)
-        e = sub_db_set_status_many(a->st, a->tenant.id, ids, nids, status, keep_reason);
+        e = sub_db_set_status_many(a->st, a->tenant.id, ids, nids, status, keep_reason,
+                                   all_jobs ? "pending" : NULL);
     for (size_t i = 0; !e && ch->act == SUB_ACTIVATE && i < nids; i++) {
         char *next = NULL;
         e = billing_resume(a, ids[i], &next);
@@ -1177,7 +1180,7 @@ static pb_err bulk_lifecycle(struct app *a, struct subscription_row *rows, int n
         e = job_db_cancel_open_many(a->st, job_ids, njobs, now);
     if (!e && njobs)
         e = job_db_insert_many(a->st, js, njobs, now);
-    if (!e && njobs)
+    if (!e && njobs && !all_jobs)
         e = sub_db_set_sync_many(a->st, job_ids, njobs, "pending");
     *changed = (int64_t)nids;
     *jobs = (int64_t)njobs;

@@ -458,15 +458,18 @@ pb_err sub_db_get_many(struct store *st, int64_t tenant_id, const int64_t *ids, 
 }
 
 pb_err sub_db_set_status_many(struct store *st, int64_t tenant_id, const int64_t *ids, size_t n,
-                              const char *status, const char *suspend_reason)
+                              const char *status, const char *suspend_reason,
+                              const char *sync_state)
 {
     struct stmt *s;
-    pb_err e = store_prepare(st,
-                             "UPDATE subscription SET status = ?, suspend_reason = ?, "
-                             "version = version + 1, "
-                             "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
-                             "WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))",
-                             &s);
+    pb_err e = store_prepare(
+        st,
+        "UPDATE subscription SET status = ?1, suspend_reason = ?2, version = version + 1, "
+        "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "
+        "sync_state = coalesce(?5, sync_state), "
+        "sync_error = CASE WHEN ?5 IS NULL THEN sync_error END "
+        "WHERE tenant_id = ?3 AND id IN (SELECT value FROM json_each(?4))",
+        &s);
     if (e)
         return e;
     char *json = ids_json(ids, n);
@@ -474,6 +477,7 @@ pb_err sub_db_set_status_many(struct store *st, int64_t tenant_id, const int64_t
     stmt_bind_text_or_null(s, 2, suspend_reason);
     stmt_bind_i64(s, 3, tenant_id);
     stmt_bind_text(s, 4, json);
+    stmt_bind_text(s, 5, sync_state);
     free(json);
     return stmt_exec(s);
 }

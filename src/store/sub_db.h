@@ -79,9 +79,11 @@ pb_err sub_db_set_sync(struct store *st, int64_t id, const char *state,
  */
 pb_err sub_db_get_many(struct store *st, int64_t tenant_id, const int64_t *ids, size_t n,
                        struct subscription_row **rows, int *nrows) PB_MUST_CHECK;
-/* status and suspend_reason of every id, version + 1. */
+/* status and suspend_reason of every id, version + 1; and, when sync_state
+ * is not NULL, their sync_state (sync_error cleared) in the same pass. */
 pb_err sub_db_set_status_many(struct store *st, int64_t tenant_id, const int64_t *ids, size_t n,
-                              const char *status, const char *suspend_reason) PB_MUST_CHECK;
+                              const char *status, const char *suspend_reason,
+                              const char *sync_state) PB_MUST_CHECK;
 /* sync_state of every id (sync_error cleared). */
 pb_err sub_db_set_sync_many(struct store *st, const int64_t *ids, size_t n,
                             const char *state) PB_MUST_CHECK;

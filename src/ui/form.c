@@ -222,6 +222,11 @@ const char *form_value(const struct form *f, const char *name)
     return i < 0 ? NULL : f->st[i].value;
 }
 
+const char *form_value_at(const struct form *f, int i)
+{
+    return f->st[i].value;
+}
+
 const char *form_display(const struct form *f, const char *name)
 {
     int i = find(f, name);

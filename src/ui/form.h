@@ -94,6 +94,8 @@ void form_free(struct form **f);
 void form_init_value(struct form *f, const char *name, const char *value, const char *display);
 /* The current value ("" when empty); NULL for an unknown name. */
 const char *form_value(const struct form *f, const char *name);
+/* The current value of fields[i], of the fields the form was made with. */
+const char *form_value_at(const struct form *f, int i);
 /* Names of changed fields, count returned; names point into the form. */
 int form_changes(const struct form *f, const char **names, int max);
 /* Focus the first empty required field (forms open there). */

@@ -393,6 +393,18 @@ static void cursor_to(struct table *t, int i, int dir)
 
 /* ---- jobs --------------------------------------------------------------- */
 
+/* Without the source's status_counts: each status counted as a filter. */
+static pb_err count_statuses(struct tjob *j, void *wctx)
+{
+    pb_err e = NULL;
+    for (int i = 0; i < j->nstatus && !e; i++) {
+        struct table_req q = j->q;
+        q.status = j->src->statuses[i].name;
+        e = j->src->count(wctx, j->arg, &q, &j->counts[i], NULL);
+    }
+    return e;
+}
+
 static void job_run(struct work *w, void *wctx)
 {
     struct tjob *j = (struct tjob *)w;
@@ -411,7 +423,8 @@ static void job_run(struct work *w, void *wctx)
         for (int i = 0; i < j->nstatus; i++)
             j->counts[i] = -1;
         j->matching = -1;
-        j->err = s->status_counts(wctx, j->arg, &j->q, j->counts);
+        j->err = s->status_counts ? s->status_counts(wctx, j->arg, &j->q, j->counts)
+                                  : count_statuses(j, wctx);
         if (!j->err && s->count)
             j->err = s->count(wctx, j->arg, &j->q, &j->matching, &j->total);
         break;
@@ -1615,7 +1628,7 @@ unsigned table_on_action(struct table *t, enum action a)
     case A_STATUS_FILTER:
         if (!t->src->statuses)
             return R_NONE;
-        if (t->src->status_counts) {
+        if (t->src->status_counts || t->src->count) {
             t->status_menu_wanted = true;
             job_submit(t, job_new(t, J_STATUS));
         } else {

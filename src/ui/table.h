@@ -93,10 +93,12 @@ struct table_source {
     const char *empty_filter;
     /* Worker thread. Fill out (rows malloc'ed; table frees them). */
     pb_err (*fetch)(void *wctx, void *arg, const struct table_req *q, struct table_result *out);
-    /* Worker thread: rows matching q's filter and status, and all rows. */
+    /* Worker thread: rows matching q's filter and status, and all rows (total
+     * NULL: only the matching ones, one status of the f menu). */
     pb_err (*count)(void *wctx, void *arg, const struct table_req *q, int64_t *matching,
                     int64_t *total);
-    /* Worker thread, optional: counts per statuses[] entry (for the f menu). */
+    /* Worker thread, optional: counts per statuses[] entry (for the f menu)
+     * at once; without it count() counts them one status at a time. */
     pb_err (*status_counts)(void *wctx, void *arg, const struct table_req *q, int64_t *counts);
     /* Worker thread, optional: a number that changes when the data may have
      * changed (store_data_version); the table polls it to refresh live. */

@@ -47,6 +47,8 @@ if [ ! -f "$DB" ]; then
     "$BIN" --db "sqlite:$DB" init --demo --customers "$N" --seed 1 >/dev/null
     emit "demo_init_${N}_customers" "$(( $(ms_now) - t0 ))" ms 30000
 fi
+# A database kept from an older patchbay is migrated first.
+"$BIN" --db "sqlite:$DB" init >/dev/null
 
 # ---- the console, in tmux, with the program's own timings (PATCHBAY_TIMING)
 tm() { tmux -L "$SOCK" "$@"; }
