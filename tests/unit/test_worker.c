@@ -146,15 +146,17 @@ static void test_supersede_and_interrupt(void **state)
     worker_submit(wk, &job(3, &chan, log, &n)->w); /* supersedes 2 */
     settle(wk, mb);
     assert_int_equal(n, 3);
-    /* 2 was taken out of the queue first; 1 came back interrupted; 3 ran. */
+    /* 1 came back interrupted, 2 superseded before it ran, 3 ran; the order
+     * the three results are delivered in depends on the threads' timing. */
     int seen1 = 0, seen2 = 0, seen3 = 0;
     for (int i = 0; i < n; i++) {
         seen1 += log[i] == -1;
         seen2 += log[i] == -2;
         seen3 += log[i] == 3;
     }
-    assert_int_equal(seen1 + seen2 + seen3, 3);
-    assert_int_equal(log[n - 1], 3);
+    assert_int_equal(seen1, 1);
+    assert_int_equal(seen2, 1);
+    assert_int_equal(seen3, 1);
     worker_free(&wk);
     mailbox_free(&mb);
 }
