@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "app/invoice.h"
+#include "app/invoice_doc.h"
 #include "app/payment.h"
 #include "core/date.h"
 #include "core/money.h"
@@ -851,6 +852,21 @@ static unsigned detail_action(struct screen *s, enum action a)
         }
         return R_REDRAW;
     }
+    case A_WRITE: {
+        if (!r->number) {
+            ui_msg(s->ui, MSG_ERROR, "A draft has no number yet; issue it (a) first.");
+            return R_REDRAW;
+        }
+        char *path = NULL;
+        pb_err e = invoice_doc_pdf_saved(screens_app(s->ui), r->number, &path);
+        if (e)
+            ui_msg_err(s->ui, e);
+        else
+            ui_msg(s->ui, MSG_OK, "Wrote %s as a PDF to %s.", r->number, path);
+        err_free(&e);
+        free(path);
+        return R_REDRAW;
+    }
     case A_REDRAW:
         reload(s);
         return R_REDRAW;
@@ -873,6 +889,7 @@ static const struct keybind detail_keys[] = {
     {A_ACTIVATE, "issue", "invoice.edit"},
     {A_DELETE, "delete", "invoice.edit"},
     {A_COPY, "copy", NULL},
+    {A_WRITE, "PDF", NULL},
     {A_HELP, "help", NULL},
     {A_GOTO, "go", NULL},
     {A_UP, NULL, NULL},

@@ -8,6 +8,7 @@
 
 #include "app/customer.h"
 #include "core/buf.h"
+#include "core/config.h"
 #include "core/date.h"
 #include "core/money.h"
 #include "core/xalloc.h"
@@ -287,4 +288,15 @@ pb_err invoice_doc_pdf(struct app *a, const char *key, const char *path)
         return err_new(PB_INTERNAL, "Writing the PDF %s failed (libharu error 0x%04X, %u).", path,
                        (unsigned)err[0], (unsigned)err[1]);
     return NULL;
+}
+
+pb_err invoice_doc_pdf_saved(struct app *a, const char *number, char **path)
+{
+    char leaf[96];
+    snprintf(leaf, sizeof leaf, "invoices/%s.pdf", number);
+    *path = xdg_path(XDG_DATA, leaf);
+    if (!*path)
+        return err_new(PB_INTERNAL, "No home directory to keep the PDF in.");
+    pb_err e = path_make_parents(*path);
+    return e ? e : invoice_doc_pdf(a, number, *path);
 }

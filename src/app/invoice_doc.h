@@ -28,5 +28,9 @@ void invoice_doc_free(char **lines, int n);
 pb_err invoice_doc_text(struct app *a, const char *key, char **text) PB_MUST_CHECK;
 /* The invoice named by key as a PDF file at path (replaced). */
 pb_err invoice_doc_pdf(struct app *a, const char *key, const char *path) PB_MUST_CHECK;
+/* The console's `w`: the invoice numbered number as a PDF in
+ * $XDG_DATA_HOME/patchbay/invoices/NUMBER.pdf; *path is where (caller
+ * frees). */
+pb_err invoice_doc_pdf_saved(struct app *a, const char *number, char **path) PB_MUST_CHECK;
 
 #endif

@@ -186,5 +186,12 @@ tm_expect "$PAYNUM · recurring · partial" "mono: the invoice"
 tm_keys 5
 tm_expect "PAY-2026-000001" "mono: payments"
 
+# w keeps the invoice as a PDF in the data directory
+palette "INV-2026-000007"
+tm_expect "INV-2026-000007 · recurring" "an invoice to write"
+tm_keys w
+tm_expect "Wrote INV-2026-000007 as a PDF" "w writes the PDF"
+check "the PDF is in the data directory" test "$(head -c 5 "$XDG_DATA_HOME/patchbay/invoices/INV-2026-000007.pdf")" = "%PDF-"
+
 if [ -n "${SHOW:-}" ]; then cat "$T/detail.txt" "$T/paid.txt" "$T/payment.txt" "$T/payments.txt"; fi
 finish
