@@ -21,6 +21,7 @@
 #include "app/perm.h"
 #include "core/xalloc.h"
 #include "harness/fixture.h"
+#include "harness/screen.h"
 #include "screens/screens.h"
 #include "ui/canvas.h"
 #include "ui/ui.h"
@@ -67,31 +68,11 @@ static int teardown(void **state)
     return 0;
 }
 
-static void key(struct ui *ui, int32_t code)
-{
-    struct key k = {.code = code};
-    ui_headless_key(ui, &k);
-}
-
-static char *screen(struct ui *ui)
-{
-    ui_headless_settle(ui);
-    return canvas_mem_text(ui_headless_render(ui));
-}
-
-static void assert_screen_has(struct ui *ui, const char *what)
-{
-    char *t = screen(ui);
-    if (!strstr(t, what))
-        fail_msg("the screen lacks \"%s\":\n%s", what, t);
-    free(t);
-}
-
 /* Waits (up to 20 s) for text that a thread of the screen's own brings. */
 static void wait_for(struct ui *ui, const char *what)
 {
     for (int i = 0; i < 400; i++) {
-        char *t = screen(ui);
+        char *t = hs_screen(ui);
         bool found = strstr(t, what) != NULL;
         free(t);
         if (found)
@@ -99,7 +80,7 @@ static void wait_for(struct ui *ui, const char *what)
         nanosleep(&(struct timespec){0, 50 * 1000000L}, NULL);
         ui_headless_advance(ui, 50);
     }
-    assert_screen_has(ui, what);
+    hs_assert_has(ui, what);
 }
 
 static int64_t count(const char *sql)
@@ -129,99 +110,99 @@ static struct ui *console(int h, int w, bool ascii, const char *email)
     struct ui *ui = NULL;
     assert_ok(ui_headless_new(&host, h, w, ascii, &ui));
     ui_headless_type(ui, email);
-    key(ui, K_TAB);
+    hs_key(ui, K_TAB);
     ui_headless_type(ui, DEMO_PASSWORD);
-    key(ui, K_ENTER);
-    assert_screen_has(ui, "Customers");
+    hs_key(ui, K_ENTER);
+    hs_assert_has(ui, "Customers");
     return ui;
 }
 
 static void palette(struct ui *ui, const char *line)
 {
-    key(ui, ':');
+    hs_key(ui, ':');
     ui_headless_type(ui, line);
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
 }
 
 static void test_run(void **state)
 {
     struct ui *ui = console(24, 80, false, "accounts@demo.test");
     palette(ui, "billing");
-    assert_screen_has(ui, "Billing runs");
-    assert_screen_has(ui, "No billing runs yet. n makes the first one; a dry run keeps nothing.");
+    hs_assert_has(ui, "Billing runs");
+    hs_assert_has(ui, "No billing runs yet. n makes the first one; a dry run keeps nothing.");
 
     /* Step 1: next month by default; too far ahead is the controller's no. */
-    key(ui, 'n');
-    assert_screen_has(ui, "New billing run · step 1 of 4");
-    assert_screen_has(ui, "2026-12 ▾");
+    hs_key(ui, 'n');
+    hs_assert_has(ui, "New billing run · step 1 of 4");
+    hs_assert_has(ui, "2026-12 ▾");
     ui_headless_type(ui, "2028-01");
-    key(ui, K_ENTER);
-    assert_screen_has(ui, "Period: 2028-01 is more than 12 months ahead");
+    hs_key(ui, K_ENTER);
+    hs_assert_has(ui, "Period: 2028-01 is more than 12 months ahead");
     assert_non_null(strstr(ui_headless_message(ui), "more than 12 months ahead"));
-    key(ui, K_DOWN); /* the arrows replace the typed period: 2027-12 */
-    assert_screen_has(ui, "2027-12 ▾");
+    hs_key(ui, K_DOWN); /* the arrows replace the typed period: 2027-12 */
+    hs_assert_has(ui, "2027-12 ▾");
     ui_headless_type(ui, "2026-12");
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
 
     /* Step 2, computed on the worker. */
     wait_for(ui, "made in");
-    assert_screen_has(ui, "Billing 2026-12 › preview");
-    assert_screen_has(ui, "invoices for");
-    assert_screen_has(ui, "Totals by tax rate · BDT");
-    assert_screen_has(ui, "Customer ▲");
+    hs_assert_has(ui, "Billing 2026-12 › preview");
+    hs_assert_has(ui, "invoices for");
+    hs_assert_has(ui, "Totals by tax rate · BDT");
+    hs_assert_has(ui, "Customer ▲");
     assert_int_equal(count("SELECT count(*) FROM invoice"), 0);
     /* 200x60: the wide columns come in, nothing else moves. */
     ui_headless_resize(ui, 60, 200);
-    assert_screen_has(ui, "Username");
-    assert_screen_has(ui, "Warnings");
+    hs_assert_has(ui, "Username");
+    hs_assert_has(ui, "Warnings");
     ui_headless_resize(ui, 24, 80);
 
     /* Step 3: only the exact period commits. */
-    key(ui, K_CTRL('s'));
-    assert_screen_has(ui, "Commit billing run 2026-12 · step 3 of 4");
+    hs_key(ui, K_CTRL('s'));
+    hs_assert_has(ui, "Commit billing run 2026-12 · step 3 of 4");
     ui_headless_type(ui, "2026-1");
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
     assert_string_equal(ui_headless_message(ui), "Period: type 2026-12 exactly to commit.");
     assert_int_equal(count("SELECT count(*) FROM billing_run"), 0);
     ui_headless_type(ui, "2");
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
 
     /* Step 4 reports through the mailbox; then the summary. */
     wait_for(ui, "Billing 2026-12 › committed");
-    assert_screen_has(ui, "invoices committed: INV-");
+    hs_assert_has(ui, "invoices committed: INV-");
     assert_non_null(strstr(ui_headless_message(ui), "Billing 2026-12 committed: "));
     int64_t made = count("SELECT count(*) FROM invoice");
     assert_true(made > 1000);
     assert_int_equal(count("SELECT count(*) FROM billing_run WHERE state = 'committed' AND "
                            "dry_run = 0"), 1);
     assert_int_equal(count("SELECT invoice_count FROM billing_run"), made);
-    key(ui, 'y');
+    hs_key(ui, 'y');
     assert_non_null(strstr(ui_headless_clipboard(ui), "Billing 2026-12 committed"));
     ui_headless_resize(ui, 60, 200);
-    assert_screen_has(ui, "By tax rate · BDT");
+    hs_assert_has(ui, "By tax rate · BDT");
     ui_headless_resize(ui, 24, 80);
 
     /* Back to the runs, refreshed. */
-    key(ui, K_ESC);
-    assert_screen_has(ui, "2026-12 committed");
-    assert_screen_has(ui, "next period due: 2027-01");
+    hs_key(ui, K_ESC);
+    hs_assert_has(ui, "2026-12 committed");
+    hs_assert_has(ui, "next period due: 2027-01");
 
     /* A run cancelled at once leaves nothing and says so. */
-    key(ui, 'n');
-    assert_screen_has(ui, "2027-01 ▾");
-    key(ui, K_ENTER);
+    hs_key(ui, 'n');
+    hs_assert_has(ui, "2027-01 ▾");
+    hs_key(ui, K_ENTER);
     wait_for(ui, "made in");
-    key(ui, K_CTRL('s'));
+    hs_key(ui, K_CTRL('s'));
     ui_headless_type(ui, "2027-01");
-    key(ui, K_ENTER);
-    key(ui, K_ESC);
-    key(ui, 'y');
+    hs_key(ui, K_ENTER);
+    hs_key(ui, K_ESC);
+    hs_key(ui, 'y');
     assert_string_equal(ui_headless_message(ui),
                         "Cancelled the run for 2027-01: nothing was written.");
-    assert_screen_has(ui, "Billing runs");
+    hs_assert_has(ui, "Billing runs");
     assert_int_equal(count("SELECT count(*) FROM invoice"), made);
     assert_int_equal(count("SELECT count(*) FROM billing_run WHERE state = 'cancelled'"), 1);
-    assert_screen_has(ui, "2027-01 cancelled");
+    hs_assert_has(ui, "2027-01 cancelled");
     ui_headless_free(&ui);
 }
 
@@ -231,16 +212,16 @@ static void test_ascii(void **state)
     struct ui *ui = console(24, 80, true, "accounts@demo.test");
     palette(ui, "billing 2027-01");
     wait_for(ui, "made in");
-    char *t = screen(ui);
+    char *t = hs_screen(ui);
     for (const unsigned char *p = (const unsigned char *)t; *p; p++)
         if (*p > 126)
             fail_msg("a non-ASCII byte in the ASCII preview:\n%s", t);
     assert_non_null(strstr(t, "Billing 2027-01 > preview"));
     free(t);
-    key(ui, 'f');
-    assert_screen_has(ui, "also"); /* the menu opens with its counts */
-    key(ui, 's');
-    assert_screen_has(ui, "status: skipped");
+    hs_key(ui, 'f');
+    hs_assert_has(ui, "also"); /* the menu opens with its counts */
+    hs_key(ui, 's');
+    hs_assert_has(ui, "status: skipped");
     ui_headless_free(&ui);
 }
 

@@ -25,6 +25,7 @@
 #include "app/perm.h"
 #include "core/xalloc.h"
 #include "harness/fixture.h"
+#include "harness/screen.h"
 #include "screens/screens.h"
 #include "ui/canvas.h"
 #include "ui/ui.h"
@@ -73,34 +74,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static void key(struct ui *ui, int32_t code)
-{
-    struct key k = {.code = code};
-    ui_headless_key(ui, &k);
-}
-
-static char *screen(struct ui *ui)
-{
-    ui_headless_settle(ui);
-    return canvas_mem_text(ui_headless_render(ui));
-}
-
-static void assert_screen_has(struct ui *ui, const char *what)
-{
-    char *t = screen(ui);
-    if (!strstr(t, what))
-        fail_msg("the screen lacks \"%s\":\n%s", what, t);
-    free(t);
-}
-
-static void assert_screen_lacks(struct ui *ui, const char *what)
-{
-    char *t = screen(ui);
-    if (strstr(t, what))
-        fail_msg("the screen shows \"%s\":\n%s", what, t);
-    free(t);
-}
-
 static void assert_message_has(struct ui *ui, const char *what)
 {
     const char *m = ui_headless_message(ui);
@@ -147,137 +120,137 @@ static struct ui *console(int h, int w, bool ascii, const char *email)
     struct ui *ui = NULL;
     assert_ok(ui_headless_new(&host, h, w, ascii, &ui));
     ui_headless_type(ui, email);
-    key(ui, K_TAB);
+    hs_key(ui, K_TAB);
     ui_headless_type(ui, DEMO_PASSWORD);
-    key(ui, K_ENTER);
-    assert_screen_has(ui, "Customers");
+    hs_key(ui, K_ENTER);
+    hs_assert_has(ui, "Customers");
     return ui;
 }
 
 static void palette(struct ui *ui, const char *line)
 {
-    key(ui, ':');
+    hs_key(ui, ':');
     ui_headless_type(ui, line);
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
 }
 
 static void filter(struct ui *ui, const char *text)
 {
-    key(ui, '/');
+    hs_key(ui, '/');
     ui_headless_type(ui, text);
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
     ui_headless_settle(ui);
 }
 
 static void test_invoices(void **state)
 {
     struct ui *ui = console(24, 80, false, "accounts@demo.test");
-    key(ui, '4');
-    assert_screen_has(ui, "4 Invoices");
-    assert_screen_has(ui, "sort: due ▲");
-    assert_screen_has(ui, "Balance");
-    assert_screen_has(ui, "INV-2026-000001");
+    hs_key(ui, '4');
+    hs_assert_has(ui, "4 Invoices");
+    hs_assert_has(ui, "sort: due ▲");
+    hs_assert_has(ui, "Balance");
+    hs_assert_has(ui, "INV-2026-000001");
 
     /* "/" looks a number up by its start. */
     filter(ui, "INV-2026-000003");
-    assert_screen_has(ui, "1 of");
-    assert_screen_lacks(ui, "INV-2026-000001");
+    hs_assert_has(ui, "1 of");
+    hs_assert_lacks(ui, "INV-2026-000001");
 
     /* The invoice as printed. */
-    key(ui, K_ENTER);
-    assert_screen_has(ui, "4 Invoices › INV-2026-000003");
-    assert_screen_has(ui, "INV-2026-000003 · recurring · issued");
-    assert_screen_has(ui, "due 09 Dec 2026 (in 15 days)");
-    assert_screen_has(ui, "period 01 Dec – 31 Dec 2026 (Asia/Dhaka)");
-    assert_screen_has(ui, "Lines 1");
-    assert_screen_has(ui, "Subtotal");
-    assert_screen_has(ui, "Tax 15 %, rounded per line");
-    assert_screen_has(ui, "Balance due");
-    assert_screen_has(ui, "None yet. p records one.");
+    hs_key(ui, K_ENTER);
+    hs_assert_has(ui, "4 Invoices › INV-2026-000003");
+    hs_assert_has(ui, "INV-2026-000003 · recurring · issued");
+    hs_assert_has(ui, "due 09 Dec 2026 (in 15 days)");
+    hs_assert_has(ui, "period 01 Dec – 31 Dec 2026 (Asia/Dhaka)");
+    hs_assert_has(ui, "Lines 1");
+    hs_assert_has(ui, "Subtotal");
+    hs_assert_has(ui, "Tax 15 %, rounded per line");
+    hs_assert_has(ui, "Balance due");
+    hs_assert_has(ui, "None yet. p records one.");
     int64_t total = count("SELECT total FROM invoice WHERE number = 'INV-2026-000003'");
     assert_true(total > 10000);
-    key(ui, 'y');
+    hs_key(ui, 'y');
     assert_non_null(strstr(ui_headless_clipboard(ui), "Balance due"));
 
     /* A partial payment through the form: the amount starts as the balance. */
-    key(ui, 'p');
-    assert_screen_has(ui, "4 Invoices › INV-2026-000003 › pay");
-    assert_screen_has(ui, "Record a payment");
-    key(ui, K_CTRL('u'));
+    hs_key(ui, 'p');
+    hs_assert_has(ui, "4 Invoices › INV-2026-000003 › pay");
+    hs_assert_has(ui, "Record a payment");
+    hs_key(ui, K_CTRL('u'));
     ui_headless_type(ui, "100.5");
-    key(ui, K_TAB);
-    key(ui, 'b'); /* bank_transfer */
-    key(ui, K_TAB);
-    key(ui, K_TAB);
+    hs_key(ui, K_TAB);
+    hs_key(ui, 'b'); /* bank_transfer */
+    hs_key(ui, K_TAB);
+    hs_key(ui, K_TAB);
     ui_headless_type(ui, "TRX-77");
-    key(ui, K_CTRL('s'));
+    hs_key(ui, K_CTRL('s'));
     assert_message_has(ui, "Recorded PAY-2026-000001: 100.50 bank_transfer; ");
     assert_message_has(ui, " left due.");
     tick(ui);
-    assert_screen_has(ui, "INV-2026-000003 · recurring · partial");
-    assert_screen_has(ui, "PAY-2026-000001");
-    assert_screen_has(ui, "100.50");
+    hs_assert_has(ui, "INV-2026-000003 · recurring · partial");
+    hs_assert_has(ui, "PAY-2026-000001");
+    hs_assert_has(ui, "100.50");
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE number = 'INV-2026-000003' AND "
                            "status = 'partially_paid' AND paid = 10050"), 1);
     assert_int_equal(count("SELECT count(*) FROM payment WHERE number = 'PAY-2026-000001' AND "
                            "method = 'bank_transfer' AND transaction_id = 'TRX-77'"), 1);
 
     /* Installments of what is left. */
-    key(ui, 'i');
-    assert_screen_has(ui, "INV-2026-000003 › installments");
-    assert_screen_has(ui, "Schedule");
-    assert_screen_has(ui, "due 09 Dec 2026");
-    assert_screen_has(ui, "due 09 Feb 2027");
-    key(ui, K_CTRL('s'));
+    hs_key(ui, 'i');
+    hs_assert_has(ui, "INV-2026-000003 › installments");
+    hs_assert_has(ui, "Schedule");
+    hs_assert_has(ui, "due 09 Dec 2026");
+    hs_assert_has(ui, "due 09 Feb 2027");
+    hs_key(ui, K_CTRL('s'));
     assert_message_has(ui, "Split INV-2026-000003 into 3 monthly installments");
     tick(ui);
-    assert_screen_has(ui, "Installments 3");
+    hs_assert_has(ui, "Installments 3");
     assert_int_equal(count("SELECT count(*) FROM installment i JOIN invoice v ON v.id = "
                            "i.invoice_id WHERE v.number = 'INV-2026-000003' AND i.status = "
                            "'open'"), 3);
 
     /* Void: refused while it holds a payment, in the console's words. */
-    key(ui, 'C');
+    hs_key(ui, 'C');
     assert_message_has(ui, "holds 100.50 of payments: refund them (5, C), then void it.");
-    key(ui, 'd');
+    hs_key(ui, 'd');
     assert_message_has(ui, "is partially paid: never deleted, only voided (C).");
-    key(ui, K_ESC);
-    key(ui, K_ESC); /* the filter */
+    hs_key(ui, K_ESC);
+    hs_key(ui, K_ESC); /* the filter */
     ui_headless_settle(ui);
 
     /* Void another with a reason and its typed number. */
     filter(ui, "INV-2026-000004");
-    key(ui, 'C');
-    assert_screen_has(ui, "Void INV-2026-000004 by credit note");
+    hs_key(ui, 'C');
+    hs_assert_has(ui, "Void INV-2026-000004 by credit note");
     ui_headless_type(ui, "duplicate");
-    key(ui, K_TAB);
+    hs_key(ui, K_TAB);
     ui_headless_type(ui, "INV-2026-00000");
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
     assert_message_has(ui, "Type INV-2026-000004 to confirm.");
     ui_headless_type(ui, "4");
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
     assert_message_has(ui, "Voided INV-2026-000004 with credit note INV-2026-");
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE number = 'INV-2026-000004' AND "
                            "status = 'void'"), 1);
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE type = 'credit_note' AND notes "
                            "LIKE '%%duplicate%%'"), 1);
-    assert_screen_has(ui, "void");
-    key(ui, K_ESC);
+    hs_assert_has(ui, "void");
+    hs_key(ui, K_ESC);
 
     /* f: the partially paid ones. */
-    key(ui, 'f');
-    assert_screen_has(ui, "partially_paid");
-    key(ui, 'p');
-    assert_screen_has(ui, "status: partially_paid");
-    assert_screen_has(ui, "INV-2026-000003");
-    assert_screen_has(ui, "partial");
+    hs_key(ui, 'f');
+    hs_assert_has(ui, "partially_paid");
+    hs_key(ui, 'p');
+    hs_assert_has(ui, "status: partially_paid");
+    hs_assert_has(ui, "INV-2026-000003");
+    hs_assert_has(ui, "partial");
 
     /* 200x60: the invoice beside the list, following the cursor. */
     ui_headless_resize(ui, 60, 200);
     tick(ui);
-    assert_screen_has(ui, "follows the cursor");
-    assert_screen_has(ui, "Installments 3");
-    assert_screen_has(ui, "Period");
+    hs_assert_has(ui, "follows the cursor");
+    hs_assert_has(ui, "Installments 3");
+    hs_assert_has(ui, "Period");
     ui_headless_resize(ui, 24, 80);
     ui_headless_free(&ui);
 }
@@ -286,67 +259,67 @@ static void test_payments(void **state)
 {
     struct ui *ui = console(24, 80, false, "accounts@demo.test");
     int64_t paid = count("SELECT paid FROM invoice WHERE number = 'INV-2026-000003'");
-    key(ui, '5');
-    assert_screen_has(ui, "5 Payments");
-    assert_screen_has(ui, "PAY-2026-000001");
-    assert_screen_has(ui, "bank_tr");
-    key(ui, K_ENTER);
-    assert_screen_has(ui, "5 Payments › PAY-2026-000001");
-    assert_screen_has(ui, "Allocations 1");
-    assert_screen_has(ui, "INV-2026-000003");
+    hs_key(ui, '5');
+    hs_assert_has(ui, "5 Payments");
+    hs_assert_has(ui, "PAY-2026-000001");
+    hs_assert_has(ui, "bank_tr");
+    hs_key(ui, K_ENTER);
+    hs_assert_has(ui, "5 Payments › PAY-2026-000001");
+    hs_assert_has(ui, "Allocations 1");
+    hs_assert_has(ui, "INV-2026-000003");
 
     /* A partial refund: amount, reason, the typed number. */
-    key(ui, 'C');
-    assert_screen_has(ui, "PAY-2026-000001 › refund");
-    key(ui, K_CTRL('u'));
+    hs_key(ui, 'C');
+    hs_assert_has(ui, "PAY-2026-000001 › refund");
+    hs_key(ui, K_CTRL('u'));
     ui_headless_type(ui, "40");
-    key(ui, K_TAB); /* reason */
-    key(ui, K_TAB); /* note */
+    hs_key(ui, K_TAB); /* reason */
+    hs_key(ui, K_TAB); /* note */
     ui_headless_type(ui, "double charge");
-    key(ui, K_TAB);
+    hs_key(ui, K_TAB);
     ui_headless_type(ui, "PAY-2026-1");
-    key(ui, K_CTRL('s'));
-    assert_screen_has(ui, "Type PAY-2026-000001 exactly to refund it");
+    hs_key(ui, K_CTRL('s'));
+    hs_assert_has(ui, "Type PAY-2026-000001 exactly to refund it");
     assert_int_equal(count("SELECT refunded FROM payment WHERE number = 'PAY-2026-000001'"), 0);
-    key(ui, K_CTRL('u'));
+    hs_key(ui, K_CTRL('u'));
     ui_headless_type(ui, "PAY-2026-000001");
-    key(ui, K_CTRL('s'));
+    hs_key(ui, K_CTRL('s'));
     assert_message_has(ui, "Refunded BDT 40.00 of PAY-2026-000001");
     tick(ui);
-    assert_screen_has(ui, "refunded 40.00 of 100.50");
+    hs_assert_has(ui, "refunded 40.00 of 100.50");
     assert_int_equal(count("SELECT refunded FROM payment WHERE number = 'PAY-2026-000001'"), 4000);
     assert_int_equal(count("SELECT paid FROM invoice WHERE number = 'INV-2026-000003'"),
                      paid - 4000);
     /* a and x only for pending ones */
-    key(ui, 'a');
+    hs_key(ui, 'a');
     assert_message_has(ui, "only a pending payment is completed");
-    key(ui, 'x');
+    hs_key(ui, 'x');
     assert_message_has(ui, "only a pending payment can fail");
-    key(ui, K_ESC);
+    hs_key(ui, K_ESC);
 
     /* A new payment for a customer picked by code: more than is due is
      * refused until the excess may become credit. */
     int64_t due = count("SELECT sum(total - paid) FROM invoice i JOIN customer c ON c.id = "
                         "i.customer_id WHERE c.code = 'C-00010' AND i.status IN ('issued', "
                         "'partially_paid', 'overdue')");
-    key(ui, 'n');
-    assert_screen_has(ui, "5 Payments › new");
-    key(ui, K_ENTER); /* the customer picker */
+    hs_key(ui, 'n');
+    hs_assert_has(ui, "5 Payments › new");
+    hs_key(ui, K_ENTER); /* the customer picker */
     ui_headless_type(ui, "C-00010");
     ui_headless_settle(ui);
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
     tick(ui);
-    assert_screen_has(ui, "balance due BDT");
-    key(ui, K_TAB); /* amount */
+    hs_assert_has(ui, "balance due BDT");
+    hs_key(ui, K_TAB); /* amount */
     char amount[32];
     snprintf(amount, sizeof amount, "%lld", (long long)(due / 100 + 100));
     ui_headless_type(ui, amount);
-    key(ui, K_CTRL('s'));
-    assert_screen_has(ui, "lower it, or tick \"Excess to credit\".");
+    hs_key(ui, K_CTRL('s'));
+    hs_assert_has(ui, "lower it, or tick \"Excess to credit\".");
     for (int i = 0; i < 5; i++)
-        key(ui, K_TAB);
-    key(ui, ' ');
-    key(ui, K_CTRL('s'));
+        hs_key(ui, K_TAB);
+    hs_key(ui, ' ');
+    hs_key(ui, K_CTRL('s'));
     assert_message_has(ui, "kept as credit");
     assert_int_equal(count("SELECT credit FROM customer WHERE code = 'C-00010'"),
                      (due / 100 + 100) * 100 - due);
@@ -358,23 +331,23 @@ static void test_payments(void **state)
     /* The palette's screen names with a record (the bare natural keys are
      * console.c's, tried by tests/e2e/invoices_console.sh). */
     palette(ui, "invoice INV-2026-000005");
-    assert_screen_has(ui, "4 Invoices › INV-2026-000005");
-    key(ui, K_ESC);
+    hs_assert_has(ui, "4 Invoices › INV-2026-000005");
+    hs_key(ui, K_ESC);
     palette(ui, "inv INV-2026-000006");
     tick(ui);
-    assert_screen_has(ui, "4 Invoices › INV-2026-000006");
-    key(ui, K_ESC);
-    assert_screen_has(ui, "/ INV-2026-000006");
+    hs_assert_has(ui, "4 Invoices › INV-2026-000006");
+    hs_key(ui, K_ESC);
+    hs_assert_has(ui, "/ INV-2026-000006");
     palette(ui, "payment PAY-2026-000001");
-    assert_screen_has(ui, "5 Payments › PAY-2026-000001");
-    key(ui, K_ESC);
+    hs_assert_has(ui, "5 Payments › PAY-2026-000001");
+    hs_key(ui, K_ESC);
 
     /* The customer's invoices and payments in their detail. */
     palette(ui, "customer C-00003");
-    assert_screen_has(ui, "Invoices 1");
-    assert_screen_has(ui, "INV-2026-000003");
-    assert_screen_has(ui, "Payments 1");
-    assert_screen_has(ui, "PAY-2026-000001");
+    hs_assert_has(ui, "Invoices 1");
+    hs_assert_has(ui, "INV-2026-000003");
+    hs_assert_has(ui, "Payments 1");
+    hs_assert_has(ui, "PAY-2026-000001");
     ui_headless_free(&ui);
 }
 
@@ -399,31 +372,31 @@ static void test_drafts(void **state)
     snprintf(line, sizeof line, "invoice %lld", (long long)keep);
     palette(ui, line);
     snprintf(line, sizeof line, "4 Invoices › draft %lld", (long long)keep);
-    assert_screen_has(ui, line);
-    assert_screen_has(ui, "draft: no number until issued (a)");
-    key(ui, 'p');
+    hs_assert_has(ui, line);
+    hs_assert_has(ui, "draft: no number until issued (a)");
+    hs_key(ui, 'p');
     assert_message_has(ui, "is not issued yet; a issues it first.");
-    key(ui, 'a');
-    assert_screen_has(ui, "numbered today?  y issue");
-    key(ui, 'y');
+    hs_key(ui, 'a');
+    hs_assert_has(ui, "numbered today?  y issue");
+    hs_key(ui, 'y');
     assert_message_has(ui, "Issued INV-2026-");
     tick(ui);
-    assert_screen_has(ui, "· one_off · issued");
+    hs_assert_has(ui, "· one_off · issued");
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE id = %lld AND status = 'issued' "
                            "AND number IS NOT NULL", (long long)keep), 1);
-    key(ui, K_ESC);
+    hs_key(ui, K_ESC);
 
     snprintf(line, sizeof line, "invoice %lld", (long long)drop);
     palette(ui, line);
-    key(ui, 'd');
-    assert_screen_has(ui, "y delete · any key keeps");
-    key(ui, 'n');
+    hs_key(ui, 'd');
+    hs_assert_has(ui, "y delete · any key keeps");
+    hs_key(ui, 'n');
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE id = %lld", (long long)drop), 1);
-    key(ui, 'd');
-    key(ui, 'y');
+    hs_key(ui, 'd');
+    hs_key(ui, 'y');
     assert_message_has(ui, "Deleted draft");
     tick(ui); /* the detail of what is gone closes */
-    assert_screen_lacks(ui, "› draft");
+    hs_assert_lacks(ui, "› draft");
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE id = %lld", (long long)drop), 0);
     ui_headless_free(&ui);
 }
@@ -433,14 +406,14 @@ static void test_ascii(void **state)
 {
     struct ui *ui = console(24, 80, true, "accounts@demo.test");
     palette(ui, "invoice INV-2026-000003");
-    char *t = screen(ui);
+    char *t = hs_screen(ui);
     for (const unsigned char *p = (const unsigned char *)t; *p; p++)
         if (*p > 126)
             fail_msg("a non-ASCII byte in the ASCII invoice:\n%s", t);
     assert_non_null(strstr(t, "4 Invoices > INV-2026-000003"));
     free(t);
-    key(ui, '5');
-    t = screen(ui);
+    hs_key(ui, '5');
+    t = hs_screen(ui);
     for (const unsigned char *p = (const unsigned char *)t; *p; p++)
         if (*p > 126)
             fail_msg("a non-ASCII byte in the ASCII payments:\n%s", t);
@@ -451,13 +424,13 @@ static void test_ascii(void **state)
 static void test_support(void **state)
 {
     struct ui *ui = console(24, 80, false, "support@demo.test");
-    key(ui, '5');
-    assert_screen_lacks(ui, "5 Payments");
-    key(ui, '4');
-    assert_screen_has(ui, "4 Invoices");
-    key(ui, 'p');
+    hs_key(ui, '5');
+    hs_assert_lacks(ui, "5 Payments");
+    hs_key(ui, '4');
+    hs_assert_has(ui, "4 Invoices");
+    hs_key(ui, 'p');
     assert_message_has(ui, "needs another role");
-    key(ui, 'C');
+    hs_key(ui, 'C');
     assert_message_has(ui, "needs another role");
     ui_headless_free(&ui);
 }

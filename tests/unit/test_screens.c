@@ -22,6 +22,7 @@
 #include "app/subscription.h"
 #include "core/xalloc.h"
 #include "harness/fixture.h"
+#include "harness/screen.h"
 #include "screens/screens.h"
 #include "ui/canvas.h"
 #include "ui/ui.h"
@@ -91,18 +92,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static void key(struct ui *ui, int32_t code)
-{
-    struct key k = {.code = code};
-    ui_headless_key(ui, &k);
-}
-
-static char *screen(struct ui *ui)
-{
-    ui_headless_settle(ui);
-    return canvas_mem_text(ui_headless_render(ui));
-}
-
 static char *line(struct ui *ui, int y)
 {
     ui_headless_settle(ui);
@@ -115,14 +104,6 @@ static void assert_line_has(struct ui *ui, int y, const char *what)
     if (!strstr(l, what))
         fail_msg("line %d is \"%s\", wanted \"%s\" in it", y, l, what);
     free(l);
-}
-
-static void assert_screen_has(struct ui *ui, const char *what)
-{
-    char *t = screen(ui);
-    if (!strstr(t, what))
-        fail_msg("the screen lacks \"%s\":\n%s", what, t);
-    free(t);
 }
 
 static void test_console(void **state)
@@ -143,20 +124,20 @@ static void test_console(void **state)
     assert_ok(ui_headless_new(&host, 24, 80, false, &ui));
 
     /* The login screen. */
-    assert_screen_has(ui, "Sign in");
-    assert_screen_has(ui, "E-mail");
+    hs_assert_has(ui, "Sign in");
+    hs_assert_has(ui, "E-mail");
     assert_line_has(ui, 0, "not signed in");
 
     /* A wrong password: the message in the box. */
     ui_headless_type(ui, "nasrin@test.example");
-    key(ui, K_TAB);
+    hs_key(ui, K_TAB);
     ui_headless_type(ui, "wrong");
-    key(ui, K_ENTER);
-    assert_screen_has(ui, "E-mail or password is wrong.");
+    hs_key(ui, K_ENTER);
+    hs_assert_has(ui, "E-mail or password is wrong.");
 
     /* Signing in by typing. */
     ui_headless_type(ui, "Secret123");
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
     assert_line_has(ui, 0, "nasrin@support");
     assert_line_has(ui, 1, "Customers");
     assert_line_has(ui, 2, "Code");
@@ -166,15 +147,15 @@ static void test_console(void **state)
     assert_line_has(ui, 3, "Abul Kalam");
     assert_line_has(ui, 3, "active");
     assert_line_has(ui, 4, "Fatema Akter");
-    assert_screen_has(ui, "First sign-in.");
+    hs_assert_has(ui, "First sign-in.");
 
     /* Filter as you type: three Uddins of twelve. */
-    key(ui, '/');
+    hs_key(ui, '/');
     ui_headless_type(ui, "uddin");
     assert_line_has(ui, 1, "3 of 12");
     assert_line_has(ui, 3, "Rafiq Uddin");
-    key(ui, K_ENTER); /* keep the filter, close the prompt */
-    key(ui, K_ESC);   /* clear it */
+    hs_key(ui, K_ENTER); /* keep the filter, close the prompt */
+    hs_key(ui, K_ESC);   /* clear it */
     assert_line_has(ui, 3, "Abul Kalam");
 
     /* 200x60: more columns and the detail beside the list. */
@@ -183,43 +164,43 @@ static void test_console(void **state)
     assert_line_has(ui, 3, "Company");
     assert_line_has(ui, 3, "Subs");
     nanosleep(&(struct timespec){0, 600 * 1000000L}, NULL); /* the detail follows on the tick */
-    assert_screen_has(ui, "follows the cursor");
-    assert_screen_has(ui, "Contacts 0");
+    hs_assert_has(ui, "follows the cursor");
+    hs_assert_has(ui, "Contacts 0");
     assert_line_has(ui, 3, "Abul Kalam");
     ui_headless_resize(ui, 24, 80);
 
     /* The detail screen, and back. */
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
     assert_line_has(ui, 1, "Abul Kalam");
-    assert_screen_has(ui, "Subscriptions 0");
+    hs_assert_has(ui, "Subscriptions 0");
     /* y puts the customer's summary on the clipboard, for a ticket */
-    key(ui, 'y');
+    hs_key(ui, 'y');
     assert_non_null(strstr(ui_headless_clipboard(ui), "Abul Kalam"));
     assert_non_null(strstr(ui_headless_clipboard(ui), "Phone:"));
     assert_non_null(strstr(ui_headless_message(ui), "Copied the summary"));
-    key(ui, K_ESC);
+    hs_key(ui, K_ESC);
     assert_line_has(ui, 3, "Abul Kalam");
 
     /* A new customer: the form opens on Name. */
-    key(ui, 'n');
-    assert_screen_has(ui, "Name *");
-    assert_screen_has(ui, "given by patchbay");
+    hs_key(ui, 'n');
+    hs_assert_has(ui, "Name *");
+    hs_assert_has(ui, "given by patchbay");
     ui_headless_type(ui, "Rezaul Karim");
-    key(ui, K_TAB); /* Company */
-    key(ui, K_TAB); /* E-mail */
+    hs_key(ui, K_TAB); /* Company */
+    hs_key(ui, K_TAB); /* E-mail */
     ui_headless_type(ui, "rezaul@");
-    key(ui, K_TAB);
-    assert_screen_has(ui, "\"rezaul@\"");
-    key(ui, K_BTAB);
-    key(ui, K_CTRL('u'));
+    hs_key(ui, K_TAB);
+    hs_assert_has(ui, "\"rezaul@\"");
+    hs_key(ui, K_BTAB);
+    hs_key(ui, K_CTRL('u'));
     ui_headless_type(ui, "rezaul@example.net");
-    key(ui, K_TAB);
-    char *t = screen(ui);
+    hs_key(ui, K_TAB);
+    char *t = hs_screen(ui);
     assert_null(strstr(t, "\"rezaul@\""));
     free(t);
-    key(ui, K_CTRL('s'));
-    assert_screen_has(ui, "Created C-");
-    assert_screen_has(ui, "Rezaul Karim");
+    hs_key(ui, K_CTRL('s'));
+    hs_assert_has(ui, "Created C-");
+    hs_assert_has(ui, "Rezaul Karim");
 
     struct customer_row r = {0};
     assert_ok(customer_get(root, "rezaul@example.net", &r));
@@ -229,43 +210,43 @@ static void test_console(void **state)
 
     /* Editing it: an e-mail another customer uses comes back under the
      * field with the way out, and nothing is saved. */
-    key(ui, '/');
+    hs_key(ui, '/');
     ui_headless_type(ui, "rezaul");
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
     assert_line_has(ui, 3, "Rezaul Karim");
-    key(ui, 'e');
+    hs_key(ui, 'e');
     assert_line_has(ui, 1, "Rezaul Karim");
     assert_line_has(ui, 1, "version 1");
-    key(ui, K_TAB); /* Company */
-    key(ui, K_TAB); /* E-mail */
-    key(ui, K_CTRL('u'));
+    hs_key(ui, K_TAB); /* Company */
+    hs_key(ui, K_TAB); /* E-mail */
+    hs_key(ui, K_CTRL('u'));
     ui_headless_type(ui, "c03@example.net");
-    key(ui, K_CTRL('s'));
-    assert_screen_has(ui, "F2 opens C-");
+    hs_key(ui, K_CTRL('s'));
+    hs_assert_has(ui, "F2 opens C-");
     assert_line_has(ui, 1, "1 change");
     assert_ok(customer_get(root, "rezaul@example.net", &r));
     customer_row_fini(&r);
-    key(ui, K_ESC);
-    assert_screen_has(ui, "Discard 1 change? y/n");
-    key(ui, 'y');
+    hs_key(ui, K_ESC);
+    hs_assert_has(ui, "Discard 1 change? y/n");
+    hs_key(ui, 'y');
     ui_headless_advance(ui, 600); /* the form closes on its tick */
 
     /* Someone else saves the row while the form is open: merging keeps
      * their change and applies ours on their version. */
-    key(ui, 'e');
-    key(ui, K_TAB); /* Company */
+    hs_key(ui, 'e');
+    hs_key(ui, K_TAB); /* Company */
     ui_headless_type(ui, "Karim Traders");
     struct customer_input theirs = {0};
     theirs.city = "Sylhet";
     assert_ok(customer_edit(root, "rezaul@example.net", &theirs, -1, &r));
     customer_row_fini(&r);
-    key(ui, K_CTRL('s'));
-    assert_screen_has(ui, "Saved by someone else meanwhile");
-    assert_screen_has(ui, "merge: their other fields, your changes");
-    key(ui, 'm');
+    hs_key(ui, K_CTRL('s'));
+    hs_assert_has(ui, "Saved by someone else meanwhile");
+    hs_assert_has(ui, "merge: their other fields, your changes");
+    hs_key(ui, 'm');
     ui_headless_advance(ui, 600);
     ui_headless_settle(ui);
-    assert_screen_has(ui, "Saved C-");
+    hs_assert_has(ui, "Saved C-");
     assert_ok(customer_get(root, "rezaul@example.net", &r));
     assert_string_equal(r.company, "Karim Traders");
     assert_string_equal(r.city, "Sylhet");
@@ -314,13 +295,13 @@ static void test_subscriptions(void **state)
     struct ui *ui = NULL;
     assert_ok(ui_headless_new(&host, 24, 80, false, &ui));
     ui_headless_type(ui, "nasrin@test.example");
-    key(ui, K_TAB);
+    hs_key(ui, K_TAB);
     ui_headless_type(ui, "Secret123");
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
     assert_line_has(ui, 0, "nasrin@support");
 
     /* Screen 3: worst sync first; the queued activation shows pending. */
-    key(ui, '3');
+    hs_key(ui, '3');
     assert_line_has(ui, 1, "3 Subscriptions");
     assert_line_has(ui, 1, "sort: sync");
     assert_line_has(ui, 2, "Username");
@@ -329,12 +310,12 @@ static void test_subscriptions(void **state)
     assert_line_has(ui, 3, "… pending");
 
     /* s, the reason by its letter, Enter: the dialog shows what goes where. */
-    key(ui, 's');
-    assert_screen_has(ui, "Suspend ");
-    assert_screen_has(ui, "dhk-mirpur-01  PPP secret rahim.shop  disable");
-    key(ui, 'a'); /* abuse */
-    key(ui, K_ENTER);
-    assert_screen_has(ui, "(abuse). Job queued on dhk-mirpur-01.");
+    hs_key(ui, 's');
+    hs_assert_has(ui, "Suspend ");
+    hs_assert_has(ui, "dhk-mirpur-01  PPP secret rahim.shop  disable");
+    hs_key(ui, 'a'); /* abuse */
+    hs_key(ui, K_ENTER);
+    hs_assert_has(ui, "(abuse). Job queued on dhk-mirpur-01.");
     assert_ok(sub_get(root, sid, &r));
     assert_string_equal(r.status, "suspended");
     assert_string_equal(r.suspend_reason, "abuse");
@@ -343,39 +324,39 @@ static void test_subscriptions(void **state)
     assert_line_has(ui, 3, "suspended");
 
     /* An illegal transition is refused in words, nothing changes. */
-    key(ui, 's');
+    hs_key(ui, 's');
     assert_non_null(strstr(ui_headless_message(ui), "only an active subscription"));
 
     /* The detail, and back. */
-    key(ui, K_ENTER);
+    hs_key(ui, K_ENTER);
     assert_line_has(ui, 1, "rahim.shop");
     assert_line_has(ui, 2, "Rahim Uddin · C-00001 · Fiber 20/5 · pppoe");
-    assert_screen_has(ui, "wanted   PPP secret rahim.shop: disable");
-    assert_screen_has(ui, "Jobs 2");
-    key(ui, K_ESC);
+    hs_assert_has(ui, "wanted   PPP secret rahim.shop: disable");
+    hs_assert_has(ui, "Jobs 2");
+    hs_key(ui, K_ESC);
     assert_line_has(ui, 1, "3 Subscriptions");
 
     /* 200x60: the detail follows the cursor beside the list. */
     ui_headless_resize(ui, 60, 200);
     nanosleep(&(struct timespec){0, 600 * 1000000L}, NULL);
     ui_headless_advance(ui, 600);
-    assert_screen_has(ui, "follows the cursor");
+    hs_assert_has(ui, "follows the cursor");
     assert_line_has(ui, 3, "Router");
     ui_headless_resize(ui, 24, 80);
 
     /* The form opens on the customer. */
-    key(ui, 'n');
-    assert_screen_has(ui, "new subscription");
-    assert_screen_has(ui, "Customer *");
-    key(ui, K_ESC);
+    hs_key(ui, 'n');
+    hs_assert_has(ui, "new subscription");
+    hs_assert_has(ui, "Customer *");
+    hs_key(ui, K_ESC);
 
     /* Screen 9: the router with its queued job. */
-    key(ui, '9');
+    hs_key(ui, '9');
     assert_line_has(ui, 1, "9 Jobs");
     ui_headless_advance(ui, 600); /* the lower sections follow the router on the tick */
     assert_line_has(ui, 1, "1 pending");
-    assert_screen_has(ui, "Jobs on dhk-mirpur-01");
-    assert_screen_has(ui, "suspend rahim.shop");
+    hs_assert_has(ui, "Jobs on dhk-mirpur-01");
+    hs_assert_has(ui, "suspend rahim.shop");
     ui_headless_free(&ui);
 }
 
