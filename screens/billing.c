@@ -121,6 +121,8 @@ static const char *skip_words(int i)
         return "already invoiced for the period: skipped, not doubled";
     case BILL_SKIP_BAD_DATA:
         return "unreadable dates or cycle: skipped; fix the subscription";
+    case BILL_SKIP_CURRENCY:
+        return "customer pays in another currency than the plans are priced in";
     default:
         return "?";
     }

@@ -51,6 +51,8 @@ const char *bill_skip_name(enum bill_skip s)
         return "already invoiced";
     case BILL_SKIP_BAD_DATA:
         return "unreadable subscription";
+    case BILL_SKIP_CURRENCY:
+        return "currency differs";
     case BILL_SKIP_COUNT:
         break;
     }
@@ -131,7 +133,8 @@ struct walk {
     int64_t run_id;
     char issue[DATE_BUF], due[DATE_BUF];
     struct date issue_date;
-    int64_t seq; /* the last invoice number counted */
+    int64_t seq;     /* the last invoice number counted */
+    int64_t next_id; /* the id of the next invoice written */
     char billed_months[12][16]; /* months before the period known to have had a run */
     int nbilled_months;
     struct bill_summary *sum;
@@ -233,6 +236,7 @@ static pb_err write_invoice(struct walk *w, const struct bill_due_row *r,
     char ps[DATE_BUF], pe[DATE_BUF];
     char *number = number_format(a->tenant.invoice_number_format, w->issue_date, ++w->seq);
     struct invoice_row v = {
+        .id = w->next_id++,
         .tenant_id = a->tenant.id,
         .customer_id = r->customer_id,
         .subscription_id = r->sub_id,
@@ -250,7 +254,7 @@ static pb_err write_invoice(struct walk *w, const struct bill_due_row *r,
         .total = inv->total,
         .billing_run_id = w->run_id,
     };
-    pb_err e = invoice_db_insert(a->st, &v);
+    pb_err e = invoice_db_insert_as(a->st, &v);
     if (!e)
         e = insert_lines(a, &v, inv, r->plan_id, r->plan_id);
     if (!e) {
@@ -259,8 +263,6 @@ static pb_err write_invoice(struct walk *w, const struct bill_due_row *r,
         snprintf(w->sum->last_number, sizeof w->sum->last_number, "%s", number);
     }
     free(number);
-    free(v.created_at);
-    free(v.updated_at);
     return e;
 }
 
@@ -345,6 +347,12 @@ static pb_err walk_one(struct walk *w, const struct bill_due_row *r)
     struct date from;
     if (!sub_of(r, &s, &from)) {
         skip(w, r, w->range, BILL_SKIP_BAD_DATA);
+        return NULL;
+    }
+    /* Plan prices are in the tenant's currency, and a payment is only put
+     * against invoices in the customer's: no conversion is guessed. */
+    if (strcmp(r->customer_currency, w->a->tenant.currency) != 0) {
+        skip(w, r, w->range, BILL_SKIP_CURRENCY);
         return NULL;
     }
     bool suspended = strcmp(r->sub_status, "suspended") == 0 && !w->terms.bill_suspended_days;
@@ -615,6 +623,8 @@ static pb_err run(struct app *a, const char *period, bool dry_run, const atomic_
     w.run_id = rec.id;
     if (!e && w.write)
         e = billing_db_counter(a->st, a->tenant.id, NUMBER_INVOICE, w.issue_date.y, &w.seq);
+    if (!e && w.write)
+        e = invoice_db_next_id(a->st, &w.next_id);
     if (!e)
         e = walk(&w, cancel, progress, arg);
     if (!e && w.write && sum->invoices)

@@ -34,6 +34,7 @@ enum bill_skip {
     BILL_SKIP_SUSPENDED,  /* suspended, and the tenant does not bill those days */
     BILL_SKIP_INVOICED,   /* that period already has its invoice */
     BILL_SKIP_BAD_DATA,   /* a date that does not parse, an unknown cycle */
+    BILL_SKIP_CURRENCY,   /* the customer pays in another currency than the plans' */
     BILL_SKIP_COUNT
 };
 

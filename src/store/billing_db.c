@@ -35,6 +35,7 @@ static void read_due(struct stmt *s, void *row)
     r->customer_company = stmt_dup(s, c++);
     r->customer_tax_id = stmt_dup(s, c++);
     r->customer_since = stmt_dup(s, c++);
+    r->customer_currency = stmt_dup(s, c++);
     r->invoiced_before = stmt_bool(s, c++);
     r->invoiced_next = stmt_bool(s, c++);
 }
@@ -45,7 +46,8 @@ static void fini_due(void *row)
     char *s[] = {r->username,      r->sub_status,       r->start_date,     r->end_date,
                  r->next_bill_date, r->skipped_until,   r->discount_type,  r->plan_name,
                  r->billing_cycle, r->customer_code,    r->customer_name,  r->customer_status,
-                 r->customer_company, r->customer_tax_id, r->customer_since};
+                 r->customer_company, r->customer_tax_id, r->customer_since,
+                 r->customer_currency};
     for (size_t i = 0; i < sizeof s / sizeof *s; i++)
         free(s[i]);
     memset(r, 0, sizeof *r);
@@ -70,7 +72,7 @@ pb_err billing_db_due(struct store *st, int64_t tenant_id, const char *through,
         "s.next_bill_date, s.skipped_until, s.discount_type, s.discount_value, "
         "coalesce(s.price, p.price), coalesce(s.setup_fee, p.setup_fee), p.name, p.billing_cycle, "
         "coalesce(p.tax_rate_bp, -1), c.code, c.name, c.status, c.company, c.tax_id, "
-        "substr(c.created_at, 1, 10), "
+        "substr(c.created_at, 1, 10), c.currency, "
         "EXISTS (SELECT 1 FROM invoice i WHERE i.subscription_id = s.id AND i.type = 'recurring'), "
         "EXISTS (SELECT 1 FROM invoice i WHERE i.subscription_id = s.id AND i.type = 'recurring' "
         "AND i.period_start = s.next_bill_date) "

@@ -28,6 +28,7 @@ struct bill_due_row {
     char *plan_name, *billing_cycle;
     int64_t plan_tax_rate_bp; /* -1: the tenant's default */
     char *customer_code, *customer_name, *customer_status, *customer_company, *customer_tax_id;
+    char *customer_currency;
     char *customer_since; /* the customer's created_at date */
     bool invoiced_before; /* a recurring invoice exists: no setup fee again */
     bool invoiced_next;   /* ... and one for the period starting on next_bill_date */

@@ -226,19 +226,15 @@ pb_err invoice_db_open_of_customer(struct store *st, int64_t tenant_id, int64_t 
 
 /* ---- changes --------------------------------------------------------------- */
 
-pb_err invoice_db_insert(struct store *st, struct invoice_row *r)
+#define INVOICE_INSERT                                                                            \
+    "INSERT INTO invoice (tenant_id, number, customer_id, subscription_id, type, "                \
+    "original_invoice_id, period_start, period_end, subtotal, tax, discount, total, paid, "      \
+    "status, issue_date, due_date, paid_date, currency, notes, billing_run_id, id) "              \
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+/* Binds r's columns in INVOICE_INSERT's order, the id (NULL: the next one) last. */
+static void bind_invoice(struct stmt *s, const struct invoice_row *r)
 {
-    struct stmt *s;
-    pb_err e = store_prepare(
-        st,
-        "INSERT INTO invoice (tenant_id, number, customer_id, subscription_id, type, "
-        "original_invoice_id, period_start, period_end, subtotal, tax, discount, total, paid, "
-        "status, issue_date, due_date, paid_date, currency, notes, billing_run_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "RETURNING id, version, created_at, updated_at",
-        &s);
-    if (e)
-        return e;
     int at = 1;
     stmt_bind_i64(s, at++, r->tenant_id);
     stmt_bind_text_or_null(s, at++, r->number);
@@ -259,8 +255,37 @@ pb_err invoice_db_insert(struct store *st, struct invoice_row *r)
     stmt_bind_text_or_null(s, at++, r->paid_date);
     stmt_bind_text(s, at++, r->currency);
     stmt_bind_text_or_null(s, at++, r->notes);
-    stmt_bind_i64_or_null(s, at, r->billing_run_id, 0);
+    stmt_bind_i64_or_null(s, at++, r->billing_run_id, 0);
+    stmt_bind_i64_or_null(s, at, r->id, 0);
+}
+
+pb_err invoice_db_insert(struct store *st, struct invoice_row *r)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, INVOICE_INSERT " RETURNING id, version, created_at, updated_at",
+                             &s);
+    if (e)
+        return e;
+    r->id = 0;
+    bind_invoice(s, r);
     return stmt_inserted(s, &r->id, &r->version, &r->created_at, &r->updated_at);
+}
+
+pb_err invoice_db_next_id(struct store *st, int64_t *id)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, "SELECT coalesce(max(id), 0) + 1 FROM invoice", &s);
+    return e ? e : stmt_i64_once(s, id);
+}
+
+pb_err invoice_db_insert_as(struct store *st, const struct invoice_row *r)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, INVOICE_INSERT, &s);
+    if (e)
+        return e;
+    bind_invoice(s, r);
+    return stmt_exec(s);
 }
 
 pb_err invoice_db_insert_lines(struct store *st, const struct invoice_row *r,

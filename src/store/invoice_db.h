@@ -69,6 +69,12 @@ pb_err invoice_db_open_of_customer(struct store *st, int64_t tenant_id, int64_t 
 
 /* Inserts r (number NULL while a draft); sets id, version, timestamps. */
 pb_err invoice_db_insert(struct store *st, struct invoice_row *r) PB_MUST_CHECK;
+/* Many invoices in one transaction (a billing run) are written with ids
+ * counted from invoice_db_next_id, read once while the transaction holds
+ * the write lock: no row to read back per invoice. */
+pb_err invoice_db_next_id(struct store *st, int64_t *id) PB_MUST_CHECK;
+/* Inserts r with the id it has; version and timestamps are the defaults. */
+pb_err invoice_db_insert_as(struct store *st, const struct invoice_row *r) PB_MUST_CHECK;
 /* Inserts the n lines of invoice r in their order (positions 1 to n). */
 pb_err invoice_db_insert_lines(struct store *st, const struct invoice_row *r,
                                const struct invoice_line_row *lines, int n) PB_MUST_CHECK;

@@ -866,6 +866,33 @@ static void test_resume_direct_and_bill_suspended(void **state)
                      0); /* December stays unbilled: it was skipped before the change */
 }
 
+/* A customer who pays in yen is not billed a plan priced in taka: skipped,
+ * with the reason, and billed once the customer's currency is the plans'. */
+static void test_other_currency_skipped(void **state)
+{
+    (void)state;
+    struct app *a = billing_app("currency");
+    add_plan(a, "Fiber 100", "1000.00", "monthly", NULL, NULL);
+    int64_t c = add_customer(a, "Tanaka Ryo", "tanaka@example.jp", NULL);
+    exec(a, "UPDATE customer SET currency = 'JPY' WHERE id = %lld", (long long)c);
+    int64_t s = add_sub(a, &(struct subspec){.customer = "tanaka@example.jp", .plan = "Fiber 100",
+                                             .username = "tanaka", .start = "2026-06-01",
+                                             .next = "2026-12-01", .status = "active"});
+    struct bill_summary sum;
+    assert_ok(billing_run(a, "2026-12", false, NULL, NULL, NULL, &sum));
+    assert_int_equal(sum.invoices, 0);
+    assert_int_equal(sum.skipped_by[BILL_SKIP_CURRENCY], 1);
+    assert_string_equal(bill_skip_name(BILL_SKIP_CURRENCY), "currency differs");
+    assert_int_equal(invoices(a), 0);
+    expect_txt(a, "2026-12-01", "SELECT next_bill_date FROM subscription WHERE id = %lld",
+               (long long)s);
+    exec(a, "UPDATE customer SET currency = 'BDT' WHERE id = %lld", (long long)c);
+    assert_ok(billing_run(a, "2026-12", false, NULL, NULL, NULL, &sum));
+    expect_invoice(a, s,
+                   &(struct want_inv){"2026-12-01", "2026-12-31", NULL, 100000, 0, 15000,
+                                      115000, "Fiber 100, 2026-12-01 to 2026-12-31"});
+}
+
 /* ---- 5. period and permission checks ------------------------------------------------ */
 
 static void expect_period_error(struct app *a, const char *period)
@@ -1232,6 +1259,7 @@ int main(void)
         cmocka_unit_test_teardown(test_suspended_skip_and_resume, teardown),
         cmocka_unit_test_teardown(test_resume_before_skipped_stretch, teardown),
         cmocka_unit_test_teardown(test_resume_direct_and_bill_suspended, teardown),
+        cmocka_unit_test_teardown(test_other_currency_skipped, teardown),
         cmocka_unit_test_teardown(test_period_and_permission, teardown),
         cmocka_unit_test_teardown(test_catch_up, teardown),
         cmocka_unit_test_teardown(test_plan_change_at_next_bill, teardown),

@@ -642,6 +642,51 @@ static void test_zero_decimal_currency(void **state)
     free(small);
 }
 
+/* After everything the tests above did (payments, refunds, credit, voids),
+ * every customer's balance is still what its open invoices and credit make
+ * it: the triggers move it by each change, and a drift would show here.
+ * Then the changes no command makes today: an invoice deleted, one moved to
+ * another customer, a credit set by hand. */
+#define DRIFTED                                                                                 \
+    "SELECT count(*) FROM customer c WHERE c.balance <> (SELECT coalesce(sum(i.total - "       \
+    "i.paid), 0) FROM invoice i WHERE i.customer_id = c.id AND i.status IN ('issued', "         \
+    "'partially_paid', 'overdue')) - c.credit AND c.id > ?"
+
+static void exec_sql(const char *sql, int64_t id)
+{
+    struct stmt *s;
+    assert_ok(store_prepare(root->st, sql, &s));
+    stmt_bind_i64(s, 1, id);
+    assert_ok(stmt_exec(s));
+}
+
+static void test_balances_follow_every_change(void **state)
+{
+    (void)state;
+    assert_true(one("SELECT count(*) FROM invoice WHERE id > ?", 0) > 5);
+    assert_int_equal(one(DRIFTED, 0), 0);
+    int64_t a = customer("drift-a@example.com", NULL);
+    int64_t b = customer("drift-b@example.com", NULL);
+    char *n1 = NULL, *n2 = NULL;
+    int64_t i1 = invoice("drift-a@example.com", "Line:1:100", NULL, &n1);
+    int64_t i2 = invoice("drift-a@example.com", "Line:2:50", NULL, &n2);
+    assert_int_equal(one(BALANCE, a), 23000); /* 115.00 + 115.00 */
+    exec_sql("UPDATE invoice SET customer_id = (SELECT id FROM customer WHERE email = "
+             "'drift-b@example.com') WHERE id = ?",
+             i2);
+    assert_int_equal(one(BALANCE, a), 11500);
+    assert_int_equal(one(BALANCE, b), 11500);
+    exec_sql("UPDATE customer SET credit = 2000 WHERE id = ?", b);
+    assert_int_equal(one(BALANCE, b), 9500);
+    exec_sql("DELETE FROM payment_allocation WHERE invoice_id = ?", i1);
+    exec_sql("DELETE FROM invoice_line WHERE invoice_id = ?", i1);
+    exec_sql("DELETE FROM invoice WHERE id = ?", i1);
+    assert_int_equal(one(BALANCE, a), 0);
+    assert_int_equal(one(DRIFTED, 0), 0);
+    free(n1);
+    free(n2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -655,6 +700,7 @@ int main(void)
         cmocka_unit_test(test_list_filters_and_paging),
         cmocka_unit_test(test_installments),
         cmocka_unit_test(test_zero_decimal_currency),
+        cmocka_unit_test(test_balances_follow_every_change),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
