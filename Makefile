@@ -13,13 +13,13 @@ CC       ?= cc
 SAN      ?=
 V        ?=
 
-PKGS      = ncursesw sqlite3 libcurl json-c libsodium
+PKGS      = ncursesw sqlite3 libcurl json-c libsodium netsnmp
 TEST_PKGS = cmocka
 
 # Debian packages: what the build needs, and what the tests need on top.
 DEB_BUILD = gcc make pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev \
-            libjson-c-dev libsodium-dev libhpdf-dev
-DEB_TEST  = libcmocka-dev tmux sqlite3 python3 locales valgrind openssl hledger
+            libjson-c-dev libsodium-dev libhpdf-dev libsnmp-dev
+DEB_TEST  = libcmocka-dev tmux sqlite3 python3 locales valgrind openssl hledger snmpd snmp
 
 B        := build
 OBJDIR   := $(B)/obj$(if $(SAN),-san)

@@ -11,7 +11,10 @@
  *             worker so the keyboard stays live: counts, totals per tax
  *             rate, warnings and skips by kind, then one row per invoice in
  *             the table widget, whose source pages the preview in memory
- *             (f: one warning kind, or the skipped stretches)
+ *             (f: one warning kind, or the skipped stretches); Enter shows
+ *             a row's lines, computed then for that one subscription
+ *             (billing_preview_one), w writes every row as CSV to the data
+ *             directory
  *   step 3    a typed confirmation: Enter commits only when the period is
  *             typed exactly
  *   step 4    billing_job_start(): the run on a thread of its own with its
@@ -21,7 +24,9 @@
  *             rolls back). The screen is kept when left (screen_class.keep),
  *             so other screens stay usable and the run goes on.
  *   summary   what was made, skipped and warned; the closing message shows
- *             on whatever screen is in front.
+ *             on whatever screen is in front. Enter opens the Invoices
+ *             screen on this run's invoices, w writes the summary to the
+ *             data directory, y copies the same text.
  *
  * A dry run ends at the preview; Ctrl-S there records it in the runs list
  * (billing_run with dry_run, on the worker) and keeps nothing else.
@@ -32,6 +37,7 @@
  * work item queued behind them, never directly. UI thread only, except the
  * table sources, the work items' run and progress_fn (the run's thread).
  */
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1366,6 +1372,208 @@ static void open_confirm(struct screen *s)
     ui_overlay_push(s->ui, &d->base);
 }
 
+/* ---- step 2: the lines of one invoice (Enter) ---------------------------------------- */
+
+/*
+ * The lines of the invoice under the cursor as they will be printed,
+ * computed when asked by billing_preview_one() (the run's own walk over that
+ * one subscription: the preview keeps only each invoice's totals, never
+ * 100,000 invoices' lines). Copies what it shows, so a preview dropped
+ * behind it (a dry run recorded meanwhile) takes nothing from under it.
+ */
+struct lines_dlg {
+    struct overlay base; /* first */
+    char sub[96], customer[160], plan[96], cur[8];
+    struct period period;
+    enum bill_skip skip;
+    unsigned warn;
+    struct bill_invoice inv; /* when skip is BILL_MADE */
+};
+
+/* The most rows: the heading three, the table's header, each line with its
+ * formula and discount, a blank, the four totals and every warning. */
+enum { LN_ROWS = 4 + 3 * BILL_MAX_LINES + 1 + 4 + BILL_WARN_KINDS };
+
+struct lrow {
+    char text[400];
+    char right[MONEY_BUF + 16]; /* an amount right-aligned at the end */
+    enum role role;
+    unsigned attr;
+};
+
+static struct lrow *lrow_add(struct lrow *rows, int *n, enum role role, const char *fmt, ...)
+    PB_PRINTF(4, 5);
+static struct lrow *lrow_add(struct lrow *rows, int *n, enum role role, const char *fmt, ...)
+{
+    struct lrow *r = &rows[*n < LN_ROWS ? (*n)++ : LN_ROWS - 1];
+    *r = (struct lrow){.role = role};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->text, sizeof r->text, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+/* "15/31 days of Fiber 50/10": the days used and the days of the period. */
+static bool prorated(const char *desc, int *num, int *den)
+{
+    char tail[8] = "";
+    return sscanf(desc, "%d/%d %7s", num, den, tail) == 3 && *den > 0 &&
+           strcmp(tail, "days") == 0;
+}
+
+/* One row of the line table: description (cut to fit), Qty, Unit, Tax, Amount. */
+static void line_cells(struct lrow *rows, int *n, int w, bool ascii, enum role role,
+                       const char *desc, const char *qty, const char *unit, const char *tax,
+                       const char *amount)
+{
+    int dw = w - 35 < 8 ? 8 : w - 35;
+    char *cut = text_cut(desc, dw, true, false, ascii);
+    lrow_add(rows, n, role, "%s %4s %10s %6s %11s", cut, qty, unit, tax, amount);
+    free(cut);
+}
+
+/* The rows of the dialog for w columns of text. */
+static int lines_rows(const struct lines_dlg *d, int w, bool ascii, struct lrow *rows)
+{
+    const char *dot = ascii ? "-" : "·", *cur = d->cur;
+    char pt[64], m1[MONEY_BUF], m2[MONEY_BUF], m3[MONEY_BUF], rt[24];
+    int n = 0;
+    period_text(d->period, ascii, pt, sizeof pt);
+    lrow_add(rows, &n, ROLE_dialog_title, "%s %s %s %s %s", d->customer, dot, d->plan, dot, pt);
+    if (d->skip != BILL_MADE) {
+        lrow_add(rows, &n, ROLE_dialog, "%s", "");
+        lrow_add(rows, &n, ROLE_dialog, "%s No invoice: %s.", glyph(ascii, "⊘", "o"),
+                 skip_words(d->skip));
+        return n;
+    }
+    lrow_add(rows, &n, ROLE_muted, "As the run will make it; its number is given at the commit.");
+    lrow_add(rows, &n, ROLE_dialog, "%s", "");
+    line_cells(rows, &n, w, ascii, ROLE_table_header, "Description", "Qty", "Unit", "Tax",
+               "Amount");
+    const struct bill_invoice *v = &d->inv;
+    for (int i = 0; i < v->nlines; i++) {
+        const struct bill_line *l = &v->lines[i];
+        char qty[24];
+        snprintf(qty, sizeof qty, "%lld", (long long)l->quantity);
+        rate_text(l->tax_rate_bp, rt, sizeof rt);
+        line_cells(rows, &n, w, ascii, ROLE_dialog, l->desc, qty,
+                   money_format(l->unit_price, cur, m1, sizeof m1), rt,
+                   money_format(l->amount, cur, m2, sizeof m2));
+        int num = 0, den = 0;
+        if (prorated(l->desc, &num, &den)) {
+            /* (price x num) mod den, without the product overflowing */
+            bool exact = (l->unit_price % den) * num % den == 0;
+            lrow_add(rows, &n, ROLE_muted, "    %s: %s %s %d %s %d = %s%s", l->desc,
+                     money_format(l->unit_price, cur, m1, sizeof m1), glyph(ascii, "×", "x"), num,
+                     glyph(ascii, "÷", "/"), den, money_format(l->amount, cur, m2, sizeof m2),
+                     exact ? "" : " (rounded)");
+        }
+        if (l->discount)
+            lrow_add(rows, &n, ROLE_muted, "    less discount %s %s tax %s of %s = %s",
+                     money_format(l->discount, cur, m1, sizeof m1), dot, rt,
+                     money_format(l->amount - l->discount, cur, m2, sizeof m2),
+                     money_format(l->tax, cur, m3, sizeof m3));
+    }
+    lrow_add(rows, &n, ROLE_dialog, "%s", "");
+    const char *labels[4] = {"Subtotal", "Discount", "Tax", "Total"};
+    const int64_t sums[4] = {v->subtotal, v->discount, v->tax, v->total};
+    int col = w - 30 < 0 ? 0 : w - 30;
+    for (int i = 0; i < 4; i++) {
+        struct lrow *r = lrow_add(rows, &n, ROLE_dialog, "%*s%s%s%s", col, "", labels[i],
+                                  i == 3 ? " " : "", i == 3 ? cur : "");
+        money_format(sums[i], cur, r->right, sizeof r->right);
+        r->attr = i == 3 ? ATTR_BOLD : 0;
+    }
+    for (int i = 0; i < BILL_WARN_KINDS; i++)
+        if (d->warn & (1u << i))
+            lrow_add(rows, &n, ROLE_warning, "! %s", warn_words(i));
+    return n;
+}
+
+static void lines_draw(struct overlay *o, struct canvas *c, struct rect scr)
+{
+    struct lines_dlg *d = (struct lines_dlg *)o;
+    int inner = dlg_inner(scr, 90);
+    int w = inner - 2;
+    struct lrow rows[LN_ROWS];
+    int n = lines_rows(d, w, c->ascii, rows);
+    int h = n + 2 > scr.h ? scr.h : n + 2;
+    struct rect b = {scr.y + (scr.h - h) / 2, scr.x + (scr.w - inner - 2) / 2, h, inner + 2};
+    char title[160];
+    snprintf(title, sizeof title, "%s %s %s", d->skip == BILL_MADE ? "Invoice lines" : "Skipped",
+             canvas_glyph_str(c, G_INFO), d->sub);
+    canvas_box(c, b, ROLE_dialog, title);
+    int x = b.x + 2;
+    for (int i = 0; i < n && i < h - 2; i++) {
+        int y = b.y + 1 + i;
+        canvas_text_attr(c, y, x, w, rows[i].role, rows[i].attr, true, rows[i].text);
+        if (rows[i].right[0])
+            canvas_text_right(c, y, x + w, 16, rows[i].role, rows[i].right);
+    }
+}
+
+static unsigned lines_key(struct overlay *o, const struct key *k)
+{
+    if (k->code == K_ESC || k->code == K_ENTER || k->code == 'q')
+        return R_CLOSE;
+    return R_HANDLED;
+}
+
+static const char *lines_hints(struct overlay *o)
+{
+    return "Esc close";
+}
+
+static const struct overlay_ops lines_ops = {lines_draw, lines_key, lines_hints, dialog_free};
+
+/* Enter on a preview row: its invoice's lines, or why it is skipped. */
+static void open_lines(struct screen *s)
+{
+    struct billing *p = s->priv;
+    const struct table_row *r = table_current(p->pvt);
+    if (!r || !p->pv || r->id < 1 || (size_t)r->id > p->pv->n) {
+        ui_msg(s->ui, MSG_INFO, "No invoice under the cursor.");
+        return;
+    }
+    const struct bill_item *it = &p->pv->items[r->id - 1];
+    struct lines_dlg *d = xcalloc(1, sizeof *d);
+    d->base.ops = &lines_ops;
+    snprintf(d->sub, sizeof d->sub, "%lld %s", (long long)it->sub_id, it->username);
+    snprintf(d->customer, sizeof d->customer, "%s (%s)", it->customer_name, it->customer_code);
+    snprintf(d->plan, sizeof d->plan, "%s", it->plan_name);
+    snprintf(d->cur, sizeof d->cur, "%s", p->pv->cur);
+    d->period = it->period;
+    d->skip = it->skip;
+    d->warn = it->warn;
+    if (it->skip == BILL_MADE) {
+        /* A catch-up makes one invoice per stretch: the row is the one
+         * starting where it starts. */
+        struct bill_invoice invs[BILL_CATCH_UP_MAX];
+        int n = 0;
+        pb_err e = billing_preview_one(app_of(s), p->pv->period, it->sub_id, invs,
+                                       BILL_CATCH_UP_MAX, &n);
+        int at = -1;
+        char pt[64];
+        for (int i = 0; !e && i < n && at < 0; i++)
+            if (date_cmp(invs[i].period.start, it->period.start) == 0)
+                at = i;
+        if (e || at < 0) {
+            if (e)
+                ui_msg_err(s->ui, e);
+            else
+                ui_msg(s->ui, MSG_WARN, "%s changed since the preview: it makes no invoice for "
+                       "%s now. Esc, then Enter, previews again.", d->sub,
+                       period_text(it->period, ui_ascii(s->ui), pt, sizeof pt));
+            err_free(&e);
+            free(d);
+            return;
+        }
+        d->inv = invs[at];
+    }
+    ui_overlay_push(s->ui, &d->base);
+}
+
 /* ---- drawing ------------------------------------------------------------------------ */
 
 /* "─ Totals by tax rate · BDT ───── right ─" */
@@ -1728,12 +1936,15 @@ static void draw_done(struct screen *s, struct canvas *c, struct rect body)
     }
     if (y + 1 < end) {
         rule(c, y++, body, "Next", "");
-        canvas_text(c, y, x + 2, 12, ROLE_key_hint_key, "Esc");
-        canvas_text(c, y++, x + 14, w - 14, ROLE_normal, "back to the billing runs, refreshed");
+        canvas_text(c, y, x + 2, 12, ROLE_key_hint_key, "Enter");
+        canvas_printf(c, y++, x + 14, w - 14, ROLE_normal,
+                      "open these %s invoices (Invoices, filtered by this run)",
+                      count_text(sum->invoices, k, sizeof k));
     }
     if (y < end) {
-        canvas_text(c, y, x + 2, 12, ROLE_key_hint_key, "y");
-        canvas_text(c, y++, x + 14, w - 14, ROLE_normal, "copies this summary as text");
+        canvas_text(c, y, x + 2, 12, ROLE_key_hint_key, "w");
+        canvas_printf(c, y++, x + 14, w - 14, ROLE_normal, "write this summary as a text file %s "
+                      "y copies it", dot);
     }
     y++;
     if (y < end)
@@ -1824,13 +2035,14 @@ static bool billing_bottom(struct screen *s, struct canvas *c, int y, int w)
     static const char *const runs[] = {"n", "new run", "Enter", "details", "Esc", "back",
                                        ":", "command", "?", "help", NULL};
     static const char *const computing[] = {"Esc", "back to the period", NULL};
-    static const char *const preview[] = {"Ctrl-S", "commit…", "Enter", "row", "f", "warnings",
-                                          "/", "filter", "o", "sort", "Esc", "period", NULL};
-    static const char *const dry[] = {"Ctrl-S", "record the dry run", "f", "warnings", "/",
-                                      "filter", "Esc", "period", NULL};
+    static const char *const preview[] = {"Ctrl-S", "commit…", "Enter", "lines", "f", "warnings",
+                                          "/", "filter", "w", "write CSV", "Esc", "period", NULL};
+    static const char *const dry[] = {"Ctrl-S", "record the dry run", "Enter", "lines", "f",
+                                      "warnings", "w", "write CSV", "Esc", "period", NULL};
     static const char *const running[] = {"Esc", "cancel the run (asks; nothing is kept)",
                                           "1–9", "other screens", "?", "help", NULL};
-    static const char *const done[] = {"y", "copy", "Esc", "billing runs", "?", "help", NULL};
+    static const char *const done[] = {"Enter", "invoices of this run", "w", "write", "y", "copy",
+                                       "Esc", "billing runs", "?", "help", NULL};
     const char *const *h = p->step == ST_RUNS        ? runs
                            : p->step == ST_COMPUTING ? computing
                            : p->step == ST_PREVIEW   ? (p->dry ? dry : preview)
@@ -1861,34 +2073,6 @@ static bool billing_bottom(struct screen *s, struct canvas *c, int y, int w)
 
 /* ---- keys -------------------------------------------------------------------------- */
 
-static void row_info(struct screen *s)
-{
-    struct billing *p = s->priv;
-    const struct table_row *r = table_current(p->pvt);
-    if (!r || !p->pv || r->id < 1 || (size_t)r->id > p->pv->n) {
-        ui_msg(s->ui, MSG_INFO, "No invoice under the cursor.");
-        return;
-    }
-    const struct bill_item *it = &p->pv->items[r->id - 1];
-    bool ascii = ui_ascii(s->ui);
-    char pt[64];
-    period_text(it->period, ascii, pt, sizeof pt);
-    if (it->skip != BILL_MADE) {
-        ui_msg(s->ui, MSG_INFO, "%lld %s (%s): skipped, %s; %s.", (long long)it->sub_id,
-               it->username, it->customer_code, bill_skip_name(it->skip), pt);
-        return;
-    }
-    struct buf b;
-    buf_init(&b);
-    for (int i = 0; i < BILL_WARN_KINDS; i++)
-        if (it->warn & (1u << i))
-            buf_printf(&b, "%s%s", b.len ? ", " : "", bill_warn_name(i));
-    ui_msg(s->ui, it->warn ? MSG_WARN : MSG_INFO, "%lld %s (%s): %s%s%s, %d line%s.",
-           (long long)it->sub_id, it->username, it->customer_code, b.s ? b.s : "",
-           b.len ? "; " : "", pt, it->nlines, it->nlines == 1 ? "" : "s");
-    buf_fini(&b);
-}
-
 static void run_info(struct screen *s)
 {
     struct billing *p = s->priv;
@@ -1906,7 +2090,8 @@ static void run_info(struct screen *s)
            app_of(s)->tenant.currency, r->cells[RC_TOTAL]);
 }
 
-static void copy_summary(struct screen *s)
+/* The summary as text: what y copies and w writes. Caller frees. */
+static char *summary_text(struct screen *s)
 {
     struct billing *p = s->priv;
     struct app *a = app_of(s);
@@ -1927,7 +2112,48 @@ static void copy_summary(struct screen *s)
     for (int i = 0; i < BILL_WARN_KINDS; i++)
         if (sum->warned[i])
             buf_printf(&b, "  warning %lld: %s\n", (long long)sum->warned[i], bill_warn_name(i));
-    screens_copy(s->ui, buf_steal(&b), "the summary of %s", p->period);
+    return buf_steal(&b);
+}
+
+static void write_summary(struct screen *s)
+{
+    struct billing *p = s->priv;
+    char *text = summary_text(s), *path = NULL;
+    pb_err e = billing_summary_saved(&p->done, text, &path);
+    if (e)
+        ui_msg_err(s->ui, e);
+    else
+        ui_msg(s->ui, MSG_OK, "Wrote the summary of %s to %s", p->period, path);
+    err_free(&e);
+    free(path);
+    free(text);
+}
+
+/* w on the preview: every row, made or skipped, as CSV. */
+static void write_csv(struct screen *s)
+{
+    struct billing *p = s->priv;
+    const struct pv *v = p->pv;
+    char *path = NULL, n[32];
+    pb_err e = billing_preview_csv_saved(app_of(s), v->period, v->items, v->n, &path);
+    if (e)
+        ui_msg_err(s->ui, e);
+    else
+        ui_msg(s->ui, MSG_OK, "Wrote %s rows to %s", count_text((int64_t)v->n, n, sizeof n),
+               path);
+    err_free(&e);
+    free(path);
+}
+
+/* Enter on the summary: the Invoices screen showing what this run made. */
+static void open_run_invoices(struct screen *s)
+{
+    struct billing *p = s->priv;
+    char args[32];
+    snprintf(args, sizeof args, "run=%lld", (long long)p->done.run_id);
+    if (!ui_open_named(s->ui, "invoices", args))
+        ui_msg(s->ui, MSG_ERROR, "This console has no Invoices screen to show the run's "
+               "invoices in.");
 }
 
 static unsigned billing_key(struct screen *s, const struct key *k)
@@ -1973,7 +2199,8 @@ static unsigned billing_action(struct screen *s, enum action a)
             run_info(s);
             return R_REDRAW;
         }
-        if (a == A_SAVE || a == A_STATUS_FILTER || a == A_FILTER || a == A_COPY) {
+        if (a == A_SAVE || a == A_STATUS_FILTER || a == A_FILTER || a == A_COPY ||
+            a == A_WRITE) {
             ui_msg(s->ui, MSG_INFO, "n starts a billing run: period, preview, then commit.");
             return R_REDRAW;
         }
@@ -2003,7 +2230,10 @@ static unsigned billing_action(struct screen *s, enum action a)
                 open_confirm(s);
             return R_REDRAW;
         case A_OPEN:
-            row_info(s);
+            open_lines(s);
+            return R_REDRAW;
+        case A_WRITE:
+            write_csv(s);
             return R_REDRAW;
         case A_NEW:
             open_period_dialog(s, NULL);
@@ -2028,8 +2258,14 @@ static unsigned billing_action(struct screen *s, enum action a)
             back_to_runs(s);
             return R_REDRAW;
         }
-        if (a == A_COPY) {
-            copy_summary(s);
+        if (a == A_COPY)
+            return screens_copy(s->ui, summary_text(s), "the summary of %s", p->period);
+        if (a == A_WRITE) {
+            write_summary(s);
+            return R_REDRAW;
+        }
+        if (a == A_OPEN) {
+            open_run_invoices(s);
             return R_REDRAW;
         }
         if (a == A_NEW) {
@@ -2125,8 +2361,9 @@ static const struct keybind billing_keys[] = {
     {A_FILTER, "filter", NULL},
     {A_SORT_MENU, "sort", NULL},
     {A_COPY, "copy", NULL},
+    {A_WRITE, "write", NULL},
     SCREENS_SORT_KEYS,
-    SCREENS_LIST_KEYS,
+    SCREENS_TABLE_KEYS,
 };
 
 const struct screen_class screen_billing = {

@@ -13,7 +13,9 @@
  *   C  void by credit note: a reason and the typed number (strength 3)
  *   i  split the balance into installments (inst_form.c)
  *   a  issue a draft: it gets its number now (asks y/n)
- *   d  delete a draft (asks y/n); an issued invoice is never deleted
+ *   e  correct a draft in the invoice form (invoice_form.c)
+ *   d  delete a draft (asks y/n); an issued invoice is never edited or
+ *      deleted, only voided
  * Each checks first what the invoice allows and says why not in the
  * console's words, so nobody types a reason for a refusal; the controller
  * checks again and has the last word.
@@ -100,8 +102,7 @@ void screens_inv_status(const struct invoice_row *r, struct date today, char *ou
         *role = rl;
 }
 
-/* "15" for 1500 bp, "7.5" for 750. */
-static void rate_text(int64_t bp, char *out, size_t n)
+void screens_rate(int64_t bp, char *out, size_t n)
 {
     rate_format_bp(bp, out, n);
     char *dot = strchr(out, '.');
@@ -347,7 +348,7 @@ static void build(const struct inv_view *v, struct app *a, int w, struct doc *d)
             snprintf(qty, sizeof qty, "%d/%d", num, den);
         else
             snprintf(qty, sizeof qty, "%lld", (long long)ln->quantity);
-        rate_text(ln->tax_rate_bp, tr, sizeof tr);
+        screens_rate(ln->tax_rate_bp, tr, sizeof tr);
         snprintf(tx, sizeof tx, "%s %%", tr);
         if (rate < 0)
             rate = ln->tax_rate_bp;
@@ -387,7 +388,7 @@ static void build(const struct inv_view *v, struct app *a, int w, struct doc *d)
     total_row(d, w, "Subtotal", money_format(r->subtotal, cur, m1, sizeof m1), ROLE_normal, 0);
     if (one_rate && rate >= 0) {
         char tr[16];
-        rate_text(rate, tr, sizeof tr);
+        screens_rate(rate, tr, sizeof tr);
         snprintf(t, sizeof t, "Tax %s %%, rounded per line", tr);
     } else {
         snprintf(t, sizeof t, "Tax, per line at its rate");
@@ -664,6 +665,21 @@ static void on_delete(struct ui *ui, void *arg, bool yes)
     doc_op_done(ui, op);
 }
 
+char *screens_inv_never(const struct invoice_row *r, const char *label, const char *verb)
+{
+    if (screens_is(r->status, "draft"))
+        return NULL;
+    if (screens_is(r->type, "credit_note"))
+        return xasprintf("%s is a credit note; a credit note is never %s.", label, verb);
+    if (screens_is(r->status, "void"))
+        return xasprintf("%s is void; an issued invoice is never %s, and this one is void "
+                         "already.",
+                         label, verb);
+    return xasprintf("%s is %s; an issued invoice is never %s. C voids it with a credit note.",
+                     label, screens_is(r->status, "partially_paid") ? "partially paid" : r->status,
+                     verb);
+}
+
 /* Why p, C or i cannot be used on r, in the console's words; NULL when it
  * can. Caller frees. */
 static char *refusal(const struct invoice_row *r, enum action a, const char *label)
@@ -694,7 +710,7 @@ static char *refusal(const struct invoice_row *r, enum action a, const char *lab
 bool screens_inv_action(struct ui *ui, struct doc_op *op, enum action a)
 {
     if (a != A_PAYMENT && a != A_CANCEL_FOREVER && a != A_INSTALLMENTS && a != A_ACTIVATE &&
-        a != A_DELETE)
+        a != A_EDIT && a != A_DELETE)
         return false;
     struct invoice_row r = {0};
     if (!load_one(ui, op, &r))
@@ -743,14 +759,15 @@ bool screens_inv_action(struct ui *ui, struct doc_op *op, enum action a)
                  op->label, cur, money_format(r.total, cur, m, sizeof m));
         ui_ask(ui, q, on_issue, op);
         break;
+    case A_EDIT:
+        no = screens_inv_never(&r, op->label, "edited");
+        if (!no)
+            ui_push(ui, &screen_invoice_form, op->key);
+        break;
     case A_DELETE:
-        if (!screens_is(r.status, "draft")) {
-            no = xasprintf("%s is %s: never deleted, only voided (C).", op->label,
-                           screens_is(r.status, "partially_paid") ? "partially paid"
-                           : r.status                             ? r.status
-                                                                  : "");
+        no = screens_inv_never(&r, op->label, "deleted");
+        if (no)
             break;
-        }
         snprintf(q, sizeof q, "Delete %s (%s %s)?  y delete · any key keeps", op->label, cur,
                  money_format(r.total, cur, m, sizeof m));
         ui_ask(ui, q, on_delete, op);
@@ -887,6 +904,7 @@ static const struct keybind detail_keys[] = {
     {A_CANCEL_FOREVER, "void", "invoice.edit"},
     {A_INSTALLMENTS, "installments", "installment.edit"},
     {A_ACTIVATE, "issue", "invoice.edit"},
+    {A_EDIT, "edit", "invoice.edit"},
     {A_DELETE, "delete", "invoice.edit"},
     {A_COPY, "copy", NULL},
     {A_WRITE, "PDF", NULL},

@@ -11,14 +11,16 @@
  * the daily sweep has marked it yet or not). Balance and Status are
  * watched, so a payment recorded elsewhere marks the row "~". Enter opens
  * the invoice (invoice_detail.c); on terminals 140 columns wide or more it
- * sits beside the list and follows the cursor. p C i a d act on the row
- * under the cursor through screens_inv_action().
+ * sits beside the list and follows the cursor. p C i a e d act on the row
+ * under the cursor through screens_inv_action(); n opens the invoice form
+ * (invoice_form.c) for the list's customer, if it has one, and once back
+ * the list shows what it made; w writes the list as CSV.
  *
  * Palette arguments: status=S, sort=S (a leading "-" reverses it),
- * customer=CODE, period=YYYY-MM (what a billing run made); one word that
- * names an invoice exactly (":inv INV-2026-000001") opens it over the list
- * filtered to it; other words filter. UI thread only, except the source
- * callbacks.
+ * customer=CODE, period=YYYY-MM (the billing period), run=ID (what billing
+ * run ID made: the billing screen opens it so); one word that names an
+ * invoice exactly (":inv INV-2026-000001") opens it over the list filtered
+ * to it; other words filter. UI thread only, except the source callbacks.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -65,6 +67,7 @@ static const struct table_status statuses[] = {
 struct invsrc {
     int64_t customer_id;
     char period[8];
+    int64_t run; /* billing_run_id, 0: any */
 };
 
 /* word holds the search word q points at (96 bytes). */
@@ -82,6 +85,7 @@ static void to_query(const struct table_req *r, const struct invsrc *is, struct 
         q->status = r->status;
     q->customer_id = is->customer_id;
     q->period = is->period[0] ? is->period : NULL;
+    q->billing_run_id = is->run;
     q->sort = r->sort && *r->sort ? r->sort : "due_date";
     q->desc = r->desc;
     q->dir = screens_page_dir(r->dir);
@@ -185,9 +189,10 @@ static pb_err src_count(void *wctx, void *arg, const struct table_req *rq, int64
     to_query(rq, is, &q, word);
     e = invoice_count(a, &q, matching);
     if (!e && total) {
-        /* "of N": what the palette's customer or period leaves in view. */
+        /* "of N": what the palette's customer, period or run leaves in view. */
         struct invoice_query all = {.customer_id = is->customer_id,
-                                    .period = is->period[0] ? is->period : NULL};
+                                    .period = is->period[0] ? is->period : NULL,
+                                    .billing_run_id = is->run};
         e = invoice_count(a, &all, total);
     }
     return e;
@@ -215,6 +220,8 @@ struct list {
     char open_key[64];    /* an invoice to open on the first tick (":inv NUMBER") */
     struct inv_view v;    /* the wide layout's detail */
     struct doc_op op;
+    bool making;          /* the invoice form opened by n is (or was) on top */
+    int64_t newest;       /* the newest invoice when n opened it */
 };
 
 /* Is word the number (or id) of exactly one invoice? */
@@ -230,10 +237,28 @@ static bool names_invoice(struct app *a, const char *word)
     return found;
 }
 
-/* The palette's period=YYYY-MM: what a billing run made. */
+/* The palette's run=ID: what one billing run made (its summary opens it). */
+static bool run_arg(struct list *l, const char *w, pb_err *e)
+{
+    char *end = NULL;
+    long long id = strtoll(w + 4, &end, 10);
+    if (!w[4] || *end || id < 1) {
+        *e = err_new(PB_VALIDATION, "Run: \"%s\" is not a billing run's id; :invoices run=12.",
+                     w + 4);
+        return true;
+    }
+    l->is.run = id;
+    snprintf(l->ls.fixed, sizeof l->ls.fixed, "run: %lld", id);
+    snprintf(l->ls.empty, sizeof l->ls.empty, "Billing run %lld made no invoices.", id);
+    return true;
+}
+
+/* The palette's period=YYYY-MM (the billing period) and run=ID. */
 static bool list_arg(struct screen *s, const char *w, pb_err *e)
 {
     struct list *l = s->priv;
+    if (strncmp(w, "run=", 4) == 0)
+        return run_arg(l, w, e);
     if (strncmp(w, "period=", 7) != 0)
         return false;
     struct period p;
@@ -281,10 +306,23 @@ static unsigned list_action(struct screen *s, enum action a)
     case A_OPEN:
     case A_NEXT_PANE:
         return list_screen_push(s, &screen_invoice_detail, "invoice");
+    case A_NEW: {
+        pb_err e = invoice_newest_id(screens_app(s->ui), &l->newest);
+        if (e) {
+            ui_msg_err(s->ui, e);
+            err_free(&e);
+            return R_REDRAW;
+        }
+        snprintf(key, sizeof key, "customer:%s", l->ls.customer);
+        ui_push(s->ui, &screen_invoice_form, l->ls.customer[0] ? key : "");
+        l->making = ui_top(s->ui) != s; /* not when the form refused to open */
+        return R_REDRAW;
+    }
     case A_PAYMENT:
     case A_CANCEL_FOREVER:
     case A_INSTALLMENTS:
     case A_ACTIVATE:
+    case A_EDIT:
     case A_DELETE:
         if (!screens_current(s, l->ls.t, "invoice"))
             return R_REDRAW;
@@ -339,6 +377,35 @@ static unsigned list_tick(struct screen *s)
     return R_REDRAW;
 }
 
+/* Back from the form n opened: the list shows what it made, the newest
+ * invoice now (the one just made unless someone made another in the same
+ * moment): an issued one by its number, a draft among the drafts. */
+static void list_resume(struct screen *s)
+{
+    struct list *l = s->priv;
+    list_screen_reload(s);
+    if (!l->making)
+        return;
+    l->making = false;
+    struct app *a = screens_app(s->ui);
+    int64_t id = 0;
+    struct invoice_row r = {0};
+    char key[32];
+    pb_err e = invoice_newest_id(a, &id);
+    if (!e && id > l->newest) {
+        snprintf(key, sizeof key, "%lld", (long long)id);
+        e = invoice_get(a, key, &r);
+    }
+    if (!e && r.id && r.number) {
+        table_set_filter(l->ls.t, r.number);
+    } else if (!e && r.id) {
+        table_set_filter(l->ls.t, "");
+        table_set_status(l->ls.t, "draft");
+    }
+    err_free(&e); /* out of this list's reach: it just is not shown */
+    invoice_row_fini(&r);
+}
+
 static const struct keybind list_keys[] = {
     {A_OPEN, "open", NULL},
     {A_NEXT_PANE, NULL, NULL},
@@ -347,14 +414,17 @@ static const struct keybind list_keys[] = {
     {A_INSTALLMENTS, "installments", "installment.edit"},
     {A_STATUS_FILTER, "status", NULL},
     {A_FILTER, "filter", NULL},
-    {A_SORT_MENU, "sort", NULL},
+    {A_WRITE, "CSV", NULL},
     {A_HELP, "help", NULL},
+    {A_NEW, "new", "invoice.edit"},
+    {A_EDIT, "edit draft", "invoice.edit"},
     {A_ACTIVATE, "issue draft", "invoice.edit"},
     {A_DELETE, "delete draft", "invoice.edit"},
+    {A_SORT_MENU, "sort", NULL},
     {A_GOTO, NULL, NULL},
     {A_COPY, NULL, NULL},
     SCREENS_SORT_KEYS,
-    SCREENS_LIST_KEYS,
+    SCREENS_TABLE_KEYS,
 };
 
 const struct screen_class screen_invoices = {
@@ -373,5 +443,5 @@ const struct screen_class screen_invoices = {
     .rule = list_screen_rule,
     .bottom = list_screen_bottom,
     .tick = list_tick,
-    .resume = list_screen_reload,
+    .resume = list_resume,
 };

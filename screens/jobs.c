@@ -976,6 +976,8 @@ static unsigned jobs_action(struct screen *s, enum action a)
     case A_PREV_PANE:
         p->focus = (p->focus + (a == A_NEXT_PANE ? 1 : NSEC - 1)) % NSEC;
         return R_REDRAW;
+    case A_WRITE: /* the pane that has the focus */
+        return screens_write_csv(s->ui, p->t[p->focus]);
     case A_OPEN:
         if (p->focus == SEC_ROUTERS)
             p->focus = SEC_JOBS;

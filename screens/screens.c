@@ -16,6 +16,7 @@
 #include "app/perm.h"
 #include "app/plan.h"
 #include "app/provision.h"
+#include "core/config.h"
 #include "core/date.h"
 #include "core/money.h"
 #include "core/text.h"
@@ -29,9 +30,10 @@ const struct screen_class *const screen_registry[] = {
     &screen_plans, &screen_plan_form,
     &screen_subscriptions, &screen_sub_detail, &screen_sub_form, &screen_jobs,
     &screen_billing,
-    &screen_invoices, &screen_invoice_detail, &screen_inst_form,
+    &screen_invoices, &screen_invoice_detail, &screen_inst_form, &screen_invoice_form,
     &screen_payments, &screen_payment_detail, &screen_pay_form, &screen_inv_pay_form,
     &screen_refund_form,
+    &screen_routers, &screen_router_detail, &screen_router_form, &screen_alerts, &screen_wall,
 };
 const size_t screen_count = sizeof screen_registry / sizeof screen_registry[0];
 
@@ -424,9 +426,25 @@ void list_screen_reload(struct screen *s)
     list_screen_follow(s);
 }
 
+unsigned screens_write_csv(struct ui *ui, struct table *t)
+{
+    char *dir = xdg_path(XDG_DATA, NULL);
+    if (!dir) {
+        ui_msg(ui, MSG_ERROR, "No home directory to keep the CSV in; set XDG_DATA_HOME.");
+        return R_REDRAW;
+    }
+    char day[DATE_BUF];
+    date_format(app_today(screens_app(ui)), day, sizeof day);
+    table_write_csv(t, dir, day);
+    free(dir);
+    return R_REDRAW;
+}
+
 unsigned list_screen_action(struct screen *s, enum action a)
 {
     struct list_screen *ls = s->priv;
+    if (a == A_WRITE)
+        return screens_write_csv(s->ui, ls->t);
     unsigned r = table_on_action(ls->t, a);
     if (r)
         list_screen_follow(s);

@@ -38,11 +38,17 @@ extern const struct screen_class screen_billing;
 extern const struct screen_class screen_invoices;
 extern const struct screen_class screen_invoice_detail;
 extern const struct screen_class screen_inst_form;
+extern const struct screen_class screen_invoice_form;
 extern const struct screen_class screen_payments;
 extern const struct screen_class screen_payment_detail;
 extern const struct screen_class screen_pay_form;
 extern const struct screen_class screen_inv_pay_form;
 extern const struct screen_class screen_refund_form;
+extern const struct screen_class screen_routers;
+extern const struct screen_class screen_router_detail;
+extern const struct screen_class screen_router_form;
+extern const struct screen_class screen_alerts;
+extern const struct screen_class screen_wall;
 
 /* ---- the worker's context ---------------------------------------------- */
 
@@ -121,10 +127,14 @@ pb_err screens_form_error(pb_err e);
 
 /* The keys every list passes to its table: pause, then moving the cursor.
  * Ends a screen's keybind array (it holds the terminator). */
-#define SCREENS_LIST_KEYS                                                                  \
+#define SCREENS_TABLE_KEYS                                                                 \
     {A_PAUSE, NULL, NULL}, {A_UP, NULL, NULL}, {A_DOWN, NULL, NULL},                      \
         {A_PAGE_UP, NULL, NULL}, {A_PAGE_DOWN, NULL, NULL}, {A_TOP, NULL, NULL},          \
         {A_BOTTOM, NULL, NULL}, {A_REDRAW, NULL, NULL}, {A_NONE, NULL, NULL}
+/* The same after w, the list written as CSV (list_screen_action does it; a
+ * list of its own calls screens_write_csv), for the lists whose bottom bar
+ * does not name it. A list that names it ends with SCREENS_TABLE_KEYS. */
+#define SCREENS_LIST_KEYS {A_WRITE, NULL, NULL}, SCREENS_TABLE_KEYS
 /* The sort column keys of a list whose table sorts. */
 #define SCREENS_SORT_KEYS {A_SORT_PREV, NULL, NULL}, {A_SORT_NEXT, NULL, NULL}
 /* The subscription changes, offered alike by the list and the detail. */
@@ -134,6 +144,11 @@ pb_err screens_form_error(pb_err e);
         {A_CHANGE_PLAN, "change plan", "subscription.edit"},                               \
         {A_CANCEL_FOREVER, "cancel", "subscription.edit"}, {A_SYNC, "sync", "subscription.edit"}, \
         {A_RESET_DATA, "reset data", "subscription.edit"}
+
+/* w on a list: every row its filter and sort select, as CSV in the data
+ * directory, the file named after today in the tenant's zone
+ * (table_write_csv). Returns R_REDRAW. */
+unsigned screens_write_csv(struct ui *ui, struct table *t);
 
 /* The widget's paging words in the store's vocabulary. Any thread. */
 enum page_dir screens_page_dir(enum table_dir d);
@@ -210,8 +225,8 @@ void list_screen_open(struct screen *s, const struct table_source *src, void *ar
 unsigned list_screen_follow(struct screen *s);
 /* After a change made here (and on resume): the rows and the pane re-read. */
 void list_screen_reload(struct screen *s);
-/* The list's own actions (moving, filter, sort, tags), the pane following;
- * R_NONE for the screen's. */
+/* The list's own actions (moving, filter, sort, tags, w), the pane
+ * following; R_NONE for the screen's. */
 unsigned list_screen_action(struct screen *s, enum action a);
 /* Opens screen c on the row under the cursor (args: its id), or says there
  * is no <noun> under it. Returns R_REDRAW. */
@@ -403,6 +418,9 @@ struct sub_view {
     struct subscription_row r;
     struct job_row *jobs; /* its last jobs, newest first */
     int njobs;
+    /* How its router is ("▲ online · seen 2s ago"), or "" when it has
+     * none or the role may not see routers. */
+    char router_state[240];
 };
 
 /* UI thread: loads subscription id and its last jobs (small reads). */
@@ -454,6 +472,14 @@ const char *screens_inv_label(const struct invoice_row *r, char *out, size_t n);
  * role. Any thread. */
 void screens_inv_status(const struct invoice_row *r, struct date today, char *out, size_t n,
                         enum role *role);
+/* Why r, not a draft, is never changed by hand (verb: "edited",
+ * "deleted"), in SCREENS.md 4.8's words: "INV-2026-000001 is issued; an
+ * issued invoice is never deleted. C voids it with a credit note." NULL
+ * for a draft. Caller frees. Any thread. */
+char *screens_inv_never(const struct invoice_row *r, const char *label, const char *verb);
+/* A tax rate as invoices print it: "15" for 1500 bp, "7.5" for 750. Any
+ * thread. */
+void screens_rate(int64_t bp, char *out, size_t n);
 /* A payment's number, or "pending 12" before it has one. Any thread. */
 const char *screens_pay_label(const struct payment_row *r, char *out, size_t n);
 
@@ -490,10 +516,11 @@ struct doc_op {
 /* A change committed: the screen re-reads, the console redraws. */
 void doc_op_done(struct ui *ui, struct doc_op *op);
 
-/* p C i a d on one invoice: checks what the invoice allows and says why
+/* p C i a e d on one invoice: checks what the invoice allows and says why
  * not, asks with the strength SCREENS.md 2.10 gives (void: a reason and the
- * typed number), commits and says what changed, or opens the payment or
- * installments form. Returns false when a is not one of these actions. */
+ * typed number), commits and says what changed, or opens the payment,
+ * installments or invoice form. Returns false when a is not one of these
+ * actions. */
 bool screens_inv_action(struct ui *ui, struct doc_op *op, enum action a);
 
 /* A payment with its allocations, shared by its detail screen and the wide
@@ -513,5 +540,76 @@ void pay_view_draw(const struct pay_view *v, struct ui *ui, struct canvas *c, st
 /* a complete, x fail, C refund… on one payment. Returns false when a is
  * not one of these. */
 bool screens_pay_action(struct ui *ui, struct doc_op *op, enum action a);
+
+/* ---- routers (routers.c, router_detail.c) ------------------------------------ */
+
+struct router_live;
+struct router_detail;
+
+/* The mark of a router's state (enum router_state): ▲ ▼ ◆ △ ? (the canvas
+ * draws ^ v m : ? in ASCII). Any thread. */
+const char *screens_router_mark(int state);
+/* The theme role a router's state is drawn in. Any thread. */
+enum role screens_router_role(int state);
+/* A rate as lists show it, in SI units of bits per second ("412M", "6.2G",
+ * "—" when not known); tx in rx's unit after a slash when tx_too. Any
+ * thread. */
+void screens_bps_pair(int64_t rx, int64_t tx, bool tx_too, char *out, size_t n);
+/* "412.6 Mb/s" (short: "412.6M"); "—" when not known. Any thread. */
+void screens_bps(int64_t bps, bool short_unit, char *out, size_t n);
+/* How a router is, in one line for a person on the phone: "▲ online · seen
+ * 2s ago", "▼ down 25m: connect timeout (3 s)", "◆ maintenance until 16:00
+ * +06: new uplink", "△ stale: last answer 4m ago", "? not polled yet".
+ * Any thread (a is read only). */
+void screens_router_line(const struct app *a, const struct router_live *l, char *out, size_t n);
+
+/* A router as its detail screen and the pane beside the wide list show it:
+ * state, what it is, interfaces with their last ten minutes, the chart of
+ * one interface (the busiest until Tab picks another) over the last hour
+ * or day, or of the router over the week, and its last alerts. */
+struct router_view {
+    bool loaded;
+    struct router_detail *d;
+    int iface;     /* the interface under the cursor (Tab), charted */
+    int range;     /* 0: the last hour, 1: 24 h, 2: 7 d (+ -) */
+    bool of_router; /* the chart holds the router's samples, not iface's */
+    int64_t since, step; /* the chart's start and step, seconds */
+    int steps;
+    int64_t *rx, *tx;    /* one value per step, -1: none */
+    int64_t (*spark)[10]; /* per interface: a minute each of the last ten, -1: none */
+};
+/* UI thread: loads router id with its interfaces, alerts and history. */
+pb_err router_view_load(struct router_view *v, struct app *a, int64_t id) PB_MUST_CHECK;
+void router_view_fini(struct router_view *v);
+/* The router as plain text for a ticket (y). Caller frees. */
+char *router_view_text(const struct router_view *v, struct app *a);
+/* Paints the view into r (title rule of the pane not included); pane: beside
+ * the list, where it has no keys of its own. */
+void router_view_draw(const struct router_view *v, struct ui *ui, struct canvas *c, struct rect r,
+                      bool pane);
+extern const struct view_ops router_view_ops;
+
+/* t m n e d on one router, from the list or its detail. Lives as long as
+ * the screen (the dialogs' argument). */
+struct router_op {
+    struct screen *s;
+    int64_t id, version;
+    char name[72];
+    bool maint; /* in maintenance now: m ends it */
+    bool gone;  /* deleted here: the detail showing it closes */
+    const char *lines[3];
+    char line[200];
+    void (*after)(struct screen *s); /* re-reads the screen after a change */
+};
+/* t tests the connection on the worker (a box shows each step), m asks
+ * until when and why (or whether to end it), g s lists its subscriptions,
+ * n opens the form for a new router, e for this one, d asks and deletes it
+ * (or says why not). Returns false when a is none of these. */
+bool screens_router_action(struct ui *ui, struct router_op *op, enum action a);
+/* The Test box over the connection test of the router key (NULL: a new
+ * one) with in's values (NULL: as stored; copied), named label. */
+struct router_input;
+void screens_router_test(struct ui *ui, const char *key, const char *label,
+                         const struct router_input *in);
 
 #endif

@@ -21,6 +21,7 @@
 
 #include "app/plan.h"
 #include "app/provision.h"
+#include "app/router.h"
 #include "app/subscription.h"
 #include "core/money.h"
 #include "core/text.h"
@@ -109,19 +110,27 @@ pb_err sub_view_load(struct sub_view *v, struct app *a, int64_t id)
     v->jobs = jobs;
     v->njobs = n;
     v->loaded = true;
+    v->router_state[0] = '\0';
+    struct router_live l = {0};
+    /* A role that may not see routers keeps the status word alone. */
+    pb_err re = r.router_id ? router_live(a, r.router_id, &l) : NULL;
+    if (r.router_id && !re)
+        screens_router_line(a, &l, v->router_state, sizeof v->router_state);
+    err_free(&re);
+    router_live_fini(&l);
     return NULL;
 }
 
 /* The lines both the drawing and the copied text are made of, so the pane,
  * the screen and "y" never disagree. */
 struct sub_lines {
-    char head[320], status[64], net[200], router[200], dates[240], money[240], usage[240];
+    char head[320], status[64], net[200], router[400], dates[240], money[240], usage[240];
 };
 
 static void sub_lines(const struct sub_view *v, struct app *a, bool ascii, struct sub_lines *o)
 {
     const struct subscription_row *r = &v->r;
-    char t[160], d1[32], d2[32];
+    char t[400], d1[32], d2[32];
     struct buf b;
     buf_init(&b);
 
@@ -165,8 +174,12 @@ static void sub_lines(const struct sub_view *v, struct app *a, bool ascii, struc
                                                   [G_STALE] = "△"};
             g = u_marks[router_glyph(r->router_status)];
         }
-        snprintf(t, sizeof t, "router %s %s %s", r->router_name ? r->router_name : "?", g,
-                 r->router_status ? r->router_status : "unknown");
+        if (v->router_state[0])
+            snprintf(t, sizeof t, "router %s %s", r->router_name ? r->router_name : "?",
+                     v->router_state);
+        else
+            snprintf(t, sizeof t, "router %s %s %s", r->router_name ? r->router_name : "?", g,
+                     r->router_status ? r->router_status : "unknown");
         screens_join(&b, t);
         if (r->access_method && strcmp(r->access_method, "pppoe") == 0) {
             snprintf(t, sizeof t, "profile %s",

@@ -7,6 +7,8 @@
  * without a terminal; fills struct ui_host (top bar, permissions, the
  * worker's context, the palette's record search) and runs the loop. On
  * return, whatever transaction was open rolls back in app_free().
+ * `patchbay wall` is the same console, signed in before the terminal is
+ * taken and opening straight on the NOC wall.
  */
 #include "console.h"
 
@@ -20,6 +22,7 @@
 #include "app/app.h"
 #include "app/billing.h"
 #include "app/customer.h"
+#include "app/history.h"
 #include "app/invoice.h"
 #include "app/payment.h"
 #include "app/perm.h"
@@ -28,7 +31,11 @@
 #include "core/date.h"
 #include "core/money.h"
 #include "core/text.h"
+#include "core/mailbox.h"
 #include "core/xalloc.h"
+#include "poll/poller.h"
+#include "app/router.h"
+#include "store/poll_db.h"
 #include "screens/screens.h"
 #include "ui/ui.h"
 
@@ -51,7 +58,106 @@ static void queue_follow(struct app *a)
     }
 }
 
+/* ---- the router poller --------------------------------------------------------- */
+
+struct poll_mail {
+    struct mail m;
+    struct poll_change c;
+};
+
+/* On the UI thread: a router's change of state, said on whatever screen is
+ * up. A router in maintenance changes without a word. */
+static void poll_mail_handle(struct mail *m, void *arg)
+{
+    struct poll_mail *pm = (struct poll_mail *)m;
+    struct ui *ui = arg;
+    const struct poll_change *c = &pm->c;
+    if (ui && !c->silenced && strcmp(c->kind, "down") == 0) {
+        /* The operator's clock, in the tenant's zone. */
+        struct app *a = ui_app(ui);
+        int hh = 0, mm = 0;
+        if (a && a->tz)
+            tz_local_time(a->tz, c->at, NULL, &hh, &mm, NULL);
+        ui_msg(ui, MSG_WARN, "%s went down at %02d:%02d (%d failed polls): %s", c->name, hh, mm,
+               c->fails, c->why);
+    } else if (ui && !c->silenced) {
+        ui_msg(ui, strcmp(c->kind, "poller") == 0 ? MSG_ERROR : MSG_INFO, "%s", c->text);
+    }
+    free(pm);
+}
+
+/* On the poller's thread. */
+static void poll_change_post(void *arg, const struct poll_change *c)
+{
+    struct poll_mail *pm = xcalloc(1, sizeof *pm);
+    pm->m.handle = poll_mail_handle;
+    pm->c = *c;
+    mailbox_post(arg, &pm->m);
+}
+
+/* Every console may poll; the lease in the database lets one of them do it
+ * at a time, so the others only show what it found. */
+static void attach(void *p, struct ui *ui)
+{
+    struct app *a = p;
+    if (store_readonly(a->st) || a->s.readonly)
+        return;
+    struct poller_opts o = {.on_change = poll_change_post, .arg = ui_mailbox(ui)};
+    pb_err e = poller_start(a, &o, &a->poller);
+    /* Without it the routers keep the state last written; the screens say
+     * how old it is. */
+    err_free(&e);
+}
+
+static void detach(void *p, struct ui *ui)
+{
+    (void)ui;
+    struct app *a = p;
+    poller_stop(&a->poller);
+}
+
 /* ---- top bar ---------------------------------------------------------------- */
+
+/* "▲ routers 118/120 up", in the ok role when every router answers, warning
+ * when one is down or stale, error above 10 % down; "routers ? · poller
+ * silent 4m" when nothing was polled for three intervals (SCREENS.md 2.2). */
+static void routers_bar(struct app *a, bool ascii)
+{
+    int64_t now = clock_mono_ns();
+    if (a->routers_bar.read_ns && now - a->routers_bar.read_ns < 2000000000LL)
+        return;
+    a->routers_bar.read_ns = now;
+    a->routers_bar.text[0] = a->routers_bar.text_short[0] = '\0';
+    struct poll_summary s;
+    pb_err e = a->s.user_id ? router_summary(a, &s) : NULL;
+    if (e || !a->s.user_id || !s.total) {
+        err_free(&e);
+        return;
+    }
+    int64_t silent = 0;
+    int64_t last = 0;
+    pb_err te = s.last_poll[0] ? time_parse_iso(s.last_poll, &last) : NULL;
+    if (s.last_poll[0] && !te)
+        silent = app_now(a) - last;
+    err_free(&te);
+    if (!s.last_poll[0] || silent > 3 * 60) {
+        char span[24] = "never";
+        if (s.last_poll[0])
+            snprintf(span, sizeof span, "%lldm", (long long)(silent / 60));
+        snprintf(a->routers_bar.text, sizeof a->routers_bar.text, "routers ? · poller silent %s",
+                 span);
+        snprintf(a->routers_bar.text_short, sizeof a->routers_bar.text_short, "routers ?");
+        a->routers_bar.level = 1;
+        return;
+    }
+    int64_t up = s.online + s.maintenance;
+    const char *mark = s.offline ? (ascii ? "v" : "▼") : (ascii ? "^" : "▲");
+    snprintf(a->routers_bar.text, sizeof a->routers_bar.text, "%s routers %lld/%lld up", mark,
+             (long long)up, (long long)s.total);
+    snprintf(a->routers_bar.text_short, sizeof a->routers_bar.text_short, "%s %lld/%lld up",
+             mark, (long long)up, (long long)s.total);
+    a->routers_bar.level = s.offline * 10 > s.total ? 2 : s.offline || s.stale ? 1 : 0;
+}
 
 static void topbar(void *p, struct ui_topbar *tb)
 {
@@ -73,6 +179,10 @@ static void topbar(void *p, struct ui_topbar *tb)
     snprintf(tb->db, sizeof tb->db, "%s", store_label(a->st));
     bool ro = store_readonly(a->st) || a->s.readonly;
     snprintf(tb->badges, sizeof tb->badges, "%s", ro ? "READ-ONLY" : "");
+    routers_bar(a, tb->ascii);
+    snprintf(tb->routers, sizeof tb->routers, "%s", a->routers_bar.text);
+    snprintf(tb->routers_short, sizeof tb->routers_short, "%s", a->routers_bar.text_short);
+    tb->routers_level = a->routers_bar.level;
 
     static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -334,7 +444,64 @@ static bool palette_open(struct ui *ui, const char *text)
     return true;
 }
 
+/* ---- palette history ------------------------------------------------------------ */
+
+static int history_load_cb(void *p, char (*lines)[128], int max)
+{
+    return history_load(p, lines, max);
+}
+
+static void history_add_cb(void *p, const char *line)
+{
+    pb_err e = history_add(p, line);
+    /* A history that cannot be kept (a full disk, no home) costs the
+     * operator the recall, not the command: it runs anyway. */
+    err_free(&e);
+}
+
 /* ---- main --------------------------------------------------------------------- */
+
+static const char no_terminal[] = "the console needs a terminal on standard input and output; "
+                                  "in scripts use a command (patchbay help).";
+
+static bool have_terminal(void)
+{
+    return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
+/* The console over a, opening on first; the error that stopped it, if any. */
+static pb_err run(struct cli *c, struct app *a, const struct screen_class *first)
+{
+    long passes = 0;
+    const char *mp = getenv("PATCHBAY_MAX_PASSES");
+    if (mp && *mp)
+        passes = strtol(mp, NULL, 10);
+
+    struct ui_host host = {
+        .app = a,
+        .screens = screen_registry,
+        .nscreens = screen_count,
+        .first = first,
+        .topbar = topbar,
+        .allowed = allowed,
+        .role = role,
+        .palette_search = palette_search,
+        .palette_open = palette_open,
+        .worker_ops = &screens_worker_ops,
+        .worker_arg = a,
+        .theme = c->cfg.theme,
+        .ascii = c->cfg.ascii == CONFIG_ASCII_ON ? 1 : c->cfg.ascii == CONFIG_ASCII_OFF ? 0 : -1,
+        .mouse = c->cfg.mouse,
+        .max_passes = passes > 0 ? passes : 0,
+        .timing_file = getenv("PATCHBAY_TIMING"),
+        .start_ns = c->start_ns,
+        .attach = attach,
+        .detach = detach,
+        .history_load = history_load_cb,
+        .history_add = history_add_cb,
+    };
+    return ui_run(&host);
+}
 
 int console_main(struct cli *c)
 {
@@ -355,38 +522,12 @@ int console_main(struct cli *c)
     }
     if (c->readonly)
         a->s.readonly = true;
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "patchbay: the console needs a terminal on standard input and output; "
-                        "in scripts use a command (patchbay help).\n");
+    if (!have_terminal()) {
+        fprintf(stderr, "patchbay: %s\n", no_terminal);
         app_free(&a);
         return 2;
     }
-
-    long passes = 0;
-    const char *mp = getenv("PATCHBAY_MAX_PASSES");
-    if (mp && *mp)
-        passes = strtol(mp, NULL, 10);
-
-    struct ui_host host = {
-        .app = a,
-        .screens = screen_registry,
-        .nscreens = screen_count,
-        .first = &screen_login,
-        .topbar = topbar,
-        .allowed = allowed,
-        .role = role,
-        .palette_search = palette_search,
-        .palette_open = palette_open,
-        .worker_ops = &screens_worker_ops,
-        .worker_arg = a,
-        .theme = c->cfg.theme,
-        .ascii = c->cfg.ascii == CONFIG_ASCII_ON ? 1 : c->cfg.ascii == CONFIG_ASCII_OFF ? 0 : -1,
-        .mouse = c->cfg.mouse,
-        .max_passes = passes > 0 ? passes : 0,
-        .timing_file = getenv("PATCHBAY_TIMING"),
-        .start_ns = c->start_ns,
-    };
-    e = ui_run(&host);
+    e = run(c, a, &screen_login);
     int status = 0;
     if (e) {
         fprintf(stderr, "patchbay: %s\n", e->msg ? e->msg : "the console stopped.");
@@ -395,4 +536,19 @@ int console_main(struct cli *c)
     }
     app_free(&a);
     return status;
+}
+
+pb_err console_wall(struct cli *c)
+{
+    if (!have_terminal())
+        return err_new(PB_USAGE, "%s", no_terminal);
+    /* Read-only down to the connection: nothing on the wall may write, and
+     * so neither the router queue nor a poller starts for it (attach). */
+    c->readonly = true;
+    pb_err e = cli_sign_in(c);
+    if (!e)
+        e = perm_check(c->app, PERM_ROUTER_VIEW);
+    if (!e)
+        e = run(c, c->app, &screen_wall);
+    return e;
 }

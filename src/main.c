@@ -8,10 +8,13 @@
 #include "core/clock.h"
 #include "console.h"
 #include "net/http.h"
+#include "net/snmp.h"
 
 int main(int argc, char **argv)
 {
     pb_err e = http_global_init();
+    if (!e)
+        e = snmp_global_init();
     struct cli c = {0};
     c.start_ns = clock_mono_ns();
     setlocale(LC_ALL, "");
@@ -25,6 +28,7 @@ int main(int argc, char **argv)
     else
         status = cli_run(&c);
     cli_fini(&c);
+    snmp_global_cleanup();
     http_global_cleanup();
     return status;
 }

@@ -79,6 +79,15 @@ struct app {
     struct provision_daemon *queue;
     /* The console's daily overdue sweep (billing.h), or NULL. */
     struct billing_sweeper *sweeper;
+    /* The console's router poller (poll/poller.h), or NULL. */
+    struct poller *poller;
+    /* The console's top bar summary of the routers, read again every few
+     * seconds, not at every frame. */
+    struct {
+        int64_t read_ns;
+        char text[64], text_short[32];
+        int level;
+    } routers_bar;
 };
 
 /*

@@ -12,6 +12,7 @@
  */
 #include "app/billing.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -20,9 +21,12 @@
 #include <time.h>
 
 #include "app/audit.h"
+#include "app/csv.h"
 #include "app/invoice.h"
 #include "app/numbering.h"
 #include "app/perm.h"
+#include "core/buf.h"
+#include "core/config.h"
 #include "core/json.h"
 #include "core/money.h"
 #include "core/xalloc.h"
@@ -34,8 +38,6 @@
 
 /* How often a walk reports progress and looks at the cancel flag. */
 #define PROGRESS_EVERY 512
-/* A subscription never billed for years is caught up at most this far. */
-#define CATCH_UP_MAX 24
 /* Begin tries (each after the store's own busy wait, then 0.2 s): a run
  * waits up to about ten minutes for another one to finish. */
 #define RUN_WAIT_TRIES 100
@@ -142,6 +144,10 @@ struct walk {
     bool collect;
     struct bill_item *items;
     size_t n, cap;
+    /* the preview of one subscription's invoices, lines and all */
+    int64_t only_sub; /* 0: every subscription due */
+    struct bill_invoice *invs;
+    int ninvs, maxinvs;
 };
 
 static int64_t ms_since(const struct timespec *t0)
@@ -320,6 +326,8 @@ static pb_err make_invoice(struct walk *w, const struct bill_due_row *r, const s
                          date_cmp(slice.start, date_add_months(s->start, months > 0 ? months : 1)) < 0;
     struct bill_invoice inv;
     bill_compute(&w->terms, &once, full, slice, &inv);
+    if (w->ninvs < w->maxinvs)
+        w->invs[w->ninvs++] = inv;
     unsigned warn = warnings(w, r, &inv);
     pb_err e = warn & BILL_WARN_CATCH_UP ? note_late(w, slice.start) : NULL;
     for (int b = 0; b < BILL_WARN_KINDS; b++)
@@ -360,7 +368,7 @@ static pb_err walk_one(struct walk *w, const struct bill_due_row *r)
     bool ended = false;
     struct date skipped_until = {0, 0, 0};
     pb_err e = NULL;
-    for (int k = 0; k < CATCH_UP_MAX && !e && date_cmp(from, w->range.end) <= 0; k++) {
+    for (int k = 0; k < BILL_CATCH_UP_MAX && !e && date_cmp(from, w->range.end) <= 0; k++) {
         struct period full, slice;
         if (!bill_slice(&w->terms, &s, from, &full, &slice)) {
             ended = true;
@@ -427,7 +435,8 @@ static pb_err walk(struct walk *w, const atomic_bool *cancel, bill_progress_fn p
     pb_err e = find_unbilled(w);
     if (!e)
         e = billing_db_due(w->a->st, w->a->tenant.id,
-                           date_format(w->range.end, through, sizeof through), &rows, &n);
+                           date_format(w->range.end, through, sizeof through), w->only_sub, &rows,
+                           &n);
     w->sum->subscriptions = n;
     for (int i = 0; i < n && !e; i++) {
         e = walk_one(w, &rows[i]);
@@ -490,6 +499,146 @@ void bill_items_free(struct bill_item *items, size_t n)
         free(items[i].plan_name);
     }
     free(items);
+}
+
+pb_err billing_preview_one(struct app *a, const char *period, int64_t sub_id,
+                           struct bill_invoice *out, int max, int *n)
+{
+    *n = 0;
+    /* 0 would lift the filter and walk every subscription due. */
+    if (sub_id <= 0)
+        return err_field(NULL, PB_VALIDATION, "subscription",
+                         "Subscription: %lld is not a subscription id.", (long long)sub_id);
+    struct bill_summary sum;
+    struct walk w;
+    walk_init(&w, a, (struct period){{0, 0, 0}, {0, 0, 0}}, period, &sum);
+    sum.dry_run = true;
+    struct period range;
+    pb_err e = perm_check(a, PERM_BILLING_RUN);
+    if (!e)
+        e = billing_period_check(a, period, &range);
+    if (e)
+        return e;
+    w.range = range;
+    w.only_sub = sub_id;
+    w.invs = out;
+    w.maxinvs = max;
+    e = walk(&w, NULL, NULL, NULL);
+    *n = e ? 0 : w.ninvs;
+    return e;
+}
+
+/* ---- files in the data directory ----------------------------------------------- */
+
+/* The console's files go beside its invoice PDFs, in
+ * $XDG_DATA_HOME/patchbay/billing/LEAF, written under a temporary name and
+ * renamed: a spreadsheet opening the file never reads half of it. */
+static pb_err file_open(const char *leaf, char **path, char **tmp, FILE **f)
+{
+    *tmp = NULL;
+    *f = NULL;
+    char rel[96];
+    snprintf(rel, sizeof rel, "billing/%s", leaf);
+    *path = xdg_path(XDG_DATA, rel);
+    if (!*path)
+        return err_new(PB_INTERNAL, "No home directory to keep %s in.", leaf);
+    pb_err e = path_make_parents(*path);
+    if (e)
+        return e;
+    *tmp = xasprintf("%s.part", *path);
+    *f = fopen(*tmp, "w");
+    if (!*f)
+        return err_new(PB_INTERNAL, "%s cannot be written (%s).", *tmp, strerror(errno));
+    return NULL;
+}
+
+/* Closes f and puts the file at path; after an error (e, or one in the
+ * writing) the temporary file is removed and that error returned. Frees
+ * tmp. */
+static pb_err file_close(FILE *f, char *tmp, const char *path, pb_err e)
+{
+    if (f) {
+        bool bad = ferror(f) != 0;
+        if ((fclose(f) != 0 || bad) && !e)
+            e = err_new(PB_INTERNAL, "Writing %s failed (%s).", path, strerror(errno));
+    }
+    if (!e && tmp && rename(tmp, path) != 0)
+        e = err_new(PB_INTERNAL, "%s cannot be put in place (%s).", path, strerror(errno));
+    if (e && tmp)
+        remove(tmp);
+    free(tmp);
+    return e;
+}
+
+static const char *const csv_cols[] = {
+    "subscription", "username", "customer_code", "customer_name", "period_start", "period_end",
+    "outcome",      "warnings", "subtotal",      "discount",      "tax",          "total"};
+#define CSV_NCOLS (sizeof csv_cols / sizeof *csv_cols)
+
+/* One preview item as a CSV record into b; a skipped stretch has no amounts. */
+static void csv_item(struct buf *b, const struct bill_item *it, const char *cur)
+{
+    char id[24], ps[DATE_BUF], pe[DATE_BUF], m[4][MONEY_BUF];
+    snprintf(id, sizeof id, "%lld", (long long)it->sub_id);
+    struct buf warn;
+    buf_init(&warn);
+    for (int i = 0; i < BILL_WARN_KINDS; i++)
+        if (it->warn & (1u << i))
+            buf_printf(&warn, "%s%s", warn.len ? "; " : "", bill_warn_name(i));
+    bool made = it->skip == BILL_MADE;
+    const char *v[CSV_NCOLS] = {
+        id,
+        it->username,
+        it->customer_code,
+        it->customer_name,
+        it->period.start.y ? date_format(it->period.start, ps, sizeof ps) : "",
+        it->period.end.y ? date_format(it->period.end, pe, sizeof pe) : "",
+        bill_skip_name(it->skip),
+        warn.s ? warn.s : "",
+        made ? money_plain(it->subtotal, cur, m[0], sizeof m[0]) : "",
+        made ? money_plain(it->discount, cur, m[1], sizeof m[1]) : "",
+        made ? money_plain(it->tax, cur, m[2], sizeof m[2]) : "",
+        made ? money_plain(it->total, cur, m[3], sizeof m[3]) : "",
+    };
+    csv_put_record(b, v, CSV_NCOLS);
+    buf_fini(&warn);
+}
+
+pb_err billing_preview_csv_saved(struct app *a, const char *period, const struct bill_item *items,
+                                 size_t n, char **path)
+{
+    char leaf[48], *tmp = NULL;
+    snprintf(leaf, sizeof leaf, "%.7s-preview.csv", period);
+    FILE *f = NULL;
+    pb_err e = file_open(leaf, path, &tmp, &f);
+    struct buf b;
+    buf_init(&b);
+    if (!e)
+        csv_put_record(&b, csv_cols, CSV_NCOLS);
+    /* In slices: 100,000 rows are megabytes, never held at once. */
+    for (size_t i = 0; !e && i <= n; i++) {
+        if (i < n)
+            csv_item(&b, &items[i], a->tenant.currency);
+        if ((b.len > 65536 || i == n) && b.len) {
+            if (fwrite(b.s, 1, b.len, f) != b.len)
+                e = err_new(PB_INTERNAL, "Writing %s failed (%s).", *path, strerror(errno));
+            buf_clear(&b);
+        }
+    }
+    buf_fini(&b);
+    return file_close(f, tmp, *path, e);
+}
+
+pb_err billing_summary_saved(const struct bill_summary *sum, const char *text, char **path)
+{
+    char leaf[64], *tmp = NULL;
+    snprintf(leaf, sizeof leaf, "%.7s-run-%lld.txt", sum->period, (long long)sum->run_id);
+    FILE *f = NULL;
+    pb_err e = file_open(leaf, path, &tmp, &f);
+    size_t len = strlen(text);
+    if (!e && fwrite(text, 1, len, f) != len)
+        e = err_new(PB_INTERNAL, "Writing %s failed (%s).", *path, strerror(errno));
+    return file_close(f, tmp, *path, e);
 }
 
 /* ---- the run ------------------------------------------------------------------- */

@@ -38,6 +38,10 @@ enum bill_skip {
     BILL_SKIP_COUNT
 };
 
+/* A subscription never billed for years is caught up at most this far:
+ * the most invoices one subscription gets from one run. */
+#define BILL_CATCH_UP_MAX 24
+
 /* Warnings on an invoice to be made (bits). */
 enum {
     BILL_WARN_ZERO = 1u << 0,      /* the invoice total is 0 */
@@ -106,6 +110,33 @@ const char *bill_warn_name(int bit_index);
 pb_err billing_preview(struct app *a, const char *period, struct bill_item **items, size_t *n,
                        struct bill_summary *sum) PB_MUST_CHECK;
 void bill_items_free(struct bill_item *items, size_t n);
+
+/*
+ * The invoices the run of period would make for subscription sub_id, lines
+ * and all, as they will be printed: the preview's walk over that one
+ * subscription, so nothing is computed a second way (a catch-up makes
+ * several, oldest first). At most max go to out; *n says how many. Writes
+ * nothing; *n is 0 when the subscription is not due or only skipped.
+ */
+pb_err billing_preview_one(struct app *a, const char *period, int64_t sub_id,
+                           struct bill_invoice *out, int max, int *n) PB_MUST_CHECK;
+
+/*
+ * The console's `w` on the preview: the items as CSV (a header, then one
+ * record per item in the order given: subscription, username, customer
+ * code and name, period start and end, "invoice" or the skip reason, the
+ * warnings, subtotal, discount, tax and total as plain decimals, empty for
+ * a skipped stretch) in $XDG_DATA_HOME/patchbay/billing/PERIOD-preview.csv,
+ * replaced. *path is where, also when the write fails (caller frees; NULL
+ * only without a home directory).
+ */
+pb_err billing_preview_csv_saved(struct app *a, const char *period, const struct bill_item *items,
+                                 size_t n, char **path) PB_MUST_CHECK;
+
+/* The console's `w` on the summary: text in
+ * $XDG_DATA_HOME/patchbay/billing/PERIOD-run-ID.txt. *path as above. */
+pb_err billing_summary_saved(const struct bill_summary *sum, const char *text,
+                             char **path) PB_MUST_CHECK;
 
 /*
  * The run: every invoice of the preview made and numbered, the

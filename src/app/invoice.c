@@ -29,6 +29,7 @@
 
 const char *const invoice_statuses[] = {"draft", "issued", "partially_paid", "paid",
                                         "overdue", "void", NULL};
+const char *const invoice_manual_types[] = {"one_off", "adjustment", NULL};
 
 #define LINES_MAX 100
 #define QUANTITY_MAX 1000000
@@ -191,6 +192,13 @@ pb_err invoice_count(struct app *a, struct invoice_query *q, int64_t *n)
 {
     pb_err e = scope_query(a, q);
     return e ? e : invoice_db_count(a->st, q, n);
+}
+
+pb_err invoice_newest_id(struct app *a, int64_t *id)
+{
+    *id = 0;
+    pb_err e = perm_check(a, PERM_INVOICE_VIEW);
+    return e ? e : invoice_db_newest_id(a->st, a->tenant.id, id);
 }
 
 /* r when the session may see its customer; else "no invoice", as for one
@@ -422,6 +430,15 @@ static pb_err audit_invoice(struct app *a, const struct invoice_row *r, const ch
     return e;
 }
 
+/* The invoice with its lines: what the audit keeps of an invoice's content. */
+static struct json_object *content_json(struct app *a, const struct invoice_row *r,
+                                        const struct invoice_line_row *lines, int n)
+{
+    struct json_object *o = invoice_json(r, app_today(a));
+    json_object_object_add(o, "lines", lines_json(lines, n, r->currency));
+    return o;
+}
+
 static pb_err conflict(struct app *a, const struct invoice_row *r, int64_t expect)
 {
     char *label = label_of(r);
@@ -449,6 +466,15 @@ static void set_dates(struct app *a, struct invoice_row *r, struct date issue)
     input_set(&r->issue_date, date_format(issue, t, sizeof t));
     input_set(&r->due_date,
               date_format(date_add_days(issue, a->tenant.payment_terms_days), t, sizeof t));
+}
+
+/* Draws r's number now and makes it issued on issue, due after the
+ * tenant's terms. */
+static pb_err issue_now(struct app *a, struct invoice_row *r, struct date issue)
+{
+    set_dates(a, r, issue);
+    input_set(&r->status, "issued");
+    return number_next(a, NUMBER_INVOICE, a->tenant.invoice_number_format, issue, &r->number);
 }
 
 /* The customer and the subscription of in, as fields of r. */
@@ -485,6 +511,66 @@ static pb_err read_parties(struct app *a, pb_err e, const struct invoice_input *
     return e;
 }
 
+/* How many line rows in asks for (none when too many: read_lines says so). */
+static int line_count(const struct invoice_input *in)
+{
+    return in->nlines > 0 && in->nlines <= LINES_MAX ? in->nlines : 0;
+}
+
+static void lines_free(struct invoice_line_row *lines, int n)
+{
+    for (int i = 0; i < n; i++)
+        invoice_line_row_fini(&lines[i]);
+    free(lines);
+}
+
+/*
+ * Reads in into r (customer, subscription, currency, type, notes, totals,
+ * dates from the issue date, *issue) and its lines into
+ * lines[0..line_count(in)). Lines are read even when the customer is not
+ * found (in the tenant's currency then), so every bad field is answered at
+ * once.
+ */
+static pb_err read_input(struct app *a, const struct invoice_input *in, struct invoice_row *r,
+                         struct invoice_line_row *lines, struct date *issue)
+{
+    bool parties = false;
+    pb_err e = read_parties(a, NULL, in, r, &parties);
+    if (!e || e->code == PB_VALIDATION)
+        e = input_date(a, e, "issue_date", "Issue date", in->issue_date, issue);
+    const char *type = in->type && *in->type ? in->type : "one_off";
+    if ((!e || e->code == PB_VALIDATION) && !input_in_list(invoice_manual_types, type))
+        e = err_field(e, PB_VALIDATION, "type",
+                      "Type: \"%s\" is not one_off or adjustment; the billing run makes the "
+                      "others.",
+                      type);
+    if (!e || e->code == PB_VALIDATION) {
+        if (!parties)
+            input_set(&r->currency, a->tenant.currency);
+        e = read_lines(a, e, in, r, lines);
+    }
+    if (!e) {
+        input_set(&r->type, type);
+        input_take(&r->notes, in->notes);
+        set_dates(a, r, *issue);
+    }
+    return e;
+}
+
+pb_err invoice_preview(struct app *a, const struct invoice_input *in, struct invoice_row *out)
+{
+    memset(out, 0, sizeof *out);
+    pb_err e = perm_check(a, PERM_INVOICE_EDIT);
+    if (e)
+        return e;
+    int nl = line_count(in);
+    struct invoice_line_row *lines = xcalloc((size_t)nl + 1, sizeof *lines);
+    struct date issue = {0};
+    e = read_input(a, in, out, lines, &issue);
+    lines_free(lines, nl);
+    return e;
+}
+
 pb_err invoice_create(struct app *a, const struct invoice_input *in, struct invoice_row *out)
 {
     memset(out, 0, sizeof *out);
@@ -495,23 +581,15 @@ pb_err invoice_create(struct app *a, const struct invoice_input *in, struct invo
     if (e)
         return e;
     struct invoice_row r = {0};
-    int nl = in->nlines > 0 && in->nlines <= LINES_MAX ? in->nlines : 0;
+    int nl = line_count(in);
     struct invoice_line_row *lines = xcalloc((size_t)nl + 1, sizeof *lines);
-    bool parties = false;
-    e = read_parties(a, NULL, in, &r, &parties);
     struct date issue = {0};
-    if (!e || e->code == PB_VALIDATION)
-        e = input_date(a, e, "issue_date", "Issue date", in->issue_date, &issue);
-    if (parties && (!e || e->code == PB_VALIDATION))
-        e = read_lines(a, e, in, &r, lines);
+    e = read_input(a, in, &r, lines, &issue);
     if (!e) {
         r.tenant_id = a->tenant.id;
-        input_set(&r.type, "one_off");
-        input_set(&r.status, in->draft ? "draft" : "issued");
-        input_take(&r.notes, in->notes);
-        set_dates(a, &r, issue);
+        input_set(&r.status, "draft");
         if (!in->draft)
-            e = number_next(a, NUMBER_INVOICE, a->tenant.invoice_number_format, issue, &r.number);
+            e = issue_now(a, &r, issue);
     }
     if (!e)
         e = invoice_db_insert(a->st, &r);
@@ -520,14 +598,11 @@ pb_err invoice_create(struct app *a, const struct invoice_input *in, struct invo
     if (!e)
         e = invoice_db_get(a->st, a->tenant.id, r.id, out);
     if (!e) {
-        struct json_object *after = invoice_json(out, app_today(a));
-        json_object_object_add(after, "lines", lines_json(lines, nl, out->currency));
+        struct json_object *after = content_json(a, out, lines, nl);
         e = audit_invoice(a, out, "create", NULL, NULL, after);
         json_object_put(after);
     }
-    for (int i = 0; i < nl; i++)
-        invoice_line_row_fini(&lines[i]);
-    free(lines);
+    lines_free(lines, nl);
     invoice_row_fini(&r);
     e = app_end(a, e);
     if (e)
@@ -544,6 +619,138 @@ static pb_err reread(struct app *a, struct invoice_row *out)
     return invoice_db_get(a->st, a->tenant.id, id, out);
 }
 
+/* The texts of what an edit leaves as it is (see keep_unset). */
+struct kept {
+    char customer[24], subscription[24];
+    struct invoice_line_input *lines;
+    char **texts; /* three per line: quantity, unit price, tax rate */
+    int n;
+};
+
+static void kept_fini(struct kept *k)
+{
+    for (int i = 0; i < 3 * k->n; i++)
+        free(k->texts[i]);
+    free(k->texts);
+    free(k->lines);
+}
+
+/* in, with what it leaves out (NULL) taken from the draft r and its lines
+ * as they would be typed, so they pass the same rules again (another
+ * customer's currency may not take their decimals). The texts live in k. */
+static struct invoice_input keep_unset(const struct invoice_input *in,
+                                       const struct invoice_row *r,
+                                       const struct invoice_line_row *l, int n, struct kept *k)
+{
+    struct invoice_input eff = *in;
+    if (!eff.customer) {
+        snprintf(k->customer, sizeof k->customer, "%lld", (long long)r->customer_id);
+        eff.customer = k->customer;
+    }
+    if (!eff.subscription && r->subscription_id) {
+        snprintf(k->subscription, sizeof k->subscription, "%lld", (long long)r->subscription_id);
+        eff.subscription = k->subscription;
+    }
+    if (!eff.type)
+        eff.type = r->type;
+    if (!eff.notes)
+        eff.notes = r->notes;
+    if (!eff.issue_date)
+        eff.issue_date = r->issue_date;
+    if (!eff.lines) {
+        k->n = n;
+        k->lines = xcalloc((size_t)n + 1, sizeof *k->lines);
+        k->texts = xcalloc(3 * (size_t)n + 1, sizeof *k->texts);
+        for (int i = 0; i < n; i++) {
+            char m[MONEY_BUF], rate[16];
+            k->texts[3 * i] = xasprintf("%lld", (long long)l[i].quantity);
+            k->texts[3 * i + 1] = xstrdup(money_plain(l[i].unit_price, r->currency, m, sizeof m));
+            k->texts[3 * i + 2] = xstrdup(rate_format_bp(l[i].tax_rate_bp, rate, sizeof rate));
+            k->lines[i] = (struct invoice_line_input){l[i].description, k->texts[3 * i],
+                                                      k->texts[3 * i + 1], k->texts[3 * i + 2]};
+        }
+        eff.lines = k->lines;
+        eff.nlines = n;
+    }
+    return eff;
+}
+
+/* Why an invoice that is not a draft cannot be changed by hand (verb:
+ * "edited", "deleted"). */
+static pb_err never(const struct invoice_row *r, const char *verb)
+{
+    const char *num = r->number ? r->number : "";
+    return err_new(PB_BUSINESS,
+                   "Invoice %s: issued invoices are never %s; void it with a credit note "
+                   "(invoice void %s --reason TEXT).",
+                   num, verb, num);
+}
+
+pb_err invoice_update(struct app *a, const char *key, const struct invoice_input *in,
+                      int64_t expect_version, struct invoice_row *out)
+{
+    memset(out, 0, sizeof *out);
+    pb_err e = app_begin(a);
+    if (e)
+        return e;
+    struct invoice_row was = {0}, r = {0};
+    struct invoice_line_row *old = NULL;
+    int nold = 0;
+    e = load_for_change(a, key, expect_version, &was);
+    if (!e && !is(was.status, "draft"))
+        e = never(&was, "edited");
+    if (!e)
+        e = invoice_db_lines(a->st, was.id, &old, &nold);
+    struct kept k = {0};
+    struct invoice_input eff = e ? *in : keep_unset(in, &was, old, nold, &k);
+    int nl = e ? 0 : line_count(&eff);
+    struct invoice_line_row *lines = xcalloc((size_t)nl + 1, sizeof *lines);
+    struct date issue = {0};
+    if (!e)
+        e = read_input(a, &eff, &r, lines, &issue);
+    if (!e) {
+        r.id = was.id;
+        r.tenant_id = was.tenant_id;
+        input_set(&r.status, "draft");
+        e = invoice_db_update_draft(a->st, &r, was.version);
+    }
+    if (!e)
+        e = invoice_db_delete_lines(a->st, r.tenant_id, r.id);
+    if (!e)
+        e = invoice_db_insert_lines(a->st, &r, lines, nl);
+    struct json_object *state = NULL;
+    if (!e && !in->draft) {
+        state = invoice_state_json(&r);
+        e = issue_now(a, &r, issue);
+        if (!e)
+            e = invoice_db_update_state(a->st, &r, r.version);
+    }
+    if (!e)
+        e = invoice_db_get(a->st, a->tenant.id, r.id, out);
+    if (!e) {
+        struct json_object *before = content_json(a, &was, old, nold);
+        struct json_object *after = content_json(a, out, lines, nl);
+        e = audit_invoice(a, out, "edit", NULL, before, after);
+        json_object_put(before);
+        json_object_put(after);
+    }
+    if (!e && state) {
+        struct json_object *after = invoice_state_json(out);
+        e = audit_invoice(a, out, "issue", NULL, state, after);
+        json_object_put(after);
+    }
+    json_object_put(state);
+    lines_free(lines, nl);
+    kept_fini(&k);
+    invoice_line_rows_free(old, nold);
+    invoice_row_fini(&was);
+    invoice_row_fini(&r);
+    e = app_end(a, e);
+    if (e)
+        invoice_row_fini(out);
+    return e;
+}
+
 pb_err invoice_issue(struct app *a, const char *key, const char *issue_date,
                      int64_t expect_version, struct invoice_row *out)
 {
@@ -558,11 +765,8 @@ pb_err invoice_issue(struct app *a, const char *key, const char *issue_date,
     if (!e)
         e = input_date(a, NULL, "issue_date", "Issue date", issue_date, &issue);
     struct json_object *before = e ? NULL : invoice_state_json(out);
-    if (!e) {
-        set_dates(a, out, issue);
-        input_set(&out->status, "issued");
-        e = number_next(a, NUMBER_INVOICE, a->tenant.invoice_number_format, issue, &out->number);
-    }
+    if (!e)
+        e = issue_now(a, out, issue);
     if (!e)
         e = invoice_db_update_state(a->st, out, out->version);
     if (!e)
@@ -587,10 +791,7 @@ pb_err invoice_delete(struct app *a, const char *key, int64_t expect_version)
     struct invoice_row r = {0};
     e = load_for_change(a, key, expect_version, &r);
     if (!e && !is(r.status, "draft"))
-        e = err_new(PB_BUSINESS,
-                    "Invoice %s: issued invoices are never deleted; void it with a credit note "
-                    "(invoice void %s --reason TEXT).",
-                    r.number ? r.number : "", r.number ? r.number : "");
+        e = never(&r, "deleted");
     if (!e)
         e = invoice_db_delete(a->st, a->tenant.id, r.id);
     if (!e) {
@@ -689,8 +890,7 @@ static pb_err insert_credit_note(struct app *a, const struct invoice_row *orig, 
     if (!e)
         e = invoice_db_insert_lines(a->st, cn, lines, n);
     if (!e) {
-        struct json_object *after = invoice_json(cn, today);
-        json_object_object_add(after, "lines", lines_json(lines, n, cn->currency));
+        struct json_object *after = content_json(a, cn, lines, n);
         e = audit_invoice(a, cn, "create", reason, NULL, after);
         json_object_put(after);
     }

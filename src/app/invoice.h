@@ -41,10 +41,20 @@ struct invoice_line_input {
  */
 bool invoice_line_split(char *spec, struct invoice_line_input *in);
 
-/* A manual invoice (type one_off). */
+/* The types an invoice made by hand may have, NULL-terminated (one_off,
+ * adjustment): the billing run makes the recurring and setup ones, voiding
+ * the credit notes. */
+extern const char *const invoice_manual_types[];
+
+/*
+ * An invoice made by hand. For invoice_update a NULL field (lines NULL)
+ * keeps what the draft has, so a save that sends only what the operator
+ * changed merges with someone else's save.
+ */
 struct invoice_input {
     const char *customer;     /* id, code or e-mail */
     const char *subscription; /* id or username of one of its subscriptions, or NULL */
+    const char *type;         /* one of invoice_manual_types; NULL: one_off */
     const struct invoice_line_input *lines;
     int nlines;
     const char *issue_date; /* NULL: today */
@@ -56,6 +66,9 @@ struct invoice_input {
 pb_err invoice_list(struct app *a, struct invoice_query *q, struct invoice_row **rows, int *n,
                     bool *more) PB_MUST_CHECK;
 pb_err invoice_count(struct app *a, struct invoice_query *q, int64_t *n) PB_MUST_CHECK;
+/* The id of the tenant's newest invoice (0: none), whoever may see it: a
+ * list that opened the invoice form finds what it made as the newer one. */
+pb_err invoice_newest_id(struct app *a, int64_t *id) PB_MUST_CHECK;
 /* One invoice by id or number (PB_NOT_FOUND). Caller: invoice_row_fini. */
 pb_err invoice_get(struct app *a, const char *key, struct invoice_row *out) PB_MUST_CHECK;
 
@@ -72,10 +85,29 @@ struct invoice_detail {
 pb_err invoice_detail(struct app *a, const char *key, struct invoice_detail *out) PB_MUST_CHECK;
 void invoice_detail_fini(struct invoice_detail *d);
 
-/* Creates a one_off invoice: issued and numbered now, or a draft. Every
- * bad field (each bad line as "lines") comes back in one PB_VALIDATION. */
+/* Creates an invoice by hand: issued and numbered now, or a draft. Every
+ * bad field (each bad line as "lines", "Line N: ...") comes back in one
+ * PB_VALIDATION. */
 pb_err invoice_create(struct app *a, const struct invoice_input *in,
                       struct invoice_row *out) PB_MUST_CHECK;
+/*
+ * What invoice_create would make of in, without saving anything: out gets
+ * the customer's currency (else the tenant's) and the totals of the lines
+ * that read well, even when the answer is the same PB_VALIDATION
+ * invoice_create would give (a form's running total). Caller:
+ * invoice_row_fini.
+ */
+pb_err invoice_preview(struct app *a, const struct invoice_input *in,
+                       struct invoice_row *out) PB_MUST_CHECK;
+/*
+ * Changes a draft at expect_version (PB_CONFLICT when someone saved it
+ * meanwhile): what in gives replaces what is stored (NULL keeps it, see
+ * struct invoice_input), under the same rules as invoice_create. With
+ * in->draft false it is also issued, numbered now, in the same
+ * transaction. An issued invoice is never edited (PB_BUSINESS: void it).
+ */
+pb_err invoice_update(struct app *a, const char *key, const struct invoice_input *in,
+                      int64_t expect_version, struct invoice_row *out) PB_MUST_CHECK;
 /* A draft becomes issued: numbered now, dated issue_date (NULL: today,
  * whatever date the draft planned), due that plus the tenant's terms. */
 pb_err invoice_issue(struct app *a, const char *key, const char *issue_date,

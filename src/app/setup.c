@@ -131,9 +131,12 @@ pb_err setup_init(const struct setup_opts *o, struct setup_report *rep)
         e = app_vault(a, &v);
     if (!e && o->demo) {
         struct demo_opts d = {o->customers, o->seed, o->progress, o->progress_arg};
-        e = demo_generate(a, &d);
+        struct demo_history h = {o->invoices, o->payments, 0, 0};
+        e = demo_generate_billed(a, &d, &h);
         rep->demo = !e;
         rep->customers = o->customers;
+        rep->invoices = h.made_invoices;
+        rep->payments = h.made_payments;
     } else if (!e && tenants == 0) {
         e = first_root(a, o);
     }

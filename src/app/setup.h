@@ -25,6 +25,7 @@ struct setup_opts {
     const char *timezone;      /* default UTC */
     bool demo;
     int64_t customers;         /* demo size */
+    int64_t invoices, payments; /* demo history: how many (DEMO_AUTO: a year's worth) */
     uint64_t seed;
     void (*progress)(void *arg, int64_t done, int64_t total);
     void *progress_arg;
@@ -33,7 +34,7 @@ struct setup_opts {
 struct setup_report {
     int schema_from, schema_to;
     bool key_created, tenant_created, demo;
-    int64_t customers;
+    int64_t customers, invoices, payments;
     char key_file[512];
 };
 

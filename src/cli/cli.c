@@ -18,6 +18,7 @@
 static const char *const bool_flags[] = {"json",  "readonly",     "dry-run", "password-stdin",
                                          "demo",  "skip-invalid", "help",    "version",
                                          "force", "draft",        "overdue", "pending",
+                                         "once",
                                          NULL};
 
 static bool is_bool_flag(const char *name)
@@ -250,6 +251,10 @@ int cli_print_err(struct cli *c, pb_err e)
     int status = err_exit_status(e->code);
     if (c->json) {
         struct json_object *env = json_envelope_err(e);
+        if (c->fail_data) {
+            json_object_object_add(env, "data", c->fail_data);
+            c->fail_data = NULL;
+        }
         print_json(env);
         json_object_put(env);
     } else {
@@ -390,7 +395,8 @@ static const struct cli_command *const tables[] = {cli_setup_commands, cli_custo
                                                    cli_router_commands, cli_plan_commands,
                                                    cli_sub_commands, cli_billing_commands,
                                                    cli_dunning_commands, cli_invoice_commands,
-                                                   cli_payment_commands, cli_print_commands};
+                                                   cli_payment_commands, cli_print_commands,
+                                                   cli_wall_commands};
 
 static void usage(FILE *f)
 {
@@ -499,6 +505,7 @@ int cli_run(struct cli *c)
 
 void cli_fini(struct cli *c)
 {
+    json_object_put(c->fail_data);
     for (int i = 0; i < c->nopts; i++) {
         free(c->opts[i].name);
         free(c->opts[i].value);

@@ -35,6 +35,9 @@ struct cli {
     int nargs;
     struct app *app;
     int64_t start_ns; /* when main() began (clock_mono_ns), for timings */
+    /* What a command learned before it failed (a connection test's steps):
+     * the --json error envelope carries it as "data". Owned. */
+    struct json_object *fail_data;
 };
 
 /* Parses argv and applies the configuration (file < environment < flags).
@@ -108,6 +111,7 @@ extern const struct cli_command cli_router_commands[];
 extern const struct cli_command cli_billing_commands[];
 extern const struct cli_command cli_dunning_commands[];
 extern const struct cli_command cli_print_commands[];
+extern const struct cli_command cli_wall_commands[];
 
 /* The id of the customer a list's --customer filter names by key (id, code
  * or e-mail); 0 when key is NULL. */

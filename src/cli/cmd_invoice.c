@@ -4,6 +4,7 @@
  * note, mark paid, the overdue sweep, installments), through the same
  * controllers as the console's invoice screens.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,8 @@ static pb_err list(struct cli *c)
     q.status = cli_opt(c, "status");
     q.period = cli_opt(c, "period");
     q.overdue = cli_flag(c, "overdue");
+    if (!e)
+        e = cli_opt_int(c, "run", 1, INT64_MAX, &q.billing_run_id);
     q.sort = pg.sort;
     q.desc = pg.sort ? pg.desc : true; /* newest first unless asked otherwise */
     q.dir = PAGE_FIRST;
@@ -245,8 +248,9 @@ static pb_err installments(struct cli *c)
 
 const struct cli_command cli_invoice_commands[] = {
     {"invoice", "list", list,
-     "invoice list [--status S] [--customer C] [--period YYYY-MM] [--overdue] [--search PREFIX] "
-     "[--sort [-]issue_date|due_date|status|total] [--page N] [--page-size N]",
+     "invoice list [--status S] [--customer C] [--period YYYY-MM] [--run ID] [--overdue] "
+     "[--search PREFIX] [--sort [-]issue_date|due_date|status|total] [--page N] "
+     "[--page-size N]",
      false},
     {"invoice", "show", show, "invoice show ID|NUMBER", false},
     {"invoice", "add", add,

@@ -6,12 +6,15 @@
  * router's password never appears on the command line (where ps and shell
  * history would keep it): --password-stdin reads it as one line.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/router.h"
+#include "poll/poller.h"
 #include "cli/cli.h"
+#include "core/text.h"
 #include "core/vault.h"
 
 /* The add/edit flags: data-model field names with '-' for '_'. */
@@ -30,6 +33,8 @@ static void read_input(struct cli *c, struct router_input *in)
     in->latitude = cli_opt(c, "latitude");
     in->longitude = cli_opt(c, "longitude");
     in->poll_interval = cli_opt(c, "poll-interval");
+    in->maintenance_until = cli_opt(c, "maintenance-until");
+    in->maintenance_note = cli_opt(c, "maintenance-note");
 }
 
 /* Refuses --password VALUE, which would leave the secret in ps and the
@@ -163,37 +168,96 @@ static pb_err delete(struct cli *c)
     return NULL;
 }
 
-/* A member of o as text, "?" when the router did not say. */
-static const char *member(struct json_object *o, const char *k, char *tmp, size_t n)
+/* The steps as the Test box shows them, for a person at a terminal. */
+static void print_steps(const struct router_check *rc)
 {
-    struct json_object *v = NULL;
-    if (!json_object_object_get_ex(o, k, &v) || !v)
-        return "?";
-    snprintf(tmp, n, "%s", json_object_get_string(v));
-    return tmp;
+    printf("Test %s (%s)\n", rc->name, rc->url[0] ? rc->url : rc->host);
+    static const char *const marks[] = {[RT_OK] = "ok", [RT_FAILED] = "FAIL",
+                                        [RT_SKIPPED] = "skip"};
+    for (int k = 0; k < RT_STEPS; k++) {
+        const struct router_step_result *st = &rc->steps[k];
+        char ms[32] = "";
+        if (st->state != RT_SKIPPED) {
+            fmt_int_sep(st->ms, ms, sizeof ms - 3);
+            strcat(ms, " ms");
+        }
+        printf("  %-4s  %-14s  %9s  %s\n", marks[st->state], router_step_names[k], ms,
+               st->detail);
+    }
 }
 
 static pb_err test(struct cli *c)
 {
     const char *key;
     pb_err e = cli_key(c, "router test ID|NAME", &key, NULL);
-    struct json_object *o = NULL;
+    struct router_check rc;
     if (!e)
-        e = router_test(c->app, key, &o);
+        e = router_test(c->app, key, NULL, &rc);
+    if (e)
+        return e;
+    if (!c->json)
+        print_steps(&rc);
+    if (!rc.ok) {
+        if (c->json)
+            c->fail_data = router_check_json(&rc);
+        return err_new(PB_EXTERNAL, "%s", rc.why);
+    }
+    if (c->json) {
+        cli_print_ok(c, router_check_json(&rc), NULL);
+        return NULL;
+    }
+    if (rc.answered)
+        printf("%s answered in %lld ms: identity %s, RouterOS %s on %s, up %s, CPU %lld %%, "
+               "memory %lld %% used.\n",
+               rc.name, (long long)rc.latency_ms, rc.identity, rc.version, rc.board, rc.uptime,
+               (long long)rc.cpu_load, (long long)rc.mem_pct);
+    return NULL;
+}
+
+static volatile int poll_stop;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    poll_stop = 1;
+}
+
+static pb_err poll(struct cli *c)
+{
+    if (!cli_flag(c, "once")) {
+        /* A service: SIGTERM or Ctrl-C ends it after the answers under way. */
+        struct sigaction sa = {0};
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+        pb_err e = router_poll_run(c->app, &poll_stop);
+        if (!e && !c->json)
+            printf("The poller stopped.\n");
+        return e;
+    }
+    struct poll_round r;
+    pb_err e = router_poll_once(c->app, &r);
     if (e)
         return e;
     if (c->json) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "routers", json_object_new_int(r.routers));
+        json_object_object_add(o, "answered", json_object_new_int(r.answered));
+        json_object_object_add(o, "failed", json_object_new_int(r.failed));
+        json_object_object_add(o, "went_down", json_object_new_int(r.down));
+        json_object_object_add(o, "came_up", json_object_new_int(r.up));
+        json_object_object_add(o, "ms", json_object_new_int64(r.ms));
         cli_print_ok(c, o, NULL);
         return NULL;
     }
-    char a[128], b[128], d[128], f[128], g[128], h[128], i[128], j[128];
-    printf("%s answered in %s ms: identity %s, RouterOS %s on %s, up %s, CPU %s %%, memory %s "
-           "%% used.\n",
-           member(o, "router", a, sizeof a), member(o, "latency_ms", b, sizeof b),
-           member(o, "identity", d, sizeof d), member(o, "version", f, sizeof f),
-           member(o, "board", g, sizeof g), member(o, "uptime", h, sizeof h),
-           member(o, "cpu_load", i, sizeof i), member(o, "memory_used_pct", j, sizeof j));
-    json_object_put(o);
+    printf("Polled %d router%s in %lld ms: %d answered, %d did not", r.routers,
+           r.routers == 1 ? "" : "s", (long long)r.ms, r.answered, r.failed);
+    if (r.down)
+        printf("; %d went down", r.down);
+    if (r.up)
+        printf("; %d came back", r.up);
+    printf(".\n");
     return NULL;
 }
 
@@ -209,5 +273,6 @@ const struct cli_command cli_router_commands[] = {
      "router edit ID|NAME [--expect-version N] [--password-stdin] [--FIELD VALUE ...]", false},
     {"router", "delete", delete, "router delete ID|NAME [--expect-version N]", false},
     {"router", "test", test, "router test ID|NAME", false},
+    {"router", "poll", poll, "router poll [--once]", false},
     {NULL, NULL, NULL, NULL, false},
 };

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/demo.h"
 #include "app/setup.h"
 #include "cli/cli.h"
 #include "core/xalloc.h"
@@ -20,7 +21,7 @@ static void progress(void *arg, int64_t done, int64_t total)
 static pb_err init(struct cli *c)
 {
     struct setup_opts o = {0};
-    int64_t customers = 1000, seed = 1;
+    int64_t customers = 1000, seed = 1, invoices = DEMO_AUTO, payments = DEMO_AUTO;
     o.demo = cli_flag(c, "demo");
     o.admin_email = cli_opt(c, "admin-email");
     o.tenant_name = cli_opt(c, "tenant-name");
@@ -31,6 +32,10 @@ static pb_err init(struct cli *c)
     pb_err e = cli_opt_int(c, "customers", 0, 10000000, &customers);
     if (!e)
         e = cli_opt_int(c, "seed", 0, INT64_MAX, &seed);
+    if (!e)
+        e = cli_opt_int(c, "invoices", 0, INT64_MAX, &invoices);
+    if (!e)
+        e = cli_opt_int(c, "payments", 0, INT64_MAX, &payments);
     if (!e)
         e = cli_unused(c);
     char *pw = NULL;
@@ -66,6 +71,8 @@ static pb_err init(struct cli *c)
     o.key_file = c->cfg.key_file;
     o.password = pw;
     o.customers = customers;
+    o.invoices = invoices;
+    o.payments = payments;
     o.seed = (uint64_t)seed;
     o.progress = progress;
     struct setup_report rep;
@@ -80,11 +87,14 @@ static pb_err init(struct cli *c)
         json_object_object_add(d, "key_created", json_object_new_boolean(rep.key_created));
         json_object_object_add(d, "demo", json_object_new_boolean(rep.demo));
         json_object_object_add(d, "customers", json_object_new_int64(rep.customers));
-        char demo[128] = "";
+        json_object_object_add(d, "invoices", json_object_new_int64(rep.invoices));
+        json_object_object_add(d, "payments", json_object_new_int64(rep.payments));
+        char demo[192] = "";
         if (rep.demo)
-            snprintf(demo, sizeof demo, "; demo data with %lld customers, users root@, admin@, "
-                                        "support@, accounts@, noc@demo.test (password demo)",
-                     (long long)rep.customers);
+            snprintf(demo, sizeof demo,
+                     "; demo data with %lld customers, %lld invoices and %lld payments, users "
+                     "root@, admin@, support@, accounts@, noc@demo.test (password demo)",
+                     (long long)rep.customers, (long long)rep.invoices, (long long)rep.payments);
         cli_print_done(c, d, "Database %s at schema %d (was %d)%s%s.", o.url, rep.schema_to,
                        rep.schema_from, rep.key_created ? "; key file created" : "", demo);
     }
@@ -127,7 +137,9 @@ static pb_err check(struct cli *c)
 
 const struct cli_command cli_setup_commands[] = {
     {"init", NULL, init,
-     "init [--admin-email E --password-stdin] | init --demo [--customers N] [--seed S]", true},
+     "init [--admin-email E --password-stdin] | init --demo [--customers N] [--seed S] "
+     "[--invoices N] [--payments N]",
+     true},
     {"check", NULL, check, "check", true},
     {NULL, NULL, NULL, NULL, false},
 };

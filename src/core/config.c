@@ -83,6 +83,7 @@ void config_fini(struct config *c)
     free(c->db);
     free(c->tenant);
     free(c->user);
+    free(c->wall_user);
     free(c->theme);
     free(c->key_file);
     free(c->bell);
@@ -144,6 +145,8 @@ static char **string_slot(struct config *c, const char *key)
         return &c->tenant;
     if (!strcmp(key, "user"))
         return &c->user;
+    if (!strcmp(key, "wall_user"))
+        return &c->wall_user;
     if (!strcmp(key, "theme"))
         return &c->theme;
     if (!strcmp(key, "key_file"))
@@ -167,8 +170,9 @@ pb_err config_set(struct config *c, const char *key, const char *value)
         return set_mouse(c, v);
     char **slot = string_slot(c, k);
     if (!slot)
-        return err_new(PB_VALIDATION, "\"%.40s\" is not a setting; use db, tenant, user, theme, "
-                                      "ascii, mouse, key_file, bell, bind or alias.",
+        return err_new(PB_VALIDATION, "\"%.40s\" is not a setting; use db, tenant, user, "
+                                      "wall_user, theme, ascii, mouse, key_file, bell, bind "
+                                      "or alias.",
                        key ? key : "");
     if (!strcmp(k, "theme") && str_empty(v))
         return err_new(PB_VALIDATION, "theme: the name is empty.");

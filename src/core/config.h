@@ -47,6 +47,7 @@ struct config {
     char *db;       /* database URL; NULL: config_default_db_url() */
     char *tenant;   /* tenant slug, or NULL */
     char *user;     /* operator e-mail, or NULL */
+    char *wall_user; /* the operator `patchbay wall` signs in as, or NULL */
     char *theme;    /* theme name, "default" unless set */
     enum config_ascii ascii; /* line drawing: auto-detect, force ASCII, force Unicode */
     bool mouse;     /* default true */
@@ -95,8 +96,8 @@ pb_err config_load_file(struct config *c, const char *path, bool must_exist) PB_
 void config_load_env(struct config *c);
 
 /*
- * Sets one setting by key (db, tenant, user, theme, ascii, mouse, key_file,
- * bell; "-" may stand for "_"). ascii takes auto/on/off (also yes/no,
+ * Sets one setting by key (db, tenant, user, wall_user, theme, ascii, mouse,
+ * key_file, bell; "-" may stand for "_"). ascii takes auto/on/off (also yes/no,
  * true/false); mouse takes on/off, yes/no, true/false, 1/0. NULL or a
  * PB_VALIDATION error naming the key and quoting the value (caller frees).
  */

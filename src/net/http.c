@@ -24,14 +24,29 @@
  * router) is a few megabytes. */
 #define HTTP_MAX_BODY (64u * 1024 * 1024)
 
-struct http {
-    CURL *curl;
-    char errbuf[CURL_ERROR_SIZE]; /* curl writes into it during a transfer */
-};
-
 struct sink {
     struct buf b;
     bool too_big;
+};
+
+struct http {
+    CURL *curl;
+    char errbuf[CURL_ERROR_SIZE]; /* curl writes into it during a transfer */
+    /* the exchange under way, from start() to finish() */
+    struct sink s;
+    struct curl_slist *hdrs;
+    int64_t t0;
+    long connect_ms, timeout_ms;
+    bool phases;          /* req->phases */
+    int64_t connected_ns;  /* when libcurl said "Connected" (phases), 0 before */
+    /* in a struct http_multi: what to call when it ends */
+    http_done_fn done;
+    void *arg;
+};
+
+struct http_multi {
+    CURLM *multi;
+    int running; /* exchanges added and not yet ended */
 };
 
 pb_err http_global_init(void)
@@ -238,7 +253,7 @@ static CURLcode prepare(CURL *c, const struct http_req *req, struct curl_slist *
     if (req->body || (req->method != HTTP_GET && req->method != HTTP_DELETE)) {
         const char *body = req->body ? req->body : "";
         SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
-        SET(CURLOPT_POSTFIELDS, body);
+        SET(CURLOPT_COPYPOSTFIELDS, body);
     }
 #undef SET
     return rc;
@@ -271,36 +286,293 @@ static bool headers(const struct http_req *req, struct curl_slist **out)
     return ok;
 }
 
-pb_err http_do(struct http *h, const struct http_req *req, struct http_resp *resp)
+/* libcurl's running commentary, asked for only to learn when the TCP
+ * connection stood: it reports no connect time when the TLS handshake
+ * after it fails. Nothing of it is kept, so the Authorization header it
+ * also passes by goes nowhere. */
+static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
+{
+    (void)c;
+    struct http *h = arg;
+    static const char said[] = "Connected to ";
+    if (type == CURLINFO_TEXT && !h->connected_ns && size >= sizeof said - 1 &&
+        memcmp(data, said, sizeof said - 1) == 0)
+        h->connected_ns = clock_mono_ns();
+    return 0;
+}
+
+/* Sets up req on h; the transfer is then performed (easy or multi) and
+ * finish() collects it. */
+static CURLcode start(struct http *h, const struct http_req *req)
+{
+    h->connect_ms = req->connect_ms > 0 ? req->connect_ms : 3000;
+    h->timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : 5000;
+    h->phases = req->phases;
+    h->connected_ns = 0;
+    h->s.too_big = false;
+    buf_init(&h->s.b);
+    h->errbuf[0] = '\0';
+    h->hdrs = NULL;
+    curl_easy_reset(h->curl);
+    h->t0 = clock_mono_ns();
+    if (!headers(req, &h->hdrs))
+        return CURLE_OUT_OF_MEMORY;
+    CURLcode rc = prepare(h->curl, req, h->hdrs, &h->s, h->errbuf, h->connect_ms, h->timeout_ms);
+    if (rc == CURLE_OK && req->phases)
+        rc = curl_easy_setopt(h->curl, CURLOPT_CERTINFO, 1L);
+    if (rc == CURLE_OK && req->phases)
+        rc = curl_easy_setopt(h->curl, CURLOPT_DEBUGFUNCTION, on_debug);
+    if (rc == CURLE_OK && req->phases)
+        rc = curl_easy_setopt(h->curl, CURLOPT_DEBUGDATA, h);
+    if (rc == CURLE_OK && req->phases)
+        rc = curl_easy_setopt(h->curl, CURLOPT_VERBOSE, 1L);
+    return rc;
+}
+
+/* A libcurl time in microseconds, -1 when the phase was not reached. */
+static int64_t phase_us(CURL *c, CURLINFO what)
+{
+    curl_off_t t = 0;
+    return curl_easy_getinfo(c, what, &t) == CURLE_OK && t > 0 ? (int64_t)t : -1;
+}
+
+/* "CN = RouterOS CA" (or "CN=...") out of an Issuer line of CURLINFO_CERTINFO. */
+static void issuer_cn(const char *line, char *out, size_t n)
+{
+    const char *cn = strstr(line, "CN");
+    while (cn && cn[2] != ' ' && cn[2] != '=')
+        cn = strstr(cn + 2, "CN");
+    if (!cn)
+        return;
+    cn += 2;
+    while (*cn == ' ' || *cn == '=')
+        cn++;
+    size_t len = strcspn(cn, ",/\n");
+    snprintf(out, n, "%.*s", (int)len, cn);
+}
+
+/* The certificate's fate from the TLS library's verdict: X.509 verify codes
+ * (OpenSSL's numbering, which libcurl passes on) for the usual cases. */
+static enum http_tls tls_verdict(long verify, CURLcode rc, const char *errbuf)
+{
+    switch (verify) {
+    case 0: break;
+    case 18: /* X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT */
+    case 19: /* X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN */
+        return HTTP_TLS_SELF_SIGNED;
+    case 9:  /* X509_V_ERR_CERT_NOT_YET_VALID */
+    case 10: /* X509_V_ERR_CERT_HAS_EXPIRED */
+        return HTTP_TLS_EXPIRED;
+    case 62: /* X509_V_ERR_HOSTNAME_MISMATCH */
+    case 64: /* X509_V_ERR_IP_ADDRESS_MISMATCH */
+        return HTTP_TLS_WRONG_NAME;
+    default:
+        return HTTP_TLS_UNTRUSTED;
+    }
+    if (rc == CURLE_PEER_FAILED_VERIFICATION)
+        return strstr(errbuf, "subject name") ? HTTP_TLS_WRONG_NAME : HTTP_TLS_UNTRUSTED;
+    if (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CIPHER || rc == CURLE_SSL_CERTPROBLEM)
+        return HTTP_TLS_FAILED;
+    return HTTP_TLS_VALID;
+}
+
+/* Fills resp->phases after the transfer ended with rc. */
+static void read_phases(struct http *h, CURLcode rc, struct http_resp *resp)
+{
+    CURL *c = h->curl;
+    struct http_phases *p = &resp->phases;
+    p->lookup_us = phase_us(c, CURLINFO_NAMELOOKUP_TIME_T);
+    p->connect_us = phase_us(c, CURLINFO_CONNECT_TIME_T);
+    if (p->connect_us < 0 && h->connected_ns)
+        p->connect_us = (h->connected_ns - h->t0) / 1000;
+    p->tls_us = phase_us(c, CURLINFO_APPCONNECT_TIME_T);
+    p->first_byte_us = phase_us(c, CURLINFO_STARTTRANSFER_TIME_T);
+    p->total_us = phase_us(c, CURLINFO_TOTAL_TIME_T);
+    if (p->total_us < 0)
+        p->total_us = (clock_mono_ns() - h->t0) / 1000;
+    char *ip = NULL;
+    if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
+        snprintf(p->ip, sizeof p->ip, "%s", ip);
+    char *url = NULL;
+    bool https = curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url &&
+                 strncmp(url, "https:", 6) == 0;
+    switch (rc) {
+    case CURLE_OK: p->stage = HTTP_AT_DONE; break;
+    case CURLE_COULDNT_RESOLVE_HOST: p->stage = HTTP_AT_LOOKUP; break;
+    case CURLE_COULDNT_CONNECT: p->stage = HTTP_AT_CONNECT; break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CERTPROBLEM: p->stage = HTTP_AT_TLS; break;
+    case CURLE_OPERATION_TIMEDOUT:
+        p->stage = p->lookup_us < 0    ? HTTP_AT_LOOKUP
+                   : p->connect_us < 0 ? HTTP_AT_CONNECT
+                   : https && p->tls_us < 0 ? HTTP_AT_TLS
+                                            : HTTP_AT_ANSWER;
+        break;
+    default: p->stage = HTTP_AT_ANSWER; break;
+    }
+    if (!https || p->stage < HTTP_AT_TLS)
+        return;
+    long verify = 0;
+    curl_easy_getinfo(c, CURLINFO_SSL_VERIFYRESULT, &verify);
+    p->tls = tls_verdict(verify, rc, h->errbuf);
+    if (p->tls == HTTP_TLS_UNTRUSTED || p->tls == HTTP_TLS_FAILED) {
+        static const char lead[] = "SSL certificate problem: ";
+        const char *why = strncmp(h->errbuf, lead, sizeof lead - 1) == 0
+                              ? h->errbuf + sizeof lead - 1
+                              : h->errbuf;
+        snprintf(p->tls_why, sizeof p->tls_why, "%.*s", (int)sizeof p->tls_why - 1, why);
+    }
+    struct curl_certinfo *ci = NULL;
+    if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &ci) == CURLE_OK && ci && ci->num_of_certs > 0)
+        for (struct curl_slist *l = ci->certinfo[0]; l; l = l->next)
+            if (strncmp(l->data, "Issuer:", 7) == 0)
+                issuer_cn(l->data + 7, p->tls_issuer, sizeof p->tls_issuer);
+}
+
+static pb_err finish(struct http *h, CURLcode rc, struct http_resp *resp)
 {
     memset(resp, 0, sizeof *resp);
-    long connect_ms = req->connect_ms > 0 ? req->connect_ms : 3000;
-    long timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : 5000;
-    struct sink s = {.too_big = false};
-    buf_init(&s.b);
-    h->errbuf[0] = '\0';
     CURL *c = h->curl;
-    curl_easy_reset(c);
-    struct curl_slist *hdrs = NULL;
-    int64_t t0 = clock_mono_ns();
-    CURLcode rc = headers(req, &hdrs) ? prepare(c, req, hdrs, &s, h->errbuf, connect_ms, timeout_ms)
-                                      : CURLE_OUT_OF_MEMORY;
-    if (rc == CURLE_OK)
-        rc = curl_easy_perform(c);
-    resp->ms = (clock_mono_ns() - t0) / 1000000;
+    resp->ms = (clock_mono_ns() - h->t0) / 1000000;
     pb_err e = NULL;
     if (rc == CURLE_OK) {
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
         resp->fail = HTTP_FAIL_NONE;
     } else {
-        classify(c, rc, &s, h->errbuf, connect_ms, timeout_ms, resp);
+        classify(c, rc, &h->s, h->errbuf, h->connect_ms, h->timeout_ms, resp);
         e = err_new(PB_EXTERNAL, "%s", resp->fail_text);
-        buf_clear(&s.b);
+        buf_clear(&h->s.b);
     }
+    if (h->phases)
+        read_phases(h, rc, resp);
     /* The handle keeps pointers to these until the next reset. */
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(hdrs);
-    resp->len = s.b.len;
-    resp->body = buf_steal(&s.b);
+    curl_slist_free_all(h->hdrs);
+    h->hdrs = NULL;
+    resp->len = h->s.b.len;
+    resp->body = buf_steal(&h->s.b);
     return e;
+}
+
+pb_err http_do(struct http *h, const struct http_req *req, struct http_resp *resp)
+{
+    CURLcode rc = start(h, req);
+    if (rc == CURLE_OK)
+        rc = curl_easy_perform(h->curl);
+    return finish(h, rc, resp);
+}
+
+/* ---- many at once ---------------------------------------------------------------- */
+
+pb_err http_multi_new(long max_connections, struct http_multi **out)
+{
+    *out = NULL;
+    CURLM *m = curl_multi_init();
+    if (!m)
+        return err_new(PB_INTERNAL, "The HTTP library could not make a multi handle.");
+    /* One connection per router, kept between polls: each new one is a
+     * login line in the router's log. */
+    CURLMcode rc = curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, max_connections);
+    if (rc == CURLM_OK)
+        rc = curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+    if (rc != CURLM_OK) {
+        curl_multi_cleanup(m);
+        return err_new(PB_INTERNAL, "The HTTP library refused a setting: %s.",
+                       curl_multi_strerror(rc));
+    }
+    struct http_multi *hm = xcalloc(1, sizeof *hm);
+    hm->multi = m;
+    *out = hm;
+    return NULL;
+}
+
+static void end_one(struct http_multi *m, struct http *h, CURLcode rc)
+{
+    struct http_resp resp;
+    pb_err e = finish(h, rc, &resp);
+    err_free(&e); /* resp says it, for the callback */
+    h->done(h->arg, &resp);
+    http_resp_fini(&resp);
+    m->running--;
+}
+
+pb_err http_multi_add(struct http_multi *m, struct http *h, const struct http_req *req,
+                      http_done_fn done, void *arg)
+{
+    h->done = done;
+    h->arg = arg;
+    m->running++;
+    CURLcode rc = start(h, req);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(h->curl, CURLOPT_PRIVATE, h);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(h->curl, CURLOPT_DNS_CACHE_TIMEOUT, -1L);
+    if (rc != CURLE_OK) {
+        end_one(m, h, rc);
+        return NULL;
+    }
+    CURLMcode mc = curl_multi_add_handle(m->multi, h->curl);
+    if (mc != CURLM_OK) {
+        m->running--;
+        curl_slist_free_all(h->hdrs);
+        h->hdrs = NULL;
+        buf_fini(&h->s.b);
+        return err_new(PB_INTERNAL, "The HTTP library refused a request: %s.",
+                       curl_multi_strerror(mc));
+    }
+    return NULL;
+}
+
+int http_multi_running(const struct http_multi *m)
+{
+    return m->running;
+}
+
+pb_err http_multi_wait(struct http_multi *m, struct http_waitfd *extra, int nextra, int timeout_ms)
+{
+    struct curl_waitfd fds[HTTP_WAIT_MAX];
+    if (nextra > HTTP_WAIT_MAX)
+        nextra = HTTP_WAIT_MAX;
+    for (int i = 0; i < nextra; i++) {
+        fds[i] = (struct curl_waitfd){.fd = extra[i].fd, .events = 0, .revents = 0};
+        if (extra[i].events & HTTP_WAIT_IN)
+            fds[i].events |= CURL_WAIT_POLLIN;
+        if (extra[i].events & HTTP_WAIT_OUT)
+            fds[i].events |= CURL_WAIT_POLLOUT;
+    }
+    int still = 0;
+    CURLMcode mc = curl_multi_perform(m->multi, &still);
+    if (mc == CURLM_OK)
+        mc = curl_multi_poll(m->multi, fds, (unsigned)nextra, timeout_ms, NULL);
+    if (mc == CURLM_OK)
+        mc = curl_multi_perform(m->multi, &still);
+    for (int i = 0; i < nextra; i++)
+        extra[i].revents = (short)((fds[i].revents & CURL_WAIT_POLLIN ? HTTP_WAIT_IN : 0) |
+                                   (fds[i].revents & CURL_WAIT_POLLOUT ? HTTP_WAIT_OUT : 0));
+    if (mc != CURLM_OK)
+        return err_new(PB_INTERNAL, "The HTTP library failed while waiting: %s.",
+                       curl_multi_strerror(mc));
+    CURLMsg *msg;
+    int left = 0;
+    while ((msg = curl_multi_info_read(m->multi, &left)) != NULL) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        struct http *h = NULL;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&h);
+        CURLcode rc = msg->data.result;
+        curl_multi_remove_handle(m->multi, msg->easy_handle);
+        if (h)
+            end_one(m, h, rc);
+    }
+    return NULL;
+}
+
+void http_multi_free(struct http_multi **m)
+{
+    if (!*m)
+        return;
+    curl_multi_cleanup((*m)->multi);
+    XFREE(*m);
 }

@@ -33,12 +33,14 @@
 
 struct ros {
     char *name, *base, *user, *password;
-    bool insecure;
+    bool insecure, phases;
     long timeout_ms, connect_ms;
     struct http *http;
     struct ros_status last;
     int64_t calls;
     int64_t gap_ns, last_end_ns; /* the call budget: from an answer to the next request */
+    ros_async_fn async_done;     /* the exchange under way in a struct http_multi */
+    void *async_arg;
 };
 
 /* A query filter: ?key=value, value escaped; skipped when value is NULL. */
@@ -57,7 +59,7 @@ pb_err ros_open(const struct ros_conn *c, struct ros **out)
     const char *name = c->name && *c->name ? c->name : "the router";
     if (!c->base_url || !*c->base_url)
         return err_new(PB_VALIDATION, "%s has no address to reach its REST API at.", name);
-    if (!c->user || !*c->user)
+    if (!c->phases && (!c->user || !*c->user))
         return err_new(PB_VALIDATION, "%s has no user to sign in to its REST API with.", name);
     struct http *h = NULL;
     pb_err e = http_new(&h);
@@ -70,9 +72,10 @@ pb_err ros_open(const struct ros_conn *c, struct ros **out)
     while (n > 0 && c->base_url[n - 1] == '/')
         n--;
     r->base = xstrndup(c->base_url, n);
-    r->user = xstrdup(c->user);
+    r->user = xstrdup(c->user ? c->user : "");
     r->password = xstrdup(c->password ? c->password : "");
     r->insecure = c->insecure;
+    r->phases = c->phases;
     r->timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : 5000;
     r->connect_ms = c->connect_ms > 0 ? c->connect_ms : 3000;
     r->gap_ns = c->min_gap_ms > 0 ? (int64_t)c->min_gap_ms * 1000000 : 0;
@@ -221,6 +224,54 @@ static pb_err answer_fail(struct ros *r, const struct http_resp *resp)
     return fail(r, status_class(st), "answered %ld \"%s\"", st, r->last.detail);
 }
 
+/* Starts the record of a call to /rest<path> and makes its request; the
+ * URL is the caller's to free. */
+static struct http_req request_of(struct ros *r, enum http_method m, const char *path,
+                                  const char *body, char **url)
+{
+    memset(&r->last, 0, sizeof r->last);
+    snprintf(r->last.method, sizeof r->last.method, "%s", http_method_name(m));
+    snprintf(r->last.path, sizeof r->last.path, "/rest%s", path);
+    *url = xasprintf("%s/rest%s", r->base, path);
+    r->calls++;
+    return (struct http_req){
+        .method = m,
+        .url = *url,
+        .user = *r->user ? r->user : NULL,
+        .password = r->password,
+        .body = body,
+        .insecure = r->insecure,
+        .connect_ms = r->connect_ms,
+        .timeout_ms = r->timeout_ms,
+        .phases = r->phases,
+    };
+}
+
+/* What an exchange ended with: NULL and the parsed answer in *out (NULL
+ * for an empty answer), or the failure. */
+static pb_err take_answer(struct ros *r, bool failed, const struct http_resp *resp,
+                          struct json_object **out)
+{
+    *out = NULL;
+    r->last_end_ns = clock_mono_ns();
+    r->last.ms = resp->ms;
+    r->last.http = resp->status;
+    r->last.phases = resp->phases;
+    if (failed) {
+        set_detail(r->last.detail, sizeof r->last.detail, resp->fail_text);
+        if (resp->fail == HTTP_FAIL_TLS)
+            return fail(r, ROS_TLS, "could not be verified: %s", resp->fail_text);
+        return fail(r, ROS_DOWN, "did not answer: %s", resp->fail_text);
+    }
+    if (resp->status < 200 || resp->status >= 300)
+        return answer_fail(r, resp);
+    if (resp->len > 0 && !parse_json(resp->body, resp->len, out)) {
+        set_detail(r->last.detail, sizeof r->last.detail, "not JSON");
+        return fail(r, ROS_SERVER, "answered %ld with something that is not JSON", resp->status);
+    }
+    return NULL;
+}
+
 /*
  * Sends method /rest<path> with body (NULL: none) and answers NULL with the
  * parsed answer in *out (caller puts; NULL for an empty answer), or the
@@ -229,25 +280,6 @@ static pb_err answer_fail(struct ros *r, const struct http_resp *resp)
 static pb_err call(struct ros *r, enum http_method m, const char *path, struct json_object *body,
                    struct json_object **out)
 {
-    *out = NULL;
-    memset(&r->last, 0, sizeof r->last);
-    snprintf(r->last.method, sizeof r->last.method, "%s", http_method_name(m));
-    snprintf(r->last.path, sizeof r->last.path, "/rest%s", path);
-    char *url = xasprintf("%s/rest%s", r->base, path);
-    struct http_req req = {
-        .method = m,
-        .url = url,
-        .user = r->user,
-        .password = r->password,
-        .body = body ? json_object_to_json_string_ext(
-                           body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
-                     : NULL,
-        .insecure = r->insecure,
-        .connect_ms = r->connect_ms,
-        .timeout_ms = r->timeout_ms,
-    };
-    struct http_resp resp;
-    r->calls++;
     if (r->gap_ns && r->last_end_ns) {
         /* A router's CPU is its only rate limit: never more calls in a
          * second than the budget allows, however fast it answers. Counting
@@ -260,25 +292,42 @@ static pb_err call(struct ros *r, enum http_method m, const char *path, struct j
                 ;
         }
     }
+    char *url;
+    struct http_req req = request_of(
+        r, m, path,
+        body ? json_object_to_json_string_ext(body,
+                                              JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+             : NULL,
+        &url);
+    struct http_resp resp;
     pb_err e = http_do(r->http, &req, &resp);
-    r->last_end_ns = clock_mono_ns();
     free(url);
-    r->last.ms = resp.ms;
-    r->last.http = resp.status;
-    if (e) {
-        err_free(&e);
-        set_detail(r->last.detail, sizeof r->last.detail, resp.fail_text);
-        if (resp.fail == HTTP_FAIL_TLS)
-            e = fail(r, ROS_TLS, "could not be verified: %s", resp.fail_text);
-        else
-            e = fail(r, ROS_DOWN, "did not answer: %s", resp.fail_text);
-    } else if (resp.status < 200 || resp.status >= 300) {
-        e = answer_fail(r, &resp);
-    } else if (resp.len > 0 && !parse_json(resp.body, resp.len, out)) {
-        set_detail(r->last.detail, sizeof r->last.detail, "not JSON");
-        e = fail(r, ROS_SERVER, "answered %ld with something that is not JSON", resp.status);
-    }
+    bool failed = e != NULL;
+    err_free(&e);
+    e = take_answer(r, failed, &resp, out);
     http_resp_fini(&resp);
+    return e;
+}
+
+static void async_done(void *arg, const struct http_resp *resp)
+{
+    struct ros *r = arg;
+    struct json_object *answer;
+    pb_err e = take_answer(r, resp->fail != HTTP_FAIL_NONE, resp, &answer);
+    r->async_done(r->async_arg, r, e, answer);
+    err_free(&e);
+    json_object_put(answer);
+}
+
+pb_err ros_get_async(struct ros *r, struct http_multi *m, const char *path, ros_async_fn done,
+                     void *arg)
+{
+    r->async_done = done;
+    r->async_arg = arg;
+    char *url;
+    struct http_req req = request_of(r, HTTP_GET, path, NULL, &url);
+    pb_err e = http_multi_add(m, r->http, &req, async_done, r);
+    free(url);
     return e;
 }
 
@@ -805,6 +854,20 @@ pb_err ros_lease_set_block(struct ros *r, const char *id, bool block, struct ros
 
 /* GET of a singleton menu: an object, or (early 7.x) a one-element array
  * holding it. *out is a new reference to the object (caller puts). */
+/* The object of a singleton menu's answer a: a bare object, or the
+ * one-element array of early 7.x; *out gets a reference. */
+static pb_err single_of(struct ros *r, struct json_object *a, struct json_object **out)
+{
+    *out = NULL;
+    struct json_object *o = a;
+    if (json_object_is_type(a, json_type_array) && json_object_array_length(a) == 1)
+        o = json_object_array_get_idx(a, 0);
+    if (!json_object_is_type(o, json_type_object))
+        return unexpected(r);
+    *out = json_object_get(o);
+    return NULL;
+}
+
 static pb_err get_single(struct ros *r, const char *menu, struct json_object **out)
 {
     *out = NULL;
@@ -812,18 +875,10 @@ static pb_err get_single(struct ros *r, const char *menu, struct json_object **o
     struct json_object *a = NULL;
     pb_err e = call(r, HTTP_GET, path, NULL, &a);
     free(path);
-    if (e)
-        return e;
-    struct json_object *o = a;
-    if (json_object_is_type(a, json_type_array) && json_object_array_length(a) == 1)
-        o = json_object_array_get_idx(a, 0);
-    if (!json_object_is_type(o, json_type_object)) {
-        json_object_put(a);
-        return unexpected(r);
-    }
-    *out = json_object_get(o);
+    if (!e)
+        e = single_of(r, a, out);
     json_object_put(a);
-    return NULL;
+    return e;
 }
 
 void ros_resource_fini(struct ros_resource *res)
@@ -847,14 +902,65 @@ static void fini_resource(void *rec)
     ros_resource_fini(rec);
 }
 
-pb_err ros_resource_get(struct ros *r, struct ros_resource *out)
+pb_err ros_read_resource(struct ros *r, struct json_object *answer, struct ros_resource *out)
 {
     memset(out, 0, sizeof *out);
     struct json_object *o;
-    pb_err e = get_single(r, "system/resource", &o);
+    pb_err e = single_of(r, answer, &o);
     if (!e)
         e = rd_one(r, o, rd_resource, fini_resource, out);
     json_object_put(o);
+    return e;
+}
+
+static bool rd_iface(struct json_object *o, void *rec)
+{
+    struct ros_iface *f = rec;
+    char *name = NULL, *type = NULL;
+    bool running = false, disabled = false;
+    uint64_t rx_err = 0, tx_err = 0;
+    bool ok = rd_str(o, "name", &name) && rd_str(o, "type", &type) &&
+              rd_bool(o, "running", &running) &&
+              rd_bool(o, "disabled", &disabled) && rd_u64(o, "rx-byte", &f->rx_bytes) &&
+              rd_u64(o, "tx-byte", &f->tx_bytes) && rd_u64(o, "rx-error", &rx_err) &&
+              rd_u64(o, "tx-error", &tx_err);
+    snprintf(f->name, sizeof f->name, "%s", name ? name : "");
+    snprintf(f->type, sizeof f->type, "%s", type ? type : "");
+    free(name);
+    free(type);
+    f->up = running && !disabled;
+    f->errors = rx_err + tx_err;
+    return ok;
+}
+
+static void fini_iface(void *rec)
+{
+    (void)rec;
+}
+
+pb_err ros_read_ifaces(struct ros *r, struct json_object *answer, struct ros_iface **out,
+                       size_t *n)
+{
+    return rd_list(r, answer, sizeof **out, rd_iface, fini_iface, (void **)out, n);
+}
+
+pb_err ros_read_count(struct ros *r, struct json_object *answer, int64_t *n)
+{
+    *n = 0;
+    if (!json_object_is_type(answer, json_type_array))
+        return unexpected(r);
+    *n = (int64_t)json_object_array_length(answer);
+    return NULL;
+}
+
+pb_err ros_resource_get(struct ros *r, struct ros_resource *out)
+{
+    memset(out, 0, sizeof *out);
+    struct json_object *a = NULL;
+    pb_err e = call(r, HTTP_GET, ROS_POLL_RESOURCE, NULL, &a);
+    if (!e)
+        e = ros_read_resource(r, a, out);
+    json_object_put(a);
     return e;
 }
 

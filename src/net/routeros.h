@@ -23,6 +23,9 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "net/http.h"
+
+struct json_object;
 
 struct ros;
 
@@ -35,6 +38,8 @@ struct ros_conn {
     long connect_ms;    /* connection; 0: 3000 */
     long min_gap_ms;    /* at least this long from an answer to the next request
                            (the router's call budget: 200 = under 5 calls/s); 0: none */
+    bool phases;        /* time every call's phases (ros_last()->phases): a connection
+                           test, which may also go without a user (no credentials sent) */
 };
 
 /* How the last call went: decides retry or stop. */
@@ -55,6 +60,7 @@ struct ros_status {
     int64_t ms;         /* latency of the last request */
     char method[8];     /* the last request, for the jobs screen's attempts */
     char path[160];
+    struct http_phases phases; /* of the last request, when the connection asked */
 };
 
 /* Copies what it needs from c. */
@@ -160,5 +166,36 @@ void ros_resource_fini(struct ros_resource *res);
 pb_err ros_resource_get(struct ros *r, struct ros_resource *out) PB_MUST_CHECK;
 /* /system/identity. Caller frees *name. */
 pb_err ros_identity(struct ros *r, char **name) PB_MUST_CHECK;
+
+/* ---- polling: many routers at once from one thread ------------------------ */
+
+/* What the poller asks each router, relative to /rest. */
+#define ROS_POLL_RESOURCE "/system/resource"
+#define ROS_POLL_IFACES "/interface?.proplist=name,type,running,disabled,rx-byte,tx-byte,rx-error,tx-error"
+#define ROS_POLL_SESSIONS "/ppp/active?.proplist=.id"
+
+/* An exchange ended: e is NULL and answer the parsed JSON, or e says why
+ * (ros_last has the details). Both are released after the call. */
+typedef void (*ros_async_fn)(void *arg, struct ros *r, pb_err e, struct json_object *answer);
+/* Starts GET /rest<path> in m, on this router's kept connection; done is
+ * called from http_multi_wait. One exchange per router at a time; the call
+ * budget is the caller's (it asks the next only after an answer). */
+pb_err ros_get_async(struct ros *r, struct http_multi *m, const char *path, ros_async_fn done,
+                     void *arg) PB_MUST_CHECK;
+
+struct ros_iface {
+    char name[48];
+    char type[24]; /* ether, vlan, bridge, pppoe-in (one per subscriber session) ... */
+    bool up; /* running and not disabled */
+    uint64_t rx_bytes, tx_bytes, errors;
+};
+/* The answers to the ROS_POLL_ requests, read; a shape no RouterOS sends
+ * is the PB_EXTERNAL error of any other call. */
+pb_err ros_read_resource(struct ros *r, struct json_object *answer,
+                         struct ros_resource *out) PB_MUST_CHECK;
+/* *out: caller frees. */
+pb_err ros_read_ifaces(struct ros *r, struct json_object *answer, struct ros_iface **out,
+                       size_t *n) PB_MUST_CHECK;
+pb_err ros_read_count(struct ros *r, struct json_object *answer, int64_t *n) PB_MUST_CHECK;
 
 #endif

@@ -37,8 +37,9 @@ struct bill_due_row {
 void bill_due_rows_free(struct bill_due_row *rows, int n);
 
 /* Active and suspended subscriptions of the tenant whose next bill date is
- * on or before through (YYYY-MM-DD), by id. Caller frees. */
-pb_err billing_db_due(struct store *st, int64_t tenant_id, const char *through,
+ * on or before through (YYYY-MM-DD), by id; only subscription sub_id when
+ * it is not 0 (the preview of one invoice). Caller frees. */
+pb_err billing_db_due(struct store *st, int64_t tenant_id, const char *through, int64_t sub_id,
                       struct bill_due_row **rows, int *n) PB_MUST_CHECK;
 
 /* True when the subscription already has its recurring invoice for the

@@ -26,8 +26,21 @@ _Static_assert(DEMO_DB_BATCH == 64, "the batch statements below hold 64 rows");
     "is_primary, created_at, updated_at) VALUES "
 #define CONTACT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
+#define INVOICE_HEAD                                                                          \
+    "INSERT OR ROLLBACK INTO invoice (id, tenant_id, number, customer_id, subscription_id, "  \
+    "type, period_start, period_end, subtotal, tax, discount, total, paid, status, "          \
+    "issue_date, due_date, paid_date, currency, billing_run_id, created_at, updated_at) VALUES "
+#define INVOICE_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define PAYMENT_HEAD                                                                          \
+    "INSERT OR ROLLBACK INTO payment (tenant_id, number, customer_id, invoice_id, amount, "   \
+    "refunded, currency, method, status, payment_date, transaction_id, notes, created_at, "   \
+    "updated_at) VALUES "
+#define PAYMENT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
 #define CUSTOMER_COLS 23
 #define CONTACT_COLS 10
+#define INVOICE_COLS 21
+#define PAYMENT_COLS 14
 
 static void bind_customer(struct stmt *s, int at, const struct customer_row *r)
 {
@@ -76,6 +89,49 @@ static void bind_contact(struct stmt *s, int at, const struct contact_row *r)
     stmt_bind_text(s, at + 10, r->updated_at ? r->updated_at : r->created_at);
 }
 
+static void bind_invoice(struct stmt *s, int at, const struct invoice_row *r)
+{
+    stmt_bind_i64(s, at + 1, r->id);
+    stmt_bind_i64(s, at + 2, r->tenant_id);
+    stmt_bind_text(s, at + 3, r->number);
+    stmt_bind_i64(s, at + 4, r->customer_id);
+    stmt_bind_i64(s, at + 5, r->subscription_id);
+    stmt_bind_text(s, at + 6, r->type);
+    stmt_bind_text(s, at + 7, r->period_start);
+    stmt_bind_text(s, at + 8, r->period_end);
+    stmt_bind_i64(s, at + 9, r->subtotal);
+    stmt_bind_i64(s, at + 10, r->tax);
+    stmt_bind_i64(s, at + 11, r->discount);
+    stmt_bind_i64(s, at + 12, r->total);
+    stmt_bind_i64(s, at + 13, r->paid);
+    stmt_bind_text(s, at + 14, r->status);
+    stmt_bind_text(s, at + 15, r->issue_date);
+    stmt_bind_text(s, at + 16, r->due_date);
+    stmt_bind_text_or_null(s, at + 17, r->paid_date);
+    stmt_bind_text(s, at + 18, r->currency);
+    stmt_bind_i64(s, at + 19, r->billing_run_id);
+    stmt_bind_text(s, at + 20, r->created_at);
+    stmt_bind_text(s, at + 21, r->updated_at);
+}
+
+static void bind_payment(struct stmt *s, int at, const struct payment_row *r)
+{
+    stmt_bind_i64(s, at + 1, r->tenant_id);
+    stmt_bind_text_or_null(s, at + 2, r->number);
+    stmt_bind_i64(s, at + 3, r->customer_id);
+    stmt_bind_i64(s, at + 4, r->invoice_id);
+    stmt_bind_i64(s, at + 5, r->amount);
+    stmt_bind_i64(s, at + 6, r->refunded);
+    stmt_bind_text(s, at + 7, r->currency);
+    stmt_bind_text(s, at + 8, r->method);
+    stmt_bind_text(s, at + 9, r->status);
+    stmt_bind_text(s, at + 10, r->payment_date);
+    stmt_bind_text_or_null(s, at + 11, r->transaction_id);
+    stmt_bind_text_or_null(s, at + 12, r->notes);
+    stmt_bind_text(s, at + 13, r->created_at);
+    stmt_bind_text(s, at + 14, r->updated_at);
+}
+
 static pb_err insert_rows(struct store *st, const char *batch_sql, const char *row_sql, int ncols,
                           const void *rows, size_t size, int n,
                           void (*bind)(struct stmt *, int, const void *))
@@ -118,6 +174,28 @@ pb_err demo_db_contacts_insert(struct store *st, const struct contact_row *rows,
                        rows, sizeof *rows, n, bind_contact_v);
 }
 
+static void bind_invoice_v(struct stmt *s, int at, const void *r)
+{
+    bind_invoice(s, at, r);
+}
+
+static void bind_payment_v(struct stmt *s, int at, const void *r)
+{
+    bind_payment(s, at, r);
+}
+
+pb_err demo_db_invoices_insert(struct store *st, const struct invoice_row *rows, int n)
+{
+    return insert_rows(st, INVOICE_HEAD X64(INVOICE_ROW), INVOICE_HEAD INVOICE_ROW, INVOICE_COLS,
+                       rows, sizeof *rows, n, bind_invoice_v);
+}
+
+pb_err demo_db_payments_insert(struct store *st, const struct payment_row *rows, int n)
+{
+    return insert_rows(st, PAYMENT_HEAD X64(PAYMENT_ROW), PAYMENT_HEAD PAYMENT_ROW, PAYMENT_COLS,
+                       rows, sizeof *rows, n, bind_payment_v);
+}
+
 pb_err demo_db_max_customer_id(struct store *st, int64_t *id)
 {
     struct stmt *s;
@@ -127,6 +205,176 @@ pb_err demo_db_max_customer_id(struct store *st, int64_t *id)
         return e;
     e = stmt_i64_once(s, id);
     return e;
+}
+
+pb_err demo_db_max_run_id(struct store *st, int64_t *id)
+{
+    struct stmt *s;
+    *id = 0;
+    pb_err e = store_prepare(st, "SELECT coalesce(max(id), 0) FROM billing_run", &s);
+    return e ? e : stmt_i64_once(s, id);
+}
+
+pb_err demo_db_run_insert(struct store *st, const struct billing_run_row *r)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "INSERT INTO billing_run (id, tenant_id, period, started_by, dry_run, state, "
+        "subscription_count, invoice_count, skipped_count, error_count, subtotal, tax, discount, "
+        "total, started_at, finished_at, summary, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &s);
+    if (e)
+        return e;
+    int at = 1;
+    stmt_bind_i64(s, at++, r->id);
+    stmt_bind_i64(s, at++, r->tenant_id);
+    stmt_bind_text(s, at++, r->period);
+    stmt_bind_i64(s, at++, r->started_by);
+    stmt_bind_bool(s, at++, r->dry_run);
+    stmt_bind_text(s, at++, r->state);
+    stmt_bind_i64(s, at++, r->subscription_count);
+    stmt_bind_i64(s, at++, r->invoice_count);
+    stmt_bind_i64(s, at++, r->skipped_count);
+    stmt_bind_i64(s, at++, r->error_count);
+    stmt_bind_i64(s, at++, r->subtotal);
+    stmt_bind_i64(s, at++, r->tax);
+    stmt_bind_i64(s, at++, r->discount);
+    stmt_bind_i64(s, at++, r->total);
+    stmt_bind_text(s, at++, r->started_at);
+    stmt_bind_text(s, at++, r->finished_at);
+    stmt_bind_text(s, at++, r->summary);
+    stmt_bind_text(s, at++, r->started_at);
+    stmt_bind_text(s, at, r->finished_at);
+    return stmt_exec(s);
+}
+
+pb_err demo_db_each_subscription(struct store *st, int64_t tenant_id,
+                                 void (*fn)(void *arg, const struct demo_sub_fact *f), void *arg)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "SELECT s.id, s.customer_id, s.plan_id, c.credit, s.status, s.suspend_reason, "
+        "s.start_date, substr(c.created_at, 1, 10), coalesce(c.company, '') <> '', "
+        "coalesce(c.tax_id, '') <> '' "
+        "FROM subscription s JOIN customer c ON c.id = s.customer_id "
+        "WHERE s.tenant_id = ? ORDER BY s.id",
+        &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    bool row = false;
+    while (!(e = stmt_step(s, &row)) && row) {
+        struct demo_sub_fact f = {
+            .id = stmt_i64(s, 0),
+            .customer_id = stmt_i64(s, 1),
+            .plan_id = stmt_i64(s, 2),
+            .credit = stmt_i64(s, 3),
+            .status = stmt_text(s, 4),
+            .suspend_reason = stmt_text(s, 5),
+            .start_date = stmt_text(s, 6),
+            .customer_since = stmt_text(s, 7),
+            .company = stmt_bool(s, 8),
+            .tax_id = stmt_bool(s, 9),
+        };
+        fn(arg, &f);
+    }
+    stmt_done(s);
+    return e;
+}
+
+pb_err demo_db_next_payment_id(struct store *st, int64_t *id)
+{
+    struct stmt *s;
+    *id = 0;
+    pb_err e = store_prepare(st, "SELECT coalesce(max(id), 0) + 1 FROM payment", &s);
+    return e ? e : stmt_i64_once(s, id);
+}
+
+/* Both fills walk their source by id from the first row of the load: in
+ * the order they write, without a sort (by tenant, the planner would
+ * take an index of the tenant's rows and sort them). */
+pb_err demo_db_invoice_lines_fill(struct store *st, int64_t first_invoice_id, int64_t tax_rate_bp)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "INSERT OR ROLLBACK INTO invoice_line (tenant_id, invoice_id, position, description, "
+        "quantity, unit_price, tax_rate_bp, amount, tax, discount, plan_id, subscription_id, "
+        "period_start, period_end, created_at, updated_at) "
+        "SELECT i.tenant_id, i.id, 1, p.name || ', ' || i.period_start || ' to ' || i.period_end, "
+        "1, p.price, ?, i.subtotal, i.tax, i.discount, p.id, i.subscription_id, i.period_start, "
+        "i.period_end, i.created_at, i.created_at "
+        "FROM invoice i JOIN subscription s ON s.id = i.subscription_id "
+        "JOIN plan p ON p.id = s.plan_id WHERE i.id >= ? ORDER BY i.id",
+        &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tax_rate_bp);
+    stmt_bind_i64(s, 2, first_invoice_id);
+    return stmt_exec(s);
+}
+
+pb_err demo_db_allocations_fill(struct store *st, int64_t first_payment_id)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "INSERT OR ROLLBACK INTO payment_allocation (tenant_id, payment_id, invoice_id, amount, "
+        "created_at, updated_at) "
+        "SELECT p.tenant_id, p.id, p.invoice_id, min(p.amount, i.total), p.created_at, "
+        "p.created_at FROM payment p JOIN invoice i ON i.id = p.invoice_id "
+        "WHERE p.id >= ? AND p.status IN ('completed', 'failed') ORDER BY p.id",
+        &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, first_payment_id);
+    return stmt_exec(s);
+}
+
+pb_err demo_db_credit_clear(struct store *st, int64_t customer_id)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, "UPDATE customer SET credit = 0 WHERE id = ?", &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, customer_id);
+    return stmt_exec(s);
+}
+
+pb_err demo_db_skipped_until(struct store *st, int64_t tenant_id, const char *day)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "UPDATE subscription SET skipped_until = ? "
+                             "WHERE tenant_id = ? AND status = 'suspended'",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_text(s, 1, day);
+    stmt_bind_i64(s, 2, tenant_id);
+    return stmt_exec(s);
+}
+
+pb_err demo_db_balances(struct store *st, int64_t tenant_id)
+{
+    struct stmt *s;
+    /* A scan of the invoices, not the status index: a page of invoices
+     * nearly always holds an open one, and the index would visit the pages
+     * in random order. */
+    pb_err e = store_prepare(
+        st,
+        "UPDATE customer SET balance = d.due - customer.credit "
+        "FROM (SELECT customer_id, sum(total - paid) AS due FROM invoice "
+        "WHERE +tenant_id = ? AND +status IN ('issued', 'partially_paid', 'overdue') "
+        "GROUP BY customer_id) AS d WHERE customer.id = d.customer_id",
+        &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    return stmt_exec(s);
 }
 
 pb_err demo_db_plan_insert(struct store *st, int64_t tenant_id, const struct demo_plan *p,
@@ -214,16 +462,21 @@ void demo_db_paused_free(struct demo_db_paused **pp)
 
 /*
  * Indexes whose keys arrive in random order during a load (names, phones,
- * update times) cost far more to keep up row by row than to build once by
- * sorting; the others (by id, manager, city, customer) are appended to and
- * stay. The two triggers: the search index (built once, see demo_db.h) and
- * customer_credit_insert (whose balance = -credit the insert sets itself).
+ * update times; an invoice's subscription and customer, which come round
+ * again every month of the history) cost far more to keep up row by row
+ * than to build once by sorting; the others (by id, manager, city, dates
+ * in the order they are written) are appended to and stay. The triggers:
+ * the search index (built once, see demo_db.h), customer_credit_insert
+ * (whose balance = -credit the insert sets itself), the customers' caches
+ * (demo_db_subscription_caches, demo_db_balances).
  */
 static const char *const paused_names[] = {
-    "customer_name",       "customer_status",          "customer_phone",
-    "customer_updated",    "customer_fts_insert",      "customer_credit_insert",
-    "subscription_status", "subscription_sync",        "subscription_updated",
-    "subscription_mac",    "subscription_next_bill",   "subscription_cache_insert",
+    "customer_name",          "customer_status",           "customer_phone",
+    "customer_updated",       "customer_fts_insert",       "customer_credit_insert",
+    "subscription_status",    "subscription_sync",         "subscription_updated",
+    "subscription_mac",       "subscription_next_bill",    "subscription_cache_insert",
+    "invoice_one_per_period", "invoice_customer",          "invoice_cache_insert",
+    "invoice_line_subscription", "payment_customer",       "payment_transaction",
 };
 
 pb_err demo_db_pause(struct store *st, struct demo_db_paused **out)
@@ -239,7 +492,8 @@ pb_err demo_db_pause(struct store *st, struct demo_db_paused **out)
         e = store_prepare(st,
                           "SELECT type, sql FROM sqlite_schema WHERE name = ? AND sql IS NOT NULL "
                           "AND type IN ('index', 'trigger') "
-                          "AND tbl_name IN ('customer', 'contact', 'subscription')",
+                          "AND tbl_name IN ('customer', 'contact', 'subscription', 'invoice', "
+                          "'invoice_line', 'payment')",
                           &s);
         if (e)
             break;

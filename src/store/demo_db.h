@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "store/billing_db.h"
 #include "store/rows.h"
 #include "store/store.h"
 
@@ -76,6 +77,82 @@ pb_err demo_db_subscriptions_fill(struct store *st, int64_t tenant_id, const int
  * the subscription trigger paused. */
 pb_err demo_db_subscription_caches(struct store *st, int64_t tenant_id) PB_MUST_CHECK;
 
+/* ---- the billing history (app/demo.c) ---------------------------------------- */
+
+/* A subscription with what the history needs of its customer; the texts
+ * are valid during the callback only. */
+struct demo_sub_fact {
+    int64_t id, customer_id, plan_id, credit;
+    const char *status, *suspend_reason, *start_date;
+    const char *customer_since; /* the customer's created_at date */
+    bool company, tax_id;       /* the customer has a company, a tax id */
+};
+
+/* Calls fn for every subscription of tenant_id, by id. */
+pb_err demo_db_each_subscription(struct store *st, int64_t tenant_id,
+                                 void (*fn)(void *arg, const struct demo_sub_fact *f),
+                                 void *arg) PB_MUST_CHECK;
+
+/* The highest billing run id in use (0 when none): runs are written with
+ * ids given beforehand, so each run's summary can name its own. */
+pb_err demo_db_max_run_id(struct store *st, int64_t *id) PB_MUST_CHECK;
+
+/* Inserts a run record with its id, times (created_at = started_at,
+ * updated_at = finished_at), counts, totals and summary as given. */
+pb_err demo_db_run_insert(struct store *st, const struct billing_run_row *r) PB_MUST_CHECK;
+
+/*
+ * Inserts n invoices with their ids, every column of INVOICE_INSERT plus
+ * created_at and updated_at; notes and original_invoice_id stay NULL. The
+ * same rules as demo_db_customers_insert.
+ */
+pb_err demo_db_invoices_insert(struct store *st, const struct invoice_row *rows,
+                               int n) PB_MUST_CHECK;
+
+/* Inserts n payments (the database gives the ids) with created_at and
+ * updated_at; external_id stays NULL. */
+pb_err demo_db_payments_insert(struct store *st, const struct payment_row *rows,
+                               int n) PB_MUST_CHECK;
+
+/* The id the next payment gets: the loader's payments are those from it. */
+pb_err demo_db_next_payment_id(struct store *st, int64_t *id) PB_MUST_CHECK;
+
+/*
+ * The one line of every invoice from first_invoice_id on, from the invoice
+ * in one statement: the subscription's plan for the invoice's whole period
+ * ("Fiber 50/10, 2026-11-01 to 2026-11-30", bill_compute's words for a
+ * whole period), its amounts, tax_rate_bp. Only for invoices of one line
+ * at the plan's price, as the demo's are.
+ */
+pb_err demo_db_invoice_lines_fill(struct store *st, int64_t first_invoice_id,
+                                  int64_t tax_rate_bp) PB_MUST_CHECK;
+
+/*
+ * The allocation of every completed or failed payment from
+ * first_payment_id on to its invoice, in one statement: the payment's
+ * amount, or the invoice's total when the payment was more (the rest went
+ * to the customer's credit). A refunded payment keeps none, as after
+ * payment refund.
+ */
+pb_err demo_db_allocations_fill(struct store *st, int64_t first_payment_id) PB_MUST_CHECK;
+
+/* Credit that no payment left: gone (the customer_credit_update trigger
+ * moves the balance with it). */
+pb_err demo_db_credit_clear(struct store *st, int64_t customer_id) PB_MUST_CHECK;
+
+/* The runs skipped the suspended subscriptions of tenant_id through day
+ * (billing_db_advance's skipped_until). */
+pb_err demo_db_skipped_until(struct store *st, int64_t tenant_id,
+                             const char *day) PB_MUST_CHECK;
+
+/*
+ * Every customer of tenant_id with money due: balance = what is due on its
+ * issued, partially paid and overdue invoices - credit, in one statement
+ * (the invoice_cache_insert trigger is paused during the load). Customers
+ * without such invoices keep theirs (-credit).
+ */
+pb_err demo_db_balances(struct store *st, int64_t tenant_id) PB_MUST_CHECK;
+
 /* Sets created_at = updated_at = at on the tenant and its operators, so two
  * generations with the same clock give identical rows. */
 pb_err demo_db_stamp(struct store *st, int64_t tenant_id, const char *at) PB_MUST_CHECK;
@@ -85,10 +162,12 @@ pb_err demo_db_stamp(struct store *st, int64_t tenant_id, const char *at) PB_MUS
 pb_err demo_db_foreign_keys(struct store *st, bool on) PB_MUST_CHECK;
 
 /*
- * Takes off customer and contact the indexes that cost most during a load
- * (those whose keys arrive in random order) and the triggers the loader
- * stands in for (the search index's insert trigger, customer_credit_insert);
- * *out remembers their CREATE texts. Inside a write transaction.
+ * Takes off customer, contact, subscription and the invoice and payment
+ * tables the indexes that cost most during a load (those whose keys arrive
+ * in random order) and the triggers the loader stands in for (the search
+ * index's insert trigger, customer_credit_insert, subscription_cache_insert,
+ * invoice_cache_insert: see demo_db_balances); *out remembers their CREATE
+ * texts. Inside a write transaction.
  */
 struct demo_db_paused;
 pb_err demo_db_pause(struct store *st, struct demo_db_paused **out) PB_MUST_CHECK;

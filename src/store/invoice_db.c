@@ -122,6 +122,7 @@ static pb_err add_where(struct qb *q, const void *filters)
     qb_i64(q, iq->tenant_id);
     qb_filter_text(q, " AND i.status = ?", iq->status);
     qb_filter_id(q, " AND i.customer_id = ?", iq->customer_id);
+    qb_filter_id(q, " AND i.billing_run_id = ?", iq->billing_run_id);
     qb_filter_id(q, " AND i.customer_id IN (SELECT id FROM customer WHERE account_manager_id = ?)",
                  iq->manager_id);
     if (iq->only_customer != 0) {
@@ -222,6 +223,17 @@ pb_err invoice_db_open_of_customer(struct store *st, int64_t tenant_id, int64_t 
     stmt_bind_text(s, 3, currency);
     return rows_read(s, sizeof **rows, read_invoice, fini_invoice, 0, false, (void **)rows, n,
                      NULL);
+}
+
+pb_err invoice_db_newest_id(struct store *st, int64_t tenant_id, int64_t *id)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, "SELECT coalesce(max(id), 0) FROM invoice WHERE tenant_id = ?",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    return stmt_i64_once(s, id);
 }
 
 /* ---- changes --------------------------------------------------------------- */
@@ -347,6 +359,45 @@ pb_err invoice_db_update_state(struct store *st, struct invoice_row *r, int64_t 
     stmt_bind_i64(s, 9, expect_version);
     return stmt_updated_or_conflict(s, &r->version, &r->updated_at, expect_version, "Invoice %s",
                                     r->number ? r->number : "(draft)");
+}
+
+pb_err invoice_db_update_draft(struct store *st, struct invoice_row *r, int64_t expect_version)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(
+        st,
+        "UPDATE invoice SET customer_id = ?, subscription_id = ?, type = ?, currency = ?, "
+        "notes = ?, subtotal = ?, tax = ?, discount = ?, total = ?, issue_date = ?, "
+        "due_date = ?, version = version + 1, "
+        "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+        "WHERE tenant_id = ? AND id = ? AND version = ? AND status = 'draft' "
+        "RETURNING version, updated_at",
+        &s);
+    if (e)
+        return e;
+    int at = 1;
+    stmt_bind_i64(s, at++, r->customer_id);
+    stmt_bind_i64_or_null(s, at++, r->subscription_id, 0);
+    stmt_bind_text(s, at++, r->type);
+    stmt_bind_text(s, at++, r->currency);
+    stmt_bind_text_or_null(s, at++, r->notes);
+    stmt_bind_i64(s, at++, r->subtotal);
+    stmt_bind_i64(s, at++, r->tax);
+    stmt_bind_i64(s, at++, r->discount);
+    stmt_bind_i64(s, at++, r->total);
+    stmt_bind_text_or_null(s, at++, r->issue_date);
+    stmt_bind_text_or_null(s, at++, r->due_date);
+    stmt_bind_i64(s, at++, r->tenant_id);
+    stmt_bind_i64(s, at++, r->id);
+    stmt_bind_i64(s, at, expect_version);
+    return stmt_updated_or_conflict(s, &r->version, &r->updated_at, expect_version,
+                                    "Invoice draft %lld", (long long)r->id);
+}
+
+pb_err invoice_db_delete_lines(struct store *st, int64_t tenant_id, int64_t invoice_id)
+{
+    return run_by_id(st, "DELETE FROM invoice_line WHERE tenant_id = ? AND invoice_id = ?",
+                     tenant_id, invoice_id);
 }
 
 pb_err invoice_db_delete(struct store *st, int64_t tenant_id, int64_t id)

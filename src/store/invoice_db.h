@@ -28,6 +28,7 @@ struct invoice_query {
     const char *status;  /* a status, or NULL */
     int64_t customer_id; /* > 0: only this customer's */
     const char *period;  /* "YYYY-MM": the billing period (else the issue date) in that month */
+    int64_t billing_run_id; /* > 0: only what this billing run made */
     bool overdue;        /* only issued, partially paid or overdue ones due before today */
     char today[11];      /* 'YYYY-MM-DD', for overdue (the controller sets it) */
     int64_t manager_id;    /* > 0: only customers this operator manages */
@@ -67,6 +68,9 @@ pb_err invoice_db_open_of_customer(struct store *st, int64_t tenant_id, int64_t 
                                    const char *currency, struct invoice_row **rows,
                                    int *n) PB_MUST_CHECK;
 
+/* The id of the tenant's newest invoice, 0 when it has none. */
+pb_err invoice_db_newest_id(struct store *st, int64_t tenant_id, int64_t *id) PB_MUST_CHECK;
+
 /* Inserts r (number NULL while a draft); sets id, version, timestamps. */
 pb_err invoice_db_insert(struct store *st, struct invoice_row *r) PB_MUST_CHECK;
 /* Many invoices in one transaction (a billing run) are written with ids
@@ -83,6 +87,16 @@ pb_err invoice_db_insert_lines(struct store *st, const struct invoice_row *r,
  * expect_version (PB_CONFLICT otherwise); r->version becomes the new one. */
 pb_err invoice_db_update_state(struct store *st, struct invoice_row *r,
                                int64_t expect_version) PB_MUST_CHECK;
+/*
+ * Saves what editing a draft changes (customer, subscription, type,
+ * currency, notes, amounts, issue and due dates) when the version is still
+ * expect_version (PB_CONFLICT otherwise); r->version becomes the new one.
+ */
+pb_err invoice_db_update_draft(struct store *st, struct invoice_row *r,
+                               int64_t expect_version) PB_MUST_CHECK;
+/* Deletes the lines of an invoice (a draft's, before its new ones). */
+pb_err invoice_db_delete_lines(struct store *st, int64_t tenant_id,
+                               int64_t invoice_id) PB_MUST_CHECK;
 /* Deletes an invoice with its lines. */
 pb_err invoice_db_delete(struct store *st, int64_t tenant_id, int64_t id) PB_MUST_CHECK;
 /*

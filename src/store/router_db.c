@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/date.h"
 #include "core/xalloc.h"
 
 #define ROUTER_COLS                                                                        \
@@ -182,6 +183,21 @@ pb_err router_db_count(struct store *st, const struct router_query *rq, int64_t 
 
 /* ---- single rows ---------------------------------------------------------- */
 
+pb_err router_db_all(struct store *st, int64_t tenant_id, struct router_row **rows, int *n)
+{
+    *rows = NULL;
+    *n = 0;
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT " ROUTER_COLS ROUTER_FROM
+                             " WHERE ?1 = 0 OR r.tenant_id = ?1 ORDER BY r.id",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, tenant_id);
+    return rows_read(s, sizeof **rows, read_router, fini_router, 0, false, (void **)rows, n, NULL);
+}
+
 pb_err router_db_get(struct store *st, int64_t tenant_id, int64_t id, struct router_row *out)
 {
     return row_by_id(st, "SELECT " ROUTER_COLS ROUTER_FROM " WHERE r.tenant_id = ? AND r.id = ?",
@@ -231,7 +247,7 @@ pb_err router_db_by_name(struct store *st, int64_t tenant_id, const char *name, 
 }
 
 /* The editable fields, in the order both INSERT and UPDATE name them. */
-#define EDIT_FIELDS 14
+#define EDIT_FIELDS 16
 static void bind_fields(struct stmt *s, int at, const struct router_row *r)
 {
     stmt_bind_text(s, at++, r->name);
@@ -252,7 +268,9 @@ static void bind_fields(struct stmt *s, int at, const struct router_row *r)
         stmt_bind_null(s, at++);
         stmt_bind_null(s, at++);
     }
-    stmt_bind_i64(s, at, r->poll_interval);
+    stmt_bind_i64(s, at++, r->poll_interval);
+    stmt_bind_text_or_null(s, at++, r->maintenance_until);
+    stmt_bind_text_or_null(s, at, r->maintenance_note);
 }
 
 pb_err router_db_insert(struct store *st, struct router_row *r)
@@ -262,8 +280,8 @@ pb_err router_db_insert(struct store *st, struct router_row *r)
         st,
         "INSERT INTO router (name, router_type, host, api_port, use_tls, tls_insecure, username, "
         "password_sealed, snmp_community_sealed, snmp_port, location, latitude, longitude, "
-        "poll_interval, tenant_id, status) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "poll_interval, maintenance_until, maintenance_note, tenant_id, status) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "RETURNING id, version, created_at, updated_at",
         &s);
     if (e)
@@ -284,7 +302,7 @@ pb_err router_db_update(struct store *st, struct router_row *r, int64_t expect_v
         "UPDATE router SET name = ?, router_type = ?, host = ?, api_port = ?, use_tls = ?, "
         "tls_insecure = ?, username = ?, password_sealed = ?, snmp_community_sealed = ?, "
         "snmp_port = ?, location = ?, latitude = ?, longitude = ?, poll_interval = ?, "
-        "version = version + 1, "
+        "maintenance_until = ?, maintenance_note = ?, version = version + 1, "
         "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
         "WHERE tenant_id = ? AND id = ? AND version = ? RETURNING version, updated_at",
         &s);
@@ -369,4 +387,255 @@ void router_names_free(struct router_name *v, int n)
         free(v[i].status);
     }
     free(v);
+}
+
+/* ---- what the poller keeps ------------------------------------------------------ */
+
+#define LIVE_COLS \
+    ROUTER_COLS ", r.fail_count, r.ppp_sessions, r.state_since, r.os_version, r.board, r.polled_at"
+enum { LIVE_FIRST = 30 }; /* the first column after ROUTER_COLS */
+
+static void read_live(struct stmt *s, void *row)
+{
+    struct router_live *l = row;
+    read_router(s, &l->r);
+    int i = LIVE_FIRST;
+    l->fail_count = (int)stmt_i64(s, i++);
+    l->ppp_sessions = i64_or_unknown(s, i++);
+    l->state_since = stmt_dup(s, i++);
+    l->os_version = stmt_dup(s, i++);
+    l->board = stmt_dup(s, i++);
+    l->polled_at = stmt_dup(s, i++);
+}
+
+void router_live_fini(struct router_live *l)
+{
+    router_row_fini(&l->r);
+    free(l->state_since);
+    free(l->os_version);
+    free(l->board);
+    free(l->polled_at);
+    memset(l, 0, sizeof *l);
+}
+
+static void fini_live(void *row)
+{
+    router_live_fini(row);
+}
+
+void router_lives_free(struct router_live *v, int n)
+{
+    rows_free(v, n, sizeof *v, fini_live);
+}
+
+pb_err router_db_live_all(struct store *st, int64_t tenant_id, const char *search,
+                          struct router_live **rows, int *n)
+{
+    *rows = NULL;
+    *n = 0;
+    struct router_query rq = {.tenant_id = tenant_id, .search = search};
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, "SELECT " LIVE_COLS ROUTER_FROM);
+    pb_err e = add_where(&q, &rq);
+    qb_sql(&q, " ORDER BY r.name, r.id");
+    struct stmt *s = NULL;
+    if (!e)
+        e = qb_prepare(st, &q, &s);
+    if (!e)
+        e = rows_read(s, sizeof **rows, read_live, fini_live, 0, false, (void **)rows, n, NULL);
+    qb_fini(&q);
+    return e;
+}
+
+pb_err router_db_live_get(struct store *st, int64_t tenant_id, int64_t id, struct router_live *out)
+{
+    return row_by_id(st, "SELECT " LIVE_COLS ROUTER_FROM " WHERE r.tenant_id = ? AND r.id = ?",
+                     tenant_id, id, "router", read_live, out);
+}
+
+static void read_iface(struct stmt *s, void *row)
+{
+    struct router_iface *f = row;
+    f->name = stmt_dup(s, 0);
+    f->up = stmt_bool(s, 1);
+    f->rx_bps = i64_or_unknown(s, 2);
+    f->tx_bps = i64_or_unknown(s, 3);
+    f->errors = i64_or_unknown(s, 4);
+}
+
+static void fini_iface(void *row)
+{
+    free(((struct router_iface *)row)->name);
+}
+
+pb_err router_db_ifaces(struct store *st, int64_t router_id, struct router_iface **rows, int *n)
+{
+    return rows_by_id(st,
+                      "SELECT name, oper_up, rx_bps, tx_bps, errors FROM router_iface "
+                      "WHERE router_id = ? ORDER BY name",
+                      router_id, sizeof **rows, read_iface, fini_iface, (void **)rows, n);
+}
+
+void router_ifaces_free(struct router_iface *v, int n)
+{
+    rows_free(v, n, sizeof *v, fini_iface);
+}
+
+static void read_point(struct stmt *s, void *row)
+{
+    struct router_point *p = row;
+    p->at = stmt_i64(s, 0);
+    p->online = stmt_bool(s, 1);
+    p->rx_bps = i64_or_unknown(s, 2);
+    p->tx_bps = i64_or_unknown(s, 3);
+}
+
+/* The points of sql (router ?1, from ?2 by steps of ?3 seconds, ?4 the
+ * same start as text, ?5 the period or -1, ?6 an interface name when the
+ * statement has one). */
+static pb_err points(struct store *st, const char *sql, int64_t router_id, const char *name,
+                     int64_t since, int64_t step_s, int period_s, struct router_point **pts,
+                     int *n)
+{
+    *pts = NULL;
+    *n = 0;
+    if (step_s < 1)
+        step_s = 1;
+    char from[32];
+    time_format_iso(since, from, sizeof from);
+    struct stmt *s;
+    pb_err e = store_prepare(st, sql, &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, router_id);
+    stmt_bind_i64(s, 2, since);
+    stmt_bind_i64(s, 3, step_s);
+    stmt_bind_text(s, 4, from);
+    stmt_bind_i64(s, 5, period_s);
+    if (name)
+        stmt_bind_text(s, 6, name);
+    return rows_read(s, sizeof **pts, read_point, NULL, 0, false, (void **)pts, n, NULL);
+}
+
+pb_err router_db_samples(struct store *st, int64_t router_id, int64_t since, int64_t step_s,
+                         int period_s, struct router_point **pts, int *n)
+{
+    /* Averaged here rather than in C: a week of one router is ten thousand
+     * samples, its chart a few hundred steps. */
+    return points(st,
+                  "SELECT ?2 + (CAST(strftime('%s', at) AS INTEGER) - ?2) / ?3 * ?3 AS step, "
+                  "max(online), CAST(avg(rx_bps) AS INTEGER), CAST(avg(tx_bps) AS INTEGER) "
+                  "FROM router_sample WHERE router_id = ?1 AND at >= ?4 AND (?5 < 0 OR "
+                  "period_s = ?5) GROUP BY step ORDER BY step",
+                  router_id, NULL, since, step_s, period_s, pts, n);
+}
+
+pb_err router_db_iface_samples(struct store *st, int64_t router_id, const char *name,
+                               int64_t since, int64_t step_s, int period_s,
+                               struct router_point **pts, int *n)
+{
+    return points(st,
+                  "SELECT ?2 + (CAST(strftime('%s', at) AS INTEGER) - ?2) / ?3 * ?3 AS step, 1, "
+                  "CAST(avg(rx_bps) AS INTEGER), CAST(avg(tx_bps) AS INTEGER) "
+                  "FROM router_iface_sample WHERE router_id = ?1 AND name = ?6 AND at >= ?4 AND "
+                  "(?5 < 0 OR period_s = ?5) GROUP BY step ORDER BY step",
+                  router_id, name, since, step_s, period_s, pts, n);
+}
+
+static void read_alert(struct stmt *s, void *row)
+{
+    struct router_alert *a = row;
+    a->id = stmt_i64(s, 0);
+    a->router_id = stmt_i64(s, 1);
+    a->router_name = stmt_dup(s, 2);
+    a->at = stmt_dup(s, 3);
+    a->kind = stmt_dup(s, 4);
+    a->message = stmt_dup(s, 5);
+    a->silenced = stmt_bool(s, 6);
+}
+
+static void fini_alert(void *row)
+{
+    struct router_alert *a = row;
+    free(a->router_name);
+    free(a->at);
+    free(a->kind);
+    free(a->message);
+}
+
+void router_alerts_free(struct router_alert *v, int n)
+{
+    rows_free(v, n, sizeof *v, fini_alert);
+}
+
+#define ALERT_FROM " FROM router_alert a JOIN router r ON r.id = a.router_id"
+
+static void alert_where(struct qb *q, int64_t tenant_id, int64_t router_id, const char *search)
+{
+    qb_sql(q, " WHERE a.tenant_id = ?");
+    qb_i64(q, tenant_id);
+    qb_filter_id(q, " AND a.router_id = ?", router_id);
+    if (!search)
+        return;
+    char *copy = xstrdup(search), *save = NULL;
+    for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+        char *pat = like_pattern(w);
+        qb_sql(q, " AND (r.name LIKE ? ESCAPE '\\' OR a.message LIKE ? ESCAPE '\\')");
+        qb_text(q, pat);
+        qb_text(q, pat);
+        free(pat);
+    }
+    free(copy);
+}
+
+pb_err router_db_alerts(struct store *st, int64_t tenant_id, int64_t router_id,
+                        const char *search, enum page_dir dir, int64_t anchor_id, int limit,
+                        struct router_alert **rows, int *n, bool *more)
+{
+    /* By id alone: alerts are written in the order they happen, and
+     * router_alert_tenant / router_alert_router hold that order. */
+    static const struct sortspec newest = {"newest", {NULL, NULL}, false};
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, "SELECT a.id, a.router_id, r.name, a.at, a.kind, a.message, a.silenced" ALERT_FROM);
+    alert_where(&q, tenant_id, router_id, search);
+    struct page_req pr = {dir, true, anchor_id, NULL, limit, 0};
+    pb_err e = qb_page(st, &q, &newest, "a.id", &pr, sizeof **rows, read_alert, fini_alert,
+                       (void **)rows, n, more);
+    qb_fini(&q);
+    return e;
+}
+
+pb_err router_db_alert_count(struct store *st, int64_t tenant_id, int64_t router_id,
+                             const char *search, int64_t *n)
+{
+    struct qb q;
+    qb_init(&q);
+    qb_sql(&q, "SELECT count(*)" ALERT_FROM);
+    alert_where(&q, tenant_id, router_id, search);
+    pb_err e = qb_scalar(st, &q, n);
+    qb_fini(&q);
+    return e;
+}
+
+pb_err router_db_set_maintenance(struct store *st, struct router_row *r, int64_t expect_version)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "UPDATE router SET maintenance_until = ?, maintenance_note = ?, "
+                             "version = version + 1, "
+                             "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+                             "WHERE tenant_id = ? AND id = ? AND version = ? "
+                             "RETURNING version, updated_at",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_text_or_null(s, 1, r->maintenance_until);
+    stmt_bind_text_or_null(s, 2, r->maintenance_note);
+    stmt_bind_i64(s, 3, r->tenant_id);
+    stmt_bind_i64(s, 4, r->id);
+    stmt_bind_i64(s, 5, expect_version);
+    return stmt_updated_or_conflict(s, &r->version, &r->updated_at, expect_version, "Router %s",
+                                    r->name);
 }

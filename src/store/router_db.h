@@ -52,6 +52,10 @@ pb_err router_db_count(struct store *st, const struct router_query *q, int64_t *
 /* The keyset key of r for sort. Caller frees. */
 char *router_db_key(const struct router_row *r, const char *sort);
 
+/* Every router of the tenant (0: of every tenant, for the poller), by id.
+ * Caller: router_row_fini each, then free. */
+pb_err router_db_all(struct store *st, int64_t tenant_id, struct router_row **rows,
+                     int *n) PB_MUST_CHECK;
 /* By id within the tenant. PB_NOT_FOUND names the id. */
 pb_err router_db_get(struct store *st, int64_t tenant_id, int64_t id,
                      struct router_row *out) PB_MUST_CHECK;
@@ -66,9 +70,9 @@ pb_err router_db_by_name(struct store *st, int64_t tenant_id, const char *name,
 /* Inserts r (tenant_id and the editable fields set; status NULL means
  * unknown); sets id, status, version and the timestamps. */
 pb_err router_db_insert(struct store *st, struct router_row *r) PB_MUST_CHECK;
-/* Saves the editable fields (not status or metrics) when the version is
- * still expect_version (PB_CONFLICT otherwise); r->version and
- * r->updated_at become the new ones. */
+/* Saves the editable fields (maintenance included; not status or metrics)
+ * when the version is still expect_version (PB_CONFLICT otherwise);
+ * r->version and r->updated_at become the new ones. */
 pb_err router_db_update(struct store *st, struct router_row *r,
                         int64_t expect_version) PB_MUST_CHECK;
 /* Deletes the row; its samples and provisioning jobs go with it (the
@@ -90,5 +94,93 @@ struct router_name {
 pb_err router_db_names(struct store *st, int64_t tenant_id, int limit, struct router_name **out,
                        int *n) PB_MUST_CHECK;
 void router_names_free(struct router_name *v, int n);
+
+/* ---- what the poller keeps (0005_poller), for the routers screens ----------- */
+
+/*
+ * A router with what the poller writes beside the record: the routers
+ * screens show it, nothing edits it here. The metrics in r are the last
+ * answer's; polled_at is the last poll, answered or not.
+ */
+struct router_live {
+    struct router_row r;
+    int fail_count;       /* failed polls in a row */
+    int64_t ppp_sessions; /* -1: not known */
+    char *state_since;    /* when the status last changed; NULL: never polled */
+    char *os_version, *board, *polled_at;
+};
+void router_live_fini(struct router_live *l);
+void router_lives_free(struct router_live *v, int n);
+
+/* Every router of the tenant whose name, host or location holds each word
+ * of search (NULL: every router), by name: a tenant's routers are few
+ * enough to read whole, and the screens order them by state, which no
+ * index holds. Caller: router_lives_free. */
+pb_err router_db_live_all(struct store *st, int64_t tenant_id, const char *search,
+                          struct router_live **rows, int *n) PB_MUST_CHECK;
+/* One by id within the tenant; PB_NOT_FOUND names the id. Caller:
+ * router_live_fini. */
+pb_err router_db_live_get(struct store *st, int64_t tenant_id, int64_t id,
+                          struct router_live *out) PB_MUST_CHECK;
+
+/* An interface as the last poll found it. */
+struct router_iface {
+    char *name;
+    bool up;
+    int64_t rx_bps, tx_bps, errors; /* -1: not known */
+};
+/* The interfaces of a router, by name. Caller: router_ifaces_free. */
+pb_err router_db_ifaces(struct store *st, int64_t router_id, struct router_iface **rows,
+                        int *n) PB_MUST_CHECK;
+void router_ifaces_free(struct router_iface *v, int n);
+
+/* One step of a router's history: the samples of [at, at + step). */
+struct router_point {
+    int64_t at;             /* seconds since the epoch */
+    bool online;            /* some sample of the step answered */
+    int64_t rx_bps, tx_bps; /* their average; -1: none answered */
+};
+/*
+ * The samples of a router taken at since (seconds since the epoch) or
+ * later, averaged per step of step_s seconds; steps without a sample are
+ * left out. period_s 0 reads the raw samples only, 600 the folded ones, -1
+ * both (raw ones are folded after a day, so a week needs both). By time.
+ * Caller frees *pts.
+ */
+pb_err router_db_samples(struct store *st, int64_t router_id, int64_t since, int64_t step_s,
+                         int period_s, struct router_point **pts, int *n) PB_MUST_CHECK;
+
+/* The same for one interface of the router (router_iface_sample: an hour
+ * at poll resolution, then 10-minute points for a day). */
+pb_err router_db_iface_samples(struct store *st, int64_t router_id, const char *name,
+                               int64_t since, int64_t step_s, int period_s,
+                               struct router_point **pts, int *n) PB_MUST_CHECK;
+
+/* An entry of the alert log. */
+struct router_alert {
+    int64_t id, router_id;
+    char *router_name, *at, *kind, *message;
+    bool silenced; /* logged during maintenance, not announced */
+};
+/*
+ * A page of the tenant's alerts, newest first (router_id 0: every router's;
+ * search: words that must each be in the router's name or the message,
+ * NULL for none), keyset-paged by id: dir and anchor_id as in a list, limit
+ * <= 0 is 50. Caller: router_alerts_free.
+ */
+pb_err router_db_alerts(struct store *st, int64_t tenant_id, int64_t router_id,
+                        const char *search, enum page_dir dir, int64_t anchor_id, int limit,
+                        struct router_alert **rows, int *n, bool *more) PB_MUST_CHECK;
+/* How many alerts router_db_alerts would page through (router_id and
+ * search as there). */
+pb_err router_db_alert_count(struct store *st, int64_t tenant_id, int64_t router_id,
+                             const char *search, int64_t *n) PB_MUST_CHECK;
+void router_alerts_free(struct router_alert *v, int n);
+
+/* Saves r's maintenance_until and maintenance_note (NULL clears them)
+ * when the version is still expect_version (PB_CONFLICT otherwise);
+ * r->version and r->updated_at become the new ones. */
+pb_err router_db_set_maintenance(struct store *st, struct router_row *r,
+                                 int64_t expect_version) PB_MUST_CHECK;
 
 #endif

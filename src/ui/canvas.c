@@ -171,6 +171,39 @@ size_t text_fit(const char *s, int w)
     return off;
 }
 
+int text_wrap(const char *s, int w, int maxl, size_t *at, size_t *len)
+{
+    int n = 0;
+    size_t off = 0;
+    if (!s)
+        return 0;
+    while (s[off] && n < maxl) {
+        while (s[off] == ' ')
+            off++;
+        if (!s[off])
+            break;
+        const char *p = s + off;
+        size_t rest = strlen(p), take = text_fit(p, w);
+        if (take < rest && n < maxl - 1) {
+            size_t sp = take;
+            while (sp > 0 && p[sp] != ' ')
+                sp--;
+            if (sp > 0) {
+                take = sp;
+            } else if (take == 0) {
+                uint32_t cp;
+                take = (size_t)utf8_decode(p, &cp);
+            }
+        } else if (take < rest) {
+            take = rest;
+        }
+        at[n] = off;
+        len[n++] = take;
+        off += take;
+    }
+    return n;
+}
+
 char *text_cut(const char *s, int w, bool pad, bool right_align, bool ascii)
 {
     struct buf b;

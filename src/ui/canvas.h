@@ -123,6 +123,11 @@ unsigned canvas_mem_attrs(const struct canvas *c, int y, int x);
 /* The last w cells of text, starting with "…" (">" in ascii) when cut from
  * the left, so the end always shows (title rules). Caller frees. */
 char *text_tail(const char *utf8, int w, bool ascii);
+/* Word-wraps text into at most maxl lines of w cells, breaking at spaces
+ * (inside a word only when it is longer than a line); the last line keeps
+ * the rest, for the drawing to cut with "…". Line i is len[i] bytes of
+ * text from at[i]. Returns the count. */
+int text_wrap(const char *utf8, int w, int maxl, size_t *at, size_t *len);
 /* Decodes one UTF-8 sequence at s: returns its byte length (1 for an invalid
  * byte, which yields U+FFFD; 0 at the end) and the code point in *cp. */
 int utf8_decode(const char *s, uint32_t *cp);

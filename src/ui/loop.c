@@ -195,7 +195,11 @@ pb_err ui_run(const struct ui_host *host)
         e = ui_core_new(host, term_canvas(t), term_ascii(t), &ui);
         if (!e) {
             ui->term = t;
+            if (host->attach)
+                host->attach(host->app, ui);
             run(ui, sp[0]);
+            if (host->detach)
+                host->detach(host->app, ui);
             ui_core_free(&ui);
         }
         term_close(&t);

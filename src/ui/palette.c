@@ -14,6 +14,10 @@
  * runs, and anything else goes to host->palette_open(). With nothing typed
  * the box shows every screen and the session commands, so it is also the
  * menu. Tab completes, ↑↓ choose, Ctrl-U clears, Esc closes.
+ *
+ * The operator's history (kept by the host) shows as the "recent" line of
+ * the menu; Ctrl-R turns the box into a search of it, newest first, where
+ * what is typed narrows the lines and Enter runs one.
  */
 #include "ui/ui_int.h"
 
@@ -27,8 +31,9 @@
 
 #define PAL_ROWS 8
 #define PAL_SEARCH 8
+#define PAL_HISTORY 200
 
-enum pal_kind { PI_SCREEN, PI_SESSION, PI_RECORD, PI_SEARCHING };
+enum pal_kind { PI_SCREEN, PI_SESSION, PI_RECORD, PI_SEARCHING, PI_HISTORY };
 
 struct pal_item {
     enum pal_kind kind;
@@ -47,6 +52,10 @@ struct palette {
     int nfound;
     char found_for[128];
     bool searching;
+    /* the operator's history, newest first, read when the box opens */
+    char (*history)[128];
+    int nhistory;
+    bool in_history; /* Ctrl-R: the list is the history matching the input */
 };
 
 struct pal_work {
@@ -190,12 +199,34 @@ static void ask_search(struct palette *p, const char *text)
     worker_submit(ui->worker, &pw->w);
 }
 
+/* Whether s holds w, ignoring ASCII case. */
+static bool holds(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+    for (; *s; s++)
+        if (strncasecmp(s, w, n) == 0)
+            return true;
+    return n == 0;
+}
+
+/* Ctrl-R's list: the history lines holding what is typed, newest first. */
+static void rebuild_history(struct palette *p)
+{
+    for (int i = 0; i < p->nhistory; i++)
+        if (holds(p->history[i], p->input.s))
+            push(p, PI_HISTORY, 0, p->history[i], p->history[i]);
+}
+
 static void rebuild(struct palette *p)
 {
     struct ui *ui = p->base.ui;
     const char *in = p->input.s;
     p->n = 0;
     p->cur = 0;
+    if (p->in_history) {
+        rebuild_history(p);
+        return;
+    }
     if (!*in) {
         worker_cancel(ui->worker, p);
         p->searching = false;
@@ -337,6 +368,8 @@ static void run_line(struct ui *ui, const char *line)
 {
     while (*line == ' ' || *line == ':')
         line++;
+    if (*line && ui->host->history_add)
+        ui->host->history_add(ui->host->app, line);
     char cmd[64];
     const char *sp = strchr(line, ' ');
     snprintf(cmd, sizeof cmd, "%.*s", (int)(sp ? (size_t)(sp - line) : strlen(line)), line);
@@ -361,13 +394,34 @@ static void run_line(struct ui *ui, const char *line)
 
 /* ---- the overlay -------------------------------------------------------- */
 
+/* "sub 4412 · customer C-10482 · billing 2026-11": the newest lines that fit. */
+static void recent_text(const struct palette *p, struct buf *b, int w, bool ascii)
+{
+    for (int i = 0; i < p->nhistory; i++) {
+        size_t was = b->len;
+        buf_printf(b, "%s%s", i ? (ascii ? " - " : " · ") : "", p->history[i]);
+        if (text_width(b->s) > w) {
+            b->len = was;
+            b->s[was] = '\0';
+            break;
+        }
+    }
+}
+
 static void draw_menu(struct palette *p, struct canvas *c, int y, int x, int w)
 {
     struct ui *ui = p->base.ui;
     struct buf b;
     buf_init(&b);
     int line = 0;
-    canvas_text(c, y, x, 9, ROLE_muted, "screens");
+    if (p->nhistory) {
+        recent_text(p, &b, w - 9, c->ascii);
+        canvas_text(c, y, x, 9, ROLE_muted, "recent");
+        canvas_text(c, y, x + 9, w - 9, ROLE_dialog, b.s);
+        buf_clear(&b);
+        line++;
+    }
+    canvas_text(c, y + line, x, 9, ROLE_muted, "screens");
     int col = x + 9;
     for (size_t i = 0; i <= ui->host->nscreens; i++) {
         const struct screen_class *s =
@@ -395,7 +449,7 @@ static void draw_menu(struct palette *p, struct canvas *c, int y, int x, int w)
 static int menu_lines(struct palette *p, int w)
 {
     struct ui *ui = p->base.ui;
-    int line = 1, col = 9;
+    int line = p->nhistory ? 2 : 1, col = 9;
     for (size_t i = 0; i <= ui->host->nscreens; i++) {
         const struct screen_class *s =
             i < ui->host->nscreens ? ui->host->screens[i] : &ui_messages_screen;
@@ -417,16 +471,19 @@ static void pal_draw(struct overlay *o, struct canvas *c, struct rect scr)
     int w = scr.w - 8 > 72 ? 72 : scr.w - 8;
     int x = scr.x + (scr.w - w) / 2;
     int inner = w - 4;
-    int rows = p->input.len ? (p->n < PAL_ROWS ? p->n : PAL_ROWS) : menu_lines(p, inner);
-    if (p->input.len && rows == 0)
+    bool listing = p->input.len || p->in_history;
+    int rows = listing ? (p->n < PAL_ROWS ? p->n : PAL_ROWS) : menu_lines(p, inner);
+    if (listing && rows == 0)
         rows = 1;
     int h = 2 + 1 + 1 + rows + 1 + 1;
     if (h > scr.h - 3)
         h = scr.h - 3;
     struct rect b = {scr.y + 3, x, h, w};
-    canvas_box(c, b, ROLE_dialog, "Command");
+    canvas_box(c, b, ROLE_dialog, p->in_history ? "History" : "Command");
     canvas_text_right(c, b.y, b.x + w - 3, w / 2, ROLE_dialog,
-                      p->input.len ? "ids, names, numbers complete" : "type, Tab completes");
+                      p->in_history  ? "type to narrow, newest first"
+                      : p->input.len ? "ids, names, numbers complete"
+                                     : "type, Tab completes");
     canvas_text(c, b.y, b.x + w - 3, 1, ROLE_dialog, " ");
     int n = canvas_text(c, b.y + 1, b.x + 2, 1, ROLE_dialog, ":");
     const char *shown = p->input.s;
@@ -441,10 +498,12 @@ static void pal_draw(struct overlay *o, struct canvas *c, struct rect scr)
     canvas_glyph(c, b.y + 2, b.x + w - 1, G_RTEE, ROLE_dialog);
     int y = b.y + 3;
     int room = h - 6;
-    if (!p->input.len) {
+    if (!listing) {
         draw_menu(p, c, y, b.x + 2, inner);
     } else if (p->n == 0) {
-        canvas_text(c, y, b.x + 2, inner, ROLE_muted, "Nothing matches; Enter asks anyway.");
+        canvas_text(c, y, b.x + 2, inner, ROLE_muted,
+                    p->in_history ? "No command of the history holds that."
+                                  : "Nothing matches; Enter asks anyway.");
     } else {
         int first = p->cur >= room ? p->cur - room + 1 : 0;
         for (int i = 0; i < room && first + i < p->n; i++) {
@@ -458,7 +517,8 @@ static void pal_draw(struct overlay *o, struct canvas *c, struct rect scr)
         }
     }
     ui_draw_hints(p->base.ui, b.y + h - 2, b.x + 1, w - 3,
-                  "Tab complete  ↑↓ choose  Enter open  Esc close");
+                  p->in_history ? "↑↓ choose  Enter run  Ctrl-R commands  Esc close"
+                                : "Tab complete  ↑↓ choose  Enter open  Ctrl-R history  Esc close");
 }
 
 static unsigned pal_key(struct overlay *o, const struct key *k)
@@ -492,6 +552,14 @@ static unsigned pal_key(struct overlay *o, const struct key *k)
         buf_clear(&p->input);
         rebuild(p);
         return R_REDRAW;
+    case K_CTRL('r'):
+        p->in_history = !p->in_history;
+        if (p->in_history) {
+            worker_cancel(ui->worker, p);
+            p->searching = false;
+        }
+        rebuild(p);
+        return R_REDRAW;
     case K_BACKSPACE:
         while (p->input.len > 0 && ((unsigned char)p->input.s[p->input.len - 1] & 0xc0) == 0x80)
             p->input.s[--p->input.len] = 0;
@@ -512,6 +580,8 @@ static unsigned pal_key(struct overlay *o, const struct key *k)
          * line opens goes on top of the screen, not under the palette. */
         ui_overlay_pop(ui);
         if (kind == PI_RECORD) {
+            if (ui->host->history_add)
+                ui->host->history_add(ui->host->app, line);
             if (!ui->host->palette_open || !ui->host->palette_open(ui, line))
                 ui_msg(ui, MSG_ERROR, "Could not open \"%s\".", line);
         } else {
@@ -533,8 +603,10 @@ static unsigned pal_key(struct overlay *o, const struct key *k)
 
 static const char *pal_hints(struct overlay *o)
 {
-    (void)o;
-    return "Tab complete  ↑↓ choose  Enter open  Ctrl-U clear  Esc close";
+    struct palette *p = (struct palette *)o;
+    return p->in_history ? "↑↓ choose  Enter run  Ctrl-R commands  Esc close"
+                         : "Tab complete  ↑↓ choose  Enter open  Ctrl-R history  Ctrl-U clear  "
+                           "Esc close";
 }
 
 static void pal_free(struct overlay *o)
@@ -544,6 +616,7 @@ static void pal_free(struct overlay *o)
         worker_cancel(o->ui->worker, p);
     buf_fini(&p->input);
     free(p->items);
+    free(p->history);
     free(p);
 }
 
@@ -554,5 +627,11 @@ void ui_palette_open(struct ui *ui)
     struct palette *p = xcalloc(1, sizeof *p);
     p->base.ops = &pal_ops;
     buf_init(&p->input);
+    if (ui->host->history_load) {
+        p->history = xcalloc(PAL_HISTORY, sizeof *p->history);
+        p->nhistory = ui->host->history_load(ui->host->app, p->history, PAL_HISTORY);
+        if (p->nhistory < 0)
+            p->nhistory = 0;
+    }
     ui_overlay_push(ui, &p->base);
 }

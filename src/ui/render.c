@@ -27,9 +27,17 @@ static bool strip_shown(const struct ui *ui)
     return ui->canvas->h >= 40 && ui->canvas->w >= 140;
 }
 
+static bool whole(const struct ui *ui)
+{
+    const struct screen *s = ui->depth > 0 ? ui->stack[ui->depth - 1] : NULL;
+    return s && s->cls->whole;
+}
+
 struct rect ui_body(const struct ui *ui)
 {
     int h = ui->canvas->h, w = ui->canvas->w;
+    if (whole(ui))
+        return (struct rect){1, 0, h - 2, w};
     int bottom = h >= 30 ? 2 : 1, top = strip_shown(ui) ? 3 : 2;
     return (struct rect){top, 0, h - top - bottom, w};
 }
@@ -60,6 +68,7 @@ static void draw_topbar(struct ui *ui)
     struct canvas *c = ui->canvas;
     struct ui_topbar tb;
     memset(&tb, 0, sizeof tb);
+    tb.ascii = c->ascii;
     if (ui->host->topbar) {
         ui->host->topbar(ui->host->app, &tb);
     } else {
@@ -82,12 +91,12 @@ static void draw_topbar(struct ui *ui)
 
     char tenant[96];
     snprintf(tenant, sizeof tenant, "%s%s", wide ? "patchbay  " : "", tb.tenant);
-    const char *parts[4] = {tenant, tb.user, tb.db, tb.badges};
-    int widths[4];
-    for (int i = 0; i < 4; i++)
+    const char *parts[5] = {tenant, tb.user, tb.db, tb.routers, tb.badges};
+    int widths[5];
+    for (int i = 0; i < 5; i++)
         widths[i] = parts[i][0] ? text_width(parts[i]) : 0;
     int total = 0, n = 0;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         if (widths[i]) {
             total += widths[i];
             n++;
@@ -97,15 +106,23 @@ static void draw_topbar(struct ui *ui)
         total -= widths[2] + 2;
         widths[2] = 0;
     }
+    if (total > right && widths[3] && tb.routers_short[0]) { /* then the long summary */
+        total -= widths[3] - text_width(tb.routers_short);
+        parts[3] = tb.routers_short;
+        widths[3] = text_width(tb.routers_short);
+    }
+    static const enum role level_role[] = {ROLE_ok, ROLE_warning, ROLE_error};
     int x = 1;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         if (!widths[i])
             continue;
         if (x > 1)
             x += 2;
         if (x >= right)
             break;
-        enum role r = i == 3 ? ROLE_badge : ROLE_title_bar;
+        enum role r = i == 4   ? ROLE_badge
+                      : i == 3 ? level_role[tb.routers_level > 0 ? tb.routers_level % 3 : 0]
+                               : ROLE_title_bar;
         unsigned a = i == 0 ? ATTR_BOLD : 0;
         x += canvas_text_attr(c, 0, x, right - x, r, a, true, parts[i]);
     }
@@ -306,11 +323,41 @@ static void draw_question(struct ui *ui, int y)
     canvas_cursor(c, y, x < c->w ? x : c->w - 1);
 }
 
+/* A whole-screen screen's top line: "Meghna Link · NOC wall  <left> ...
+ * <right>", in the title bar's colours. */
+static void draw_whole_top(struct ui *ui, struct screen *s)
+{
+    struct canvas *c = ui->canvas;
+    struct ui_topbar tb;
+    memset(&tb, 0, sizeof tb);
+    tb.ascii = c->ascii;
+    if (ui->host->topbar)
+        ui->host->topbar(ui->host->app, &tb);
+    struct buf left, right, l;
+    buf_init(&left);
+    buf_init(&right);
+    buf_init(&l);
+    s->cls->rule(s, &left, &right);
+    buf_printf(&l, "%s%s%s", tb.tenant, tb.tenant[0] ? " · " : "",
+               s->cls->title ? s->cls->title : s->cls->name);
+    if (left.len)
+        buf_printf(&l, "  %s", left.s);
+    canvas_fill(c, (struct rect){0, 0, 1, c->w}, ROLE_title_bar);
+    int rw = right.len ? text_width(right.s) : 0;
+    int lw = c->w - 2 - (rw ? rw + 2 : 0);
+    canvas_text_attr(c, 0, 1, lw, ROLE_title_bar, ATTR_BOLD, true, l.s);
+    if (rw)
+        canvas_text_right(c, 0, c->w - 1, c->w - 2, ROLE_title_bar, right.s);
+    buf_fini(&left);
+    buf_fini(&right);
+    buf_fini(&l);
+}
+
 static void draw_bottom(struct ui *ui, struct screen *s)
 {
     struct canvas *c = ui->canvas;
     int y = c->h - 1;
-    bool msg_line = c->h >= 30;
+    bool msg_line = c->h >= 30 && !whole(ui);
     if (msg_line && ui->msg.on)
         draw_message(ui, y - 1);
     if (ui->ask.open) {
@@ -359,10 +406,14 @@ void ui_render(struct ui *ui)
         return;
     }
     struct screen *s = ui_top(ui);
-    draw_topbar(ui);
-    if (strip_shown(ui))
-        draw_strip(ui, s);
-    draw_rule(ui, s, strip_shown(ui) ? 2 : 1);
+    if (whole(ui)) {
+        draw_whole_top(ui, s);
+    } else {
+        draw_topbar(ui);
+        if (strip_shown(ui))
+            draw_strip(ui, s);
+        draw_rule(ui, s, strip_shown(ui) ? 2 : 1);
+    }
     struct rect body = ui_body(ui);
     if (s && s->cls->draw) {
         canvas_clip(c, body);

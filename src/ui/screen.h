@@ -78,6 +78,11 @@ struct screen_class {
      * runs (a billing run) goes on while other screens are used, and the
      * palette brings the same instance back. */
     bool keep;
+    /* (addition) Owns the whole terminal (the NOC wall): no top bar and no
+     * tab strip; its rule is the top line, in the title bar's colours, led
+     * by the tenant; its bottom callback draws the last line; messages
+     * still show there. */
+    bool whole;
 };
 
 struct screen {

@@ -22,6 +22,15 @@
  * table_free() clears link->t, so a result arriving after the table is gone
  * is simply freed.
  *
+ * w writes every row of the query as CSV in one job that pages through the
+ * source by keyset until the end, never through the window. It outlives
+ * nothing it does not own: the source's description is copied into each
+ * job, and since the source's argument lives in the screen, which frees it
+ * right after table_free(), the job reads a page only under its mutex and
+ * table_free() takes that mutex to stop it, waiting at most for the page
+ * being read (whose query it interrupts first). The message comes from the
+ * job's done, so a CSV finished as its list closes is still announced.
+ *
  * Live refresh re-reads the rows around the visible part (keyset page from
  * the row above it) and merges them with the old ones by id: new rows get
  * "+", rows whose version or watched cells changed get "~" (changed cells
@@ -33,11 +42,18 @@
  */
 #include "ui/table.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "app/csv.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "ui/ui.h"
@@ -51,6 +67,7 @@ enum {
     FILTER_MAX = 256,
     MENU_MAX = 40,
     DEFAULT_ROWS = 20,     /* page_rows before the first draw */
+    CSV_PAGE = 2 * PAGE,   /* rows per page read for a CSV: half the queries of the screen's */
 };
 
 #define MARK_MIN_NS (5LL * 1000000000LL)   /* a mark stays at least this long */
@@ -58,7 +75,7 @@ enum {
 #define CHECK_NS (500LL * 1000000LL)       /* data_version poll interval */
 #define POLL_REFRESH_NS (5LL * 1000000000LL) /* refresh interval without data_version */
 
-enum job_kind { J_ROWS, J_COUNT, J_STATUS, J_VERSION, J_IDS, J_KINDS };
+enum job_kind { J_ROWS, J_COUNT, J_STATUS, J_VERSION, J_IDS, J_CSV, J_KINDS };
 
 /* Why a rows job was submitted: decides how its result is applied. */
 enum purpose { P_NEW, P_HOME, P_END, P_AFTER, P_BEFORE, P_REFRESH };
@@ -96,6 +113,16 @@ struct tjob {
     int nstatus;
     int64_t *ids;
     size_t nids;
+    struct table_source own; /* the source as it was: src points here */
+    /* J_CSV: where to write, the tagged ids (sorted; none: every row), and
+     * what came of it */
+    char *dir, *day, *path;
+    int64_t *tags;
+    size_t ntags;
+    pthread_mutex_t mu; /* held by the worker while it reads the source */
+    bool stop;          /* under mu: the source is gone, read no more */
+    bool stopped;       /* it read no more because of stop */
+    int64_t written;
 };
 
 /* Tagged ids: insertion order plus an open-addressing set for lookups. */
@@ -139,6 +166,8 @@ struct table {
 
     /* prompt */
     bool prompt;
+
+    struct tjob *csv; /* the CSV being written, or NULL */
 
     struct tagset tags;
 
@@ -191,6 +220,7 @@ static void row_fini(struct table_row *r, int nc)
         for (int i = 0; i < nc; i++)
             free(r->cells[i]);
     free(r->cells);
+    free(r->roles);
     free(r->key);
     free(r->message);
     memset(r, 0, sizeof *r);
@@ -393,6 +423,8 @@ static void cursor_to(struct table *t, int i, int dir)
 
 /* ---- jobs --------------------------------------------------------------- */
 
+static void csv_run(struct tjob *j, void *wctx);
+
 /* Without the source's status_counts: each status counted as a filter. */
 static pb_err count_statuses(struct tjob *j, void *wctx)
 {
@@ -434,6 +466,9 @@ static void job_run(struct work *w, void *wctx)
     case J_IDS:
         j->err = s->ids(wctx, j->arg, &j->q, &j->ids, &j->nids);
         break;
+    case J_CSV:
+        csv_run(j, wctx);
+        break;
     case J_KINDS:
         break;
     }
@@ -453,18 +488,28 @@ static void job_free(struct tjob *j)
     free(j->status);
     free(j->sort);
     free(j->akey);
+    if (j->kind == J_CSV) {
+        pthread_mutex_destroy(&j->mu);
+        free(j->dir);
+        free(j->day);
+        free(j->path);
+        free(j->tags);
+    }
     if (--j->link->refs == 0 && !j->link->t)
         free(j->link);
     free(j);
 }
 
 static void apply(struct table *t, struct tjob *j);
+static void csv_done(struct tjob *j, struct table *t, struct ui *ui);
 
 static void job_done(struct work *w, void *ui)
 {
     struct tjob *j = (struct tjob *)w;
     struct table *t = j->link->t;
-    if (t && ui && !w->superseded && j->seq == t->seq[j->kind]) {
+    if (j->kind == J_CSV) {
+        csv_done(j, t, ui);
+    } else if (t && ui && !w->superseded && j->seq == t->seq[j->kind]) {
         t->busy[j->kind] = false;
         apply(t, j);
         ui_dirty(t->ui);
@@ -486,7 +531,10 @@ static struct tjob *job_new(struct table *t, enum job_kind kind)
     j->link = t->link;
     t->link->refs++;
     j->kind = kind;
-    j->src = t->src;
+    /* The description may live in the screen, which can close before the
+     * result arrives. */
+    j->own = *t->src;
+    j->src = &j->own;
     j->arg = t->arg;
     j->nstatus = nstatuses(t);
     j->filter = xstrdup(t->filter);
@@ -919,6 +967,7 @@ static void apply(struct table *t, struct tjob *j)
         }
         tag_ids(t, j->ids, j->nids);
         break;
+    case J_CSV:
     case J_KINDS:
         break;
     }
@@ -966,6 +1015,11 @@ void table_free(struct table **tp)
     for (int k = 0; k < J_KINDS; k++)
         if (wk)
             worker_cancel(wk, &t->chan[k]);
+    if (t->csv) {
+        pthread_mutex_lock(&t->csv->mu);
+        t->csv->stop = true;
+        pthread_mutex_unlock(&t->csv->mu);
+    }
     t->link->t = NULL;
     if (--t->link->refs == 0)
         free(t->link);
@@ -1091,45 +1145,16 @@ static void draw_row(struct table *t, struct canvas *c, int y, int x, int w, int
         char m[2] = {tr->mark, '\0'};
         canvas_text(c, y, x + 1, 1, gone ? ROLE_muted : cursor ? base : ROLE_changed, m);
     }
+    bool plain = !cursor && !gone && !tagged;
     for (int k = 0; k < t->ncols_placed; k++) {
         int ci = t->col_idx[k];
         enum role role = base;
+        if (plain && tr->r.roles && tr->r.roles[ci] != ROLE_normal)
+            role = tr->r.roles[ci];
         if (!cursor && !gone && (tr->changed >> ci & 1))
             role = ROLE_changed;
         draw_cell(c, y, t->col_x[k], t->col_w[k], role, cell(&tr->r, ci), t->src->cols[ci].right);
     }
-}
-
-/* Word-wraps text into at most maxl lines of w cells; returns the count. */
-static int wrap(const char *text, int w, char lines[][256], int maxl)
-{
-    int n = 0;
-    const char *p = text;
-    while (*p && n < maxl) {
-        while (*p == ' ')
-            p++;
-        if (!*p)
-            break;
-        size_t fit = text_fit(p, w);
-        size_t len = strlen(p);
-        size_t take = fit;
-        if (fit < len && n < maxl - 1) {
-            size_t sp = fit;
-            while (sp > 0 && p[sp] != ' ')
-                sp--;
-            if (sp > 0)
-                take = sp;
-        } else if (fit < len) {
-            take = len; /* last line: let the canvas cut it with "…" */
-        }
-        if (take > 255)
-            take = 255;
-        memcpy(lines[n], p, take);
-        lines[n][take] = '\0';
-        n++;
-        p += take;
-    }
-    return n;
 }
 
 static void draw_empty(struct table *t, struct canvas *c, struct rect body)
@@ -1146,16 +1171,18 @@ static void draw_empty(struct table *t, struct canvas *c, struct rect body)
         snprintf(msg, sizeof msg, "%s", t->src->empty);
     else
         snprintf(msg, sizeof msg, "No %s.", noun);
-    char lines[4][256];
+    size_t at[4], len[4];
     int w = body.w - 2 > 10 ? body.w - 2 : body.w;
-    int nl = wrap(msg, w, lines, 4);
+    int nl = text_wrap(msg, w, 4, at, len);
     int y = body.y + (body.h - nl) / 2;
     for (int i = 0; i < nl && y + i < body.y + body.h; i++) {
-        int tw = text_width(lines[i]);
+        char line[256];
+        snprintf(line, sizeof line, "%.*s", (int)len[i], msg + at[i]);
+        int tw = text_width(line);
         if (tw > w)
             tw = w;
         int x = body.x + (body.w - tw) / 2;
-        canvas_text_attr(c, y + i, x, w, ROLE_normal, 0, true, lines[i]);
+        canvas_text_attr(c, y + i, x, w, ROLE_normal, 0, true, line);
     }
 }
 
@@ -1719,6 +1746,190 @@ unsigned table_tick(struct table *t)
         r = R_REDRAW;
     ensure(t);
     return r;
+}
+
+/* ---- writing CSV (w) ------------------------------------------------------ */
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* "1,260.00" as "1260.00": a spreadsheet takes a number without its
+ * thousands separators. Caller frees. */
+static char *without_separators(const char *s)
+{
+    char *out = xstrdup(s);
+    size_t k = 0;
+    for (size_t i = 0; s[i]; i++) {
+        bool sep = s[i] == ',' && i > 0 && isdigit((unsigned char)s[i - 1]) &&
+                   isdigit((unsigned char)s[i + 1]) && isdigit((unsigned char)s[i + 2]) &&
+                   isdigit((unsigned char)s[i + 3]) && !isdigit((unsigned char)s[i + 4]);
+        if (!sep)
+            out[k++] = s[i];
+    }
+    out[k] = '\0';
+    return out;
+}
+
+/* Worker thread: a new file dir/NOUN-DAY.csv, or NOUN-DAY-2.csv and on when
+ * that is taken: a CSV written earlier is never overwritten. */
+static pb_err csv_create(struct tjob *j, FILE **f)
+{
+    const char *noun = j->src->noun ? j->src->noun : "rows";
+    *f = NULL;
+    for (int k = 1; k < 1000; k++) {
+        char *p = k == 1 ? xasprintf("%s/%s-%s.csv", j->dir, noun, j->day)
+                         : xasprintf("%s/%s-%s-%d.csv", j->dir, noun, j->day, k);
+        pb_err e = k == 1 ? path_make_parents(p) : NULL;
+        int fd = e ? -1 : open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            *f = fdopen(fd, "w");
+            if (*f) {
+                j->path = p;
+                return NULL;
+            }
+            e = err_new(PB_INTERNAL, "Could not write %s: %s.", p, strerror(errno));
+            close(fd);
+            unlink(p);
+        } else if (!e && errno != EEXIST) {
+            e = err_new(PB_INTERNAL, "Could not create %s: %s.", p, strerror(errno));
+        }
+        free(p);
+        if (e)
+            return e;
+    }
+    return err_new(PB_INTERNAL, "%s/%s-%s.csv and 998 more like it exist; move some away.", j->dir,
+                   noun, j->day);
+}
+
+/* Worker thread, under j->mu: one page of rows from q, written to f; *more
+ * when rows follow it (q then asks for them, its anchor kept in *anchor). */
+static pb_err csv_page(struct tjob *j, void *wctx, struct table_req *q, char **anchor, FILE *f,
+                       bool *more)
+{
+    const struct table_source *src = j->src;
+    int nc = src->ncols;
+    struct table_result res = {0};
+    pb_err e = src->fetch(wctx, j->arg, q, &res);
+    const char **fields = xcalloc((size_t)nc + 1, sizeof *fields);
+    char **plain = xcalloc((size_t)nc + 1, sizeof *plain);
+    for (int i = 0; !e && i < res.n; i++) {
+        const struct table_row *r = &res.rows[i];
+        if (j->ntags && !bsearch(&r->id, j->tags, j->ntags, sizeof *j->tags, cmp_id))
+            continue;
+        for (int c = 0; c < nc; c++) {
+            plain[c] = src->cols[c].right ? without_separators(cell(r, c)) : NULL;
+            fields[c] = plain[c] ? plain[c] : cell(r, c);
+        }
+        e = csv_write_record(f, fields, (size_t)nc, j->path);
+        for (int c = 0; c < nc; c++)
+            XFREE(plain[c]);
+        if (!e)
+            j->written++;
+    }
+    *more = !e && res.more && res.n > 0;
+    if (*more) {
+        const struct table_row *last = &res.rows[res.n - 1];
+        free(*anchor);
+        *anchor = xstrdup(last->key);
+        q->dir = TD_AFTER;
+        q->anchor_id = last->id;
+        q->anchor_key = *anchor;
+    }
+    for (int i = 0; i < res.n; i++)
+        row_fini(&res.rows[i], nc);
+    free(res.rows);
+    free(fields);
+    free(plain);
+    return e;
+}
+
+static void csv_run(struct tjob *j, void *wctx)
+{
+    FILE *f = NULL;
+    j->err = csv_create(j, &f);
+    if (j->err)
+        return;
+    const struct table_source *src = j->src;
+    const char **head = xcalloc((size_t)src->ncols + 1, sizeof *head);
+    pthread_mutex_lock(&j->mu);
+    for (int c = 0; c < src->ncols; c++)
+        head[c] = src->cols[c].name;
+    j->err = csv_write_record(f, head, (size_t)src->ncols, j->path);
+    pthread_mutex_unlock(&j->mu);
+    free(head);
+    struct table_req q = j->q;
+    q.dir = TD_FIRST;
+    q.limit = CSV_PAGE;
+    char *anchor = NULL;
+    for (bool more = true; !j->err && more;) {
+        pthread_mutex_lock(&j->mu);
+        j->stopped = j->stop;
+        if (!j->stopped)
+            j->err = csv_page(j, wctx, &q, &anchor, f, &more);
+        pthread_mutex_unlock(&j->mu);
+        if (j->stopped)
+            break;
+    }
+    free(anchor);
+    if (fclose(f) != 0 && !j->err)
+        j->err = err_new(PB_INTERNAL, "Could not write %s: %s.", j->path, strerror(errno));
+    if (j->err || j->stopped)
+        unlink(j->path);
+}
+
+static void csv_done(struct tjob *j, struct table *t, struct ui *ui)
+{
+    if (t) {
+        t->csv = NULL;
+        t->busy[J_CSV] = false;
+    }
+    if (!ui)
+        return;
+    const char *noun = j->src->noun ? j->src->noun : "rows";
+    if (j->path && !j->err && !j->stopped) {
+        char n[32];
+        fmt_count(j->written, n, sizeof n);
+        /* "1 invoice", "6,518 invoices" */
+        int len = (int)strlen(noun);
+        if (j->written == 1 && len > 1 && noun[len - 1] == 's')
+            len--;
+        ui_msg(ui, MSG_OK, "Wrote %s %s%.*s to %s", n, j->ntags ? "tagged " : "", len, noun,
+               j->path);
+    } else if (!t) {
+        ui_msg(ui, MSG_WARN, "Stopped writing the %s as CSV: the list was closed first.", noun);
+    } else if (j->err) {
+        ui_msg_err(ui, j->err);
+    }
+    ui_dirty(ui);
+}
+
+void table_write_csv(struct table *t, const char *dir, const char *day)
+{
+    const char *noun = t->src->noun ? t->src->noun : "rows";
+    if (t->busy[J_CSV]) {
+        ui_msg(t->ui, MSG_INFO, "Still writing the %s as CSV; a message says when it is done.",
+               noun);
+        return;
+    }
+    if (!t->src->fetch)
+        return;
+    struct tjob *j = job_new(t, J_CSV);
+    pthread_mutex_init(&j->mu, NULL);
+    j->dir = xstrdup(dir);
+    j->day = xstrdup(day);
+    if (t->tags.n) {
+        j->ntags = t->tags.n;
+        j->tags = xcalloc(j->ntags, sizeof *j->tags);
+        memcpy(j->tags, t->tags.order, j->ntags * sizeof *j->tags);
+        qsort(j->tags, j->ntags, sizeof *j->tags, cmp_id);
+    }
+    t->csv = j;
+    job_submit(t, j);
+    ui_msg(t->ui, MSG_INFO, "Writing the %s%s as CSV%s", t->tags.n ? "tagged " : "", noun,
+           ui_ascii(t->ui) ? "..." : "…");
 }
 
 /* ---- queries from the screen -------------------------------------------- */

@@ -44,6 +44,10 @@ struct table_row {
     char *key;     /* keyset position for the current sort (source-defined), owned */
     char **cells;  /* one owned UTF-8 string per column */
     enum role role; /* ROLE_normal, or ROLE_muted for cancelled rows etc. */
+    /* Optional, owned: a role per column for the one cell that stands out
+     * (a hot router's CPU); ROLE_normal entries, and NULL, take the row's.
+     * The cursor, a tag, a gone row and a change mark still win. */
+    enum role *roles;
     char *message; /* full text for the message slot when the cursor rests here, or NULL */
 };
 
@@ -140,6 +144,18 @@ void table_set_status(struct table *t, const char *status);
 size_t table_tagged(const struct table *t, int64_t **ids);
 /* Rows the widget would draw in h lines (for layouts). */
 int table_page_rows(const struct table *t);
+/*
+ * w (SCREENS.md 2.6, 2.8): every row the filter, status and sort select,
+ * not only those loaded (while rows are tagged, the tagged ones among
+ * them), as CSV in a new file dir/NOUN-DAY.csv ("invoices-2026-12-06.csv";
+ * -2, -3, ... when taken; dir is made when missing). The source is read a
+ * page at a time on the worker thread, so the keyboard never waits. The
+ * header names every column, those too narrow to be drawn included; cells
+ * are as the list shows them, except that right-aligned ones (numbers,
+ * money) lose their thousands separators. Says "Wrote 6,518 invoices to
+ * PATH" when done, or why not. One at a time per table.
+ */
+void table_write_csv(struct table *t, const char *dir, const char *day);
 
 /* ---- additions ---------------------------------------------------------- */
 

@@ -24,10 +24,14 @@ enum msg_kind { MSG_OK, MSG_INFO, MSG_WARN, MSG_ERROR };
 
 /* The parts of the top bar the host knows (SCREENS.md 2.2). */
 struct ui_topbar {
+    bool ascii;        /* in: the terminal shows ASCII only */
     char tenant[64];   /* "Meghna Link" */
     char user[96];     /* "nasrin@support", or "not signed in" */
     char db[96];       /* "sqlite patchbay.db" */
     char badges[96];   /* "READ-ONLY" etc., may be empty */
+    char routers[64];  /* the poller summary "▲ routers 118/120 up"; may be empty */
+    char routers_short[32]; /* the same when crowded: "▲ 118/120 up" */
+    int routers_level; /* 0 every router answers, 1 one down or stale, 2 more than 10 % down */
     char clock[48];    /* "14:32 +06" */
     char clock_wide[64]; /* "Tue 24 Nov 2026 14:32:07 +06" */
 };
@@ -75,6 +79,15 @@ struct ui_host {
     /* Key bindings from the configuration ("suspend = s"), NULL-terminated
      * list or NULL; a bad one becomes a warning message at start. */
     const char *const *binds;
+    /* The palette's history of the operator signed in, newest first: fills
+     * up to max lines, returns how many; and a line run from the palette,
+     * to keep. NULL: no history. */
+    int (*history_load)(void *app, char (*lines)[128], int max);
+    void (*history_add)(void *app, const char *line);
+    /* The terminal console is up (its mailbox exists) / about to close:
+     * the host starts and stops its background threads here. May be NULL. */
+    void (*attach)(void *app, struct ui *ui);
+    void (*detach)(void *app, struct ui *ui);
 };
 
 struct ui;
@@ -191,6 +204,11 @@ const struct canvas *ui_headless_render(struct ui *ui);
 void ui_headless_resize(struct ui *ui, int h, int w);
 
 /* ---- additions ---------------------------------------------------------- */
+
+/* Draws "Key label  Key label" hints at y from a string of entries separated
+ * by two spaces (first word of each is the key): a screen's bottom callback
+ * that offers a key its key table cannot name (a chord inside a form). */
+void ui_draw_hints(struct ui *ui, int y, int x, int w, const char *hints);
 
 struct mailbox;
 /* The console's mailbox. A thread a screen started itself (a billing run)

@@ -97,9 +97,6 @@ const struct ui_message *ui_history(const struct ui *ui, int i);
 void ui_render(struct ui *ui);
 /* Body rectangle for the current size. */
 struct rect ui_body(const struct ui *ui);
-/* Draws "Key label  Key label" hints at y from a string of entries separated
- * by two spaces (first word of each is the key). */
-void ui_draw_hints(struct ui *ui, int y, int x, int w, const char *hints);
 
 /* overlays */
 void ui_help_open(struct ui *ui);

@@ -15,7 +15,7 @@ NEXT_END=$(date -u -d "$MONTH1 +2 month -1 day" +%Y-%m-%d)
 FAR=$(date -u -d "$MONTH1 +13 month" +%Y-%m)
 YEAR=$(echo "$PATCHBAY_NOW" | cut -c1-4)
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 300 >"$T/out" 2>&1
+"$BIN" --db "sqlite:$DB" init --demo --customers 300 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo --customers 300"
 
@@ -120,7 +120,7 @@ expect_sql "select count(*) from billing_run" 2 "refusals leave no run record"
 
 # ---- kill -9 in the middle: all or nothing
 BIG="$T/big.db"
-"$BIN" --db "sqlite:$BIG" init --demo --customers 20000 >"$T/out" 2>&1
+"$BIN" --db "sqlite:$BIG" init --demo --customers 20000 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo --customers 20000"
 cp "$BIG" "$T/template.db"

@@ -1,9 +1,11 @@
 # billing_console.sh - the billing run in the console (SCREENS.md 4.7) as an
 # accountant does it, at 80x24: :billing, n, the period chosen with the
 # arrows (and a period too far ahead refused in the controller's words), the
-# preview with its totals, warnings and invoice rows, f for the skipped
-# ones, Ctrl-S, a wrong period typed then the right one, the summary and the
-# invoices in the database; a dry run that keeps only its record; support
+# preview with its totals, warnings and invoice rows, Enter on a prorated
+# row for its lines and formula, f for the skipped ones, w for the preview
+# as CSV, Ctrl-S, a wrong period typed then the right one, the summary (w
+# writes it, Enter opens its invoices) and the invoices in the database; a
+# dry run that keeps only its record; support
 # refused; the wide layout and mono. Then on a larger demo: other screens
 # while a run writes (the top bar's badge, the closing message anywhere,
 # :billing brings the summary back), and a run cancelled with Esc that
@@ -11,9 +13,14 @@
 . tests/e2e/lib.sh
 
 # The pinned clock (24 Nov 2026) makes every demo subscription due on 1 Dec.
-"$BIN" --db "sqlite:$DB" init --demo --customers 300 --seed 5 >"$T/out" 2>&1
+"$BIN" --db "sqlite:$DB" init --demo --customers 300 --seed 5 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
+# Subscription 1 starts on 17 Dec on Fiber 50/10 (1,200.00, setup fee
+# 1,000.00, 15 % tax) for a new customer: 15/31 of a month, prorated.
+sql "UPDATE subscription SET status = 'active', plan_id = (SELECT id FROM plan WHERE name = 'Fiber 50/10'), next_plan_id = NULL, price = NULL, setup_fee = NULL, discount_type = NULL, discount_value = 0, start_date = '2026-12-17', next_bill_date = '2026-12-17', end_date = NULL WHERE id = 1"
+sql "UPDATE customer SET status = 'active', company = NULL, created_at = '2026-11-03T10:00:00Z' WHERE id = (SELECT customer_id FROM subscription WHERE id = 1)"
+USER1=$(sql "SELECT username FROM subscription WHERE id = 1")
 
 signin() {
     tm_expect "Sign in" "login screen"
@@ -67,6 +74,30 @@ SKIPPED=$(sed -n 's/.* due · \([0-9,]*\) skipped.*/\1/p' "$T/preview.txt" | tr 
 check "preview counts read ($INVOICES, $SKIPPED)" test -n "$INVOICES" -a -n "$SKIPPED"
 expect_sql "select count(*) from invoice" 0 "the preview writes nothing"
 if [ -n "${SHOW:-}" ]; then cat "$T/preview.txt"; fi
+tm_expect "Enter lines  f warnings  / filter  w write CSV  Esc period" "preview hints"
+
+# Enter: the lines of the prorated invoice, as they will be printed
+tm_keys /
+tm_type "$USER1"
+tm_keys Enter
+tm_keys Enter
+tm_expect "Invoice lines · 1 $USER1" "lines of the invoice"
+tm_expect "Fiber 50/10 · 17 Dec – 31 Dec 2026" "what it covers"
+tm_expect "15/31 days of Fiber 50/10" "the prorated line"
+tm_expect "1   1,200.00   15 %      580.65" "its quantity, unit price, tax and amount"
+tm_expect "15/31 days of Fiber 50/10: 1,200.00 × 15 ÷ 31 = 580.65 (rounded)" "its formula"
+tm_expect "1   1,000.00   15 %    1,000.00" "the setup fee line"
+tm_expect "Total BDT" "the totals"
+tm_screen >"$T/lines.txt"
+check "subtotal 1,580.65" grep -qE "Subtotal +1,580.65" "$T/lines.txt"
+check "discount 0.00" grep -qE "Discount +0.00" "$T/lines.txt"
+check "tax 237.10" grep -qE "Tax +237.10" "$T/lines.txt"
+check "total 1,817.75" grep -qE "Total BDT +1,817.75" "$T/lines.txt"
+if [ -n "${SHOW:-}" ]; then cat "$T/lines.txt"; fi
+tm_esc
+tm_expect "Customer ▲" "the lines close"
+tm_esc
+tm_expect "status: all" "Esc clears the filter"
 
 # f: the skipped stretches only, then back to all
 tm_keys f
@@ -75,6 +106,15 @@ tm_keys s
 tm_expect "status: skipped" "skipped rows shown"
 tm_esc
 tm_expect "status: all" "Esc clears it"
+
+# w: every row of the preview as CSV in the data directory
+CSV="$XDG_DATA_HOME/patchbay/billing/2026-12-preview.csv"
+ROWS=$((INVOICES + SKIPPED))
+ROWS_SHOWN=$(python3 -c "import sys; print(f'{int(sys.argv[1]):,}')" "$ROWS")
+tm_keys w
+tm_expect "Wrote $ROWS_SHOWN rows to $XDG_DATA_HOME/" "CSV written"
+check "CSV has a header and $ROWS rows" test "$(wc -l <"$CSV")" = $((ROWS + 1))
+check "CSV row of subscription 1" grep -q "^1,$USER1,.*,2026-12-17,2026-12-31,invoice,,1580.65,0.00,237.10,1817.75" "$CSV"
 
 # step 3: a wrong period is refused, the right one commits
 tm_keys C-s
@@ -105,6 +145,19 @@ LAST=$(sql "select max(number) from invoice")
 check "summary shows $FIRST … $LAST" grep -qF "$FIRST … $LAST" "$T/summary.txt"
 TOTAL=$(python3 -c "import sys; print(f'{int(sys.argv[1]) / 100:,.2f}')" "$(sql "select total from billing_run")")
 check "summary shows the total BDT $TOTAL" grep -qF "BDT $TOTAL" "$T/summary.txt"
+tm_expect "Enter invoices of this run  w write  y copy  Esc billing runs  ? help" "summary hints"
+
+# w writes the summary; Enter opens the run's invoices
+RUN=$(sql "select id from billing_run")
+SUMMARY="$XDG_DATA_HOME/patchbay/billing/2026-12-run-$RUN.txt"
+tm_keys w
+tm_expect "Wrote the summary of 2026-12 to" "summary written"
+check "summary file names the run" grep -qF "Billing 2026-12 committed" "$SUMMARY"
+check "summary file has the numbers" grep -qF "$FIRST … $LAST" "$SUMMARY"
+tm_keys Enter
+tm_expect "─ 4 Invoices" "Enter opens the invoices"
+palette billing
+tm_expect "Billing 2026-12 › committed" ":billing comes back to the summary"
 
 # back to the runs, refreshed
 tm_esc
@@ -161,7 +214,7 @@ tm_expect "Billing 2027-01 › preview" "mono: preview"
 
 # ---- a larger demo: a run long enough to leave and to cancel ------------------
 DB="$T/big.db"
-"$BIN" --db "sqlite:$DB" init --demo --customers 40000 --seed 6 >"$T/out" 2>&1
+"$BIN" --db "sqlite:$DB" init --demo --customers 40000 --seed 6 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo 40000"
 
@@ -186,7 +239,7 @@ check "big run made invoices" test "${BIG:-0}" -gt 1000
 
 # cancel: Esc asks, y rolls the run back
 DB="$T/cancel.db"
-"$BIN" --db "sqlite:$DB" init --demo --customers 40000 --seed 7 >"$T/out" 2>&1
+"$BIN" --db "sqlite:$DB" init --demo --customers 40000 --seed 7 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo for the cancel"
 tm_start 80 24

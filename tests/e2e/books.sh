@@ -4,7 +4,7 @@
 # ledger` as a journal that hledger reads and that balances to zero.
 . tests/e2e/lib.sh
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 60 --seed 7 >/dev/null 2>&1
+"$BIN" --db "sqlite:$DB" init --demo --customers 60 --seed 7 --invoices 0 >/dev/null 2>&1
 check "demo database" test -f "$DB"
 AS=accounts@demo.test
 export AS

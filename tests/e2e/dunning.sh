@@ -6,7 +6,7 @@
 # overdue suspensions only.
 . tests/e2e/lib.sh
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 40 --seed 11 >/dev/null 2>&1
+"$BIN" --db "sqlite:$DB" init --demo --customers 40 --seed 11 --invoices 0 >/dev/null 2>&1
 check "demo database" test -f "$DB"
 AS=accounts@demo.test
 export AS

@@ -5,11 +5,14 @@
 # on screen and in the database), another voided with a reason and its typed
 # number (the credit note in the database), screen 5 with the payment and a
 # part of it refunded; the palette's natural keys (:INV-…, :inv NUMBER,
-# :PAY-…, :pay C-…); the customer's invoices in their detail; the wide
-# layout at 200x60 and the mono theme.
+# :PAY-…, :pay C-…); the customer's invoices in their detail; an invoice
+# made by hand through the form (n) and found in the list; the list of one
+# billing run (run=ID) written as CSV (w); the wide layout at 200x60 and the
+# mono theme.
 . tests/e2e/lib.sh
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 200 >"$T/out" 2>&1
+# no billing history: the month is billed below, as the checks expect
+"$BIN" --db "sqlite:$DB" init --demo --customers 200 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 AS=accounts@demo.test pb billing run --period 2026-12
@@ -89,7 +92,7 @@ expect_sql "select count(*) from payment_allocation a join invoice i on i.id = a
 tm_keys C
 tm_expect "holds 500.00 of payments: refund them (5, C), then void it." "void refused with payments"
 tm_keys d
-tm_expect "is partially paid: never deleted, only voided (C)." "delete refused"
+tm_expect "$PAYNUM is partially paid; an issued invoice is never" "delete refused"
 tm_esc
 tm_esc
 
@@ -155,6 +158,40 @@ palette "$CUST"
 tm_expect "Invoices 1" "customer detail lists invoices"
 tm_expect "$PAYNUM" "customer's invoice"
 tm_expect "Payments 1" "customer detail lists payments"
+
+# n: an invoice by hand, for a customer picked by code, issued on Ctrl-S
+tm_keys 4
+tm_expect "4 Invoices" "back on screen 4"
+tm_keys n
+tm_expect "4 Invoices › new invoice" "the invoice form"
+tm_keys Enter
+tm_type "$CUST"
+tm_expect "$CUST " "the customer found in the picker"
+tm_keys Enter
+tm_expect "$CUST · invoiced in BDT" "the customer picked"
+tm_keys Tab Tab Tab Tab   # save as, issue date, notes, line 1
+tm_type "Router TP-Link"
+tm_keys Tab
+tm_type "1"
+tm_keys Tab
+tm_type "2500"
+tm_expect "1 line · subtotal 2,500.00" "the running total"
+tm_keys C-s
+tm_expect "Issued INV-2026-" "issued message"
+NEWNUM=$(sql "select number from invoice where type = 'one_off'")
+NEWTOTAL=$(sql "select total from invoice where type = 'one_off'")
+tm_expect "/ $NEWNUM: 1 of" "the list shows the new invoice"
+tm_expect "$(money "$NEWTOTAL")" "its total in the list"
+expect_sql "select i.status || '|' || i.subtotal || '|' || c.code from invoice i join customer c on c.id = i.customer_id where i.type = 'one_off'" "issued|250000|$CUST" "the invoice in the database"
+expect_sql "select count(*) from invoice_line l join invoice i on i.id = l.invoice_id where i.number = '$NEWNUM'" 1 "its line"
+
+# run=ID: what one billing run made, written whole as CSV
+RUN=$(sql "select max(id) from billing_run")
+palette "invoices run=$RUN"
+tm_expect "run: $RUN · $BILLED" "the run's invoices"
+tm_keys w
+tm_expect "Wrote $(python3 -c "print(f'{$BILLED:,}')") invoices to " "w writes the CSV"
+check "the CSV has a row per invoice of the run" test "$(($(wc -l <"$XDG_DATA_HOME/patchbay/invoices-2026-11-24.csv") - 1))" = "$BILLED"
 
 for i in 1 2 3 4 5; do  # back to the first level, then q asks
     tm_screen | grep -qF "Quit patchbay? y/n" && break

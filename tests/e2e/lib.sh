@@ -121,3 +121,47 @@ finish() {
     echo "$(basename "$0"): $((CHECKS - FAILS)) passed, $FAILS failed"
     [ "$FAILS" = 0 ]
 }
+
+# --- fakes -------------------------------------------------------------------
+
+# fake_start OUT COMMAND...: starts a fake server (tests/fakes/*.py) in the
+# background, its output in OUT, and waits (10 s at most) for its first
+# "READY <port>" line. Sets FAKE_PID and FAKE_PORT (empty when it did not
+# start, and the status is then 1). The caller ends FAKE_PID at exit.
+fake_start() {
+    fake_out=$1
+    shift
+    "$@" >"$fake_out" 2>&1 &
+    FAKE_PID=$!
+    FAKE_PORT=
+    i=0
+    while [ $i -lt 100 ]; do
+        FAKE_PORT=$(sed -n 's/^READY \([0-9][0-9]*\).*/\1/p' "$fake_out" | head -n 1)
+        [ -n "$FAKE_PORT" ] && return 0
+        kill -0 "$FAKE_PID" 2>/dev/null || break
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo "fake did not start: $(head -c 400 "$fake_out")" >&2
+    return 1
+}
+
+# http_call METHOD URL [JSON]: a plain HTTP request (a fake's /_fake/ API);
+# the answer's body on stdout, status 1 unless it was 2xx
+http_call() {
+    python3 - "$@" <<'PY'
+import sys, urllib.request, urllib.error
+method, url = sys.argv[1], sys.argv[2]
+data = sys.argv[3].encode() if len(sys.argv) > 3 else (b"{}" if method == "POST" else None)
+req = urllib.request.Request(url, data=data, method=method,
+                             headers={"Content-Type": "application/json"})
+try:
+    sys.stdout.write(urllib.request.urlopen(req, timeout=10).read().decode())
+except urllib.error.HTTPError as e:
+    sys.stdout.write(e.read().decode())
+    sys.exit(1)
+except OSError as e:
+    sys.stderr.write("http_call %s %s: %s\n" % (method, url, e))
+    sys.exit(1)
+PY
+}

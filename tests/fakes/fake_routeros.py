@@ -24,6 +24,7 @@ failure modes):
                       "leases": [{address, "mac-address", ...}],
                       "identity": "name"}  -> the new ".id"s per key
   POST /_fake/reset  back to the state at start
+  POST /_fake/reboot uptime and interface counters start again from zero
   GET  /_fake/state  every object, the mode, and connection counters
   GET  /_fake/log    every /rest request: time, method, path, query, body,
                      auth (Authorization header present), status, connection
@@ -38,8 +39,16 @@ state; its READY line names it: "READY <port> CONTROL <control port>".
 Without TLS the line stays "READY <port>" and /_fake/ is on the router
 port itself.
 
+Interface counters grow while it runs (ether1 at 50 Mb/s in, 10 Mb/s out;
+sfp-sfpplus1 at 400/80 Mb/s), so a poller sees real rates.
+
+With --by-address one port serves a router per local address: it listens
+on every address (0.0.0.0) and a connection to 127.0.3.7 talks to the
+router "127.0.3.7", made on first contact; thousands of routers on
+distinct loopback addresses for the price of one socket.
+
 Start: fake_routeros.py [--port 0 | --ports 18001,18002 | --port-range
-18001-18050] [--host 127.0.0.1] [--user admin] [--password secret]
+18001-18050] [--host 127.0.0.1] [--by-address] [--user admin] [--password secret]
 [--resource-array] [--log FILE] [--tls-cert FILE --tls-key FILE]. It
 prints one READY line per router, then closes its standard output (a test
 reads until end of file).
@@ -189,8 +198,12 @@ class Router:
     """One router: its objects, its failure mode, its counters. Every method
     that touches state runs under self.lock (one per router)."""
 
-    def __init__(self, port, resource_array):
+    # bytes per second in and out of each interface that has traffic
+    RATES = {"ether1": (6250000, 1250000), "sfp-sfpplus1": (50000000, 10000000)}
+
+    def __init__(self, port, resource_array, address=None):
         self.port = port
+        self.address = address
         self.lock = threading.Lock()
         self.started = time.time()
         self.start_resource_array = resource_array
@@ -200,7 +213,8 @@ class Router:
         with self.lock:
             self.next_id = 1
             self.tables = {m: [] for m in MENUS}
-            self.identity = "fake-%d" % self.port
+            self.identity = "fake-%s" % (self.address or self.port)
+            self.counter_base = 1  # 0 after a reboot: counters from zero
             self.mode, self.delay_ms = "ok", 0
             self.resource_array = self.start_resource_array
             self.log = []
@@ -318,6 +332,11 @@ class Router:
         with self.lock:
             objs = [dict(o) for o in self.tables[menu]]
             if menu == "interface":
+                ran = time.time() - self.started
+                for o in objs:
+                    rx, tx = self.RATES.get(o["name"], (0, 0))
+                    o["rx-byte"] = str(int(o["rx-byte"]) * self.counter_base + int(rx * ran))
+                    o["tx-byte"] = str(int(o["tx-byte"]) * self.counter_base + int(tx * ran))
                 objs += [{".id": "*F%s" % a[".id"][1:], "name": "<pppoe-%s>" % a["name"],
                           "type": "pppoe-in", "mtu": "1480", "running": "true",
                           "disabled": "false", "rx-byte": "1048576", "tx-byte": "73400320",
@@ -350,6 +369,11 @@ class Router:
             return [res] if self.resource_array else res
 
     # ---- control ------------------------------------------------------------
+
+    def reboot(self):
+        with self.lock:
+            self.started = time.time()
+            self.counter_base = 0
 
     def seed(self, body):
         added = {}
@@ -398,7 +422,10 @@ class Handler(BaseHTTPRequestHandler):
             # other connections.
             self.request.do_handshake()
         super().setup()
-        self.router = self.server.router
+        # Headers and body go out as two writes; without this the second
+        # waits for the client's delayed ACK (40 ms per answer on Linux).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.router = self.server.router_for(self.connection.getsockname()[0])
         self.rest_seen = False
         with self.router.lock:
             self.router.connections += 1
@@ -498,6 +525,9 @@ class Handler(BaseHTTPRequestHandler):
                 self.answer(200, r.seed(data))
             elif what == ("POST", "/_fake/reset"):
                 r.reset()
+                self.answer(200, {})
+            elif what == ("POST", "/_fake/reboot"):
+                r.reboot()
                 self.answer(200, {})
             elif what == ("GET", "/_fake/state"):
                 self.answer(200, r.state())
@@ -612,12 +642,19 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # A poller connects to hundreds of routers at once; with the default
+    # backlog of 5 the kernel drops the rest and they retry a second later.
+    request_queue_size = 4096
 
     def __init__(self, addr, opts, log_lock, tls=None, control_for=None):
         """A router's port, speaking TLS with the context tls when given;
         or, with control_for (a Router), that router's plain control port."""
         super().__init__(addr, Handler)
         self.control_only = control_for is not None
+        self.opts = opts
+        self.by_address = opts.by_address
+        self.routers = {}
+        self.routers_lock = threading.Lock()
         self.router = control_for or Router(self.server_address[1], opts.resource_array)
         self.user, self.password = opts.user, opts.password
         self.log_file, self.log_lock = opts.log, log_lock
@@ -625,6 +662,16 @@ class Server(ThreadingHTTPServer):
             # The handshake waits for Handler.setup (see there).
             self.socket = tls.wrap_socket(self.socket, server_side=True,
                                           do_handshake_on_connect=False)
+
+    def router_for(self, address):
+        if not self.by_address:
+            return self.router
+        with self.routers_lock:
+            r = self.routers.get(address)
+            if r is None:
+                r = self.routers[address] = Router(self.server_address[1],
+                                                   self.opts.resource_array, address)
+            return r
 
     def handle_error(self, request, client_address):
         # A client refusing the certificate aborts the handshake: that is
@@ -651,6 +698,8 @@ def main():
     ap.add_argument("--port-range", help="FIRST-LAST, one router per port")
     ap.add_argument("--user", default="admin")
     ap.add_argument("--password", default="secret")
+    ap.add_argument("--by-address", action="store_true",
+                    help="one router per local address the client connects to")
     ap.add_argument("--resource-array", action="store_true",
                     help="answer /system/resource as a one-element array (early 7.x)")
     ap.add_argument("--log", help="append every /rest request as a JSON line to this file")
@@ -667,7 +716,8 @@ def main():
     log_lock = threading.Lock()
     servers = []  # (router server, its control server or None)
     for port in ports_from(opts):
-        srv = Server((opts.host, port), opts, log_lock, tls=tls)
+        host = "0.0.0.0" if opts.by_address else opts.host
+        srv = Server((host, port), opts, log_lock, tls=tls)
         ctl = Server((opts.host, 0), opts, log_lock, control_for=srv.router) if tls else None
         servers.append((srv, ctl))
     for srv, ctl in servers:

@@ -26,5 +26,8 @@ void harness_assert_code(pb_err e, pb_code code, const char *expr, const char *f
 
 /* A fresh temporary directory for this test program; removed at exit. */
 const char *harness_tmpdir(void);
+/* A loopback TCP port nobody listens on (bound, read back, closed): a
+ * router that refuses connections. */
+int harness_closed_port(void);
 
 #endif

@@ -4,9 +4,75 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
+#include "app/perm.h"
 #include "harness/harness.h"
+#include "screens/screens.h"
 #include "ui/canvas.h"
 #include "ui/key.h"
+
+static void topbar(void *p, struct ui_topbar *tb)
+{
+    struct app *a = p;
+    snprintf(tb->tenant, sizeof tb->tenant, "%s", a->s.user_id ? "Meghna Link" : "patchbay");
+    snprintf(tb->user, sizeof tb->user, "%s", a->s.user_id ? role_name(a->s.role) : "nobody");
+    snprintf(tb->clock, sizeof tb->clock, "14:32 +06");
+}
+
+static bool allowed(void *p, const char *perm)
+{
+    struct app *a = p;
+    enum perm pm;
+    if (!perm)
+        return true;
+    return perm_by_name(perm, &pm) && perm_allowed(&a->s, pm);
+}
+
+static const char *role(void *p)
+{
+    return role_name(((struct app *)p)->s.role);
+}
+
+/* A console keeps a pointer to its host: the hosts live here, taken in
+ * turn (a test has one or two consoles open at a time). */
+#define HOSTS 8
+
+struct ui *hs_console(struct app *app, int h, int w, bool ascii, const char *theme,
+                      const struct screen_class *first)
+{
+    static struct ui_host hosts[HOSTS];
+    static int next;
+    struct ui_host *host = &hosts[next++ % HOSTS];
+    *host = (struct ui_host){
+        .app = app,
+        .screens = screen_registry,
+        .nscreens = screen_count,
+        .first = first ? first : &screen_login,
+        .topbar = topbar,
+        .allowed = allowed,
+        .role = role,
+        .worker_ops = &screens_worker_ops,
+        .worker_arg = app,
+        .ascii = ascii,
+        .theme = theme,
+    };
+    struct ui *ui = NULL;
+    assert_ok(ui_headless_new(host, h, w, ascii, &ui));
+    return ui;
+}
+
+struct ui *hs_signed_in(struct app *app, int h, int w, bool ascii, const char *theme,
+                        const char *email, const char *password)
+{
+    struct ui *ui = hs_console(app, h, w, ascii, theme, NULL);
+    ui_headless_type(ui, email);
+    hs_key(ui, K_TAB);
+    ui_headless_type(ui, password);
+    hs_key(ui, K_ENTER);
+    hs_assert_has(ui, "Customers");
+    return ui;
+}
 
 void hs_key(struct ui *ui, int32_t code)
 {

@@ -6,9 +6,26 @@
 #ifndef PB_TEST_SCREEN_H
 #define PB_TEST_SCREEN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "app/app.h"
+#include "ui/screen.h"
 #include "ui/ui.h"
+
+/*
+ * The real console, headless, over app (its database, its session): every
+ * screen of the registry, opening on first (NULL: the login screen), under
+ * a top bar pinned so screens compare as text ("Meghna Link" once signed
+ * in, the role, "14:32 +06"); permissions are app's. Free with
+ * ui_headless_free(); at most a few at once share the harness's hosts.
+ */
+struct ui *hs_console(struct app *app, int h, int w, bool ascii, const char *theme,
+                      const struct screen_class *first);
+/* hs_console at the login screen, signed in as email with password (it
+ * waits for the Customers screen). */
+struct ui *hs_signed_in(struct app *app, int h, int w, bool ascii, const char *theme,
+                        const char *email, const char *password);
 
 /* Feeds one key (a character or a KEY_ code). */
 void hs_key(struct ui *ui, int32_t code);

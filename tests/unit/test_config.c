@@ -149,8 +149,8 @@ static void test_file_errors(void **state)
 {
     (void)state;
     file_error("# ok\ntheme = dark\ncolour = red\n",
-               "%s:3: \"colour\" is not a setting; use db, tenant, user, theme, ascii, mouse, "
-               "key_file, bell, bind or alias.");
+               "%s:3: \"colour\" is not a setting; use db, tenant, user, wall_user, theme, "
+               "ascii, mouse, key_file, bell, bind or alias.");
     file_error("ascii = maybe\n", "%s:1: ascii: \"maybe\" is not one of auto, on, off.");
     file_error("\n\nmouse = sometimes\n", "%s:3: mouse: \"sometimes\" is not one of on, off.");
     file_error("theme dark\n", "%s:1: \"theme dark\" has no \"=\"; write key = value.");

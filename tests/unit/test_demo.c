@@ -5,7 +5,12 @@
  * sequential in creation order, the search index finds a customer by a
  * phone fragment and passes FTS5's own integrity check, the schema comes
  * back exactly as the migration made it, and new customers continue the
- * code sequence.
+ * code sequence. The billing history: every invoice is what bill_compute
+ * makes (lines, half-even tax, loyalty discount), one per subscription and
+ * month, numbered without gaps with the counters at the last number,
+ * statuses fit the dates, paid amounts are the allocations of completed
+ * payments, balances are what the invoices leave, exact counts when asked,
+ * and the next month's run bills that month only, continuing the numbers.
  */
 #include "harness/harness.h"
 
@@ -14,9 +19,12 @@
 #include <string.h>
 
 #include "app/auth.h"
+#include "app/billing.h"
 #include "app/customer.h"
 #include "app/demo.h"
+#include "app/numbering.h"
 #include "core/buf.h"
+#include "core/money.h"
 #include "core/password.h"
 #include "core/vault.h"
 #include "core/valid.h"
@@ -46,6 +54,18 @@ static struct app *demo(const char *name, int64_t n, uint64_t seed)
     struct app *a = open_fresh(name);
     struct demo_opts o = {n, seed, NULL, NULL};
     assert_ok(demo_generate(a, &o));
+    return a;
+}
+
+/* A demo with a billing history of invoices and payments (DEMO_AUTO or a
+ * number); *made receives what was made. */
+static struct app *billed(const char *name, int64_t n, uint64_t seed, int64_t invoices,
+                          int64_t payments, struct demo_history *made)
+{
+    struct app *a = open_fresh(name);
+    struct demo_opts o = {n, seed, NULL, NULL};
+    *made = (struct demo_history){invoices, payments, 0, 0};
+    assert_ok(demo_generate_billed(a, &o, made));
     return a;
 }
 
@@ -410,6 +430,366 @@ static void test_progress(void **state)
     app_free(&a);
 }
 
+/* ---- the billing history ---------------------------------------------------- */
+
+/* Every invoice is what bill_compute makes of its subscription, plan and
+ * customer for its period, with its one line; every line's tax is its
+ * base's, rounded half-even. */
+static void check_invoices_are_the_rules(struct app *a)
+{
+    struct bill_terms t = {
+        .currency = a->tenant.currency,
+        .default_tax_rate_bp = a->tenant.default_tax_rate_bp,
+        .billing_day = a->tenant.billing_day,
+        .align = a->tenant.align_billing,
+        .loyalty_discount_bp = a->tenant.loyalty_discount_bp,
+        .loyalty_after_months = a->tenant.loyalty_after_months,
+    };
+    struct stmt *s;
+    assert_ok(store_prepare(a->st,
+                            "SELECT i.period_start, i.period_end, i.subtotal, i.discount, i.tax, "
+                            "i.total, p.name, p.price, s.start_date, substr(c.created_at, 1, 10), "
+                            "l.description, l.amount, l.discount, l.tax, l.tax_rate_bp, "
+                            "l.unit_price, l.quantity, l.plan_id = p.id, "
+                            "(SELECT count(*) FROM invoice_line x WHERE x.invoice_id = i.id) "
+                            "FROM invoice i JOIN subscription s ON s.id = i.subscription_id "
+                            "JOIN plan p ON p.id = s.plan_id JOIN customer c ON c.id = i.customer_id "
+                            "JOIN invoice_line l ON l.invoice_id = i.id ORDER BY i.id",
+                            &s));
+    int64_t n = 0, loyal = 0;
+    while (step_row(s)) {
+        struct bill_sub b = {
+            .plan_name = stmt_text(s, 6),
+            .billing_cycle = "monthly",
+            .price = stmt_i64(s, 7),
+        };
+        struct date from, to;
+        assert_true(date_read(stmt_text(s, 0), &from));
+        assert_true(date_read(stmt_text(s, 1), &to));
+        assert_true(date_read(stmt_text(s, 8), &b.start));
+        assert_true(date_read(stmt_text(s, 9), &b.customer_since));
+        struct period full, slice;
+        assert_true(bill_slice(&t, &b, from, &full, &slice));
+        assert_int_equal(date_cmp(slice.end, to), 0);
+        assert_int_equal(date_cmp(full.start, from), 0); /* whole periods only */
+        struct bill_invoice inv;
+        bill_compute(&t, &b, full, slice, &inv);
+        assert_int_equal(inv.nlines, 1);
+        assert_int_equal(stmt_i64(s, 2), inv.subtotal);
+        assert_int_equal(stmt_i64(s, 3), inv.discount);
+        assert_int_equal(stmt_i64(s, 4), inv.tax);
+        assert_int_equal(stmt_i64(s, 5), inv.total);
+        assert_int_equal(stmt_i64(s, 5), stmt_i64(s, 2) + stmt_i64(s, 4) - stmt_i64(s, 3));
+        assert_string_equal(stmt_text(s, 10), inv.lines[0].desc);
+        assert_int_equal(stmt_i64(s, 11), stmt_i64(s, 2));
+        assert_int_equal(stmt_i64(s, 12), stmt_i64(s, 3));
+        assert_int_equal(stmt_i64(s, 13), stmt_i64(s, 4));
+        assert_int_equal(stmt_i64(s, 13),
+                         money_percent_bp(stmt_i64(s, 11) - stmt_i64(s, 12), stmt_i64(s, 14)));
+        assert_int_equal(stmt_i64(s, 14), 1500);
+        assert_int_equal(stmt_i64(s, 15), b.price);
+        assert_int_equal(stmt_i64(s, 16), 1);
+        assert_true(stmt_bool(s, 17));
+        assert_int_equal(stmt_i64(s, 18), 1);
+        loyal += inv.discount > 0;
+        n++;
+    }
+    stmt_done(s);
+    assert_int_equal(n, one(a->st, "SELECT count(*) FROM invoice"));
+    assert_true(loyal > 0 && loyal < n); /* the loyalty discount after 12 months */
+}
+
+/* Numbers of kind ("invoice", "payment") in id order: per year 1, 2, 3 ...
+ * in the tenant's format, and the year's counter at the last. */
+static void check_gapless(struct app *a, const char *sql, const char *kind, const char *format)
+{
+    struct stmt *s;
+    assert_ok(store_prepare(a->st, sql, &s));
+    int64_t seq[3000] = {0}, n = 0;
+    while (step_row(s)) {
+        struct date d;
+        assert_true(date_read(stmt_text(s, 1), &d));
+        char *want = number_format(format, d, ++seq[d.y]);
+        assert_string_equal(stmt_text(s, 0), want);
+        free(want);
+        n++;
+    }
+    stmt_done(s);
+    assert_true(n > 0);
+    for (int y = 2000; y < 3000; y++) {
+        char q[160];
+        snprintf(q, sizeof q, "SELECT coalesce(max(value), 0) FROM counter WHERE name = '%s' "
+                              "AND year = %d", kind, y);
+        assert_int_equal(one(a->st, q), seq[y]);
+    }
+}
+
+static void check_history(struct app *a, const struct demo_history *made)
+{
+    assert_int_equal(one(a->st, "SELECT count(*) FROM invoice"), made->made_invoices);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM payment"), made->made_payments);
+    check_invoices_are_the_rules(a);
+    /* one invoice per subscription and month */
+    assert_int_equal(one(a->st, "SELECT count(*) FROM (SELECT 1 FROM invoice GROUP BY "
+                                "subscription_id, period_start HAVING count(*) > 1)"),
+                     0);
+    check_gapless(a, "SELECT number, issue_date FROM invoice ORDER BY id", "invoice",
+                  a->tenant.invoice_number_format);
+    check_gapless(a, "SELECT number, payment_date FROM payment WHERE number IS NOT NULL "
+                     "ORDER BY id",
+                  "payment", a->tenant.payment_number_format);
+    /* payments are written in date order, never before their invoice nor
+     * after now */
+    assert_int_equal(one(a->st, "SELECT count(*) FROM payment p JOIN payment q ON q.id = p.id + 1 "
+                                "WHERE q.payment_date < p.payment_date"),
+                     0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM payment p JOIN invoice i ON "
+                                "i.id = p.invoice_id WHERE p.payment_date < i.issue_date OR "
+                                "p.created_at < i.created_at OR p.created_at > "
+                                "'2026-11-24T08:32:00Z' OR p.customer_id <> i.customer_id"),
+                     0);
+    /* what was paid is what completed payments allocated; paid means all */
+    assert_int_equal(one(a->st, "SELECT count(*) FROM invoice i WHERE i.paid <> (SELECT "
+                                "coalesce(sum(x.amount), 0) FROM payment_allocation x JOIN payment "
+                                "p ON p.id = x.payment_id WHERE x.invoice_id = i.id AND p.status = "
+                                "'completed')"),
+                     0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM payment_allocation x JOIN payment p ON "
+                                "p.id = x.payment_id WHERE p.status = 'refunded' OR "
+                                "x.tenant_id <> p.tenant_id OR x.invoice_id <> p.invoice_id"),
+                     0);
+    /* statuses as the sweep leaves them today (2026-11-24) */
+    assert_int_equal(one(a->st, "SELECT count(*) FROM invoice WHERE status <> CASE "
+                                "WHEN paid = total THEN 'paid' "
+                                "WHEN due_date < '2026-11-24' THEN 'overdue' "
+                                "WHEN paid > 0 THEN 'partially_paid' ELSE 'issued' END "
+                                "OR (status = 'paid') <> (paid_date IS NOT NULL) "
+                                "OR paid > total"),
+                     0);
+    /* a customer's credit is what a payment left beyond its allocation;
+     * the balance is what the invoices leave, less the credit */
+    assert_int_equal(one(a->st, "SELECT count(*) FROM customer c WHERE EXISTS (SELECT 1 FROM "
+                                "invoice i WHERE i.customer_id = c.id) AND c.credit <> (SELECT "
+                                "coalesce(sum(p.amount - p.refunded - (SELECT coalesce(sum("
+                                "x.amount), 0) FROM payment_allocation x WHERE x.payment_id = "
+                                "p.id)), 0) FROM payment p WHERE p.customer_id = c.id AND "
+                                "p.status IN ('completed', 'refunded'))"),
+                     0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM customer c WHERE c.balance <> (SELECT "
+                                "coalesce(sum(i.total - i.paid), 0) FROM invoice i WHERE "
+                                "i.customer_id = c.id AND i.status IN ('issued', "
+                                "'partially_paid', 'overdue')) - c.credit"),
+                     0);
+    /* a committed run per month, whose record its invoices add up to */
+    assert_int_equal(one(a->st, "SELECT count(*) FROM invoice i JOIN billing_run r ON r.id = "
+                                "i.billing_run_id WHERE r.period <> substr(i.period_start, 1, 7) "
+                                "OR r.state <> 'committed' OR r.dry_run <> 0"),
+                     0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM invoice WHERE billing_run_id IS NULL"), 0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM billing_run r WHERE r.invoice_count <> "
+                                "(SELECT count(*) FROM invoice i WHERE i.billing_run_id = r.id) "
+                                "OR r.total <> (SELECT coalesce(sum(total), 0) FROM invoice i "
+                                "WHERE i.billing_run_id = r.id) OR r.summary NOT LIKE "
+                                "'{\"period\":\"' || r.period || '\"%'"),
+                     0);
+    /* nothing invoiced from the next bill date on */
+    assert_int_equal(one(a->st, "SELECT count(*) FROM invoice i JOIN subscription s ON s.id = "
+                                "i.subscription_id WHERE i.period_end >= s.next_bill_date"),
+                     0);
+    char *fk = dump(a->st, "PRAGMA foreign_key_check");
+    assert_string_equal(fk, "");
+    free(fk);
+}
+
+static void test_history(void **state)
+{
+    (void)state;
+    struct demo_history made;
+    struct app *a = billed("history", 300, 2, DEMO_AUTO, DEMO_AUTO, &made);
+    check_history(a, &made);
+    /* the last 12 months, this one included */
+    char *months = dump(a->st, "SELECT min(period_start), max(period_start), count(DISTINCT "
+                               "period_start), (SELECT count(*) FROM billing_run) FROM invoice");
+    assert_string_equal(months, "2025-12-01|2026-11-01|12|12\n");
+    free(months);
+    /* every active subscription billed each month from the first 1st of
+     * its service (months counted as y * 12 + m - 1: November 2026 is
+     * 24322) */
+    assert_int_equal(one(a->st, "SELECT count(*) FROM subscription s WHERE s.status = 'active' "
+                                "AND (SELECT count(*) FROM invoice i WHERE i.subscription_id = "
+                                "s.id) <> max(0, min(12, 24322 - (CAST(substr(s.start_date, 1, 4) "
+                                "AS INTEGER) * 12 + CAST(substr(s.start_date, 6, 2) AS INTEGER) - "
+                                "1 + (substr(s.start_date, 9, 2) <> '01')) + 1))"),
+                     0);
+    /* about 85 % paid, the rest partly or not; methods spread; a few
+     * failed and refunded payments */
+    int64_t n = made.made_invoices;
+    int64_t paid = one(a->st, "SELECT count(*) FROM invoice WHERE status = 'paid'");
+    assert_true(paid * 100 > n * 82 && paid * 100 < n * 88);
+    assert_true(one(a->st, "SELECT count(*) FROM invoice WHERE status = 'overdue'") > 0);
+    assert_true(one(a->st, "SELECT count(*) FROM invoice WHERE paid > 0 AND paid < total") > 0);
+    assert_true(one(a->st, "SELECT count(DISTINCT method) FROM payment") >= 7);
+    assert_true(one(a->st, "SELECT count(*) FROM payment WHERE method = 'bkash'") >
+                one(a->st, "SELECT count(*) FROM payment WHERE method = 'card'"));
+    assert_true(one(a->st, "SELECT count(*) FROM payment WHERE status = 'failed' AND number IS "
+                           "NULL") > 0);
+    assert_true(one(a->st, "SELECT count(*) FROM payment WHERE status = 'refunded' AND refunded "
+                           "= amount") > 0);
+    /* suspended subscriptions owe, and the runs since skipped them */
+    assert_true(one(a->st, "SELECT count(*) FROM subscription s WHERE s.suspend_reason = "
+                           "'overdue' AND EXISTS (SELECT 1 FROM invoice i WHERE "
+                           "i.subscription_id = s.id AND i.status = 'overdue')") > 0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM subscription WHERE status = 'suspended' "
+                                "AND skipped_until IS NOT '2026-11-30'"),
+                     0);
+    /* the schema is the migration's again */
+    struct app *fresh = open_fresh("history-fresh");
+    const char *schema = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN "
+                         "('index', 'trigger', 'table', 'view') AND name NOT LIKE 'sqlite_stat%' "
+                         "ORDER BY type, name";
+    char *got = dump(a->st, schema), *want = dump(fresh->st, schema);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    app_free(&fresh);
+
+    /* the next run bills December only, and continues the numbers */
+    int64_t last = one(a->st, "SELECT value FROM counter WHERE name = 'invoice' AND year = 2026");
+    int64_t before = one(a->st, "SELECT count(*) FROM invoice");
+    int64_t due = one(a->st, "SELECT count(*) FROM subscription WHERE status = 'active'");
+    assert_ok(auth_login(a, "accounts@demo.test", DEMO_PASSWORD, NULL));
+    struct bill_summary sum;
+    assert_ok(billing_run(a, "2026-12", false, NULL, NULL, NULL, &sum));
+    assert_int_equal(sum.invoices, due);
+    assert_int_equal(sum.skipped_by[BILL_SKIP_INVOICED], 0);
+    assert_int_equal(sum.nunbilled, 0);
+    char *first = number_format(a->tenant.invoice_number_format, (struct date){2026, 11, 24},
+                                last + 1);
+    assert_string_equal(sum.first_number, first);
+    free(first);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM invoice") - before, due);
+    char q[200];
+    snprintf(q, sizeof q, "SELECT count(*) FROM invoice WHERE id > (SELECT max(id) FROM invoice) "
+                          "- %lld AND period_start <> '2026-12-01'", (long long)due);
+    assert_int_equal(one(a->st, q), 0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM (SELECT 1 FROM invoice GROUP BY "
+                                "subscription_id, period_start HAVING count(*) > 1)"),
+                     0);
+    assert_int_equal(one(a->st, "SELECT value FROM counter WHERE name = 'invoice' AND year = 2026"),
+                     last + due);
+    app_free(&a);
+}
+
+static void test_history_same_seed(void **state)
+{
+    (void)state;
+    static const char *const sql[] = {
+        "SELECT * FROM invoice ORDER BY id",  "SELECT * FROM invoice_line ORDER BY id",
+        "SELECT * FROM payment ORDER BY id",  "SELECT * FROM payment_allocation ORDER BY id",
+        "SELECT * FROM billing_run ORDER BY id", "SELECT * FROM counter ORDER BY name, year",
+        "SELECT * FROM customer ORDER BY id", "SELECT * FROM subscription ORDER BY id",
+    };
+    struct demo_history ma, mb, mc;
+    struct app *a = billed("hsame-a", 150, 9, DEMO_AUTO, DEMO_AUTO, &ma);
+    struct app *b = billed("hsame-b", 150, 9, DEMO_AUTO, DEMO_AUTO, &mb);
+    struct app *c = billed("hsame-c", 150, 10, DEMO_AUTO, DEMO_AUTO, &mc);
+    for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+        if (strstr(sql[i], "subscription")) /* sealed PPPoE passwords differ by key */
+            continue;
+        char *da = dump(a->st, sql[i]), *db = dump(b->st, sql[i]);
+        assert_true(strlen(da) > 0);
+        assert_string_equal(da, db);
+        free(da);
+        free(db);
+    }
+    char *da = dump(a->st, "SELECT id, next_bill_date, skipped_until FROM subscription"),
+         *db = dump(b->st, "SELECT id, next_bill_date, skipped_until FROM subscription");
+    assert_string_equal(da, db);
+    free(da);
+    free(db);
+    da = dump(a->st, sql[2]);
+    char *dc = dump(c->st, sql[2]);
+    assert_string_not_equal(da, dc);
+    free(da);
+    free(dc);
+    app_free(&a);
+    app_free(&b);
+    app_free(&c);
+}
+
+static void test_history_counts(void **state)
+{
+    (void)state;
+    /* exactly as many as asked */
+    struct demo_history made;
+    struct app *a = billed("hcount", 100, 4, 500, 400, &made);
+    assert_int_equal(made.made_invoices, 500);
+    assert_int_equal(made.made_payments, 400);
+    check_history(a, &made);
+    app_free(&a);
+
+    /* more payments than invoices: two on some */
+    a = billed("hcount-more", 100, 4, 300, 450, &made);
+    assert_int_equal(made.made_invoices, 300);
+    assert_int_equal(made.made_payments, 450);
+    check_history(a, &made);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM invoice WHERE (SELECT count(*) FROM payment "
+                                "p WHERE p.invoice_id = invoice.id) = 0"),
+                     0);
+    app_free(&a);
+
+    /* more invoices than a year has: further back, as far as the
+     * subscriptions go, and at most two payments each */
+    a = billed("hcount-all", 60, 4, 1000000, 5000000, &made);
+    assert_true(made.made_invoices > 12 * 60 && made.made_invoices < 1000000);
+    assert_int_equal(made.made_payments, 2 * made.made_invoices);
+    check_history(a, &made);
+    assert_true(one(a->st, "SELECT count(*) FROM invoice WHERE period_start < '2024-01-01'") > 0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM subscription s JOIN invoice i ON "
+                                "i.subscription_id = s.id WHERE i.period_start < s.start_date"),
+                     0);
+    app_free(&a);
+
+    /* none: the customers alone, as demo_generate makes them */
+    a = billed("hcount-none", 100, 4, 0, DEMO_AUTO, &made);
+    assert_int_equal(made.made_invoices, 0);
+    assert_int_equal(made.made_payments, 0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM invoice"), 0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM billing_run"), 0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM customer WHERE balance <> -credit"), 0);
+    app_free(&a);
+
+    /* negative counts are refused */
+    a = open_fresh("hcount-bad");
+    struct demo_opts o = {10, 1, NULL, NULL};
+    made = (struct demo_history){-2, DEMO_AUTO, 0, 0};
+    assert_err(demo_generate_billed(a, &o, &made), PB_VALIDATION);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM tenant"), 0);
+    app_free(&a);
+}
+
+/* Early in the month this month's invoices are not due yet: issued, or
+ * partially paid. */
+static void test_history_early_in_month(void **state)
+{
+    (void)state;
+    struct app *a = open_fresh("hearly");
+    clock_init_fixed(&a->clock, NOW - 14 * 86400); /* 10 Nov 2026 */
+    struct demo_opts o = {800, 6, NULL, NULL};
+    struct demo_history made = {DEMO_AUTO, DEMO_AUTO, 0, 0};
+    assert_ok(demo_generate_billed(a, &o, &made));
+    assert_true(one(a->st, "SELECT count(*) FROM invoice WHERE status = 'issued' AND "
+                           "period_start = '2026-11-01'") > 0);
+    assert_true(one(a->st, "SELECT count(*) FROM invoice WHERE status = 'partially_paid' AND "
+                           "period_start = '2026-11-01'") > 0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM invoice WHERE status IN ('issued', "
+                                "'partially_paid') AND due_date < '2026-11-10'"),
+                     0);
+    assert_int_equal(one(a->st, "SELECT count(*) FROM payment WHERE payment_date > '2026-11-10'"),
+                     0);
+    app_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +800,10 @@ int main(void)
         cmocka_unit_test(test_search_and_schema),
         cmocka_unit_test(test_again_and_zero),
         cmocka_unit_test(test_progress),
+        cmocka_unit_test(test_history),
+        cmocka_unit_test(test_history_same_seed),
+        cmocka_unit_test(test_history_counts),
+        cmocka_unit_test(test_history_early_in_month),
     };
     return cmocka_run_group_tests_name("demo", tests, NULL, NULL);
 }

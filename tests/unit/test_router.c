@@ -3,22 +3,23 @@
  * defaults, one message per bad field, unique names, sealed secrets that
  * never reach JSON or the audit log, delete refused while subscriptions use
  * the router, who may view and who may change, optimistic locking, lists,
- * uptime parsing, and a connection test against a port nobody listens on.
+ * uptime parsing, and the connection test step by step: a port nobody
+ * listens on, a name that does not resolve, the fake RouterOS answering
+ * and refusing a wrong password, a cisco router read over SNMP.
  */
 #include "harness/fixture.h"
 #include "harness/harness.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "app/router.h"
 #include "core/vault.h"
+#include "harness/fake.h"
+#include "net/http.h"
+#include "net/snmp.h"
 #include "store/audit_db.h"
 
 #define PASSWORD "Api-Secret-77"
@@ -29,6 +30,8 @@ static struct app *root;
 static int setup(void **state)
 {
     (void)state;
+    assert_ok(http_global_init());
+    assert_ok(snmp_global_init());
     root = fixture_app("router");
     fixture_user(root, "nasrin@test.example", "support", "");
     fixture_user(root, "arif@test.example", "noc", "");
@@ -40,6 +43,8 @@ static int teardown(void **state)
 {
     (void)state;
     app_free(&root);
+    snmp_global_cleanup();
+    http_global_cleanup();
     return 0;
 }
 
@@ -560,58 +565,160 @@ static void test_uptime(void **state)
     assert_err(router_parse_uptime("12:99:00", &s), PB_VALIDATION);
 }
 
-/* A loopback port nobody listens on: bound, read back, closed. */
-static int closed_port(void)
+/* The step a test stopped at, with its detail holding what. */
+static void assert_step(const struct router_check *c, enum router_step k,
+                        enum router_step_state st, const char *what)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_in sa = {0};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    socklen_t len = sizeof sa;
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-    close(fd);
-    return ntohs(sa.sin_port);
+    const struct router_step_result *r = &c->steps[k];
+    if (r->state != st || !strstr(r->detail, what))
+        fail_msg("%s: state %d, wanted %d, with \"%s\" in \"%s\"", router_step_names[k],
+                 r->state, st, what, r->detail);
 }
 
+/* A port nobody listens on, a name that does not resolve, and the refusals
+ * that stop a test before the network. */
 static void test_connection_test(void **state)
 {
     (void)state;
     char port[16];
-    snprintf(port, sizeof port, "%d", closed_port());
+    snprintf(port, sizeof port, "%d", harness_closed_port());
     struct router_input in = {0};
     struct router_row r;
     in.name = "lab-closed";
     in.host = "127.0.0.1";
     in.api_port = port;
+    in.use_tls = "no";
+    in.snmp_port = port;
     in.username = "admin";
     in.password = PASSWORD;
     assert_ok(router_create(root, &in, &r));
-    struct json_object *o = NULL;
-    pb_err e = router_test(root, "lab-closed", &o);
+    struct router_check c;
+    assert_ok(router_test(root, "lab-closed", NULL, &c));
+    assert_false(c.ok);
+    assert_step(&c, RT_LOOKUP, RT_OK, "not needed: an IP address");
+    assert_step(&c, RT_CONNECT, RT_FAILED, "connection refused");
+    assert_step(&c, RT_TLS, RT_SKIPPED, "plain HTTP");
+    assert_step(&c, RT_AUTH, RT_SKIPPED, "not tried");
+    assert_step(&c, RT_SNMP, RT_FAILED, "check the community and that SNMP is enabled");
+    assert_true(c.steps[RT_SNMP].ms >= 1900);
+    assert_non_null(strstr(c.why, "lab-closed"));
+    assert_non_null(strstr(c.why, "did not answer"));
+    assert_null(strstr(c.why, PASSWORD));
+
+    /* a name that does not resolve: nothing after it is tried */
+    struct router_input typed = {.host = "nowhere.invalid"};
+    assert_ok(router_test(root, "lab-closed", &typed, &c));
+    assert_false(c.ok);
+    assert_step(&c, RT_LOOKUP, RT_FAILED, "nowhere.invalid does not resolve");
+    assert_step(&c, RT_CONNECT, RT_SKIPPED, "not tried");
+    assert_step(&c, RT_SNMP, RT_SKIPPED, "does not resolve");
+    /* the typed values were tried, not saved */
+    struct router_row got;
+    assert_ok(router_get(root, "lab-closed", &got));
+    assert_string_equal(got.host, "127.0.0.1");
+    router_row_fini(&got);
+
+    /* values that do not validate are refused before the network, naming the field */
+    typed = (struct router_input){.api_port = "70000"};
+    pb_err e = router_test(root, "lab-closed", &typed, &c);
     assert_non_null(e);
-    assert_int_equal(e->code, PB_EXTERNAL);
-    assert_non_null(strstr(e->msg, "lab-closed"));
-    assert_non_null(strstr(e->msg, "did not answer"));
-    assert_null(strstr(e->msg, PASSWORD));
-    assert_null(o);
+    assert_int_equal(e->code, PB_VALIDATION);
+    assert_non_null(err_field_msg(e, "api_port"));
     err_free(&e);
+    typed = (struct router_input){.name = "new-one"};
+    e = router_test(root, NULL, &typed, &c);
+    assert_non_null(err_field_msg(e, "host"));
+    err_free(&e);
+    /* testing typed values is the form's: router.edit */
+    struct app *arif = fixture_login(root, "arif@test.example");
+    assert_err(router_test(arif, "lab-closed", &typed, &c), PB_FORBIDDEN);
+    app_free(&arif);
 
     /* never inside a transaction */
     assert_ok(store_begin(root->st));
-    assert_err(router_test(root, "lab-closed", &o), PB_INTERNAL);
+    assert_err(router_test(root, "lab-closed", NULL, &c), PB_INTERNAL);
     store_rollback(root->st);
 
-    /* only MikroTik speaks RouterOS REST */
+    /* a cisco router is read over SNMP: its REST steps are skipped, saying so */
     struct router_input cisco = {0};
-    struct router_row c;
+    struct router_row cr;
     cisco.name = "lab-cisco";
     cisco.host = "127.0.0.1";
     cisco.router_type = "cisco";
-    assert_ok(router_create(root, &cisco, &c));
-    assert_err(router_test(root, "lab-cisco", &o), PB_BUSINESS);
-    router_row_fini(&c);
+    cisco.snmp_port = port;
+    assert_ok(router_create(root, &cisco, &cr));
+    assert_ok(router_test(root, "lab-cisco", NULL, &c));
+    assert_false(c.ok);
+    assert_step(&c, RT_CONNECT, RT_SKIPPED, "read over SNMP only");
+    assert_step(&c, RT_API, RT_SKIPPED, "read over SNMP only");
+    assert_step(&c, RT_SNMP, RT_FAILED, "no answer on udp");
+    assert_non_null(strstr(c.why, "lab-cisco did not answer over SNMP"));
+    router_row_fini(&cr);
+    router_row_fini(&r);
+}
+
+/* Against the fake RouterOS on plain HTTP: every REST step with its time,
+ * the old fields of the answer, and a wrong password typed in the form. */
+static void test_connection_steps(void **state)
+{
+    (void)state;
+    const char *args[] = {"--user", "admin", "--password", PASSWORD, NULL};
+    struct fake f;
+    assert_ok(fake_start("tests/fakes/fake_routeros.py", args, &f));
+    char port[16], closed[16];
+    snprintf(port, sizeof port, "%d", f.ports[0]);
+    snprintf(closed, sizeof closed, "%d", harness_closed_port());
+    struct router_input in = {.name = "lab-fake", .host = "localhost", .api_port = port,
+                              .use_tls = "no", .username = "admin", .password = PASSWORD,
+                              .snmp_port = closed};
+    struct router_row r;
+    assert_ok(router_create(root, &in, &r));
+    struct router_check c;
+    assert_ok(router_test(root, "lab-fake", NULL, &c));
+    /* SNMP does not answer, but a MikroTik is polled over REST: still ok */
+    assert_true(c.ok);
+    assert_step(&c, RT_LOOKUP, RT_OK, "localhost is ");
+    char where[64];
+    snprintf(where, sizeof where, "localhost:%s", port);
+    assert_step(&c, RT_CONNECT, RT_OK, where);
+    assert_step(&c, RT_AUTH, RT_OK, "user admin");
+    assert_step(&c, RT_API, RT_OK, "system resource: RouterOS 7.14.3");
+    assert_step(&c, RT_SNMP, RT_FAILED, "no answer on udp");
+    for (int k = 0; k < RT_STEPS; k++)
+        assert_true(c.steps[k].state == RT_SKIPPED ? c.steps[k].ms == -1
+                                                   : c.steps[k].ms >= 0 && c.steps[k].ms < 3000);
+
+    struct json_object *o = router_check_json(&c);
+    const char *js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+    char want[80];
+    snprintf(want, sizeof want, "\"identity\":\"fake-%s\"", port);
+    if (!strstr(js, want))
+        fail_msg("%s lacks %s", js, want);
+    assert_non_null(strstr(js, "\"version\":\"7.14.3 (stable)\""));
+    assert_non_null(strstr(js, "\"memory_used_pct\":13"));
+    assert_non_null(strstr(js, "\"latency_ms\":"));
+    assert_non_null(strstr(js, "{\"step\":\"TLS\",\"ok\":null,\"ms\":null,"));
+    assert_non_null(strstr(js, "{\"step\":\"API answer\",\"ok\":true,\"ms\":"));
+    assert_null(strstr(js, PASSWORD));
+    struct json_object *steps = NULL;
+    assert_true(json_object_object_get_ex(o, "steps", &steps));
+    assert_int_equal(json_object_array_length(steps), RT_STEPS);
+    json_object_put(o);
+
+    /* a wrong password typed in the form: 401, the stored one untouched */
+    char *sealed = raw_column(r.id, "SELECT password_sealed FROM router WHERE id = ?");
+    struct router_input typed = {.password = "Wrong-Pass-1"};
+    assert_ok(router_test(root, "lab-fake", &typed, &c));
+    assert_false(c.ok);
+    assert_step(&c, RT_AUTH, RT_FAILED, "user admin refused (401): check the user and password");
+    assert_step(&c, RT_API, RT_SKIPPED, "not tried");
+    assert_non_null(strstr(c.why, "401"));
+    assert_null(strstr(c.why, "Wrong-Pass-1"));
+    char *after = raw_column(r.id, "SELECT password_sealed FROM router WHERE id = ?");
+    assert_string_equal(sealed, after);
+    free(sealed);
+    free(after);
+    fake_stop(&f);
     router_row_fini(&r);
 }
 
@@ -629,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_find_list_and_search),
         cmocka_unit_test(test_uptime),
         cmocka_unit_test(test_connection_test),
+        cmocka_unit_test(test_connection_steps),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -5,7 +5,8 @@
  * and the row in the database afterwards; the subscriptions list, its
  * suspend dialog with the reason chosen by letter, the detail, the wide
  * pane and the jobs screen (no router answers here: the headless console
- * starts no sender, so jobs stay pending).
+ * starts no sender, so jobs stay pending); w writing the customers as CSV,
+ * filtered, then only the tagged ones.
  */
 #include "harness/harness.h"
 
@@ -15,11 +16,13 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "app/csv.h"
 #include "app/customer.h"
 #include "app/perm.h"
 #include "app/plan.h"
 #include "app/router.h"
 #include "app/subscription.h"
+#include "core/date.h"
 #include "core/xalloc.h"
 #include "harness/fixture.h"
 #include "harness/screen.h"
@@ -67,8 +70,12 @@ static const char *role(void *p)
     return role_name(((struct app *)p)->s.role);
 }
 
+static char datadir[300]; /* XDG_DATA_HOME: where w writes */
+
 static int setup(void **state)
 {
+    snprintf(datadir, sizeof datadir, "%s/data", harness_tmpdir());
+    setenv("XDG_DATA_HOME", datadir, 1);
     root = fixture_app("screens");
     fixture_user(root, "nasrin@test.example", "support", "view_all_customers,manage_all_customers");
     for (int i = 0; i < NCUST; i++) {
@@ -360,11 +367,98 @@ static void test_subscriptions(void **state)
     ui_headless_free(&ui);
 }
 
+/* The records of a CSV (the header too); the header into head. */
+static int csv_count(const char *path, char *head, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("no file %s", path);
+    struct csv_reader *r = csv_open_file(f);
+    struct csv_record rec;
+    bool got = true;
+    int records = 0;
+    for (;;) {
+        assert_ok(csv_read(r, &rec, &got));
+        if (!got)
+            break;
+        if (records++ == 0) {
+            struct buf b;
+            buf_init(&b);
+            for (size_t i = 0; i < rec.n; i++)
+                buf_printf(&b, "%s%s", i ? "," : "", rec.fields[i]);
+            snprintf(head, n, "%s", b.s);
+            buf_fini(&b);
+        }
+    }
+    csv_close(&r);
+    fclose(f);
+    return records;
+}
+
+/* w is the list scaffolding's: any list writes what its filter selects,
+ * the columns too narrow for the screen included, or the tagged rows. */
+static void test_csv(void **state)
+{
+    struct ui_host host = {
+        .app = uiapp,
+        .screens = screen_registry,
+        .nscreens = screen_count,
+        .first = &screen_login,
+        .topbar = topbar,
+        .allowed = allowed,
+        .role = role,
+        .worker_ops = &screens_worker_ops,
+        .worker_arg = uiapp,
+    };
+    struct ui *ui = NULL;
+    assert_ok(ui_headless_new(&host, 24, 80, false, &ui));
+    ui_headless_type(ui, "nasrin@test.example");
+    hs_key(ui, K_TAB);
+    ui_headless_type(ui, "Secret123");
+    hs_key(ui, K_ENTER);
+    hs_assert_has(ui, "2 Customers");
+    hs_assert_lacks(ui, "Company"); /* too narrow for it */
+    char day[DATE_BUF], path[400], want[600], head[300];
+    date_format(app_today(uiapp), day, sizeof day);
+
+    int64_t all = 0;
+    struct customer_query q = {0};
+    assert_ok(customer_count(root, &q, &all));
+    hs_key(ui, 'w');
+    ui_headless_settle(ui);
+    snprintf(path, sizeof path, "%s/patchbay/customers-%s.csv", datadir, day);
+    snprintf(want, sizeof want, "Wrote %lld customers to %s", (long long)all, path);
+    assert_string_equal(ui_headless_message(ui), want);
+    assert_int_equal(csv_count(path, head, sizeof head), all + 1);
+    assert_string_equal(head,
+                        "Code,Name,Company,Status,Phone,Subs,Monthly,Balance,E-mail,Manager");
+
+    hs_key(ui, '/');
+    ui_headless_type(ui, "uddin");
+    hs_key(ui, K_ENTER);
+    hs_key(ui, 'w');
+    ui_headless_settle(ui);
+    snprintf(path, sizeof path, "%s/patchbay/customers-%s-2.csv", datadir, day);
+    snprintf(want, sizeof want, "Wrote 3 customers to %s", path);
+    assert_string_equal(ui_headless_message(ui), want);
+    assert_int_equal(csv_count(path, head, sizeof head), 4);
+
+    hs_key(ui, ' ');
+    hs_key(ui, 'w');
+    ui_headless_settle(ui);
+    snprintf(path, sizeof path, "%s/patchbay/customers-%s-3.csv", datadir, day);
+    snprintf(want, sizeof want, "Wrote 1 tagged customer to %s", path);
+    assert_string_equal(ui_headless_message(ui), want);
+    assert_int_equal(csv_count(path, head, sizeof head), 2);
+    ui_headless_free(&ui);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_console),
         cmocka_unit_test(test_subscriptions),
+        cmocka_unit_test(test_csv),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -247,6 +247,11 @@ static pb_err fake_fetch(void *wctx, void *arg, const struct table_req *q, struc
         for (int c = 0; c < NCOLS; c++)
             tr->cells[c] = cell_of(r, c);
         tr->role = strcmp(r->status, "cancelled") == 0 ? ROLE_muted : ROLE_normal;
+        /* A balance due stands out on its own (the per-cell role). */
+        if (r->balance > 0) {
+            tr->roles = xcalloc(NCOLS, sizeof *tr->roles);
+            tr->roles[C_BALANCE] = ROLE_warning;
+        }
     }
     free(s);
     pthread_mutex_unlock(&db.mu);
@@ -623,6 +628,34 @@ static void test_render_80(void **state)
     stop(&f);
 }
 
+/* One cell in its own role; the row's role everywhere else, and the
+ * cursor's over all of it. */
+static void test_cell_role(void **state)
+{
+    struct fix *f = start(24, 80);
+    table_set_filter(cur_table, "Rahim Chowdhury");
+    ui_headless_settle(f->ui);
+    struct canvas *c = canvas_mem_new(21, 80, false);
+    table_draw(cur_table, c, (struct rect){0, 0, 21, 80}, true);
+    int due = 0;
+    for (int y = 2; y < 11 && !due; y++) {
+        char *l = canvas_mem_line(c, y);
+        const char *balance = strrchr(l, ' ');
+        /* a balance due, on a row in the normal role */
+        if (!strstr(l, "cancelled") && balance && balance[1] != '-' &&
+            strcmp(balance + 1, "0.00") != 0)
+            due = y;
+        free(l);
+    }
+    assert_true(due > 0);
+    assert_int_equal(canvas_mem_role(c, due, 78), ROLE_warning);
+    assert_int_equal(canvas_mem_role(c, due, 65), ROLE_normal); /* Monthly */
+    assert_int_equal(canvas_mem_role(c, due, 10), ROLE_normal);
+    assert_int_equal(canvas_mem_role(c, 1, 78), ROLE_selection);
+    canvas_free(&c);
+    stop(&f);
+}
+
 static void test_render_200(void **state)
 {
     struct fix *f = start(60, 200);
@@ -966,6 +999,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_render_80),     cmocka_unit_test(test_render_200),
+        cmocka_unit_test(test_cell_role),
         cmocka_unit_test(test_paging),        cmocka_unit_test(test_loading_rows),
         cmocka_unit_test(test_filter),        cmocka_unit_test(test_superseded_filter),
         cmocka_unit_test(test_status_menu),   cmocka_unit_test(test_sort),

@@ -17,6 +17,8 @@ struct app {
     const char *role;
     bool can_view, can_edit;
     char opened[128]; /* palette_open's last line */
+    char history[8][128]; /* the host's palette history, newest first */
+    int nhistory;
 };
 
 struct cust {
@@ -408,6 +410,71 @@ static void test_palette(void **state)
     fix_free(f);
 }
 
+static int history_load(void *p, char (*lines)[128], int max)
+{
+    struct app *a = p;
+    int n = a->nhistory < max ? a->nhistory : max;
+    memcpy(lines, a->history, sizeof a->history[0] * (size_t)n);
+    return n;
+}
+
+static void history_add(void *p, const char *line)
+{
+    struct app *a = p;
+    memmove(a->history[1], a->history[0], sizeof a->history[0] * 7);
+    snprintf(a->history[0], sizeof a->history[0], "%s", line);
+    if (a->nhistory < 8)
+        a->nhistory++;
+}
+
+/* What the palette ran is kept by the host; the empty box shows it as
+ * "recent", and Ctrl-R narrows it as one types, newest first. */
+static void test_palette_history(void **state)
+{
+    (void)state;
+    struct fix *f = fix_new(24, 80, false, NULL);
+    f->host.history_load = history_load;
+    f->host.history_add = history_add;
+    key(f, ':');
+    assert_false(screen_has(f, "recent"));
+    ui_headless_type(f->ui, "customers\n");
+    key(f, ':');
+    ui_headless_type(f->ui, "C-1");
+    ui_headless_settle(f->ui);
+    key(f, K_ENTER);
+    assert_string_equal(f->app.opened, "customer C-10482");
+    key(f, ':');
+    ui_headless_type(f->ui, "dash\n");
+    assert_int_equal(f->app.nhistory, 3);
+    assert_string_equal(f->app.history[1], "customer C-10482");
+
+    key(f, ':');
+    assert_true(screen_has(f, "recent   dashboard · customer C-10482 · customers"));
+    assert_true(screen_has(f, "Ctrl-R history"));
+    key(f, K_CTRL('r'));
+    assert_true(screen_has(f, "┌─ History"));
+    assert_true(screen_has(f, "▸ dashboard"));
+    ui_headless_type(f->ui, "CUST");
+    assert_true(screen_has(f, "▸ customer C-10482"));
+    assert_true(screen_has(f, "  customers"));
+    assert_false(screen_has(f, "dash"));
+    ui_headless_type(f->ui, "zz");
+    assert_true(screen_has(f, "No command of the history holds that."));
+    key(f, K_BACKSPACE);
+    key(f, K_BACKSPACE);
+    key(f, K_DOWN);
+    key(f, K_ENTER);
+    assert_string_equal(top_name(f), "customers");
+    assert_string_equal(f->app.history[0], "customers");
+    /* Ctrl-R again goes back to commands */
+    key(f, ':');
+    key(f, K_CTRL('r'));
+    key(f, K_CTRL('r'));
+    assert_true(screen_has(f, "┌─ Command"));
+    key(f, K_ESC);
+    fix_free(f);
+}
+
 static void test_help_overlay(void **state)
 {
     (void)state;
@@ -701,6 +768,7 @@ int main(void)
         cmocka_unit_test(test_digits_in_text_field_and_alt),
         cmocka_unit_test(test_goto_letter_and_permissions),
         cmocka_unit_test(test_palette),
+        cmocka_unit_test(test_palette_history),
         cmocka_unit_test(test_help_overlay),
         cmocka_unit_test(test_messages),
         cmocka_unit_test(test_ask_and_quit),
