@@ -27,6 +27,7 @@
 #include "app/perm.h"
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/file.h"
 #include "core/json.h"
 #include "core/money.h"
 #include "core/xalloc.h"
@@ -531,42 +532,23 @@ pb_err billing_preview_one(struct app *a, const char *period, int64_t sub_id,
 /* ---- files in the data directory ----------------------------------------------- */
 
 /* The console's files go beside its invoice PDFs, in
- * $XDG_DATA_HOME/patchbay/billing/LEAF, written under a temporary name and
- * renamed: a spreadsheet opening the file never reads half of it. */
-static pb_err file_open(const char *leaf, char **path, char **tmp, FILE **f)
+ * $XDG_DATA_HOME/patchbay/billing/LEAF, written whole or not at all: a
+ * spreadsheet opening the file never reads half of it. */
+static pb_err file_open(const char *leaf, struct file_out *o)
 {
-    *tmp = NULL;
-    *f = NULL;
+    memset(o, 0, sizeof *o);
     char rel[96];
     snprintf(rel, sizeof rel, "billing/%s", leaf);
-    *path = xdg_path(XDG_DATA, rel);
-    if (!*path)
+    char *path = xdg_path(XDG_DATA, rel);
+    if (!path)
         return err_new(PB_INTERNAL, "No home directory to keep %s in.", leaf);
-    pb_err e = path_make_parents(*path);
-    if (e)
-        return e;
-    *tmp = xasprintf("%s.part", *path);
-    *f = fopen(*tmp, "w");
-    if (!*f)
-        return err_new(PB_INTERNAL, "%s cannot be written (%s).", *tmp, strerror(errno));
-    return NULL;
-}
-
-/* Closes f and puts the file at path; after an error (e, or one in the
- * writing) the temporary file is removed and that error returned. Frees
- * tmp. */
-static pb_err file_close(FILE *f, char *tmp, const char *path, pb_err e)
-{
-    if (f) {
-        bool bad = ferror(f) != 0;
-        if ((fclose(f) != 0 || bad) && !e)
-            e = err_new(PB_INTERNAL, "Writing %s failed (%s).", path, strerror(errno));
-    }
-    if (!e && tmp && rename(tmp, path) != 0)
-        e = err_new(PB_INTERNAL, "%s cannot be put in place (%s).", path, strerror(errno));
-    if (e && tmp)
-        remove(tmp);
-    free(tmp);
+    pb_err e = path_make_parents(path);
+    if (!e)
+        e = file_out_open(o, path, 0666);
+    if (e && !o->path)
+        o->path = path; /* where it would have gone, for the message */
+    else
+        free(path);
     return e;
 }
 
@@ -607,10 +589,11 @@ static void csv_item(struct buf *b, const struct bill_item *it, const char *cur)
 pb_err billing_preview_csv_saved(struct app *a, const char *period, const struct bill_item *items,
                                  size_t n, char **path)
 {
-    char leaf[48], *tmp = NULL;
+    char leaf[48];
     snprintf(leaf, sizeof leaf, "%.7s-preview.csv", period);
-    FILE *f = NULL;
-    pb_err e = file_open(leaf, path, &tmp, &f);
+    struct file_out o;
+    pb_err e = file_open(leaf, &o);
+    *path = o.path ? xstrdup(o.path) : NULL;
     struct buf b;
     buf_init(&b);
     if (!e)
@@ -620,25 +603,26 @@ pb_err billing_preview_csv_saved(struct app *a, const char *period, const struct
         if (i < n)
             csv_item(&b, &items[i], a->tenant.currency);
         if ((b.len > 65536 || i == n) && b.len) {
-            if (fwrite(b.s, 1, b.len, f) != b.len)
+            if (fwrite(b.s, 1, b.len, o.f) != b.len)
                 e = err_new(PB_INTERNAL, "Writing %s failed (%s).", *path, strerror(errno));
             buf_clear(&b);
         }
     }
     buf_fini(&b);
-    return file_close(f, tmp, *path, e);
+    return file_out_close(&o, e);
 }
 
 pb_err billing_summary_saved(const struct bill_summary *sum, const char *text, char **path)
 {
-    char leaf[64], *tmp = NULL;
+    char leaf[64];
     snprintf(leaf, sizeof leaf, "%.7s-run-%lld.txt", sum->period, (long long)sum->run_id);
-    FILE *f = NULL;
-    pb_err e = file_open(leaf, path, &tmp, &f);
+    struct file_out o;
+    pb_err e = file_open(leaf, &o);
+    *path = o.path ? xstrdup(o.path) : NULL;
     size_t len = strlen(text);
-    if (!e && fwrite(text, 1, len, f) != len)
+    if (!e && fwrite(text, 1, len, o.f) != len)
         e = err_new(PB_INTERNAL, "Writing %s failed (%s).", *path, strerror(errno));
-    return file_close(f, tmp, *path, e);
+    return file_out_close(&o, e);
 }
 
 /* ---- the run ------------------------------------------------------------------- */

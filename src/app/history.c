@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/file.h"
 #include "core/xalloc.h"
 
 /* The file is cut back to the newest KEEP commands once it is larger than
@@ -30,14 +31,14 @@ static char *file_of(const struct app *a)
     return xdg_path(XDG_STATE, leaf);
 }
 
-/* The file at path opened for writing (mode "w" or "a"), readable by its
- * owner only: what an operator looked up is nobody else's business. */
-static FILE *open_private(const char *path, const char *mode)
+/* The file at path opened for appending, readable by its owner only: what
+ * an operator looked up is nobody else's business. */
+static FILE *open_private(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | (mode[0] == 'a' ? O_APPEND : O_TRUNC), 0600);
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (fd < 0)
         return NULL;
-    FILE *f = fdopen(fd, mode);
+    FILE *f = fdopen(fd, "a");
     if (!f)
         close(fd);
     return f;
@@ -109,18 +110,11 @@ static pb_err cut_back(const char *path)
     char(*keep)[HISTORY_LINE] = xcalloc(KEEP, sizeof *keep);
     int k = newest_first(v, n, keep, KEEP);
     free_all(v, n);
-    char *tmp = xasprintf("%s.part", path);
-    FILE *f = open_private(tmp, "w");
-    pb_err e = f ? NULL : err_new(PB_INTERNAL, "%s cannot be written (%s).", tmp, strerror(errno));
-    for (int i = k - 1; f && i >= 0; i--)
-        fprintf(f, "%s\n", keep[i]);
-    if (f && fclose(f) != 0)
-        e = err_new(PB_INTERNAL, "Writing %s failed (%s).", tmp, strerror(errno));
-    if (!e && rename(tmp, path) != 0)
-        e = err_new(PB_INTERNAL, "%s cannot be put in place (%s).", path, strerror(errno));
-    if (e)
-        remove(tmp);
-    free(tmp);
+    struct file_out o;
+    pb_err e = file_out_open(&o, path, 0600);
+    for (int i = k - 1; !e && i >= 0; i--)
+        fprintf(o.f, "%s\n", keep[i]);
+    e = file_out_close(&o, e);
     free(keep);
     return e;
 }
@@ -133,7 +127,7 @@ pb_err history_add(struct app *a, const char *line)
         return NULL;
     }
     pb_err e = path_make_parents(path);
-    FILE *f = e ? NULL : open_private(path, "a");
+    FILE *f = e ? NULL : open_private(path);
     if (!e && !f)
         e = err_new(PB_INTERNAL, "%s cannot be written (%s).", path, strerror(errno));
     long size = 0;
