@@ -83,7 +83,8 @@ static void bind_u64_text(struct stmt *s, int idx, uint64_t v)
     stmt_bind_text(s, idx, t);
 }
 
-static pb_err save_router(struct store *st, const struct poll_save *p)
+/* *gone: the router was deleted since the poller read it. */
+static pb_err save_router(struct store *st, const struct poll_save *p, bool *gone)
 {
     struct stmt *s;
     /* Metrics of a poll that got no answer stay what they were: the
@@ -119,7 +120,10 @@ static pb_err save_router(struct store *st, const struct poll_save *p)
     stmt_bind_text_or_null(s, 14, p->os_version);
     stmt_bind_text_or_null(s, 15, p->board);
     stmt_bind_i64(s, 16, p->router_id);
-    return stmt_exec(s);
+    e = stmt_run(s);
+    *gone = !e && stmt_changes(s) == 0;
+    stmt_done(s);
+    return e;
 }
 
 /* Each interface's last counters and rates, and, for a poll that answered,
@@ -218,7 +222,11 @@ static pb_err save_alert(struct store *st, const struct poll_save *p)
 
 pb_err poll_db_save(struct store *st, const struct poll_save *p)
 {
-    pb_err e = save_router(st, p);
+    bool gone = false;
+    pb_err e = save_router(st, p, &gone);
+    /* Deleted while it was asked: its answer has nowhere to go. */
+    if (gone)
+        return e;
     if (!e && p->nifaces)
         e = save_ifaces(st, p);
     if (!e)

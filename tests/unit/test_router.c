@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "app/router.h"
+#include "store/poll_db.h"
 #include "core/vault.h"
 #include "harness/fake.h"
 #include "net/http.h"
@@ -722,6 +723,33 @@ static void test_connection_steps(void **state)
     router_row_fini(&r);
 }
 
+/* A router deleted while the poller asked it: its answer is dropped, with
+ * no error (which would stop the poller) and nothing written. */
+static void test_poll_of_deleted_router(void **state)
+{
+    (void)state;
+    struct poll_iface_row f = {.tenant_id = root->tenant.id, .router_id = 999999,
+                               .name = "ether1", .up = true, .rx_bytes = 10, .tx_bytes = 20,
+                               .read_at_ms = 1, .rx_bps = 800, .tx_bps = 1600, .errors = 0};
+    struct poll_save s = {.tenant_id = root->tenant.id, .router_id = 999999,
+                          .at = "2026-11-24T08:00:00Z", .status = "online", .answered = true,
+                          .rtt_ms = 3, .cpu_pct = 5, .mem_pct = 10, .uptime_s = 100,
+                          .rx_bps = 800, .tx_bps = 1600, .ppp_sessions = 0, .ifaces = &f,
+                          .nifaces = 1, .alert_kind = "up", .alert_text = "back"};
+    assert_ok(app_begin(root));
+    pb_err e = poll_db_save(root->st, &s);
+    assert_ok(app_end(root, e));
+    struct stmt *st;
+    assert_ok(store_prepare(root->st,
+                            "SELECT (SELECT count(*) FROM router_iface WHERE router_id = 999999) + "
+                            "(SELECT count(*) FROM router_sample WHERE router_id = 999999) + "
+                            "(SELECT count(*) FROM router_alert WHERE router_id = 999999)",
+                            &st));
+    int64_t n = -1;
+    assert_ok(stmt_i64_once(st, &n));
+    assert_int_equal(n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -737,6 +765,7 @@ int main(void)
         cmocka_unit_test(test_uptime),
         cmocka_unit_test(test_connection_test),
         cmocka_unit_test(test_connection_steps),
+        cmocka_unit_test(test_poll_of_deleted_router),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
