@@ -19,7 +19,8 @@ TEST_PKGS = cmocka
 # Debian packages: what the build needs, and what the tests need on top.
 DEB_BUILD = gcc make pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev \
             libjson-c-dev libsodium-dev libhpdf-dev libsnmp-dev
-DEB_TEST  = libcmocka-dev tmux sqlite3 python3 locales valgrind openssl hledger snmpd snmp
+DEB_TEST  = libcmocka-dev tmux sqlite3 python3 locales valgrind openssl hledger snmpd snmp \
+            bind9-utils python3-jsonschema python3-yaml
 
 B        := build
 OBJDIR   := $(B)/obj$(if $(SAN),-san)

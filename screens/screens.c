@@ -34,6 +34,8 @@ const struct screen_class *const screen_registry[] = {
     &screen_payments, &screen_payment_detail, &screen_pay_form, &screen_inv_pay_form,
     &screen_refund_form,
     &screen_routers, &screen_router_detail, &screen_router_form, &screen_alerts, &screen_wall,
+    &screen_dns_zones, &screen_dns_zone_form, &screen_dns_records, &screen_dns_plan,
+    &screen_creds, &screen_cred_form,
 };
 const size_t screen_count = sizeof screen_registry / sizeof screen_registry[0];
 

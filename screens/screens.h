@@ -49,6 +49,12 @@ extern const struct screen_class screen_router_detail;
 extern const struct screen_class screen_router_form;
 extern const struct screen_class screen_alerts;
 extern const struct screen_class screen_wall;
+extern const struct screen_class screen_dns_zones;
+extern const struct screen_class screen_dns_zone_form;
+extern const struct screen_class screen_dns_records;
+extern const struct screen_class screen_dns_plan;
+extern const struct screen_class screen_creds;
+extern const struct screen_class screen_cred_form;
 
 /* ---- the worker's context ---------------------------------------------- */
 

@@ -205,6 +205,21 @@ pb_err app_vault(struct app *a, struct vault **out)
     return NULL;
 }
 
+pb_err app_reseal(struct app *a, const char *plain, char **sealed)
+{
+    if (!plain)
+        return NULL;
+    free(*sealed);
+    *sealed = NULL;
+    if (!*plain)
+        return NULL;
+    struct vault *v = NULL;
+    pb_err e = app_vault(a, &v);
+    if (!e)
+        e = vault_seal(v, plain, sealed);
+    return e;
+}
+
 int64_t app_now(const struct app *a)
 {
     return clock_now(&a->clock);

@@ -105,6 +105,9 @@ pb_err app_worker_open(const struct app *parent, struct app **out) PB_MUST_CHECK
 pb_err app_use_tenant(struct app *a, int64_t tenant_id) PB_MUST_CHECK;
 /* The vault, opened from the key file on first use. */
 pb_err app_vault(struct app *a, struct vault **out) PB_MUST_CHECK;
+/* A secret as typed into a form or a flag: NULL keeps *sealed, "" removes
+ * it (NULL), anything else is sealed by the vault into *sealed. */
+pb_err app_reseal(struct app *a, const char *plain, char **sealed) PB_MUST_CHECK;
 /* The default key file for a database URL. Caller frees. */
 char *app_default_key_file(const char *url);
 

@@ -98,22 +98,6 @@ void router_coord_text(int64_t v, char out[24])
              (long long)(a % 1000000));
 }
 
-/* A secret given as typed: NULL keeps *sealed, "" removes it, else seals. */
-static pb_err reseal(struct app *a, const char *plain, char **sealed)
-{
-    if (!plain)
-        return NULL;
-    free(*sealed);
-    *sealed = NULL;
-    if (!*plain)
-        return NULL;
-    struct vault *v = NULL;
-    pb_err e = app_vault(a, &v);
-    if (!e)
-        e = vault_seal(v, plain, sealed);
-    return e;
-}
-
 static pb_err check_name(struct app *a, struct router_row *r, pb_err e)
 {
     if (!r->name)
@@ -506,9 +490,9 @@ pb_err router_validate(struct app *a, const struct router_input *in, struct rout
 
     if (e)
         return e;
-    e = reseal(a, in->password, &r->password_sealed);
+    e = app_reseal(a, in->password, &r->password_sealed);
     if (!e)
-        e = reseal(a, in->snmp_community, &r->snmp_community_sealed);
+        e = app_reseal(a, in->snmp_community, &r->snmp_community_sealed);
     return e;
 }
 

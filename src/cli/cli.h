@@ -112,6 +112,9 @@ extern const struct cli_command cli_billing_commands[];
 extern const struct cli_command cli_dunning_commands[];
 extern const struct cli_command cli_print_commands[];
 extern const struct cli_command cli_wall_commands[];
+extern const struct cli_command cli_cred_commands[];
+extern const struct cli_command cli_dns_commands[];
+extern const struct cli_command cli_hosting_commands[];
 
 /* The id of the customer a list's --customer filter names by key (id, code
  * or e-mail); 0 when key is NULL. */

@@ -40,3 +40,37 @@ pb_err file_out_close(struct file_out *o, pb_err e)
     XFREE(o->tmp);
     return e;
 }
+
+pb_err file_read_all(const char *path, size_t max, char **text, size_t *len)
+{
+    *text = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return err_new(PB_VALIDATION, "%s: %s.", path, strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap)
+            buf = xrealloc(buf, cap *= 2);
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (n > max) {
+            fclose(f);
+            free(buf);
+            return err_new(PB_VALIDATION, "%s: larger than %zu bytes.", path, max);
+        }
+        if (got == 0)
+            break;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return err_new(PB_VALIDATION, "%s: could not be read.", path);
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return NULL;
+}

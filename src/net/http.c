@@ -431,14 +431,30 @@ static void read_phases(struct http *h, CURLcode rc, struct http_resp *resp)
                 issuer_cn(l->data + 7, p->tls_issuer, sizeof p->tls_issuer);
 }
 
+/* Retry-After as seconds (RFC 9110 also allows a date; providers send
+ * seconds), -1 when absent or unreadable. */
+static int64_t retry_after(CURL *c)
+{
+    struct curl_header *hd = NULL;
+    if (curl_easy_header(c, "Retry-After", 0, CURLH_HEADER, -1, &hd) != CURLHE_OK || !hd)
+        return -1;
+    char *end = NULL;
+    long long v = strtoll(hd->value, &end, 10);
+    while (end && (*end == ' ' || *end == '\t'))
+        end++;
+    return end && end != hd->value && !*end && v >= 0 ? v : -1;
+}
+
 static pb_err finish(struct http *h, CURLcode rc, struct http_resp *resp)
 {
     memset(resp, 0, sizeof *resp);
     CURL *c = h->curl;
     resp->ms = (clock_mono_ns() - h->t0) / 1000000;
+    resp->retry_after_s = -1;
     pb_err e = NULL;
     if (rc == CURLE_OK) {
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+        resp->retry_after_s = retry_after(c);
         resp->fail = HTTP_FAIL_NONE;
     } else {
         classify(c, rc, &h->s, h->errbuf, h->connect_ms, h->timeout_ms, resp);

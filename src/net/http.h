@@ -90,6 +90,9 @@ struct http_resp {
     enum http_fail fail;
     char fail_text[256]; /* "connect timeout (3 s)"; "" when an answer came */
     struct http_phases phases; /* when req->phases; else zeroed */
+    /* Retry-After in seconds when the answer had one (a 429, a 503), else
+     * -1: a rate-limited provider says how long to wait here. */
+    int64_t retry_after_s;
 };
 
 /* curl_global_init; a PB_INTERNAL error names what failed (caller frees). */

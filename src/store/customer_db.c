@@ -197,23 +197,9 @@ static char *fts_expr(const struct term *t, int n)
     return buf_steal(&b);
 }
 
-static char *like_pattern(const char *t)
-{
-    struct buf b;
-    buf_init(&b);
-    buf_putc(&b, '%');
-    for (const char *p = t; *p; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\')
-            buf_putc(&b, '\\');
-        buf_putc(&b, *p);
-    }
-    buf_putc(&b, '%');
-    return buf_steal(&b);
-}
-
 static void add_like(struct qb *q, const char *term)
 {
-    char *pat = like_pattern(term);
+    char *pat = like_contains(term);
     qb_sql(q, " AND (c.name LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'"
                       " OR c.email LIKE ? ESCAPE '\\' OR c.phone_digits LIKE ? ESCAPE '\\'"
                       " OR c.code LIKE ? ESCAPE '\\')");

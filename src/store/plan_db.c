@@ -86,21 +86,6 @@ static void read_plan(struct stmt *s, void *row)
 
 /* ---- lists -------------------------------------------------------------------- */
 
-/* "%word%" with LIKE's own characters escaped. Caller frees. */
-static char *contains_pattern(const char *word)
-{
-    struct buf b;
-    buf_init(&b);
-    buf_putc(&b, '%');
-    for (const char *p = word; *p; p++) {
-        if (strchr("%_\\", *p))
-            buf_putc(&b, '\\');
-        buf_putc(&b, *p);
-    }
-    buf_putc(&b, '%');
-    return buf_steal(&b);
-}
-
 /* The WHERE clause of list and count: tenant, status, every search word
  * in the name. lower() on both sides, because LIKE ignores case in SQLite
  * but not in PostgreSQL. */
@@ -122,7 +107,7 @@ static pb_err add_where(struct qb *q, const void *filters)
         return NULL;
     char *words = xstrdup(pq->search), *save = NULL;
     for (char *w = strtok_r(words, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-        char *pat = contains_pattern(w);
+        char *pat = like_contains(w);
         qb_sql(q, " AND lower(p.name) LIKE lower(?) ESCAPE '\\'");
         qb_text(q, pat);
         free(pat);

@@ -470,3 +470,17 @@ void stmt_bind_i64_or_null(struct stmt *s, int idx, int64_t v, int64_t none)
     else
         stmt_bind_i64(s, idx, v);
 }
+
+char *like_contains(const char *word)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_putc(&b, '%');
+    for (const char *p = word; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            buf_putc(&b, '\\');
+        buf_putc(&b, *p);
+    }
+    buf_putc(&b, '%');
+    return buf_steal(&b);
+}

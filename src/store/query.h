@@ -39,6 +39,9 @@ void qb_fini(struct qb *q);
 void qb_sql(struct qb *q, const char *fragment);
 void qb_i64(struct qb *q, int64_t v);
 void qb_text(struct qb *q, const char *t);
+/* "%word%" for LIKE ... ESCAPE '\\', LIKE's own characters escaped: a search
+ * word matched anywhere in a column. Caller frees. */
+char *like_contains(const char *word);
 /* A filter of a list: appends fragment (" AND s.plan_id = ?") with its
  * value when the value is given (an id > 0, a non-empty text). */
 void qb_filter_id(struct qb *q, const char *fragment, int64_t id);

@@ -90,20 +90,6 @@ char *router_db_key(const struct router_row *r, const char *sort)
 
 /* ---- queries ------------------------------------------------------------ */
 
-static char *like_pattern(const char *t)
-{
-    struct buf b;
-    buf_init(&b);
-    buf_putc(&b, '%');
-    for (const char *p = t; *p; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\')
-            buf_putc(&b, '\\');
-        buf_putc(&b, *p);
-    }
-    buf_putc(&b, '%');
-    return buf_steal(&b);
-}
-
 static bool known_status(const char *s)
 {
     for (int i = 0; s && router_statuses[i]; i++)
@@ -130,7 +116,7 @@ static pb_err add_where(struct qb *q, const struct router_query *rq)
         return NULL;
     char *copy = xstrdup(rq->search), *save = NULL;
     for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-        char *pat = like_pattern(w);
+        char *pat = like_contains(w);
         qb_sql(q, " AND (r.name LIKE ? ESCAPE '\\' OR r.host LIKE ? ESCAPE '\\'"
                           " OR r.location LIKE ? ESCAPE '\\')");
         for (int i = 0; i < 3; i++)
@@ -580,7 +566,7 @@ static void alert_where(struct qb *q, int64_t tenant_id, int64_t router_id, cons
         return;
     char *copy = xstrdup(search), *save = NULL;
     for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-        char *pat = like_pattern(w);
+        char *pat = like_contains(w);
         qb_sql(q, " AND (r.name LIKE ? ESCAPE '\\' OR a.message LIKE ? ESCAPE '\\')");
         qb_text(q, pat);
         qb_text(q, pat);

@@ -52,6 +52,9 @@
     X(INSTALLMENTS, "installments", "i", NULL, "split into installments...")    \
     X(TEST, "test", "t", NULL, "test / verify")                                 \
     X(SYNC, "sync", "S", NULL, "sync now")                                      \
+    X(IMPORT, "import", "I", NULL, "import from the provider")                  \
+    X(PLAN_APPLY, "plan-apply", "A", NULL, "plan and apply at the provider")    \
+    X(UNDO, "undo", "u", NULL, "undo the last change not applied")              \
     X(MAINTENANCE, "maintenance", "m", NULL, "maintenance on / off")            \
     X(RANGE_IN, "range-in", "+", NULL, "shorter time range")                    \
     X(RANGE_OUT, "range-out", "-", NULL, "longer time range")                   \

@@ -475,3 +475,32 @@ emit routers_polled_by_console "$(sqlite3 "$DB" "SELECT count(*) FROM router WHE
 sqlite3 "$DB" "DELETE FROM router WHERE name LIKE 'fleet-%'"
 kill $RFLEET 2>/dev/null || true
 snmpd_stop
+
+# ---- DNS (issue 6): a 5,000-record zone imported from the fake Cloudflare
+# through its paginated listing, then planned against it after 50 local
+# changes (the plan's own comparison time, and the whole command).
+DNSDB=$DIR/dns.db
+rm -f "$DNSDB" "$DNSDB.key"
+"$BIN" --db "sqlite:$DNSDB" init --demo --customers 100 --seed 1 --invoices 0 >/dev/null
+python3 tests/fakes/fake_cloudflare.py --port 0 --token bench-Token-1 --zone bench.example \
+    >"$DIR/cf.out" 2>&1 &
+CFPID=$!
+trap 'kill $CFPID 2>/dev/null; tmux -L "$SOCK" kill-server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do grep -q READY "$DIR/cf.out" && break; sleep 0.1; done
+CFPORT=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$DIR/cf.out" | head -n 1)
+python3 -c "import urllib.request; urllib.request.urlopen(urllib.request.Request(
+    'http://127.0.0.1:$CFPORT/_fake/bulk', data=b'{\"zone\": \"bench.example\", \"count\": 5000, \"type\": \"A\", \"prefix\": \"host\"}',
+    method='POST', headers={'Content-Type': 'application/json'}), timeout=60).read()"
+pbd() { "$BIN" --db "sqlite:$DNSDB" --user admin@demo.test "$@"; }
+echo bench-Token-1 | pbd cred add --provider cloudflare --name cf --base-url "http://127.0.0.1:$CFPORT/client/v4" --secret-stdin >/dev/null
+pbd dns zone add bench.example --provider cloudflare --credential cf >/dev/null
+t0=$(ms_now)
+pbd --json dns import bench.example >"$DIR/dns-import.json"
+emit dns_import_5000_records "$(( $(ms_now) - t0 ))" ms 2000
+sqlite3 "$DNSDB" "UPDATE dns_record SET content = '198.51.100.' || (id % 200), sync_state = 'pending' WHERE id % 100 = 0"
+t0=$(ms_now)
+pbd --json dns plan bench.example >"$DIR/dns-plan.json"
+emit dns_plan_5000_records_command "$(( $(ms_now) - t0 ))" ms 2000
+emit dns_plan_5000_records_compare "$(python3 -c "import json; print(json.load(open('$DIR/dns-plan.json'))['data']['compute_us'] / 1000)")" ms 50
+emit dns_plan_5000_changes "$(python3 -c "import json; print(json.load(open('$DIR/dns-plan.json'))['data']['updates'])")" records 50
+kill $CFPID 2>/dev/null || true
