@@ -752,7 +752,9 @@ pb_err dns_record_undo(struct app *a, const char *zone_key, char *what, size_t n
     } else if (!e) {
         struct dns_record_row back = {0};
         record_copy(&back, last);
-        snprintf(what, n, "%s %s is back to what %s has", last->type, rel, "Cloudflare");
+        char *was_rel = dns_name_relative(z.domain, was->name);
+        snprintf(what, n, "%s %s is back to what Cloudflare has", was->type, was_rel);
+        free(was_rel);
         free(back.type);
         free(back.name);
         free(back.content);

@@ -504,3 +504,22 @@ emit dns_plan_5000_records_command "$(( $(ms_now) - t0 ))" ms 2000
 emit dns_plan_5000_records_compare "$(python3 -c "import json; print(json.load(open('$DIR/dns-plan.json'))['data']['compute_us'] / 1000)")" ms 50
 emit dns_plan_5000_changes "$(python3 -c "import json; print(json.load(open('$DIR/dns-plan.json'))['data']['updates'])")" records 50
 kill $CFPID 2>/dev/null || true
+# The record editor on that zone: scrolling, paging and filtering keys.
+dns_editing() {
+    tm send-keys -t pb 7
+    wait_for "bench.example"
+    tm send-keys -t pb Enter
+    wait_for "host-"
+    for _ in $(seq 100); do tm send-keys -t pb j; sleep 0.02; done
+    for _ in $(seq 20); do tm send-keys -t pb NPage; sleep 0.05; done
+    tm send-keys -t pb /
+    for ch in h o s t - 4 2; do tm send-keys -t pb -l "$ch"; sleep 0.08; done
+    sleep 1
+    tm send-keys -t pb Escape
+}
+MAIN_DB=$DB
+DB=$DNSDB
+session dns dns_editing
+DB=$MAIN_DB
+emit dns_record_editor_keystroke_p50 "$(field "$DIR/dns.jsonl" 1 p50_ms)" ms 10
+emit dns_record_editor_keystroke_p99 "$(field "$DIR/dns.jsonl" 1 p99_ms)" ms 10

@@ -256,6 +256,11 @@ test "$(cf_count TXT _dmarc.$ZONE)" = 1 && ok || bad "the TXT is there once"
 
 AID=$(sql "SELECT provider_record_id FROM dns_record WHERE type = 'A' AND name = '$ZONE'")
 cf drift '{"zone": "'"$ZONE"'", "id": "'"$AID"'", "set": {"content": "203.0.113.99"}}'
+pb --json dns check
+expect_rc 0 "dns check (cron) reads every Cloudflare zone"
+expect_json '(d["data"]["checked"], d["data"]["drifted"])' "(1, 1)" "and finds the change there"
+pb --json dns zone list
+expect_json 'd["data"][0]["sync"].startswith("! changed there")' True "the zone list shows it at once"
 pb --json dns plan "$ZONE"
 expect_rc 0 "plan after a change there"
 expect_json 'len(d["data"]["drift"])' 1 "the change there is seen"
