@@ -43,14 +43,6 @@ struct cform {
     int64_t version;
 };
 
-static void show_customer(const struct customer_row *c, struct picker_item *it)
-{
-    snprintf(it->value, sizeof it->value, "%s", c->code);
-    snprintf(it->display, sizeof it->display, "%s %s", c->code, c->name);
-    snprintf(it->label, sizeof it->label, "%-8s %-24.24s %s", c->code, c->name,
-             c->status ? c->status : "");
-}
-
 static pb_err cform_save(struct form *f, void *arg)
 {
     struct screen *s = arg;
@@ -89,7 +81,7 @@ static pb_err cform_open(struct screen *s, const char *args)
     struct app *a = screens_app(s->ui);
     memcpy(p->fields, field_template, sizeof p->fields);
     screens_tenant_scope(a, p->scope, sizeof p->scope);
-    p->pick.show = show_customer;
+    p->pick.show = screens_show_customer;
     p->customers = (struct picker_source){.title = "Customer", .noun = "customers",
                                           .search = screens_customer_search, .arg = &p->pick,
                                           .scope = p->scope};

@@ -25,9 +25,8 @@ enum { C_PROVIDER, C_NAME, C_URL, C_USER, C_CUSTOMER, C_VERIFIED, C_USERS, NCOLS
 static const struct table_col cols[NCOLS] = {
     [C_PROVIDER] = {.name = "Provider", .sort = "provider", .hotkey = 'p', .width = 11,
                     .prio = 1},
-    [C_NAME] = {.name = "Name", .sort = "name", .hotkey = 'n', .width = 16, .prio = 1,
-                .flex = true},
-    [C_URL] = {.name = "Base URL", .width = 26, .prio = 3},
+    [C_NAME] = {.name = "Name", .sort = "name", .hotkey = 'n', .width = 16, .prio = 1},
+    [C_URL] = {.name = "Base URL", .width = 26, .prio = 3, .flex = true},
     [C_USER] = {.name = "User", .width = 14, .prio = 3},
     [C_CUSTOMER] = {.name = "Customer", .width = 9, .prio = 4},
     [C_VERIFIED] = {.name = "Verified", .width = 10, .prio = 1, .watched = true},

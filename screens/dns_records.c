@@ -686,6 +686,21 @@ static unsigned records_action(struct screen *s, enum action a)
     case A_UNDO:
         undo(s);
         return R_REDRAW;
+    case A_SHOW_ALL:
+        /* The SOA is made when the zone is written out; the NS are the
+         * provider's, or the zone's own at @ (rows of the table). */
+        if (p->z.name_servers && *p->z.name_servers)
+            ui_msg(s->ui, MSG_INFO,
+                   "NS (kept by Cloudflare): %s. SOA: primary %.*s, hostmaster.%s, serial = "
+                   "the last change; w writes both into the zone file.",
+                   p->z.name_servers, (int)strcspn(p->z.name_servers, " "), p->z.name_servers,
+                   p->src.domain);
+        else
+            ui_msg(s->ui, MSG_INFO,
+                   "NS: the zone's own NS records at @ (in the table). SOA: the first of them, "
+                   "hostmaster.%s, serial = the last change; w writes both into the zone file.",
+                   p->src.domain);
+        return R_REDRAW;
     case A_PLAN_APPLY:
     case A_IMPORT:
         return to_provider(s, a == A_IMPORT);
@@ -735,6 +750,7 @@ static const struct keybind records_keys[] = {
     {A_DELETE, "delete", "dns.edit"},
     {A_UNDO, "undo", "dns.edit"},
     {A_PLAN_APPLY, "plan", "dns.edit"},
+    {A_SHOW_ALL, "SOA and NS", NULL},
     {A_IMPORT, "import", "dns.edit"},
     {A_WRITE, "zone file", NULL},
     {A_COPY, "copy", NULL},

@@ -34,7 +34,7 @@ static const struct table_col cols[NCOLS] = {
     [C_PROVIDER] = {.name = "Provider", .width = 10, .prio = 3},
     [C_RECS] = {.name = "Recs", .width = 5, .prio = 2, .right = true, .watched = true},
     [C_SYNC] = {.name = "Sync", .width = 21, .prio = 1, .watched = true},
-    [C_LAST] = {.name = "Last sync", .width = 12, .prio = 4},
+    [C_LAST] = {.name = "Last sync", .width = 16, .prio = 4},
 };
 
 static struct dns_zone_query query_of(const struct table_req *r)
@@ -354,14 +354,6 @@ struct zform {
     char scope[96];
 };
 
-static void show_customer(const struct customer_row *c, struct picker_item *it)
-{
-    snprintf(it->value, sizeof it->value, "%s", c->code);
-    snprintf(it->display, sizeof it->display, "%s %s", c->code, c->name);
-    snprintf(it->label, sizeof it->label, "%-8s %-24.24s %s", c->code, c->name,
-             c->status ? c->status : "");
-}
-
 /* Worker thread: the Cloudflare credentials whose name or URL holds text. */
 static int cred_search(void *wctx, void *arg, const char *text, struct picker_item *items, int max,
                        int64_t *total)
@@ -429,7 +421,7 @@ static pb_err zform_open(struct screen *s, const char *args)
     struct zform *p = s->priv;
     memcpy(p->fields, zfield_template, sizeof p->fields);
     screens_tenant_scope(screens_app(s->ui), p->scope, sizeof p->scope);
-    p->pick.show = show_customer;
+    p->pick.show = screens_show_customer;
     p->customers = (struct picker_source){.title = "Customer", .noun = "customers",
                                           .search = screens_customer_search, .arg = &p->pick,
                                           .scope = p->scope};

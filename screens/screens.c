@@ -36,6 +36,7 @@ const struct screen_class *const screen_registry[] = {
     &screen_routers, &screen_router_detail, &screen_router_form, &screen_alerts, &screen_wall,
     &screen_dns_zones, &screen_dns_zone_form, &screen_dns_records, &screen_dns_plan,
     &screen_creds, &screen_cred_form,
+    &screen_hosting, &screen_hosting_form,
 };
 const size_t screen_count = sizeof screen_registry / sizeof screen_registry[0];
 
@@ -573,6 +574,14 @@ int screens_plan_search(void *wctx, void *arg, const char *text, struct picker_i
 }
 
 /* ---- form screens ------------------------------------------------------------ */
+
+void screens_show_customer(const struct customer_row *c, struct picker_item *it)
+{
+    snprintf(it->value, sizeof it->value, "%s", c->code);
+    snprintf(it->display, sizeof it->display, "%s %s", c->code, c->name);
+    snprintf(it->label, sizeof it->label, "%-8s %-24.24s %s", c->code, c->name,
+             c->status ? c->status : "");
+}
 
 int screens_customer_search(void *wctx, void *arg, const char *text, struct picker_item *items,
                             int max, int64_t *total)

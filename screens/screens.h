@@ -55,6 +55,8 @@ extern const struct screen_class screen_dns_records;
 extern const struct screen_class screen_dns_plan;
 extern const struct screen_class screen_creds;
 extern const struct screen_class screen_cred_form;
+extern const struct screen_class screen_hosting;
+extern const struct screen_class screen_hosting_form;
 
 /* ---- the worker's context ---------------------------------------------- */
 
@@ -288,6 +290,8 @@ struct form_conflict {
 struct customer_pick {
     void (*show)(const struct customer_row *c, struct picker_item *item);
 };
+/* The usual show: code and name, the status in the list. */
+void screens_show_customer(const struct customer_row *c, struct picker_item *item);
 /* Worker thread: the picker source's search. */
 int screens_customer_search(void *wctx, void *arg, const char *text, struct picker_item *items,
                             int max, int64_t *total);

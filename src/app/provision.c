@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "app/audit.h"
+#include "app/hosting_queue.h"
 #include "app/perm.h"
 #include "app/router.h"
 #include "app/subscription.h"
@@ -971,6 +972,11 @@ static void *daemon_main(void *arg)
         pb_err e = provision_run(d->app, &o, &st);
         /* Errors of the queue itself (a busy database) are retried next
          * round; the jobs keep their state in the database. */
+        err_free(&e);
+        /* The panel accounts of the same changes go out on the same kick;
+         * a session without hosting.edit leaves them to someone who has. */
+        struct hosting_queue_stats hs;
+        e = hosting_queue_run(d->app, &d->stop, NULL, NULL, &hs);
         err_free(&e);
         pthread_mutex_lock(&d->mu);
         if (!d->kicked && !atomic_load(&d->stop)) {

@@ -9,6 +9,7 @@
 #include "app/audit.h"
 #include "app/billing.h"
 #include "app/customer.h"
+#include "app/hosting_queue.h"
 #include "app/input.h"
 #include "app/perm.h"
 #include "app/plan.h"
@@ -813,6 +814,18 @@ static const char *job_op(const struct subscription_row *r, enum sub_act act)
     return NULL;
 }
 
+/* Hosting accounts follow their subscription to the panel (hosting_queue.h):
+ * suspended while it is suspended or cancelled (never deleted), unsuspended
+ * when it is active again. Inside the change's transaction. */
+static pb_err queue_hosting(struct app *a, int64_t sub_id, const struct sub_change *ch,
+                            const char *reason)
+{
+    if (ch->act != SUB_ACTIVATE && ch->act != SUB_SUSPEND && ch->act != SUB_CANCEL)
+        return NULL;
+    return hosting_queue_subscription(a, sub_id, ch->act != SUB_ACTIVATE,
+                                      ch->act == SUB_CANCEL ? "cancelled" : reason);
+}
+
 /* The audit reason of a change: "overdue: Oct unpaid" for a suspension,
  * else the note ("" for none). Caller frees. */
 static char *change_reason(const struct sub_change *ch)
@@ -920,6 +933,8 @@ static pb_err apply(struct app *a, struct subscription_row *r, const struct sub_
     }
     if (!e && *queued)
         e = provision_enqueue_desired(a, r->router_id, r->id, op, &d);
+    if (!e)
+        e = queue_hosting(a, r->id, ch, reason);
     if (!e && *queued && ch->act == SUB_SYNC)
         e = audit_sub(a, r, "sync", NULL, NULL, false);
     free(reason);
@@ -1182,6 +1197,8 @@ static pb_err bulk_lifecycle(struct app *a, struct subscription_row *rows, int n
         e = job_db_insert_many(a->st, js, njobs, now);
     if (!e && njobs && !all_jobs)
         e = sub_db_set_sync_many(a->st, job_ids, njobs, "pending");
+    for (size_t i = 0; !e && i < nids; i++)
+        e = queue_hosting(a, ids[i], ch, reason);
     *changed = (int64_t)nids;
     *jobs = (int64_t)njobs;
     *routers = (int64_t)nseen;

@@ -8,12 +8,15 @@
  * needs a reason and is read back before it is believed, and a panel's
  * failure is printed in its own words (and kept on the account) with the
  * exit status of its kind: 5 for a refused credential, 7 for the rest.
+ * `hosting jobs --run` sends the suspensions that follow subscriptions
+ * (hosting_queue.h) from cron when no console is open to send them.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/hosting.h"
+#include "app/hosting_queue.h"
 #include "cli/cli.h"
 
 /* "412M", "9.6G": a size as the list shows it; "∞" for unlimited. */
@@ -296,6 +299,78 @@ static pb_err accounts(struct cli *c)
     return NULL;
 }
 
+/* One job's line of `hosting jobs --run`, as its verdict was recorded. */
+static void print_job(void *arg, const struct hosting_job_row *j, const char *outcome)
+{
+    struct sync_out *so = arg;
+    struct json_object *o = hosting_job_json(j);
+    json_object_object_add(o, "outcome", json_object_new_string(outcome));
+    json_object_array_add(so->arr, o);
+    if (so->c->json)
+        return;
+    printf(" %s %-24s %-9s %s", strcmp(outcome, "done") == 0 ? "✓" : "✗",
+           j->domain ? j->domain : j->username, j->operation, outcome);
+    if (strcmp(outcome, "retry") == 0)
+        printf(" at %s", j->next_try_at);
+    printf("\n");
+    if (j->last_error)
+        printf("     %s\n", j->last_error);
+    fflush(stdout);
+}
+
+static pb_err jobs(struct cli *c)
+{
+    bool run = cli_flag(c, "run");
+    pb_err e = cli_unused(c);
+    if (!e && c->nargs > 0)
+        e = err_new(PB_USAGE, "usage: patchbay hosting jobs [--run]");
+    if (e)
+        return e;
+    if (run) {
+        struct sync_out so = {c, json_object_new_array()};
+        struct hosting_queue_stats st;
+        e = hosting_queue_run(c->app, NULL, print_job, &so, &st);
+        /* A failed job waits for a person (a credential to fix); one to
+         * retry will go on its own. */
+        if (!e && st.failed > 0) {
+            e = err_new(PB_EXTERNAL, "%lld hosting job%s failed and wait for a fix (hosting "
+                                     "jobs shows why).",
+                        (long long)st.failed, st.failed == 1 ? "" : "s");
+            if (c->json) {
+                c->fail_data = so.arr;
+                so.arr = NULL;
+            }
+        }
+        if (!e) {
+            cli_print_done(c, so.arr, "Hosting jobs: %lld done, %lld to retry, %lld failed.",
+                           (long long)st.done, (long long)st.retry, (long long)st.failed);
+            so.arr = NULL;
+        }
+        json_object_put(so.arr);
+        return e;
+    }
+    struct hosting_job_row *rows = NULL;
+    int n = 0;
+    e = hosting_queue_jobs(c->app, 0, &rows, &n);
+    if (e)
+        return e;
+    struct json_object *arr = json_object_new_array();
+    for (int i = 0; i < n; i++)
+        json_object_array_add(arr, hosting_job_json(&rows[i]));
+    hosting_job_rows_free(rows, n);
+    if (c->json) {
+        cli_print_ok(c, arr, NULL);
+        return NULL;
+    }
+    static const char *const keys[] = {"id", "domain", "operation", "state", "attempts",
+                                       "next_try_at", "last_error", NULL};
+    static const char *const heads[] = {"Id", "Domain", "Operation", "State", "Tries",
+                                        "Next try", "Last error"};
+    cli_print_table(arr, keys, heads);
+    json_object_put(arr);
+    return NULL;
+}
+
 const struct cli_command cli_hosting_commands[] = {
     {"hosting", "list", list,
      "hosting list [--search TEXT] [--customer C] [--credential NAME] "
@@ -311,5 +386,6 @@ const struct cli_command cli_hosting_commands[] = {
     {"hosting", "suspend", suspend, "hosting suspend KEY --reason TEXT", false},
     {"hosting", "unsuspend", unsuspend, "hosting unsuspend KEY [--reason TEXT]", false},
     {"hosting", "accounts", accounts, "hosting accounts --credential NAME", false},
+    {"hosting", "jobs", jobs, "hosting jobs [--run]", false},
     {NULL, NULL, NULL, NULL, false},
 };
