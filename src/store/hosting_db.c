@@ -177,31 +177,32 @@ pb_err hosting_db_get(struct store *st, int64_t tenant_id, int64_t id, struct ho
                      "hosting account", read_row, out);
 }
 
-/* The one account whose column (a WHERE fragment on "?") is key: *found
+/* The one account that sql (tenant, key; at most two rows) finds: *found
  * false when none; two are PB_VALIDATION, since a name must say which. */
-static pb_err find_one(struct store *st, int64_t tenant_id, const char *where, const char *key,
+static pb_err find_one(struct store *st, const char *sql, int64_t tenant_id, const char *key,
                        struct hosting_row *out, bool *found)
 {
-    char *count_sql =
-        xasprintf("SELECT count(*) FROM hosting_account h WHERE h.tenant_id = ? AND %s", where);
+    *found = false;
     struct stmt *s;
-    int64_t n = 0;
-    pb_err e = store_prepare(st, count_sql, &s);
-    if (!e) {
-        stmt_bind_i64(s, 1, tenant_id);
-        stmt_bind_text(s, 2, key);
-        e = stmt_i64_once(s, &n);
-    }
-    free(count_sql);
-    if (!e && n > 1)
-        e = err_new(PB_VALIDATION, "\"%s\" names %lld hosting accounts on different panels; use "
-                                   "the id hosting list shows.",
-                    key, (long long)n);
-    if (e || n == 0)
+    pb_err e = store_prepare(st, sql, &s);
+    if (e)
         return e;
-    char *sql = xasprintf("SELECT " COLS FROM " WHERE h.tenant_id = ? AND %s", where);
-    e = row_get(st, sql, tenant_id, key, 0, read_row, out, found);
-    free(sql);
+    stmt_bind_i64(s, 1, tenant_id);
+    stmt_bind_text(s, 2, key);
+    struct hosting_row *rows = NULL;
+    int n = 0;
+    e = rows_read(s, sizeof *rows, read_row, fini_row, 0, false, (void **)&rows, &n, NULL);
+    if (!e && n > 1)
+        e = err_new(PB_VALIDATION, "\"%s\" names several hosting accounts on different panels; "
+                                   "use the id hosting list shows.",
+                    key);
+    if (!e && n == 1) {
+        *out = rows[0];
+        *found = true;
+        free(rows);
+        return NULL;
+    }
+    hosting_rows_free(rows, n);
     return e;
 }
 
@@ -216,9 +217,15 @@ pb_err hosting_db_find(struct store *st, int64_t tenant_id, const char *key,
         e = row_get(st, "SELECT " COLS FROM " WHERE h.tenant_id = ? AND h.id = ?", tenant_id,
                     NULL, id, read_row, out, &found);
     if (!e && !found)
-        e = find_one(st, tenant_id, "h.domain = ? COLLATE NOCASE", key, out, &found);
+        e = find_one(st,
+                     "SELECT " COLS FROM " WHERE h.tenant_id = ? AND h.domain = ? COLLATE NOCASE "
+                     "ORDER BY h.id LIMIT 2",
+                     tenant_id, key, out, &found);
     if (!e && !found)
-        e = find_one(st, tenant_id, "h.username = ?", key, out, &found);
+        e = find_one(st,
+                     "SELECT " COLS FROM " WHERE h.tenant_id = ? AND h.username = ? "
+                     "ORDER BY h.id LIMIT 2",
+                     tenant_id, key, out, &found);
     if (!e && !found)
         e = err_new(PB_NOT_FOUND, "No hosting account \"%s\" (looked for an id, a domain and a "
                                   "panel username).",
