@@ -58,8 +58,12 @@ static void add_record(const char *zone, const char *type, const char *name, con
     dns_record_row_fini(&r);
 }
 
+static char datadir[512]; /* $XDG_DATA_HOME: where w writes */
+
 static int setup(void **state)
 {
+    snprintf(datadir, sizeof datadir, "%s/data", harness_tmpdir());
+    setenv("XDG_DATA_HOME", datadir, 1);
     assert_ok(http_global_init());
     root = fixture_app("dns_screens");
     struct demo_opts o = {.customers = 10, .seed = 2};
@@ -274,6 +278,36 @@ static void test_creds(void **state)
     ui_headless_free(&ui);
 }
 
+/* w: the zone as a BIND file, written by the worker; a zone without name
+ * servers is refused with the reason. */
+static void test_zone_file(void **state)
+{
+    struct ui *ui = console(24, 80, false, NULL);
+    open_zone(ui, "khangarments");
+    hs_key(ui, 'w');
+    ui_headless_settle(ui);
+    assert_message_has(ui, "has no name servers");
+    ui_headless_free(&ui);
+    add_record("khangarments.com", "NS", "@", "ns1.meghna.net", NULL);
+    ui = console(24, 80, false, NULL);
+    open_zone(ui, "khangarments");
+    hs_key(ui, 'w');
+    ui_headless_settle(ui);
+    assert_message_has(ui, "Wrote the zone file to ");
+    char file[600];
+    snprintf(file, sizeof file, "%s/patchbay/khangarments.com.zone", datadir);
+    FILE *f = fopen(file, "r");
+    assert_non_null(f);
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, "SOA"));
+    assert_non_null(strstr(buf, "ns1.meghna.net."));
+    assert_non_null(strstr(buf, "www"));
+    ui_headless_free(&ui);
+}
+
 /* Mono and ASCII at 80x24, and 200x60, through every DNS screen. */
 static void test_sizes_themes(void **state)
 {
@@ -309,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_zones),        cmocka_unit_test(test_records),
         cmocka_unit_test(test_new_record),   cmocka_unit_test(test_delete_undo),
         cmocka_unit_test(test_creds),        cmocka_unit_test(test_sizes_themes),
+        cmocka_unit_test(test_zone_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
