@@ -487,6 +487,56 @@ pb_err dns_plan_make(struct app *a, const char *zone_key, struct dns_plan *out)
     return e;
 }
 
+static void check_one(struct app *a, const char *domain, dns_check_fn each, void *arg,
+                      int *checked, int *drifted, int *failed)
+{
+    struct dns_plan p;
+    pb_err f = dns_plan_make(a, domain, &p);
+    (*checked)++;
+    if (f)
+        (*failed)++;
+    else if (p.ndrift)
+        (*drifted)++;
+    if (each)
+        each(arg, domain, f ? NULL : &p, f);
+    if (!f)
+        dns_plan_fini(&p);
+    err_free(&f);
+}
+
+pb_err dns_check_zones(struct app *a, const char *zone_key, dns_check_fn each, void *arg,
+                       int *checked, int *drifted, int *failed)
+{
+    *checked = *drifted = *failed = 0;
+    if (zone_key) {
+        struct dns_zone_row z;
+        pb_err e = dns_zone_get(a, zone_key, &z);
+        if (!e)
+            check_one(a, z.domain, each, arg, checked, drifted, failed);
+        dns_zone_row_fini(&z);
+        return e;
+    }
+    /* Page by page, so a tenant with thousands of zones is never all in memory. */
+    struct dns_zone_query q = {.dir = PAGE_FIRST, .limit = 100};
+    for (;;) {
+        struct dns_zone_row *rows = NULL;
+        int n = 0;
+        bool more = false;
+        pb_err e = dns_zone_list(a, &q, &rows, &n, &more);
+        if (e)
+            return e;
+        for (int i = 0; i < n; i++)
+            if (strcmp(rows[i].provider, "cloudflare") == 0)
+                check_one(a, rows[i].domain, each, arg, checked, drifted, failed);
+        q.offset += n;
+        for (int i = 0; i < n; i++)
+            dns_zone_row_fini(&rows[i]);
+        free(rows);
+        if (!more)
+            return NULL;
+    }
+}
+
 /* ---- apply ------------------------------------------------------------------ */
 
 static void to_cf(const struct dns_change *c, struct cf_record *r)

@@ -117,6 +117,21 @@ void dns_import_result_fini(struct dns_import_result *r);
 pb_err dns_import_remote(struct app *a, const char *zone_key, bool dry,
                          struct dns_import_result *out) PB_MUST_CHECK;
 
+/* Told after each zone dns_check_zones read: its plan (the drift in it),
+ * or why Cloudflare could not be read (p NULL then). */
+typedef void (*dns_check_fn)(void *arg, const char *domain, const struct dns_plan *p,
+                             const struct pb_error *fail);
+
+/*
+ * Reads Cloudflare again for zone_key, or for every Cloudflare zone the
+ * session sees (NULL), keeping each zone's drift for the zone list; nothing
+ * is changed there or here. A zone that cannot be read counts in *failed
+ * (its error kept on the zone), not as an error of the call. For cron
+ * (`dns check`) and the console's background chores.
+ */
+pb_err dns_check_zones(struct app *a, const char *zone_key, dns_check_fn each, void *arg,
+                       int *checked, int *drifted, int *failed) PB_MUST_CHECK;
+
 struct json_object *dns_plan_json(const struct dns_plan *p);
 struct json_object *dns_change_json(const struct dns_change *c);
 

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "app/audit.h"
+#include "app/chores.h"
 #include "app/hosting_queue.h"
 #include "app/perm.h"
 #include "app/router.h"
@@ -977,6 +978,9 @@ static void *daemon_main(void *arg)
          * a session without hosting.edit leaves them to someone who has. */
         struct hosting_queue_stats hs;
         e = hosting_queue_run(d->app, &d->stop, NULL, NULL, &hs);
+        err_free(&e);
+        /* Drift checks and panel usage, when due for the whole database. */
+        e = atomic_load(&d->stop) ? NULL : chores_run(d->app);
         err_free(&e);
         pthread_mutex_lock(&d->mu);
         if (!d->kicked && !atomic_load(&d->stop)) {

@@ -118,8 +118,9 @@ pb_err provision_drift(struct app *a, int64_t router_id, struct drift_row **rows
 
 /*
  * A thread that runs the queue, and after it the panel accounts' queue
- * (hosting_queue.h), whenever something is due: at once when kicked (a
- * change was committed), else every few seconds. It works with
+ * (hosting_queue.h) and the provider chores that are due (chores.h),
+ * whenever something is due: at once when kicked (a change was
+ * committed), else every few seconds. It works with
  * its own connections and a copy of the session it was started with.
  */
 struct provision_daemon;

@@ -520,34 +520,28 @@ static pb_err import(struct cli *c)
     return NULL;
 }
 
-/* One zone's check: its plan made and dropped, which keeps its drift. */
-static struct json_object *check_one(struct cli *c, const char *domain, int *drifted,
-                                     int *failed)
+static void print_check(void *arg, const char *domain, const struct dns_plan *p,
+                        const struct pb_error *fail)
 {
+    struct cli *c = arg;
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "zone", json_object_new_string(domain));
-    struct dns_plan p;
-    pb_err e = dns_plan_make(c->app, domain, &p);
-    if (e) {
-        (*failed)++;
-        json_object_object_add(o, "error", json_object_new_string(e->msg));
+    if (fail) {
+        json_object_object_add(o, "error", json_object_new_string(fail->msg));
         if (!c->json)
-            printf("✗ %s: %s\n", domain, e->msg);
-        err_free(&e);
-        return o;
+            printf("✗ %s: %s\n", domain, fail->msg);
+    } else {
+        int waiting = p->creates + p->updates + p->deletes + p->adopts;
+        json_object_object_add(o, "drift", json_object_new_int((int)p->ndrift));
+        json_object_object_add(o, "not_applied", json_object_new_int(waiting));
+        json_object_object_add(o, "conflicts", json_object_new_int(p->conflicts));
+        if (!c->json)
+            printf("%s %s: %zu changed at Cloudflare since the last sync, %d not applied "
+                   "here%s\n",
+                   p->ndrift ? "!" : "✓", domain, p->ndrift, waiting,
+                   p->conflicts ? ", some changed on both sides" : "");
     }
-    int waiting = p.creates + p.updates + p.deletes + p.adopts;
-    json_object_object_add(o, "drift", json_object_new_int((int)p.ndrift));
-    json_object_object_add(o, "not_applied", json_object_new_int(waiting));
-    json_object_object_add(o, "conflicts", json_object_new_int(p.conflicts));
-    if (p.ndrift)
-        (*drifted)++;
-    if (!c->json)
-        printf("%s %s: %zu changed at Cloudflare since the last sync, %d not applied here%s\n",
-               p.ndrift ? "!" : "✓", domain, p.ndrift, waiting,
-               p.conflicts ? ", some changed on both sides" : "");
-    dns_plan_fini(&p);
-    return o;
+    json_object_array_add(c->fail_data, o);
 }
 
 /* Cloudflare read again for every synced zone (or one): drift shows in
@@ -558,48 +552,23 @@ static pb_err check(struct cli *c)
     pb_err e = cli_unused(c);
     if (e)
         return e;
-    struct json_object *arr = json_object_new_array();
-    int drifted = 0, failed = 0, n_zones = 0;
-    if (zone) {
-        json_object_array_add(arr, check_one(c, zone, &drifted, &failed));
-        n_zones = 1;
-    }
-    struct dns_zone_query q = {.dir = PAGE_FIRST, .limit = 100};
-    for (int64_t offset = 0; !zone && !e; offset += 100) {
-        struct dns_zone_row *rows = NULL;
-        int n = 0;
-        bool more = false;
-        q.offset = offset;
-        e = dns_zone_list(c->app, &q, &rows, &n, &more);
-        for (int i = 0; !e && i < n; i++)
-            if (strcmp(rows[i].provider, "cloudflare") == 0) {
-                json_object_array_add(arr, check_one(c, rows[i].domain, &drifted, &failed));
-                n_zones++;
-            }
-        for (int i = 0; i < n; i++)
-            dns_zone_row_fini(&rows[i]);
-        free(rows);
-        if (!more)
-            break;
-    }
-    if (e) {
-        json_object_put(arr);
-        return e;
-    }
+    /* The zones' lines gather where a failure's envelope finds them. */
+    c->fail_data = json_object_new_array();
+    int checked = 0, drifted = 0, failed = 0;
+    e = dns_check_zones(c->app, zone, print_check, c, &checked, &drifted, &failed);
     struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "zones", arr);
-    json_object_object_add(o, "checked", json_object_new_int(n_zones));
+    json_object_object_add(o, "zones", c->fail_data);
+    c->fail_data = o;
+    json_object_object_add(o, "checked", json_object_new_int(checked));
     json_object_object_add(o, "drifted", json_object_new_int(drifted));
     json_object_object_add(o, "failed", json_object_new_int(failed));
-    if (failed) {
-        if (c->json)
-            c->fail_data = o;
-        else
-            json_object_put(o);
-        return err_new(PB_EXTERNAL, "%d of %d zones could not be checked.", failed, n_zones);
-    }
-    cli_print_done(c, o, "Checked %d zone%s against Cloudflare: %d changed there.", n_zones,
-                   n_zones == 1 ? "" : "s", drifted);
+    if (!e && failed)
+        e = err_new(PB_EXTERNAL, "%d of %d zones could not be checked.", failed, checked);
+    if (e)
+        return e;
+    c->fail_data = NULL;
+    cli_print_done(c, o, "Checked %d zone%s against Cloudflare: %d changed there.", checked,
+                   checked == 1 ? "" : "s", drifted);
     return NULL;
 }
 

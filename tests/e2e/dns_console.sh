@@ -105,6 +105,20 @@ tm_expect "✓ - TXT _old-verify.rupshatea.com.bd deleted" "deleted, one result"
 test -z "$(content_at TXT _old-verify.$ZONE)" && ok || bad "gone at Cloudflare"
 expect_sql "SELECT count(*) FROM dns_record WHERE type = 'TXT'" 0 "and here"
 
+# Changed at Cloudflare behind our back: the console's background chore
+# reads the zone again (once per interval for the whole database) and the
+# zone list says so without a key press.
+WID=$(sql "SELECT provider_record_id FROM dns_record WHERE name = 'www.$ZONE'")
+http_call POST "http://127.0.0.1:$CFPORT/_fake/drift" \
+    '{"zone": "'"$ZONE"'", "id": "'"$WID"'", "set": {"content": "203.0.113.99"}}' >/dev/null
+sql "DELETE FROM chore"
+tm_start 80 24
+signin
+tm_keys 7
+tm_expect "! changed there" "the drift found in the background"
+expect_sql "SELECT drift_count FROM dns_zone WHERE domain = '$ZONE'" 1 "kept on the zone"
+expect_sql "SELECT count(*) FROM chore WHERE name = 'dns_check'" 1 "one console took the chore"
+
 # Wide and mono.
 tm_start 200 60
 TM_ENV=NO_COLOR=1
