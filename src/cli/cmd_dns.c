@@ -429,8 +429,14 @@ static pb_err apply(struct cli *c)
     int todo = p.creates + p.updates + p.deletes + p.adopts;
     if (!e && todo == 0) {
         struct json_object *o = dns_plan_json(&p);
+        int left_out = p.conflicts;
         dns_plan_fini(&p);
-        cli_print_done(c, o, "Nothing to apply: %s is as Cloudflare has it.", zone);
+        if (left_out)
+            cli_print_done(c, o, "Nothing to apply: %d change%s left out (changed on both sides "
+                                 "or gone at Cloudflare); dns import takes Cloudflare's.",
+                           left_out, left_out == 1 ? " is" : "s are");
+        else
+            cli_print_done(c, o, "Nothing to apply: %s is as Cloudflare has it.", zone);
         return NULL;
     }
     if (!e && !c->json)

@@ -273,6 +273,10 @@ A=$(sql "SELECT id FROM dns_record WHERE type = 'A' AND name = '$ZONE'")
 pb --json dns record edit "$A" --content 203.0.113.11
 pb --json dns plan "$ZONE"
 expect_json '[c["op"] for c in d["data"]["changes"]]' "['!']" "changed on both sides: left out"
+pb dns apply "$ZONE"
+expect_rc 0 "an apply with only a conflict"
+expect_out "1 change is left out (changed on both sides or gone at Cloudflare)" "says what is left out"
+test "$(cf_count A $ZONE)" = 1 && ok || bad "nothing written at Cloudflare"
 pb --json dns undo "$ZONE"
 expect_rc 0 "undo the local change"
 expect_sql "SELECT content, sync_state FROM dns_record WHERE id = $A" "203.0.113.10|synced" \
