@@ -13,8 +13,9 @@
  * and a failure stops the run with what is left. Leaving while it runs
  * leaves it running: the job holds the plan and the screen's link, not the
  * screen. args: "ZONE_ID" for the plan, "import:ZONE_ID" for an import of
- * what Cloudflare has (dns_import_remote), whose counts and notes show here
- * and as the message. UI thread only, except the jobs' run callbacks and
+ * what Cloudflare has (dns_import_remote): first a dry run says what it
+ * would change, and Enter takes it in; its counts and notes show here and
+ * as the message. UI thread only, except the jobs' run callbacks and
  * the step callback, which run on the worker.
  */
 #include <stdarg.h>
@@ -33,7 +34,8 @@
 #include "screens/screens.h"
 #include "ui/key.h"
 
-enum pstate { P_READING, P_PLAN, P_APPLYING, P_DONE, P_FAILED };
+/* P_IMPORT_READY: what an import would change is shown; Enter imports. */
+enum pstate { P_READING, P_PLAN, P_IMPORT_READY, P_APPLYING, P_DONE, P_FAILED };
 
 struct pline {
     char *text;
@@ -176,7 +178,7 @@ static void plan_lines(struct plan_screen *p, struct app *a)
 
 /* ---- the jobs (worker thread, then the UI thread) ------------------------------ */
 
-enum job_kind { J_PLAN, J_APPLY, J_IMPORT };
+enum job_kind { J_PLAN, J_APPLY, J_IMPORT_DRY, J_IMPORT };
 
 struct plan_job {
     struct work w; /* first */
@@ -236,27 +238,37 @@ static void job_run(struct work *w, void *wctx)
     else if (a && j->kind == J_APPLY)
         e = dns_apply(a, &j->plan, on_step, j);
     else if (a)
-        e = dns_import_remote(a, j->key, false, &j->imp);
+        e = dns_import_remote(a, j->key, j->kind == J_IMPORT_DRY, &j->imp);
     j->err = e;
 }
 
+/* The import's counts: first what it would do (dry, SCREENS.md: the
+ * difference before anything is taken in), then what it did. */
 static void import_done(struct screen *s, struct plan_job *j)
 {
     struct plan_screen *p = s->priv;
     const struct dns_import_result *r = &j->imp;
+    bool dry = j->kind == J_IMPORT_DRY;
     clear_lines(p);
-    p->state = P_DONE;
-    char msg[400];
-    snprintf(msg, sizeof msg, "Imported %s from Cloudflare (%d records there): %d added, %d "
-             "changed, %d removed, %d taken over, %d kept, %d skipped, %d unchanged.", p->domain,
-             r->remote_records, r->added, r->changed, r->removed, r->adopted, r->kept,
+    p->state = dry ? P_IMPORT_READY : P_DONE;
+    char counts[240], msg[400];
+    snprintf(counts, sizeof counts, "%d added · %d changed · %d removed · %d taken over · %d kept "
+             "· %d skipped · %d same", r->added, r->changed, r->removed, r->adopted, r->kept,
              r->skipped, r->unchanged);
-    add(p, ROLE_ok, true, r->total_ms, "✓ %s", msg);
+    snprintf(msg, sizeof msg, "%s from Cloudflare (%d record%s there)%s",
+             dry ? "An import" : "Imported", r->remote_records, r->remote_records == 1 ? "" : "s",
+             dry ? " would make:" : ":");
+    snprintf(p->right, sizeof p->right, "%s", dry ? "read; nothing taken in yet" : "imported");
+    add(p, dry ? ROLE_normal : ROLE_ok, true, r->total_ms, "%s %s", dry ? "·" : "✓", msg);
+    add(p, dry ? ROLE_normal : ROLE_ok, false, -1, "   %s", counts);
     for (size_t i = 0; i < r->nnotes; i++)
         add(p, ROLE_normal, false, -1, "   %s", r->notes[i]);
     add(p, ROLE_muted, false, -1, "%s", "");
-    add(p, ROLE_muted, false, -1, "Esc goes back to the records, which show what came in.");
-    ui_msg(s->ui, MSG_OK, "%s", msg);
+    add(p, ROLE_muted, false, -1,
+        dry ? "Enter takes Cloudflare's records in; Esc leaves the zone as it is."
+            : "Esc goes back to the records, which show what came in.");
+    if (!dry)
+        ui_msg(s->ui, MSG_OK, "%s %s %s", p->domain, msg, counts);
 }
 
 static void apply_done(struct screen *s, struct plan_job *j)
@@ -306,7 +318,7 @@ static void job_done(struct work *w, void *ui)
                 snprintf(when, sizeof when, "%s", p->plan.read_at);
             snprintf(p->right, sizeof p->right, "against Cloudflare, read %s", when);
             plan_lines(p, screens_app(ui));
-        } else if (j->kind == J_IMPORT) {
+        } else if (j->kind == J_IMPORT || j->kind == J_IMPORT_DRY) {
             import_done(s, j);
         } else {
             apply_done(s, j);
@@ -317,7 +329,7 @@ static void job_done(struct work *w, void *ui)
         ui_dirty(ui);
     }
     dns_plan_fini(&j->plan);
-    if (j->kind == J_IMPORT && !j->err)
+    if ((j->kind == J_IMPORT || j->kind == J_IMPORT_DRY) && !j->err)
         dns_import_result_fini(&j->imp);
     err_free(&j->err);
     screen_link_drop(j->link);
@@ -366,7 +378,7 @@ static pb_err plan_open(struct screen *s, const char *args)
     p->link = screen_link_new(s);
     p->state = P_READING;
     snprintf(p->right, sizeof p->right, "reading Cloudflare…");
-    submit(s, p->import ? J_IMPORT : J_PLAN);
+    submit(s, p->import ? J_IMPORT_DRY : J_PLAN);
     return NULL;
 }
 
@@ -400,7 +412,7 @@ static void plan_draw(struct screen *s, struct canvas *c, struct rect body)
     int h = body.h - foot;
     if (p->state == P_READING) {
         canvas_text(c, body.y + 1, body.x + 1, body.w - 2, ROLE_muted,
-                    p->import ? "… reading Cloudflare and importing its records into the zone."
+                    p->import ? "… reading Cloudflare and comparing its records with the zone."
                               : "… reading Cloudflare to make the plan; nothing is written there "
                                 "yet.");
         return;
@@ -491,8 +503,12 @@ static unsigned plan_key(struct screen *s, const struct key *k)
         return R_REDRAW;
     }
     case K_ENTER:
-        if (p->state == P_PLAN)
+        if (p->state == P_PLAN) {
             start_apply(s);
+        } else if (p->state == P_IMPORT_READY) {
+            p->state = P_READING;
+            submit(s, J_IMPORT);
+        }
         else if (p->state == P_READING || p->state == P_APPLYING)
             ui_msg(s->ui, MSG_INFO, "Still talking to Cloudflare; the answer shows here.");
         else
@@ -529,6 +545,8 @@ static bool plan_bottom(struct screen *s, struct canvas *c, int y, int w)
     const char *h = p->state == P_PLAN
                         ? (p->todo ? "Enter apply  ↑↓ scroll  y copy plan  Esc back to the records"
                                    : "↑↓ scroll  y copy plan  Esc back to the records")
+                        : p->state == P_IMPORT_READY
+                            ? "Enter import  ↑↓ scroll  y copy  Esc back (nothing taken in)"
                         : p->state == P_APPLYING ? "Esc back (the apply goes on)"
                                                  : "Esc back to the records  y copy  ↑↓ scroll";
     ui_draw_hints(s->ui, y, 0, w, h);

@@ -119,6 +119,16 @@ tm_expect "! changed there" "the drift found in the background"
 expect_sql "SELECT drift_count FROM dns_zone WHERE domain = '$ZONE'" 1 "kept on the zone"
 expect_sql "SELECT count(*) FROM chore WHERE name = 'dns_check'" 1 "one console took the chore"
 
+# I: what an import would change is shown first; Enter takes it in.
+tm_keys I
+tm_expect "would make:" "the import's difference first"
+tm_expect "0 added · 1 changed · 0 removed" "with its counts"
+expect_sql "SELECT content FROM dns_record WHERE name = 'www.$ZONE'" 203.0.113.77 "nothing taken in yet"
+tm_keys Enter
+tm_expect "Imported from Cloudflare (1 record there)" "Enter imports"
+expect_sql "SELECT content FROM dns_record WHERE name = 'www.$ZONE'" 203.0.113.99 "Cloudflare's value taken in"
+tm_esc
+
 # Wide and mono.
 tm_start 200 60
 TM_ENV=NO_COLOR=1
@@ -126,7 +136,7 @@ signin
 tm_keys 7
 tm_expect "Last sync" "200 columns show the last sync column"
 tm_keys Enter
-tm_expect "www         203.0.113.77" "the records, wide"
+tm_expect "www         203.0.113.99" "the records, wide"
 TM_ENV=
 
 finish
