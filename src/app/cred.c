@@ -242,7 +242,10 @@ pb_err cred_create(struct app *a, const struct cred_input *in, struct cred_row *
     }
     if (!e)
         e = audited(a, "create", NULL, out);
-    return app_end(a, e);
+    e = app_end(a, e);
+    if (e)
+        cred_row_fini(out);
+    return e;
 }
 
 pb_err cred_edit(struct app *a, const char *key, const struct cred_input *in, int64_t expect,
@@ -283,7 +286,10 @@ pb_err cred_edit(struct app *a, const char *key, const struct cred_input *in, in
     if (!e)
         e = audited(a, "edit", &before, out);
     cred_row_fini(&before);
-    return app_end(a, e);
+    e = app_end(a, e);
+    if (e)
+        cred_row_fini(out);
+    return e;
 }
 
 pb_err cred_delete(struct app *a, const char *key, int64_t expect)

@@ -230,7 +230,10 @@ pb_err dns_zone_create(struct app *a, const struct dns_zone_input *in, struct dn
         e = reread_zone(a, out);
     if (!e)
         e = zone_audit(a, "create", NULL, out);
-    return app_end(a, e);
+    e = app_end(a, e);
+    if (e)
+        dns_zone_row_fini(out);
+    return e;
 }
 
 pb_err dns_zone_edit(struct app *a, const char *key, const struct dns_zone_input *in,
@@ -262,7 +265,10 @@ pb_err dns_zone_edit(struct app *a, const char *key, const struct dns_zone_input
     if (!e)
         e = zone_audit(a, "edit", &before, out);
     dns_zone_row_fini(&before);
-    return app_end(a, e);
+    e = app_end(a, e);
+    if (e)
+        dns_zone_row_fini(out);
+    return e;
 }
 
 pb_err dns_zone_delete(struct app *a, const char *key, int64_t expect)
@@ -609,7 +615,10 @@ pb_err dns_record_add(struct app *a, const char *zone_key, const struct dns_reco
     if (!e)
         e = record_audit(a, &z, "create", NULL, out);
     dns_zone_row_fini(&z);
-    return app_end(a, e);
+    e = app_end(a, e);
+    if (e)
+        dns_record_row_fini(out);
+    return e;
 }
 
 /* The record and its zone, for a change. */
@@ -668,7 +677,10 @@ pb_err dns_record_edit(struct app *a, int64_t id, const struct dns_record_input 
     free(label);
     dns_record_row_fini(&before);
     dns_zone_row_fini(&z);
-    return app_end(a, e);
+    e = app_end(a, e);
+    if (e)
+        dns_record_row_fini(out);
+    return e;
 }
 
 pb_err dns_record_delete(struct app *a, int64_t id, int64_t expect, bool *marked)

@@ -399,7 +399,8 @@ static void compute(const struct dns_zone_row *z, const struct dns_record_row *a
         if (!claimed[k] && !find_remote(last, nlast, remote[k].provider_record_id))
             add_drift(p, '+', &remote[k]);
     free(claimed);
-    qsort(p->changes, p->n, sizeof *p->changes, by_op);
+    if (p->n)
+        qsort(p->changes, p->n, sizeof *p->changes, by_op);
     for (size_t i = 0; i < p->n; i++) {
         switch (p->changes[i].op) {
         case DNS_OP_CREATE:
@@ -823,6 +824,8 @@ static int by_record_pid(const void *x, const void *y)
 
 static struct dns_record_row *find_local(struct dns_record_row *v, int n, const char *pid)
 {
+    if (n == 0)
+        return NULL;
     struct dns_record_row key = {.provider_record_id = (char *)pid};
     return bsearch(&key, v, (size_t)n, sizeof *v, by_record_pid);
 }
@@ -837,7 +840,7 @@ static pb_err import_tx(struct app *a, struct dns_zone_row *z, const struct dns_
     pb_err e = dns_db_records(a->st, z->id, &all, &nall);
     if (!e)
         e = dns_db_remotes(a->st, z->id, &last, &nlast);
-    if (!e)
+    if (!e && nall)
         qsort(all, (size_t)nall, sizeof *all, by_record_pid);
     for (int i = 0; !e && i < nremote; i++) {
         const struct dns_remote_row *r = &remote[i];

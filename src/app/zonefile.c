@@ -164,7 +164,7 @@ static bool glue_missing(const char *zone, const char *target, char **names, siz
 {
     if (!dns_name_in_zone(zone, target))
         return false;
-    return !bsearch(&target, names, nnames, sizeof *names, str_cmp);
+    return nnames == 0 || !bsearch(&target, names, nnames, sizeof *names, str_cmp);
 }
 
 static void put_line(struct buf *b, const char *owner, int64_t ttl, const char *type,
@@ -274,7 +274,8 @@ pb_err zonefile_export(struct buf *out, const char *zone, const struct zonefile_
         dns_zone_problems_free(&pv, np);
     }
     if (!count) {
-        qsort(addr, naddr, sizeof *addr, str_cmp);
+        if (naddr)
+            qsort(addr, naddr, sizeof *addr, str_cmp);
         for (size_t k = 0; k < nns; k++)
             if (glue_missing(zone, nsh[k], addr, naddr)) {
                 char *m = xasprintf("NS: %s is inside the zone and has no A or AAAA record; a "
