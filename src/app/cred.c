@@ -199,15 +199,15 @@ static pb_err audited(struct app *a, const char *action, const struct cred_row *
 
 /* The name must be free for this provider and customer (the schema's key),
  * said before the database says it in its own words. */
-static pb_err check_unique(struct app *a, const struct cred_row *r, pb_err e)
+static pb_err check_unique(struct app *a, const struct cred_row *r)
 {
+    pb_err e = NULL;
     struct cred_row other = {0};
     pb_err fe = cred_db_find(a->st, a->tenant.id, r->name, r->provider, &other);
     if (!fe && other.id != r->id && other.customer_id == r->customer_id)
-        e = err_ref(err_field(e, PB_VALIDATION, "name",
-                              "Name: there is already a %s credential called \"%s\".", r->provider,
-                              r->name),
-                    NULL);
+        e = err_field(NULL, PB_VALIDATION, "name",
+                      "Name: there is already a %s credential called \"%s\".", r->provider,
+                      r->name);
     cred_row_fini(&other);
     if (fe && fe->code != PB_NOT_FOUND && fe->code != PB_VALIDATION) {
         err_free(&e);
@@ -228,7 +228,7 @@ pb_err cred_create(struct app *a, const struct cred_input *in, struct cred_row *
     out->tenant_id = a->tenant.id;
     e = validate(a, in, out, true);
     if (!e)
-        e = check_unique(a, out, NULL);
+        e = check_unique(a, out);
     if (!e)
         e = cred_db_insert(a->st, out);
     if (!e) {
@@ -272,7 +272,7 @@ pb_err cred_edit(struct app *a, const char *key, const struct cred_input *in, in
     if (!e)
         e = validate(a, in, out, false);
     if (!e)
-        e = check_unique(a, out, NULL);
+        e = check_unique(a, out);
     if (!e)
         e = cred_db_update(a->st, out, before.version);
     if (!e) {
