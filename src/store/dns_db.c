@@ -8,16 +8,20 @@
 
 #include "core/xalloc.h"
 
-/* The counts ride along as correlated subqueries on dns_record_zone: a zone
- * page is a screenful, each costing a few index probes. */
+/* The counts ride along as correlated subqueries, each written so that it
+ * reads an index alone: all records from dns_record_zone, less the marked
+ * ones, and the waiting and failed ones from the partial indexes of 0009
+ * (whose WHERE the query repeats, so SQLite may use them). */
 #define ZONE_COLS                                                                              \
     "z.id, z.tenant_id, z.customer_id, z.credential_id, z.domain, z.provider, "                \
     "z.provider_zone_id, z.name_servers, z.last_synced, z.sync_error, z.checked_at, "          \
     "z.drift_note, z.drift_count, z.version, z.created_at, z.updated_at, c.code, c.name, "     \
     "cr.name, "                                                                                \
-    "(SELECT count(*) FROM dns_record r WHERE r.zone_id = z.id AND r.deleted = 0), "           \
+    "(SELECT count(*) FROM dns_record r WHERE r.zone_id = z.id) - "                            \
+    "(SELECT count(*) FROM dns_record r WHERE r.zone_id = z.id AND r.deleted = 1), "           \
     "(SELECT count(*) FROM dns_record r WHERE r.zone_id = z.id AND r.sync_state <> 'synced'), " \
-    "(SELECT count(*) FROM dns_record r WHERE r.zone_id = z.id AND r.sync_state = 'failed')"
+    "(SELECT count(*) FROM dns_record r WHERE r.zone_id = z.id AND r.sync_state <> 'synced' "  \
+    "AND r.sync_state = 'failed')"
 #define ZONE_FROM                                                                              \
     " FROM dns_zone z LEFT JOIN customer c ON c.id = z.customer_id "                           \
     "LEFT JOIN credential cr ON cr.id = z.credential_id"

@@ -485,7 +485,7 @@ rm -f "$DNSDB" "$DNSDB.key"
 python3 tests/fakes/fake_cloudflare.py --port 0 --token bench-Token-1 --zone bench.example \
     >"$DIR/cf.out" 2>&1 &
 CFPID=$!
-trap 'kill $CFPID 2>/dev/null; tmux -L "$SOCK" kill-server 2>/dev/null || true' EXIT
+trap 'kill $CFPID 2>/dev/null || true; tmux -L "$SOCK" kill-server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q READY "$DIR/cf.out" && break; sleep 0.1; done
 CFPORT=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$DIR/cf.out" | head -n 1)
 python3 -c "import urllib.request; urllib.request.urlopen(urllib.request.Request(
@@ -504,6 +504,7 @@ emit dns_plan_5000_records_command "$(( $(ms_now) - t0 ))" ms 2000
 emit dns_plan_5000_records_compare "$(python3 -c "import json; print(json.load(open('$DIR/dns-plan.json'))['data']['compute_us'] / 1000)")" ms 50
 emit dns_plan_5000_changes "$(python3 -c "import json; print(json.load(open('$DIR/dns-plan.json'))['data']['updates'])")" records 50
 kill $CFPID 2>/dev/null || true
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true' EXIT
 # The record editor on that zone: scrolling, paging and filtering keys.
 dns_editing() {
     tm send-keys -t pb 7
