@@ -101,3 +101,11 @@ void hs_assert_lacks(struct ui *ui, const char *what)
         fail_msg("the screen shows \"%s\":\n%s", what, t);
     free(t);
 }
+
+void hs_assert_message_has(struct ui *ui, const char *what)
+{
+    ui_headless_settle(ui);
+    const char *m = ui_headless_message(ui);
+    if (!strstr(m, what))
+        fail_msg("the message is \"%s\", wanted \"%s\" in it", m, what);
+}

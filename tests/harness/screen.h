@@ -34,5 +34,7 @@ char *hs_screen(struct ui *ui);
 /* Fails, showing the screen, unless what is on it (or, _lacks, is not). */
 void hs_assert_has(struct ui *ui, const char *what);
 void hs_assert_lacks(struct ui *ui, const char *what);
+/* The message line holds what (the worker settled first). */
+void hs_assert_message_has(struct ui *ui, const char *what);
 
 #endif

@@ -113,27 +113,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* hs_assert_has and _lacks with the whole screen on failure. */
-static void see(struct ui *ui, const char *what, bool want)
-{
-    char *t = hs_screen(ui);
-    if ((strstr(t, what) != NULL) != want) {
-        fprintf(stderr, "the screen %s \"%s\":\n%s\n", want ? "lacks" : "shows", what, t);
-        free(t);
-        fail();
-    }
-    free(t);
-}
-#define has(ui, what) see((ui), (what), true)
-#define lacks(ui, what) see((ui), (what), false)
-
-static void assert_message_has(struct ui *ui, const char *what)
-{
-    const char *m = ui_headless_message(ui);
-    if (!strstr(m, what))
-        fail_msg("the message is \"%s\", wanted \"%s\" in it", m, what);
-}
-
 static struct ui *console(int h, int w, bool ascii, const char *theme)
 {
     return hs_signed_in(uiapp, h, w, ascii, theme, "admin@demo.test", DEMO_PASSWORD);
@@ -161,20 +140,20 @@ static void test_zones(void **state)
 {
     struct ui *ui = console(24, 80, false, NULL);
     hs_key(ui, '7');
-    has(ui, "7 DNS");
-    has(ui, "Zone");
-    has(ui, "khangarments.com");
-    has(ui, "· local only");
-    has(ui, "rupshatea.com.bd");
-    has(ui, "✓ synced");
-    has(ui, "I import");
+    hs_assert_has(ui, "7 DNS");
+    hs_assert_has(ui, "Zone");
+    hs_assert_has(ui, "khangarments.com");
+    hs_assert_has(ui, "· local only");
+    hs_assert_has(ui, "rupshatea.com.bd");
+    hs_assert_has(ui, "✓ synced");
+    hs_assert_has(ui, "I import");
     ui_headless_free(&ui);
     /* The palette names. */
     ui = console(24, 80, false, NULL);
     hs_key(ui, ':');
     ui_headless_type(ui, "zones");
     hs_key(ui, K_ENTER);
-    has(ui, "7 DNS");
+    hs_assert_has(ui, "7 DNS");
     ui_headless_free(&ui);
 }
 
@@ -183,13 +162,13 @@ static void test_records(void **state)
 {
     struct ui *ui = console(24, 80, false, NULL);
     open_zone(ui, "khangarments");
-    has(ui, "7 DNS › khangarments.com");
-    has(ui, "none · 3 · local only");
-    has(ui, "Type");
-    has(ui, " @ ");
-    has(ui, " www ");
-    has(ui, "mx1.khangarments.com");
-    lacks(ui, "www.khangarments.com");
+    hs_assert_has(ui, "7 DNS › khangarments.com");
+    hs_assert_has(ui, "none · 3 · local only");
+    hs_assert_has(ui, "Type");
+    hs_assert_has(ui, " @ ");
+    hs_assert_has(ui, " www ");
+    hs_assert_has(ui, "mx1.khangarments.com");
+    hs_assert_lacks(ui, "www.khangarments.com");
     ui_headless_free(&ui);
 }
 
@@ -201,34 +180,34 @@ static void test_new_record(void **state)
     struct ui *ui = console(24, 80, false, NULL);
     open_zone(ui, "khangarments");
     hs_key(ui, 'n');
-    has(ui, "new A record");
+    hs_assert_has(ui, "new A record");
     ui_headless_type(ui, "api");
     hs_key(ui, K_TAB);
     ui_headless_type(ui, "203.0.113.300");
     hs_key(ui, K_CTRL('s'));
-    has(ui, "✗ Content: an A record needs an IPv4 address, and 203.0.113.300");
-    assert_message_has(ui, "1 field needs attention: Content");
+    hs_assert_has(ui, "✗ Content: an A record needs an IPv4 address, and 203.0.113.300");
+    hs_assert_message_has(ui, "1 field needs attention: Content");
     assert_int_equal(count("SELECT count(*) FROM dns_record"), before);
     hs_key(ui, K_CTRL('u'));
     ui_headless_type(ui, "203.0.113.25");
     hs_key(ui, K_CTRL('s'));
-    assert_message_has(ui, "Added A api.");
-    lacks(ui, "new A record");
-    has(ui, "api         203.0.113.25");
+    hs_assert_message_has(ui, "Added A api.");
+    hs_assert_lacks(ui, "new A record");
+    hs_assert_has(ui, "api         203.0.113.25");
     assert_int_equal(count("SELECT count(*) FROM dns_record"), before + 1);
     /* The type decides the fields: MX asks a priority and a mail server. */
     hs_key(ui, 'n');
     hs_key(ui, K_BTAB);
     hs_key(ui, K_BTAB);
     hs_key(ui, 'M');
-    has(ui, "new MX record");
-    has(ui, "Mail server");
-    has(ui, "Priority");
-    lacks(ui, "Proxied");
+    hs_assert_has(ui, "new MX record");
+    hs_assert_has(ui, "Mail server");
+    hs_assert_has(ui, "Priority");
+    hs_assert_lacks(ui, "Proxied");
     hs_key(ui, K_ESC);
     hs_key(ui, 'y'); /* discard the change of type */
     ui_headless_advance(ui, 600);
-    lacks(ui, "new MX record");
+    hs_assert_lacks(ui, "new MX record");
     ui_headless_free(&ui);
     sql("DELETE FROM dns_record WHERE name = 'api.khangarments.com'");
 }
@@ -239,22 +218,22 @@ static void test_delete_undo(void **state)
 {
     struct ui *ui = console(24, 80, false, NULL);
     open_zone(ui, "rupshatea");
-    has(ui, "cloudflare · 2 · applied");
+    hs_assert_has(ui, "cloudflare · 2 · applied");
     filter(ui, "old-verify");
-    has(ui, "  TXT    _old-verify");
+    hs_assert_has(ui, "  TXT    _old-verify");
     hs_key(ui, 'd');
-    assert_message_has(ui, "Marked TXT _old-verify for deletion");
-    has(ui, "- TXT    _old-verify");
-    has(ui, "1 not applied · A plan");
+    hs_assert_message_has(ui, "Marked TXT _old-verify for deletion");
+    hs_assert_has(ui, "- TXT    _old-verify");
+    hs_assert_has(ui, "1 not applied · A plan");
     assert_int_equal(count("SELECT deleted FROM dns_record WHERE provider_record_id = 'r41b0'"),
                      1);
     hs_key(ui, 'u');
-    assert_message_has(ui, "Undone:");
-    lacks(ui, "- TXT    _old-verify");
+    hs_assert_message_has(ui, "Undone:");
+    hs_assert_lacks(ui, "- TXT    _old-verify");
     assert_int_equal(count("SELECT deleted FROM dns_record WHERE provider_record_id = 'r41b0'"),
                      0);
     hs_key(ui, 'u');
-    assert_message_has(ui, "Nothing to undo in rupshatea.com.bd");
+    hs_assert_message_has(ui, "Nothing to undo in rupshatea.com.bd");
     ui_headless_free(&ui);
 }
 
@@ -265,15 +244,15 @@ static void test_creds(void **state)
     hs_key(ui, ':');
     ui_headless_type(ui, "creds");
     hs_key(ui, K_ENTER);
-    has(ui, "Credentials");
-    has(ui, "cloudflare");
-    has(ui, "meghna-cf");
-    has(ui, "never");
-    lacks(ui, SECRET);
+    hs_assert_has(ui, "Credentials");
+    hs_assert_has(ui, "cloudflare");
+    hs_assert_has(ui, "meghna-cf");
+    hs_assert_has(ui, "never");
+    hs_assert_lacks(ui, SECRET);
     hs_key(ui, 'e');
-    has(ui, "meghna-cf › edit");
-    has(ui, "set; empty keeps it");
-    lacks(ui, SECRET);
+    hs_assert_has(ui, "meghna-cf › edit");
+    hs_assert_has(ui, "set; empty keeps it");
+    hs_assert_lacks(ui, SECRET);
     hs_key(ui, K_ESC);
     ui_headless_free(&ui);
 }
@@ -286,14 +265,14 @@ static void test_zone_file(void **state)
     open_zone(ui, "khangarments");
     hs_key(ui, 'w');
     ui_headless_settle(ui);
-    assert_message_has(ui, "has no name servers");
+    hs_assert_message_has(ui, "has no name servers");
     ui_headless_free(&ui);
     add_record("khangarments.com", "NS", "@", "ns1.meghna.net", NULL);
     ui = console(24, 80, false, NULL);
     open_zone(ui, "khangarments");
     hs_key(ui, 'w');
     ui_headless_settle(ui);
-    assert_message_has(ui, "Wrote the zone file to ");
+    hs_assert_message_has(ui, "Wrote the zone file to ");
     char file[600];
     snprintf(file, sizeof file, "%s/patchbay/khangarments.com.zone", datadir);
     FILE *f = fopen(file, "r");
@@ -319,16 +298,16 @@ static void test_sizes_themes(void **state)
     for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
         struct ui *ui = console(runs[i].h, runs[i].w, runs[i].ascii, runs[i].theme);
         hs_key(ui, '7');
-        has(ui, "khangarments.com");
-        has(ui, runs[i].ascii ? "- local only" : "· local only");
+        hs_assert_has(ui, "khangarments.com");
+        hs_assert_has(ui, runs[i].ascii ? "- local only" : "· local only");
         open_zone(ui, "rupshatea");
-        has(ui, "_old-verify");
+        hs_assert_has(ui, "_old-verify");
         hs_key(ui, 'n');
-        has(ui, "new A record");
+        hs_assert_has(ui, "new A record");
         hs_key(ui, K_ESC);
         ui_headless_advance(ui, 600);
         if (runs[i].w >= 200)
-            has(ui, "site-verification=Xq2bT7");
+            hs_assert_has(ui, "site-verification=Xq2bT7");
         char *t = hs_screen(ui);
         for (const unsigned char *c = (const unsigned char *)t; runs[i].ascii && *c; c++)
             assert_true(*c < 0x80);

@@ -103,26 +103,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static void see(struct ui *ui, const char *what, bool want)
-{
-    char *t = hs_screen(ui);
-    if ((strstr(t, what) != NULL) != want) {
-        fprintf(stderr, "the screen %s \"%s\":\n%s\n", want ? "lacks" : "shows", what, t);
-        free(t);
-        fail();
-    }
-    free(t);
-}
-#define has(ui, what) see((ui), (what), true)
-#define lacks(ui, what) see((ui), (what), false)
-
-static void assert_message_has(struct ui *ui, const char *what)
-{
-    const char *m = ui_headless_message(ui);
-    if (!strstr(m, what))
-        fail_msg("the message is \"%s\", wanted \"%s\" in it", m, what);
-}
-
 static struct ui *console(int h, int w, bool ascii, const char *theme)
 {
     return hs_signed_in(uiapp, h, w, ascii, theme, "admin@demo.test", DEMO_PASSWORD);
@@ -149,26 +129,26 @@ static void test_list(void **state)
     struct ui *ui = console(24, 80, false, NULL);
     hs_key(ui, '8');
     tick(ui);
-    has(ui, "8 Hosting");
-    has(ui, "5 accounts · cPanel web1");
-    has(ui, "Domain");
-    has(ui, "rupshatea.com.bd");
-    has(ui, "web1");
-    has(ui, "██░░░ 4.2/10G");
-    has(ui, "▊░░░░ 0.8/5G");
-    has(ui, "active");
-    has(ui, "! disk 95%");
-    has(ui, "✗ 403");
-    has(ui, "░░░░░ 300M/∞");
+    hs_assert_has(ui, "8 Hosting");
+    hs_assert_has(ui, "5 accounts · cPanel web1");
+    hs_assert_has(ui, "Domain");
+    hs_assert_has(ui, "rupshatea.com.bd");
+    hs_assert_has(ui, "web1");
+    hs_assert_has(ui, "██░░░ 4.2/10G");
+    hs_assert_has(ui, "▊░░░░ 0.8/5G");
+    hs_assert_has(ui, "active");
+    hs_assert_has(ui, "! disk 95%");
+    hs_assert_has(ui, "✗ 403");
+    hs_assert_has(ui, "░░░░░ 300M/∞");
     /* the cursor rests on the failed one: its reason in full */
-    assert_message_has(ui, "kazisons.com.bd: web1 answered 403: Access denied");
+    hs_assert_message_has(ui, "kazisons.com.bd: web1 answered 403: Access denied");
     ui_headless_free(&ui);
     /* The palette's alias. */
     ui = console(24, 80, false, NULL);
     hs_key(ui, ':');
     ui_headless_type(ui, "host");
     hs_key(ui, K_ENTER);
-    has(ui, "8 Hosting");
+    hs_assert_has(ui, "8 Hosting");
     ui_headless_free(&ui);
 }
 
@@ -179,23 +159,23 @@ static void test_detail(void **state)
     struct ui *ui = console(24, 80, false, NULL);
     hs_key(ui, '8');
     filter(ui, "rupshatea");
-    has(ui, "cPanel 127.0.0.1 · user rupshate · package Business");
-    has(ui, "4.2 of 10 GB (41 %)");
-    has(ui, "61 of 100 GB this month (61 %)");
-    has(ui, "domains 3 · e-mail accounts 12 · databases 3 · suspended no");
-    has(ui, "last error: none");
+    hs_assert_has(ui, "cPanel 127.0.0.1 · user rupshate · package Business");
+    hs_assert_has(ui, "4.2 of 10 GB (41 %)");
+    hs_assert_has(ui, "61 of 100 GB this month (61 %)");
+    hs_assert_has(ui, "domains 3 · e-mail accounts 12 · databases 3 · suspended no");
+    hs_assert_has(ui, "last error: none");
     hs_key(ui, K_ENTER);
-    has(ui, "8 Hosting › rupshatea.com.bd");
+    hs_assert_has(ui, "8 Hosting › rupshatea.com.bd");
     hs_key(ui, K_ESC);
-    lacks(ui, "› rupshatea.com.bd");
-    has(ui, "Domain");
+    hs_assert_lacks(ui, "› rupshatea.com.bd");
+    hs_assert_has(ui, "Domain");
     hs_key(ui, K_ESC); /* clears the filter */
     filter(ui, "shaplabooks");
-    has(ui, "9.6 of 10 GB (95 %)");
-    assert_message_has(ui, "shaplabooks.com uses 95 % of its disk (9.6 of 10 GB).");
+    hs_assert_has(ui, "9.6 of 10 GB (95 %)");
+    hs_assert_message_has(ui, "shaplabooks.com uses 95 % of its disk (9.6 of 10 GB).");
     hs_key(ui, K_ESC);
     filter(ui, "kazisons");
-    has(ui, "last error: web1 answered 403: Access denied");
+    hs_assert_has(ui, "last error: web1 answered 403: Access denied");
     ui_headless_free(&ui);
 }
 
@@ -207,15 +187,15 @@ static void test_suspend(void **state)
     hs_key(ui, '8');
     filter(ui, "mirpurcy");
     hs_key(ui, 's');
-    has(ui, "Suspend mirpurcyber.com on web1");
+    hs_assert_has(ui, "Suspend mirpurcyber.com on web1");
     hs_key(ui, K_ENTER); /* the first reason: overdue */
     ui_headless_settle(ui);
     for (int i = 0; i < 3 && !strstr(ui_headless_message(ui), "Suspended"); i++) {
         hs_key(ui, K_ENTER); /* focus on the choice first, the button then */
         ui_headless_settle(ui);
     }
-    assert_message_has(ui, "Suspended mirpurcyber.com on web1 (reason overdue), read back");
-    has(ui, "suspended");
+    hs_assert_message_has(ui, "Suspended mirpurcyber.com on web1 (reason overdue), read back");
+    hs_assert_has(ui, "suspended");
     assert_int_equal(count("SELECT suspended FROM hosting_account WHERE username = 'mirpurcy'"),
                      1);
     ui_headless_free(&ui);
@@ -235,22 +215,22 @@ static void test_sizes_themes(void **state)
         struct ui *ui = console(runs[i].h, runs[i].w, runs[i].ascii, runs[i].theme);
         hs_key(ui, '8');
         tick(ui);
-        has(ui, "rupshatea.com.bd");
-        has(ui, runs[i].ascii ? "##... 4.2/10G" : "██░░░ 4.2/10G");
-        has(ui, runs[i].ascii ? "- S sync now -" : "· S sync now ─");
+        hs_assert_has(ui, "rupshatea.com.bd");
+        hs_assert_has(ui, runs[i].ascii ? "##... 4.2/10G" : "██░░░ 4.2/10G");
+        hs_assert_has(ui, runs[i].ascii ? "- S sync now -" : "· S sync now ─");
         if (runs[i].w >= 200) {
-            has(ui, "Bandwidth");
-            has(ui, "Package");
-            has(ui, "Synced");
+            hs_assert_has(ui, "Bandwidth");
+            hs_assert_has(ui, "Package");
+            hs_assert_has(ui, "Synced");
         }
         hs_key(ui, K_ENTER);
-        has(ui, "e-mail accounts");
+        hs_assert_has(ui, "e-mail accounts");
         char *t = hs_screen(ui);
         for (const unsigned char *c = (const unsigned char *)t; runs[i].ascii && *c; c++)
             assert_true(*c < 0x80);
         free(t);
         hs_key(ui, 'n');
-        has(ui, "link a panel account");
+        hs_assert_has(ui, "link a panel account");
         hs_key(ui, K_ESC);
         ui_headless_free(&ui);
     }
@@ -263,7 +243,7 @@ static void test_empty(void **state)
     struct ui *ui = console(24, 80, false, NULL);
     hs_key(ui, '8');
     tick(ui);
-    has(ui, "No hosting accounts linked. n links one; a panel credential comes first");
+    hs_assert_has(ui, "No hosting accounts linked. n links one; a panel credential comes first");
     ui_headless_free(&ui);
 }
 

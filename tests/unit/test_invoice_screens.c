@@ -63,13 +63,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static void assert_message_has(struct ui *ui, const char *what)
-{
-    const char *m = ui_headless_message(ui);
-    if (!strstr(m, what))
-        fail_msg("the message is \"%s\", wanted \"%s\" in it", m, what);
-}
-
 static int64_t count(const char *fmt, ...)
 {
     char sql[600];
@@ -177,8 +170,8 @@ static void test_invoices(void **state)
     hs_key(ui, K_TAB);
     ui_headless_type(ui, "TRX-77");
     hs_key(ui, K_CTRL('s'));
-    assert_message_has(ui, "Recorded PAY-2026-000001: 100.50 bank_transfer; ");
-    assert_message_has(ui, " left due.");
+    hs_assert_message_has(ui, "Recorded PAY-2026-000001: 100.50 bank_transfer; ");
+    hs_assert_message_has(ui, " left due.");
     tick(ui);
     hs_assert_has(ui, "INV-2026-000003 · recurring · partial");
     hs_assert_has(ui, "PAY-2026-000001");
@@ -195,7 +188,7 @@ static void test_invoices(void **state)
     hs_assert_has(ui, "due 09 Dec 2026");
     hs_assert_has(ui, "due 09 Feb 2027");
     hs_key(ui, K_CTRL('s'));
-    assert_message_has(ui, "Split INV-2026-000003 into 3 monthly installments");
+    hs_assert_message_has(ui, "Split INV-2026-000003 into 3 monthly installments");
     tick(ui);
     hs_assert_has(ui, "Installments 3");
     assert_int_equal(count("SELECT count(*) FROM installment i JOIN invoice v ON v.id = "
@@ -204,7 +197,7 @@ static void test_invoices(void **state)
 
     /* Void: refused while it holds a payment, in the console's words. */
     hs_key(ui, 'C');
-    assert_message_has(ui, "holds 100.50 of payments: refund them (5, C), then void it.");
+    hs_assert_message_has(ui, "holds 100.50 of payments: refund them (5, C), then void it.");
     hs_key(ui, 'd');
     assert_message_is(ui, "INV-2026-000003 is partially paid; an issued invoice is never "
                           "deleted. C voids it with a credit note.");
@@ -220,10 +213,10 @@ static void test_invoices(void **state)
     hs_key(ui, K_TAB);
     ui_headless_type(ui, "INV-2026-00000");
     hs_key(ui, K_ENTER);
-    assert_message_has(ui, "Type INV-2026-000004 to confirm.");
+    hs_assert_message_has(ui, "Type INV-2026-000004 to confirm.");
     ui_headless_type(ui, "4");
     hs_key(ui, K_ENTER);
-    assert_message_has(ui, "Voided INV-2026-000004 with credit note INV-2026-");
+    hs_assert_message_has(ui, "Voided INV-2026-000004 with credit note INV-2026-");
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE number = 'INV-2026-000004' AND "
                            "status = 'void'"), 1);
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE type = 'credit_note' AND notes "
@@ -278,7 +271,7 @@ static void test_payments(void **state)
     hs_key(ui, K_CTRL('u'));
     ui_headless_type(ui, "PAY-2026-000001");
     hs_key(ui, K_CTRL('s'));
-    assert_message_has(ui, "Refunded BDT 40.00 of PAY-2026-000001");
+    hs_assert_message_has(ui, "Refunded BDT 40.00 of PAY-2026-000001");
     tick(ui);
     hs_assert_has(ui, "refunded 40.00 of 100.50");
     assert_int_equal(count("SELECT refunded FROM payment WHERE number = 'PAY-2026-000001'"), 4000);
@@ -286,9 +279,9 @@ static void test_payments(void **state)
                      paid - 4000);
     /* a and x only for pending ones */
     hs_key(ui, 'a');
-    assert_message_has(ui, "only a pending payment is completed");
+    hs_assert_message_has(ui, "only a pending payment is completed");
     hs_key(ui, 'x');
-    assert_message_has(ui, "only a pending payment can fail");
+    hs_assert_message_has(ui, "only a pending payment can fail");
     hs_key(ui, K_ESC);
 
     /* A new payment for a customer picked by code: more than is due is
@@ -314,7 +307,7 @@ static void test_payments(void **state)
         hs_key(ui, K_TAB);
     hs_key(ui, ' ');
     hs_key(ui, K_CTRL('s'));
-    assert_message_has(ui, "kept as credit");
+    hs_assert_message_has(ui, "kept as credit");
     assert_int_equal(count("SELECT credit FROM customer WHERE code = 'C-00010'"),
                      (due / 100 + 100) * 100 - due);
     assert_int_equal(count("SELECT count(*) FROM invoice i JOIN customer c ON c.id = "
@@ -369,11 +362,11 @@ static void test_drafts(void **state)
     hs_assert_has(ui, line);
     hs_assert_has(ui, "draft: no number until issued (a)");
     hs_key(ui, 'p');
-    assert_message_has(ui, "is not issued yet; a issues it first.");
+    hs_assert_message_has(ui, "is not issued yet; a issues it first.");
     hs_key(ui, 'a');
     hs_assert_has(ui, "numbered today?  y issue");
     hs_key(ui, 'y');
-    assert_message_has(ui, "Issued INV-2026-");
+    hs_assert_message_has(ui, "Issued INV-2026-");
     tick(ui);
     hs_assert_has(ui, "· one_off · issued");
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE id = %lld AND status = 'issued' "
@@ -388,7 +381,7 @@ static void test_drafts(void **state)
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE id = %lld", (long long)drop), 1);
     hs_key(ui, 'd');
     hs_key(ui, 'y');
-    assert_message_has(ui, "Deleted draft");
+    hs_assert_message_has(ui, "Deleted draft");
     tick(ui); /* the detail of what is gone closes */
     hs_assert_lacks(ui, "› draft");
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE id = %lld", (long long)drop), 0);
@@ -423,9 +416,9 @@ static void test_support(void **state)
     hs_key(ui, '4');
     hs_assert_has(ui, "4 Invoices");
     hs_key(ui, 'p');
-    assert_message_has(ui, "needs another role");
+    hs_assert_message_has(ui, "needs another role");
     hs_key(ui, 'C');
-    assert_message_has(ui, "needs another role");
+    hs_assert_message_has(ui, "needs another role");
     ui_headless_free(&ui);
 }
 
@@ -464,8 +457,8 @@ static void test_new_invoice(void **state)
     assert_true(strncmp(num, "INV-2026-", 9) == 0);
     char want[200];
     snprintf(want, sizeof want, "Issued %s to ", num);
-    assert_message_has(ui, want);
-    assert_message_has(ui, ": BDT 2,875.00, due 09 Dec 2026.");
+    hs_assert_message_has(ui, want);
+    hs_assert_message_has(ui, ": BDT 2,875.00, due 09 Dec 2026.");
     tick(ui);
     snprintf(want, sizeof want, "/ %s: 1 of", num);
     hs_assert_has(ui, want);
@@ -495,7 +488,7 @@ static void test_form_errors(void **state)
     hs_key(ui, 'n');
     hs_assert_has(ui, "Pick the customer (Enter)");
     hs_key(ui, K_CTRL('s'));
-    assert_message_has(ui, "2 fields need attention: Customer, Line 1");
+    hs_assert_message_has(ui, "2 fields need attention: Customer, Line 1");
     hs_key(ui, K_ENTER); /* the customer picker */
     ui_headless_type(ui, "C-00021");
     ui_headless_settle(ui);
@@ -522,7 +515,7 @@ static void test_form_errors(void **state)
     ui_headless_type(ui, "10");
     hs_assert_has(ui, "total BDT 43.12 · fix line 2");
     hs_key(ui, K_CTRL('s'));
-    assert_message_has(ui, "2 fields need attention: Issue date, Line 2");
+    hs_assert_message_has(ui, "2 fields need attention: Issue date, Line 2");
     hs_assert_has(ui, "February 2026 has 28 days");
     hs_assert_has(ui, "Quantity \"x\" is not a whole number from 1 to 1000000.");
     assert_int_equal(count("SELECT count(*) FROM invoice"), before);
@@ -534,7 +527,7 @@ static void test_form_errors(void **state)
     hs_key(ui, K_CTRL('u'));
     ui_headless_type(ui, "4");
     hs_key(ui, K_CTRL('s'));
-    assert_message_has(ui, "Issued INV-2026-");
+    hs_assert_message_has(ui, "Issued INV-2026-");
     assert_int_equal(count("SELECT count(*) FROM invoice"), before + 1);
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE issue_date = '2026-11-20' AND "
                            "subtotal = 7750 AND customer_id = (SELECT id FROM customer WHERE "
@@ -564,8 +557,8 @@ static void test_edit_draft(void **state)
     hs_assert_has(ui, "total BDT 3,450.00");
     hs_key(ui, K_CTRL('s'));
     snprintf(line, sizeof line, "Saved draft %lld for ", (long long)id);
-    assert_message_has(ui, line);
-    assert_message_has(ui, ": BDT 3,450.00; a issues it.");
+    hs_assert_message_has(ui, line);
+    hs_assert_message_has(ui, ": BDT 3,450.00; a issues it.");
     tick(ui);
     hs_assert_has(ui, "3,450.00");
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE id = %lld AND status = 'draft' "
@@ -594,8 +587,8 @@ static void test_edit_draft(void **state)
     hs_assert_has(ui, "Saved by someone else meanwhile");
     hs_key(ui, 'm');
     tick(ui);
-    assert_message_has(ui, "Issued INV-2026-");
-    assert_message_has(ui, ": BDT 2,300.00, due 09 Dec 2026.");
+    hs_assert_message_has(ui, "Issued INV-2026-");
+    hs_assert_message_has(ui, ": BDT 2,300.00, due 09 Dec 2026.");
     assert_int_equal(count("SELECT count(*) FROM invoice WHERE id = %lld AND status = 'issued' "
                            "AND number IS NOT NULL AND total = 230000 AND notes = 'Paid by the "
                            "landlord'", (long long)id), 1);
@@ -714,7 +707,7 @@ static void test_run_filter(void **state)
              (long long)made);
     hs_assert_has(ui, line);
     palette(ui, "invoices run=x");
-    assert_message_has(ui, "Run: \"x\" is not a billing run's id; :invoices run=12.");
+    hs_assert_message_has(ui, "Run: \"x\" is not a billing run's id; :invoices run=12.");
     ui_headless_free(&ui);
 }
 

@@ -253,13 +253,6 @@ static void see(struct ui *ui, const char *what, bool want)
 #define hs_assert_has(ui, what) see((ui), (what), true)
 #define hs_assert_lacks(ui, what) see((ui), (what), false)
 
-static void assert_message_has(struct ui *ui, const char *what)
-{
-    const char *m = ui_headless_message(ui);
-    if (!strstr(m, what))
-        fail_msg("the message is \"%s\", wanted \"%s\" in it", m, what);
-}
-
 /* Moves the console's clock on, so ticks run (live reloads). */
 static void tick(struct ui *ui)
 {
@@ -372,7 +365,7 @@ static void test_list(void **state)
     hs_assert_has(ui, "▲ dhk-mirpur-01     5ms  20%  40% ▁▂▃▃▄▅▅▆▇█    412M/88M   341 2s");
     /* The cursor rests on the router that is down: why, in full. */
     tick(ui);
-    assert_message_has(ui, "dhk-badda-02: connect to 10.20.4.1:443 timed out after 3 s. It is "
+    hs_assert_message_has(ui, "dhk-badda-02: connect to 10.20.4.1:443 timed out after 3 s. It is "
                            "marked down; its jobs wait.");
     /* The f menu counts by state. */
     hs_key(ui, 'f');
@@ -495,7 +488,7 @@ static void test_detail(void **state)
     assert_true(has_braille(t));
     free(t);
     hs_key(ui, '-');
-    assert_message_has(ui, "last hour, 24 h or 7 days");
+    hs_assert_message_has(ui, "last hour, 24 h or 7 days");
     hs_key(ui, '+');
     hs_key(ui, '+');
     hs_assert_has(ui, "last hour");
@@ -648,13 +641,13 @@ static void test_maintenance(void **state)
     hs_assert_has(ui, "Maintenance on dhk-mirpur-01");
     hs_assert_has(ui, "Its alerts are silenced and its jobs held until then.");
     hs_key(ui, K_ENTER);
-    assert_message_has(ui, "Note: say why");
+    hs_assert_message_has(ui, "Note: say why");
     hs_key(ui, K_BTAB);
     hs_key(ui, '2'); /* two hours */
     hs_key(ui, K_TAB);
     ui_headless_type(ui, "new uplink card");
     hs_key(ui, K_ENTER);
-    assert_message_has(ui, "Maintenance on dhk-mirpur-01 until 16:32 +06; alerts silenced, jobs "
+    hs_assert_message_has(ui, "Maintenance on dhk-mirpur-01 until 16:32 +06; alerts silenced, jobs "
                            "held.");
     tick(ui);
     hs_assert_has(ui, "◆ dhk-mirpur-01");
@@ -670,7 +663,7 @@ static void test_maintenance(void **state)
     hs_key(ui, 'm');
     hs_assert_has(ui, "End maintenance on dhk-mirpur-01?");
     hs_key(ui, 'y');
-    assert_message_has(ui, "Maintenance on dhk-mirpur-01 ended");
+    hs_assert_message_has(ui, "Maintenance on dhk-mirpur-01 ended");
     tick(ui);
     hs_assert_has(ui, "▲ dhk-mirpur-01");
     assert_int_equal(count("SELECT count(*) FROM router WHERE name = 'dhk-mirpur-01' AND "
@@ -688,7 +681,7 @@ static void test_maintenance(void **state)
     hs_key(ui, '6');
     hs_assert_has(ui, "6 Routers");
     hs_key(ui, 'm');
-    assert_message_has(ui, "needs another role");
+    hs_assert_message_has(ui, "needs another role");
     ui_headless_free(&ui);
 }
 
@@ -812,7 +805,7 @@ static void test_form_add(void **state)
     hs_assert_lacks(ui, "Router-Pass-31");
     hs_assert_has(ui, "Password          [●●●●●●●●●●●●●●");
     hs_key(ui, K_CTRL('s'));
-    assert_message_has(ui, "Created router dhk-motijheel-01");
+    hs_assert_message_has(ui, "Created router dhk-motijheel-01");
     assert_int_equal(count("SELECT count(*) FROM router"), before + 1);
     assert_int_equal(count("SELECT count(*) FROM router WHERE name = 'dhk-motijheel-01' AND "
                            "host = '10.20.30.1' AND router_type = 'mikrotik' AND api_port = 443 "
@@ -900,7 +893,7 @@ static void test_form_edit(void **state)
     hs_assert_has(ui, "3 changes");
     hs_key(ui, K_CTRL('s'));
     snprintf(v, sizeof v, "Saved router dhk-mirpur-02 (version %lld).", (long long)version + 1);
-    assert_message_has(ui, v);
+    hs_assert_message_has(ui, v);
     char *after = text("SELECT password_sealed FROM router WHERE name = 'dhk-mirpur-02'");
     assert_string_equal(sealed, after);
     free(sealed);
@@ -975,8 +968,8 @@ static void test_delete(void **state)
     char want[160];
     snprintf(want, sizeof want, "Not deleted: router dhk-badda-02 has %lld subscription",
              (long long)subs);
-    assert_message_has(ui, want);
-    assert_message_has(ui, "move them or put the router into maintenance.");
+    hs_assert_message_has(ui, want);
+    hs_assert_message_has(ui, "move them or put the router into maintenance.");
     assert_int_equal(count("SELECT count(*) FROM router WHERE name = 'dhk-badda-02'"), 1);
 
     struct router_input in = {.name = "lab-unused", .host = "10.99.0.1"};
@@ -992,7 +985,7 @@ static void test_delete(void **state)
     assert_int_equal(count("SELECT count(*) FROM router WHERE name = 'lab-unused'"), 1);
     hs_key(ui, 'd');
     hs_key(ui, 'y');
-    assert_message_has(ui, "Deleted router lab-unused; the audit log keeps a copy.");
+    hs_assert_message_has(ui, "Deleted router lab-unused; the audit log keeps a copy.");
     assert_int_equal(count("SELECT count(*) FROM router WHERE name = 'lab-unused'"), 0);
     ui_headless_advance(ui, 600);
     hs_assert_lacks(ui, "6 Routers › lab-unused");
@@ -1003,9 +996,9 @@ static void test_delete(void **state)
     hs_assert_has(ui, "(view only)");
     hs_assert_lacks(ui, "d delete");
     hs_key(ui, 'd');
-    assert_message_has(ui, "Delete needs another role");
+    hs_assert_message_has(ui, "Delete needs another role");
     hs_key(ui, 'n');
-    assert_message_has(ui, "New needs another role");
+    hs_assert_message_has(ui, "New needs another role");
     ui_headless_free(&ui);
 }
 
