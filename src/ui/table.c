@@ -1012,14 +1012,17 @@ void table_free(struct table **tp)
     if (!t)
         return;
     struct worker *wk = ui_worker(t->ui);
-    for (int k = 0; k < J_KINDS; k++)
-        if (wk)
-            worker_cancel(wk, &t->chan[k]);
     if (t->csv) {
         pthread_mutex_lock(&t->csv->mu);
         t->csv->stop = true;
         pthread_mutex_unlock(&t->csv->mu);
     }
+    /* A fetch under way reads the source's argument, which the screen frees
+     * next; table runs are database work, interrupted by the cancel (a CSV
+     * being written stops at its next page, told just above). */
+    for (int k = 0; k < J_KINDS; k++)
+        if (wk)
+            worker_cancel_wait(wk, &t->chan[k]);
     t->link->t = NULL;
     if (--t->link->refs == 0)
         free(t->link);

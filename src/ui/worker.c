@@ -232,15 +232,27 @@ void worker_submit(struct worker *wk, struct work *w)
     post_gone(wk, gone);
 }
 
-void worker_cancel(struct worker *wk, const void *chan)
+static void cancel(struct worker *wk, const void *chan, bool wait)
 {
     struct work *gone = NULL;
     if (!chan)
         return;
     pthread_mutex_lock(&wk->mu);
     supersede_locked(wk, chan, wk->seq, &gone);
+    while (wait && wk->running && wk->running->chan == chan)
+        pthread_cond_wait(&wk->cv, &wk->mu);
     pthread_mutex_unlock(&wk->mu);
     post_gone(wk, gone);
+}
+
+void worker_cancel(struct worker *wk, const void *chan)
+{
+    cancel(wk, chan, false);
+}
+
+void worker_cancel_wait(struct worker *wk, const void *chan)
+{
+    cancel(wk, chan, true);
 }
 
 bool worker_idle(struct worker *wk)

@@ -60,6 +60,11 @@ pb_err worker_new(const struct worker_ctx_ops *ops, void *arg, struct mailbox *m
 void worker_submit(struct worker *wk, struct work *w);
 /* Supersedes everything queued or running on chan (their done still runs). */
 void worker_cancel(struct worker *wk, const void *chan);
+/* The same, and returns only once a run under way on chan has ended: its
+ * owner may then free what the run reads. The run was interrupted (its
+ * statement fails soon), so only for channels whose runs are database
+ * work, never the network: the UI thread waits here. */
+void worker_cancel_wait(struct worker *wk, const void *chan);
 /* Stops the thread: queued items get done(w, NULL) with superseded set. */
 void worker_free(struct worker **wk);
 
