@@ -398,22 +398,6 @@ char *router_view_text(const struct router_view *v, struct app *a)
 
 /* ---- drawing the view ----------------------------------------------------------------- */
 
-/* A round top for a chart band: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8
- * times a power of ten, so the band is at least two thirds full. */
-static int64_t nice_top(int64_t v)
-{
-    if (v <= 0)
-        return 0;
-    int64_t p = 1;
-    while (p <= v / 10)
-        p *= 10;
-    static const int64_t steps[] = {10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100};
-    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
-        if (p * steps[i] / 10 >= v)
-            return p * steps[i] / 10;
-    return p * 10;
-}
-
 /* The unit a chart labels its rates in, from its peak. */
 static void chart_unit(int64_t peak, int64_t *u, const char **name)
 {
@@ -490,9 +474,10 @@ static void draw_chart(const struct router_view *v, struct app *a, struct canvas
     int tx_rows = plot / 4 > 0 ? plot / 4 : 1, rx_rows = plot - tx_rows;
     const char *uname;
     chart_unit(peak, &unit, &uname);
-    chart_band(c, y, x, w, rx_rows, "rx", v->rx, v->steps, nice_top(peak), unit, ROLE_chart);
+    chart_band(c, y, x, w, rx_rows, "rx", v->rx, v->steps, chart_nice_top(peak), unit,
+               ROLE_chart);
     chart_band(c, y + rx_rows, x, w, tx_rows, "tx", v->tx, v->steps,
-               nice_top(chart_peak(v->tx, v->steps)), unit, ROLE_chart_alt);
+               chart_nice_top(chart_peak(v->tx, v->steps)), unit, ROLE_chart_alt);
     int ay = y + plot, px = x + AXIS_W + 1, pw = w - AXIS_W - 1;
     canvas_text_right(c, ay, x + AXIS_W, AXIS_W, ROLE_muted, "0");
     canvas_glyph(c, ay, x + AXIS_W, G_BL, ROLE_rule);

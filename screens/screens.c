@@ -25,7 +25,8 @@
 #include "ui/table.h"
 
 const struct screen_class *const screen_registry[] = {
-    &screen_login, &screen_customers, &screen_customer_detail, &screen_customer_form,
+    &screen_login, &screen_dashboard,
+    &screen_customers, &screen_customer_detail, &screen_customer_form,
     &screen_contact_form,
     &screen_plans, &screen_plan_form,
     &screen_subscriptions, &screen_sub_detail, &screen_sub_form, &screen_jobs,
@@ -109,10 +110,6 @@ struct app *screens_wapp(void *p, pb_err *err)
 
 const char *screens_home(struct ui *ui)
 {
-    /* Every role that may view customers starts there (the dashboard does
-     * not exist yet); otherwise the first registered screen it may open. */
-    if (ui_allowed(ui, screen_customers.perm))
-        return screen_customers.name;
     for (size_t i = 0; i < screen_count; i++) {
         const struct screen_class *c = screen_registry[i];
         if (c != &screen_login && c->number > 0 && ui_allowed(ui, c->perm))
@@ -429,16 +426,23 @@ void list_screen_reload(struct screen *s)
     list_screen_follow(s);
 }
 
-unsigned screens_write_csv(struct ui *ui, struct table *t)
+char *screens_csv_dir(struct ui *ui, char day[DATE_BUF])
 {
     char *dir = xdg_path(XDG_DATA, NULL);
     if (!dir) {
         ui_msg(ui, MSG_ERROR, "No home directory to keep the CSV in; set XDG_DATA_HOME.");
-        return R_REDRAW;
+        return NULL;
     }
+    date_format(app_today(screens_app(ui)), day, DATE_BUF);
+    return dir;
+}
+
+unsigned screens_write_csv(struct ui *ui, struct table *t)
+{
     char day[DATE_BUF];
-    date_format(app_today(screens_app(ui)), day, sizeof day);
-    table_write_csv(t, dir, day);
+    char *dir = screens_csv_dir(ui, day);
+    if (dir)
+        table_write_csv(t, dir, day);
     free(dir);
     return R_REDRAW;
 }

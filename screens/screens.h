@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "core/date.h"
 #include "ui/form.h"
 #include "ui/table.h"
 #include "ui/ui.h"
@@ -24,6 +25,7 @@ extern const struct screen_class *const screen_registry[];
 extern const size_t screen_count;
 
 extern const struct screen_class screen_login;
+extern const struct screen_class screen_dashboard;
 extern const struct screen_class screen_customers;
 extern const struct screen_class screen_customer_detail;
 extern const struct screen_class screen_customer_form;
@@ -79,8 +81,9 @@ static inline struct app *screens_app(struct ui *ui)
     return (struct app *)ui_app(ui);
 }
 
-/* The first screen after sign-in for the session's role, or NULL when no
- * registered screen may be opened. */
+/* The first screen after sign-in for the session's role: the first
+ * numbered screen of the registry it may open (the dashboard, else
+ * customers, ...), or NULL when there is none. */
 const char *screens_home(struct ui *ui);
 /* "nasrin" from "nasrin@meghna.net" into out. */
 void screens_local_part(const char *email, char *out, size_t n);
@@ -157,6 +160,10 @@ pb_err screens_form_error(pb_err e);
  * directory, the file named after today in the tenant's zone
  * (table_write_csv). Returns R_REDRAW. */
 unsigned screens_write_csv(struct ui *ui, struct table *t);
+/* Where w writes CSV (the data directory; caller frees) and today's date
+ * in the tenant's zone for the file's name; NULL after saying there is no
+ * home directory. */
+char *screens_csv_dir(struct ui *ui, char day[DATE_BUF]);
 
 /* The widget's paging words in the store's vocabulary. Any thread. */
 enum page_dir screens_page_dir(enum table_dir d);

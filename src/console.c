@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/auth.h"
 #include "app/billing.h"
 #include "app/customer.h"
 #include "app/history.h"
@@ -392,8 +393,35 @@ static bool open_doc(struct ui *ui, const char *q, int kind)
     return kind != 0;
 }
 
+/* ":tenant SLUG" (root only, auth_use_tenant says why not): the session
+ * works in that tenant from now on, and the console starts again from the
+ * home screen so that no screen shows the other tenant's rows. */
+static bool switch_tenant(struct ui *ui, const char *text)
+{
+    text += strspn(text, " ");
+    if (strncmp(text, "tenant", 6) != 0 || (text[6] && text[6] != ' '))
+        return false;
+    const char *slug = text + 6 + strspn(text + 6, " ");
+    if (!*slug) {
+        ui_msg(ui, MSG_INFO, "Type :tenant SLUG to work in another tenant (root operators).");
+        return true;
+    }
+    struct app *a = ui_app(ui);
+    pb_err e = auth_use_tenant(a, slug);
+    if (e) {
+        ui_msg_err(ui, e);
+        err_free(&e);
+        return true;
+    }
+    ui_signed_in(ui, screens_home(ui));
+    ui_msg(ui, MSG_OK, "Working in tenant %s (%s).", a->tenant.name, a->tenant.slug);
+    return true;
+}
+
 static bool palette_open(struct ui *ui, const char *text)
 {
+    if (text && switch_tenant(ui, text))
+        return true;
     int kind = 0;
     const char *dq = doc_words(text ? text : "", &kind);
     if (dq && *dq && open_doc(ui, dq, kind))

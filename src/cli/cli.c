@@ -397,7 +397,8 @@ static const struct cli_command *const tables[] = {cli_setup_commands, cli_custo
                                                    cli_dunning_commands, cli_invoice_commands,
                                                    cli_payment_commands, cli_print_commands,
                                                    cli_wall_commands, cli_cred_commands,
-                                                   cli_dns_commands, cli_hosting_commands};
+                                                   cli_dns_commands, cli_hosting_commands,
+                                                   cli_stats_commands};
 
 static void usage(FILE *f)
 {

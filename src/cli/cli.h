@@ -115,6 +115,7 @@ extern const struct cli_command cli_wall_commands[];
 extern const struct cli_command cli_cred_commands[];
 extern const struct cli_command cli_dns_commands[];
 extern const struct cli_command cli_hosting_commands[];
+extern const struct cli_command cli_stats_commands[];
 
 /* The id of the customer a list's --customer filter names by key (id, code
  * or e-mail); 0 when key is NULL. */

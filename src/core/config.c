@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,4 +363,34 @@ pb_err path_make_parents(const char *path)
     }
     free(dir);
     return e;
+}
+
+pb_err path_create_new(const char *dir, const char *stem, const char *day, const char *ext,
+                       FILE **f, char **path)
+{
+    *f = NULL;
+    *path = NULL;
+    for (int k = 1; k < 1000; k++) {
+        char *p = k == 1 ? xasprintf("%s/%s-%s.%s", dir, stem, day, ext)
+                         : xasprintf("%s/%s-%s-%d.%s", dir, stem, day, k, ext);
+        pb_err e = k == 1 ? path_make_parents(p) : NULL;
+        int fd = e ? -1 : open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            *f = fdopen(fd, "w");
+            if (*f) {
+                *path = p;
+                return NULL;
+            }
+            e = err_new(PB_INTERNAL, "Could not write %s: %s.", p, strerror(errno));
+            close(fd);
+            unlink(p);
+        } else if (!e && errno != EEXIST) {
+            e = err_new(PB_INTERNAL, "Could not create %s: %s.", p, strerror(errno));
+        }
+        free(p);
+        if (e)
+            return e;
+    }
+    return err_new(PB_INTERNAL, "%s/%s-%s.%s and 998 more like it exist; move some away.", dir,
+                   stem, day, ext);
 }

@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/err.h"
 
@@ -71,6 +72,16 @@ char *xdg_path(enum xdg_kind kind, const char *leaf);
 /* Creates every missing directory above path (mode 0700): the data
  * directory before the first database or key file is made there. */
 pb_err path_make_parents(const char *path) PB_MUST_CHECK;
+
+/*
+ * A new file dir/STEM-DAY.EXT, or STEM-DAY-2.EXT and on when that is
+ * taken, its directories made first: a file written for the operator (a
+ * list or a chart as CSV) never overwrites one written before. *f is open
+ * for writing (mode 0600) and *path names it; the caller closes and frees
+ * both. On failure both are NULL.
+ */
+pb_err path_create_new(const char *dir, const char *stem, const char *day, const char *ext,
+                       FILE **f, char **path) PB_MUST_CHECK;
 
 /* "sqlite:" + xdg_path(XDG_DATA, "patchbay.db"). Caller frees; NULL as for
  * xdg_path(). */

@@ -436,8 +436,10 @@ pb_err customer_db_insert(struct store *st, struct customer_row *r)
         st,
         "INSERT INTO customer (name, company, email, phone, phone_digits, address, city, state, "
         "postal_code, country, tax_id, currency, status, account_manager_id, notes, "
-        "auto_suspend, tenant_id, code, credit) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "auto_suspend, tenant_id, code, credit, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "coalesce(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), "
+        "coalesce(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))) "
         "RETURNING id, version, created_at, updated_at",
         &s);
     if (e)
@@ -446,6 +448,8 @@ pb_err customer_db_insert(struct store *st, struct customer_row *r)
     stmt_bind_i64(s, 17, r->tenant_id);
     stmt_bind_text(s, 18, r->code);
     stmt_bind_i64(s, 19, r->credit);
+    stmt_bind_text_or_null(s, 20, r->created_at);
+    stmt_bind_text_or_null(s, 21, r->created_at);
     return stmt_inserted(s, &r->id, &r->version, &r->created_at, &r->updated_at);
 }
 

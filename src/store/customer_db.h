@@ -64,7 +64,8 @@ pb_err customer_db_find(struct store *st, int64_t tenant_id, const char *key,
 pb_err customer_db_by_email(struct store *st, int64_t tenant_id, const char *email,
                             int64_t exclude_id, struct customer_row *out,
                             bool *found) PB_MUST_CHECK;
-/* Inserts r (code must be set); sets id, version, timestamps. */
+/* Inserts r (code must be set; created_at when set is the time of
+ * creation, else the database's now); sets id, version, timestamps. */
 pb_err customer_db_insert(struct store *st, struct customer_row *r) PB_MUST_CHECK;
 /* Saves the editable fields when the version is still expect_version
  * (PB_CONFLICT otherwise); r->version becomes the new version. */

@@ -44,7 +44,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1776,35 +1775,11 @@ static char *without_separators(const char *s)
     return out;
 }
 
-/* Worker thread: a new file dir/NOUN-DAY.csv, or NOUN-DAY-2.csv and on when
- * that is taken: a CSV written earlier is never overwritten. */
+/* Worker thread: a new file dir/NOUN-DAY.csv (path_create_new). */
 static pb_err csv_create(struct tjob *j, FILE **f)
 {
-    const char *noun = j->src->noun ? j->src->noun : "rows";
-    *f = NULL;
-    for (int k = 1; k < 1000; k++) {
-        char *p = k == 1 ? xasprintf("%s/%s-%s.csv", j->dir, noun, j->day)
-                         : xasprintf("%s/%s-%s-%d.csv", j->dir, noun, j->day, k);
-        pb_err e = k == 1 ? path_make_parents(p) : NULL;
-        int fd = e ? -1 : open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd >= 0) {
-            *f = fdopen(fd, "w");
-            if (*f) {
-                j->path = p;
-                return NULL;
-            }
-            e = err_new(PB_INTERNAL, "Could not write %s: %s.", p, strerror(errno));
-            close(fd);
-            unlink(p);
-        } else if (!e && errno != EEXIST) {
-            e = err_new(PB_INTERNAL, "Could not create %s: %s.", p, strerror(errno));
-        }
-        free(p);
-        if (e)
-            return e;
-    }
-    return err_new(PB_INTERNAL, "%s/%s-%s.csv and 998 more like it exist; move some away.", j->dir,
-                   noun, j->day);
+    return path_create_new(j->dir, j->src->noun ? j->src->noun : "rows", j->day, "csv", f,
+                           &j->path);
 }
 
 /* Worker thread, under j->mu: one page of rows from q, written to f; *more

@@ -73,6 +73,13 @@ tm_expect "Messages" "messages screen"
 tm_keys 2
 tm_expect "2 Customers" "number key back to customers"
 
+# :tenant works in another tenant for root only
+sql "insert into tenant (name, short_name, slug, currency) values ('Branch Net', 'Branch', 'branch', 'EUR')"
+tm_keys :
+tm_type "tenant branch"
+tm_keys Enter
+tm_expect "only a root operator can work in another tenant" ":tenant refused to support"
+
 # too small, then back
 tm_resize 72 20
 tm_expect "needs a terminal of at least 80x24" "too-small notice"
@@ -93,8 +100,28 @@ tm_type "admin@demo.test"
 tm_keys Tab
 tm_type "demo"
 tm_keys Enter
+tm_expect "1 Dashboard" "admin starts on the dashboard"
+tm_keys 2
 tm_expect "follows the cursor" "detail pane beside the list"
 tm_expect "Company" "wide list shows Company"
+tm_keys :
+tm_type "tenant nowhere"
+tm_keys Enter
+tm_expect 'No tenant "nowhere"' ":tenant names a missing tenant"
+
+# root works in the other tenant: the dashboard starts again with its figures
+tm_start 80 24
+tm_expect "Sign in" "login as root"
+tm_type "root@demo.test"
+tm_keys Tab
+tm_type "demo"
+tm_keys Enter
+tm_expect "1 Dashboard" "root starts on the dashboard"
+tm_keys :
+tm_type "tenant branch"
+tm_keys Enter
+tm_expect "Working in tenant Branch Net (branch)" ":tenant switches for root"
+tm_expect "MRR EUR" "the dashboard in the other tenant's currency"
 
 # a non-UTF-8 locale draws ASCII only
 TM_LANG=C tm_start 80 24
@@ -103,7 +130,7 @@ tm_type "admin@demo.test"
 tm_keys Tab
 tm_type "demo"
 tm_keys Enter
-tm_expect "2 Customers" "customers in the C locale"
+tm_expect "1 Dashboard" "the dashboard in the C locale"
 if tm_screen | LC_ALL=C grep -q '[^ -~]'; then bad "non-ASCII bytes on an ASCII screen"; else ok; fi
 # SIGTERM ends the console cleanly
 pkill -TERM -f "$BIN --db sqlite:$DB" 2>/dev/null

@@ -26,7 +26,7 @@ tm_type accounts@demo.test
 tm_keys Tab
 tm_type demo
 tm_keys Enter
-tm_expect "2 Customers" "signed in"
+tm_expect "1 Dashboard" "signed in"
 i=0
 while [ "$(sql "select count(*) from invoice where status = 'overdue'")" = 0 ] && [ $i -lt 50 ]; do
     sleep 0.1

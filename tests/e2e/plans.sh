@@ -104,7 +104,7 @@ tm_type "admin@demo.test"
 tm_keys Tab
 tm_type "demo"
 tm_keys Enter
-tm_expect "2 Customers" "signed in"
+tm_expect "1 Dashboard" "signed in"
 tm_keys :
 tm_expect "Command" "palette"
 tm_type "plans"
