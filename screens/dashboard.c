@@ -1657,8 +1657,10 @@ static void range_menu(struct screen *s)
     ui_menu(s->ui, "Date range", d->ranges, RG_COUNT, d->rkind, range_picked, s);
 }
 
-/* Enter in the prompt: "2026-03" is that month, "2026-01..2026-06" those. */
-static void take_period(struct screen *s)
+/* Enter in the prompt: "2026-03" is that month, "2026-01..2026-06" those.
+ * false when the text is refused: the prompt stays for the typo to be
+ * mended. */
+static bool take_period(struct screen *s)
 {
     struct dash *d = s->priv;
     char from[sizeof d->typed], *to = from;
@@ -1671,17 +1673,18 @@ static void take_period(struct screen *s)
     str_trim(from);
     str_trim(to);
     if (!from[0] && !to[0])
-        return;
+        return true;
     struct stats_range r;
     pb_err e = stats_range_parse(from, to, app_today(screens_app(s->ui)), &r);
     if (e) {
         ui_msg_err(s->ui, e);
         err_free(&e);
-        return;
+        return false;
     }
     d->period = r;
     d->rkind = RG_PERIOD;
     ask(s);
+    return true;
 }
 
 /* Every key goes to the prompt while it is open. */
@@ -1691,8 +1694,7 @@ static unsigned dash_key(struct screen *s, const struct key *k)
     if (!d->prompt)
         return R_NONE;
     if (key_is(k, K_ENTER)) {
-        d->prompt = false;
-        take_period(s);
+        d->prompt = !take_period(s);
     } else if (key_is(k, K_ESC)) {
         d->prompt = false;
     } else if (key_is(k, K_BACKSPACE) || key_is(k, K_CTRL('h'))) {

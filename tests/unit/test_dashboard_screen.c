@@ -417,8 +417,15 @@ static void test_range(void **state)
     hs_assert_message_has(ui, "From: \"2026-13\" is not a month; use YYYY-MM.");
     hs_assert_has(ui, "✗ From:");
     hs_assert_has(ui, "last 12 months · live");
+    /* The prompt stays with the typo, to be mended or left with Esc: the
+     * next key takes the message away and shows it again. */
+    hs_key(ui, K_BACKSPACE);
+    hs_assert_has(ui, "Period (YYYY-MM or YYYY-MM..YYYY-MM): 2026-1");
+    hs_key(ui, K_ESC);
+    hs_assert_lacks(ui, "Period (YYYY-MM");
     period(ui, "2026-11..2026-10");
     hs_assert_message_has(ui, "To: 2026-10 is before from 2026-11");
+    hs_key(ui, K_ESC);
     /* October alone: 2,000 invoiced and paid. */
     period(ui, "2026-10");
     hs_assert_has(ui, "Oct 2026 · live 14:32:00 ─");
