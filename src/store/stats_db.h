@@ -88,7 +88,10 @@ pb_err stats_db_payments(struct store *st, int64_t tenant_id, const char *from, 
 /*
  * The k customers (k <= 64) with the largest invoiced total over the
  * months from..to ('YYYY-MM', inclusive), largest first (ties: the lower
- * customer id), only those above zero, with their codes and names.
+ * customer id), only those above zero, with their codes and names. When
+ * more customers share the k-th total than there are places left, the
+ * search stops at the first ones it meets: the cut is exact, not which of
+ * the equal ones make it.
  * Caller: stats_db_top_free.
  */
 pb_err stats_db_top(struct store *st, int64_t tenant_id, const char *from, const char *to, int k,

@@ -91,9 +91,12 @@ static void check_range(struct app *a, const char *from, const char *to)
     int n = 0;
     assert_ok(stats_db_top(a->st, a->tenant.id, from, to, 10, &rows, &n));
     assert_int_equal(n, want);
+    /* Above the tenth total the customers are exactly these; at it, any
+     * of those sharing it may take the places left (stats_db.h). */
     for (int i = 0; i < n; i++) {
         assert_int_equal(rows[i].total, totals[i]);
-        assert_int_equal(rows[i].customer_id, ids[i]);
+        if (totals[i] > totals[n - 1])
+            assert_int_equal(rows[i].customer_id, ids[i]);
         assert_non_null(rows[i].code);
     }
     stats_db_top_free(rows, n);
