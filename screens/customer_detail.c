@@ -770,6 +770,7 @@ static const struct keybind detail_keys[] = {
     {A_OPEN, "open", NULL},
     {A_NEXT_SECTION, "section", NULL},
     {A_PREV_SECTION, NULL, NULL},
+    SCREENS_RECORD_KEYS,
     {A_NEW, "add", "customer.edit"},
     {A_EDIT, "edit", "customer.edit"},
     {A_DELETE, NULL, "customer.edit"},

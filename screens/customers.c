@@ -190,7 +190,8 @@ static pb_err list_open(struct screen *s, const char *args)
     struct list *l = s->priv;
     /* Not live: the customer's pane is five reads, made again when its row
      * changes rather than on every change to the database. */
-    l->ls = (struct list_screen){.ops = &cust_view_ops, .view = &l->v, .share = 58};
+    l->ls = (struct list_screen){.ops = &cust_view_ops, .view = &l->v, .share = 58,
+                                 .one = "customer"};
     l->op.s = s;
     l->op.after = list_screen_reload;
     struct list_args la = {0};
@@ -348,4 +349,5 @@ const struct screen_class screen_customers = {
     .bottom = list_screen_bottom,
     .tick = list_screen_tick,
     .resume = list_screen_reload,
+    .step = list_screen_step,
 };

@@ -908,6 +908,7 @@ static const struct keybind detail_keys[] = {
     {A_DELETE, "delete", "invoice.edit"},
     {A_COPY, "copy", NULL},
     {A_WRITE, "PDF", NULL},
+    SCREENS_RECORD_KEYS,
     {A_HELP, "help", NULL},
     {A_GOTO, "go", NULL},
     {A_UP, NULL, NULL},

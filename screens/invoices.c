@@ -279,7 +279,7 @@ static pb_err list_open(struct screen *s, const char *args)
     struct list *l = s->priv;
     struct app *a = screens_app(s->ui);
     l->ls = (struct list_screen){.customer_says = "has no invoices yet.", .ops = &inv_view_ops,
-                                 .view = &l->v, .share = 60, .live = true};
+                                 .view = &l->v, .share = 60, .live = true, .one = "invoice"};
     l->op.s = s;
     l->op.after = list_screen_reload;
     struct list_args la = {0};
@@ -444,4 +444,5 @@ const struct screen_class screen_invoices = {
     .bottom = list_screen_bottom,
     .tick = list_tick,
     .resume = list_resume,
+    .step = list_screen_step,
 };

@@ -620,7 +620,8 @@ static pb_err list_open(struct screen *s, const char *args)
 {
     struct list *l = s->priv;
     l->ls = (struct list_screen){.customer_says = "has paid nothing yet. n records a payment.",
-                                 .ops = &pay_view_ops, .view = &l->v, .share = 60, .live = true};
+                                 .ops = &pay_view_ops, .view = &l->v, .share = 60, .live = true,
+                                 .one = "payment"};
     l->op.s = s;
     l->op.after = list_screen_reload;
     atomic_init(&l->ps.range, 0);
@@ -780,6 +781,7 @@ const struct screen_class screen_payments = {
     .bottom = list_screen_bottom,
     .tick = list_tick,
     .resume = list_screen_reload,
+    .step = list_screen_step,
 };
 
 /* ---- the detail screen ---------------------------------------------------------------- */
@@ -869,6 +871,7 @@ static const struct keybind detail_keys[] = {
     {A_ACTIVATE, "complete", "payment.edit"},
     {A_FAIL, "fail", "payment.edit"},
     {A_COPY, "copy", NULL},
+    SCREENS_RECORD_KEYS,
     {A_HELP, "help", NULL},
     {A_GOTO, "go", NULL},
     {A_UP, NULL, NULL},

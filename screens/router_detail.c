@@ -1152,6 +1152,7 @@ static const struct keybind detail_keys[] = {
     {A_NEW, "new", "router.edit"},
     {A_DELETE, "delete", "router.edit"},
     {A_COPY, "copy", NULL},
+    SCREENS_RECORD_KEYS,
     {A_REDRAW, NULL, NULL},
     {A_NONE, NULL, NULL},
 };

@@ -341,7 +341,7 @@ static pb_err list_open(struct screen *s, const char *args)
 {
     struct rlist *p = s->priv;
     p->ls = (struct list_screen){.ops = &router_view_ops, .view = &p->v, .share = 60,
-                                 .live = true};
+                                 .live = true, .one = "router"};
     pthread_mutex_init(&p->src.mu, NULL);
     p->op.s = s;
     p->op.after = list_screen_reload;
@@ -576,4 +576,5 @@ const struct screen_class screen_routers = {
     .bottom = list_screen_bottom,
     .tick = list_tick,
     .resume = list_screen_reload,
+    .step = list_screen_step,
 };

@@ -531,6 +531,24 @@ unsigned list_screen_tick(struct screen *s)
     return r | list_screen_follow(s);
 }
 
+bool list_screen_step(struct screen *s, int dir, char *key, size_t n)
+{
+    struct list_screen *ls = s->priv;
+    bool end = false;
+    const struct table_row *r = table_step(ls->t, dir, &end);
+    const char *one = ls->one ? ls->one : "row";
+    if (!r && end)
+        ui_msg(s->ui, MSG_INFO, "%s %s in this list.", dir > 0 ? "Last" : "First", one);
+    else if (!r)
+        ui_msg(s->ui, MSG_INFO, "The %s %s is still loading; try again.",
+               dir > 0 ? "next" : "previous", one);
+    if (!r)
+        return false;
+    snprintf(key, n, "%lld", (long long)r->id);
+    list_screen_follow(s);
+    return true;
+}
+
 int64_t screens_data_version(void *wctx, void *arg)
 {
     pb_err e = NULL;

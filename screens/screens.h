@@ -148,6 +148,9 @@ pb_err screens_form_error(pb_err e);
 #define SCREENS_LIST_KEYS {A_WRITE, NULL, NULL}, SCREENS_TABLE_KEYS
 /* The sort column keys of a list whose table sorts. */
 #define SCREENS_SORT_KEYS {A_SORT_PREV, NULL, NULL}, {A_SORT_NEXT, NULL, NULL}
+/* Ctrl-N / Ctrl-P in a detail: the next or previous row of the list whose
+ * Enter opened it (the console does it, through the list's step). */
+#define SCREENS_RECORD_KEYS {A_NEXT_RECORD, "next", NULL}, {A_PREV_RECORD, NULL, NULL}
 /* The subscription changes, offered alike by the list and the detail. */
 #define SCREENS_SUB_KEYS                                                                   \
     {A_SUSPEND, "suspend", "subscription.edit"},                                           \
@@ -210,6 +213,9 @@ struct list_screen {
     /* Set by a list that takes customer=CODE: what its empty list says
      * after the customer's code and name ("has no invoices yet."). */
     const char *customer_says;
+    /* What one row is ("customer"), for a list detail screens step through
+     * with Ctrl-N and Ctrl-P (list_screen_step); NULL: "row". */
+    const char *one;
     int64_t customer_id; /* the palette's customer=CODE, 0: none */
     char customer[32];   /* its code (n makes one for them) */
     char fixed[96];      /* "customer: C-00001" for the title rule, or "" */
@@ -254,6 +260,10 @@ unsigned list_screen_key(struct screen *s, const struct key *k);
 void list_screen_rule(struct screen *s, struct buf *left, struct buf *right);
 bool list_screen_bottom(struct screen *s, struct canvas *c, int y, int w);
 unsigned list_screen_tick(struct screen *s);
+/* The screen's step (Ctrl-N, Ctrl-P in the detail its Enter opened): the
+ * cursor moves a row and key gets that row's id, which every detail opens
+ * by; at either end, or while the row is fetched, it says so. */
+bool list_screen_step(struct screen *s, int dir, char *key, size_t n);
 /* The row under t's cursor, or NULL after saying "No <noun> under the
  * cursor." */
 const struct table_row *screens_current(struct screen *s, struct table *t, const char *noun);

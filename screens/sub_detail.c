@@ -1031,6 +1031,7 @@ static const struct keybind detail_keys[] = {
     {A_EDIT, "edit", "subscription.edit"},
     {A_GOTO, "go", NULL},
     {A_COPY, "copy", NULL},
+    SCREENS_RECORD_KEYS,
     {A_REDRAW, NULL, NULL},
     {A_NONE, NULL, NULL},
 };

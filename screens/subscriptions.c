@@ -317,7 +317,8 @@ static pb_err list_open(struct screen *s, const char *args)
     struct list *l = s->priv;
     /* Live: sync marks move without a new version. */
     l->ls = (struct list_screen){.customer_says = "has no subscriptions yet. n adds one.",
-                                 .ops = &sub_view_ops, .view = &l->v, .share = 60, .live = true};
+                                 .ops = &sub_view_ops, .view = &l->v, .share = 60, .live = true,
+                                 .one = "subscription"};
     atomic_init(&l->ss.ascii, ui_ascii(s->ui));
     atomic_init(&l->ss.wide, false);
     l->op.s = s;
@@ -497,4 +498,5 @@ const struct screen_class screen_subscriptions = {
     .bottom = list_screen_bottom,
     .tick = list_tick,
     .resume = after_change,
+    .step = list_screen_step,
 };

@@ -218,7 +218,8 @@ void ui_help_open(struct ui *ui)
         h->title = xasprintf("Keys %s %s", ui->ascii ? "-" : "·", s ? s->cls->title : "patchbay");
     bool any = false;
     for (const struct keybind *kb = s ? s->cls->keys : NULL; kb && kb->action != A_NONE; kb++) {
-        if (kb->action == A_HELP || kb->action == A_BACK)
+        bool said = kb->action == A_HELP || kb->action == A_BACK; /* under "Everywhere" */
+        if (said || !ui_bind_works(ui, s, kb->action))
             continue;
         if (!any)
             add(h, "", "This screen", true, false);

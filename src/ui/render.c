@@ -9,7 +9,8 @@
  *   overlays    drawn last, bottom first
  *
  * Below 80x24 only the notice of 2.13 is drawn. Pure drawing: no state
- * changes except clearing the dirty flag in the caller.
+ * changes except clearing the dirty flag in the caller, and the map of
+ * where hint keys and tabs were drawn (ui->hits), which clicks read.
  */
 #include "ui/ui_int.h"
 
@@ -148,6 +149,14 @@ static int screen_number(const struct ui *ui, const struct screen *s)
     return number;
 }
 
+/* Remembers that cells [x0, x1) of line y, just drawn, stand for key k or
+ * for screen number screen; past UI_HITS the rest are simply not clickable. */
+static void add_hit(struct ui *ui, int y, int x0, int x1, const struct key *k, int screen)
+{
+    if (ui->nhits < UI_HITS)
+        ui->hits[ui->nhits++] = (struct ui_hit){y, x0, x1, *k, screen};
+}
+
 /* ---- screen strip ------------------------------------------------------- */
 
 static void draw_strip(struct ui *ui, struct screen *s)
@@ -162,8 +171,10 @@ static void draw_strip(struct ui *ui, struct screen *s)
             char tab[64];
             snprintf(tab, sizeof tab, n == current ? "[%d %s]" : "%d %s", n,
                      cls->title ? cls->title : cls->name);
-            x += canvas_text(c, 1, x, c->w - x, n == current ? ROLE_selection : ROLE_normal,
-                             tab) + 2;
+            int tw = canvas_text(c, 1, x, c->w - x, n == current ? ROLE_selection : ROLE_normal,
+                                 tab);
+            add_hit(ui, 1, x, x + tw, &(struct key){0}, n);
+            x += tw + 2;
         }
 }
 
@@ -227,12 +238,39 @@ static void draw_rule(struct ui *ui, struct screen *s, int y)
 
 /* ---- bottom bar --------------------------------------------------------- */
 
-void ui_draw_hints(struct ui *ui, int y, int x, int w, const char *hints)
+/* Draws one hint ("s suspend": key in key_hint_key, label in key_hint;
+ * "(view only)" as a remark) at x, recording where its key was for the
+ * mouse; returns its width. */
+static int draw_hint(struct ui *ui, int y, int x, int end, const char *p, size_t len)
 {
     struct canvas *c = ui->canvas;
+    char *item = xstrndup(p, len);
+    int iw = text_width(item);
+    char *sp = item[0] == '(' ? NULL : strchr(item, ' ');
+    if (sp) {
+        *sp = 0;
+        struct key k;
+        if (key_parse(item, &k)) /* not "↑↓" nor "type": no one key */
+            add_hit(ui, y, x, x + iw, &k, 0);
+        int kw = canvas_text(c, y, x, end - x, ROLE_key_hint_key, item);
+        canvas_text(c, y, x + kw, end - x - kw, ROLE_key_hint, " ");
+        canvas_text(c, y, x + kw + 1, end - x - kw - 1, ROLE_key_hint, sp + 1);
+    } else {
+        canvas_text(c, y, x, end - x, item[0] == '(' ? ROLE_key_hint : ROLE_key_hint_key, item);
+    }
+    free(item);
+    return iw;
+}
+
+void ui_draw_hints(struct ui *ui, int y, int x, int w, const char *hints)
+{
     int end = x + w;
     x++;
     const char *p = hints ? hints : "";
+    /* "? help" ends every bar: when the others do not all fit, they give
+     * way to it, so the way to the rest is always on screen. */
+    const char *help = strstr(p, "? help");
+    int help_w = help && !help[6] ? text_width(help) + 2 : 0;
     while (*p && x < end) {
         while (*p == ' ')
             p++;
@@ -240,22 +278,14 @@ void ui_draw_hints(struct ui *ui, int y, int x, int w, const char *hints)
         size_t len = e ? (size_t)(e - p) : strlen(p);
         char *item = xstrndup(p, len);
         int iw = text_width(item);
-        if (x + iw > end) {
-            free(item);
+        free(item);
+        bool last = p == help;
+        if (x + iw > end || (!last && help_w && x + iw + help_w > end)) {
+            if (help_w && !last && help_w - 2 <= end - x)
+                draw_hint(ui, y, x, end, help, strlen(help));
             break;
         }
-        char *sp = item[0] == '(' ? NULL : strchr(item, ' ');
-        if (sp) {
-            *sp = 0;
-            int kw = canvas_text(c, y, x, end - x, ROLE_key_hint_key, item);
-            canvas_text(c, y, x + kw, end - x - kw, ROLE_key_hint, " ");
-            canvas_text(c, y, x + kw + 1, end - x - kw - 1, ROLE_key_hint, sp + 1);
-        } else {
-            canvas_text(c, y, x, end - x, item[0] == '(' ? ROLE_key_hint : ROLE_key_hint_key,
-                        item);
-        }
-        x += iw + 2;
-        free(item);
+        x += draw_hint(ui, y, x, end, p, len) + 2;
         p += len;
     }
 }
@@ -267,7 +297,7 @@ static void screen_hints(struct ui *ui, struct screen *s, struct buf *b)
     for (const struct keybind *kb = s ? s->cls->keys : NULL; kb && kb->action != A_NONE; kb++) {
         if (kb->action == A_HELP)
             help = true;
-        if (!kb->label)
+        if (!kb->label || !ui_bind_works(ui, s, kb->action))
             continue;
         if (kb->perm && !ui_allowed(ui, kb->perm)) {
             skipped = true;
@@ -401,6 +431,7 @@ void ui_render(struct ui *ui)
     canvas_unclip(c);
     canvas_fill(c, (struct rect){0, 0, c->h, c->w}, ROLE_normal);
     canvas_cursor(c, -1, -1);
+    ui->nhits = 0;
     if (ui_too_small(ui)) {
         draw_notice(ui);
         return;

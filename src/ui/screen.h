@@ -83,6 +83,11 @@ struct screen_class {
      * by the tenant; its bottom callback draws the last line; messages
      * still show there. */
     bool whole;
+    /* (addition) A list that detail screens step through (Ctrl-N, Ctrl-P,
+     * SCREENS.md 2.6): moves its cursor one row (dir 1 down, -1 up) and
+     * writes into key what opens the row now under it (its id); false with
+     * the cursor unmoved after saying why (the first or last row). */
+    bool (*step)(struct screen *s, int dir, char *key, size_t n);
 };
 
 struct screen {
@@ -90,6 +95,9 @@ struct screen {
     struct ui *ui;
     void *priv;
     char *args;
+    /* Set by the console: the screen whose handler opened this one on top
+     * of it (a list's Enter), NULL when something else did (the palette). */
+    struct screen *from;
 };
 
 #endif

@@ -1919,6 +1919,20 @@ const struct table_row *table_current(const struct table *t)
     return &t->rows[t->cur].r;
 }
 
+const struct table_row *table_step(struct table *t, int dir, bool *end)
+{
+    int i = t->cur + dir;
+    while (is_gone(t, i))
+        i += dir;
+    /* Rows of the previous query still shown are not the list's any more. */
+    bool loaded = !t->replacing && i >= 0 && i < t->n;
+    *end = !t->replacing && (dir < 0 ? i < 0 && t->at_start : i >= t->n && t->at_end);
+    if (loaded)
+        t->cur = i;
+    ensure(t);
+    return loaded ? &t->rows[i].r : NULL;
+}
+
 void table_reload(struct table *t)
 {
     t->want_refresh = true;

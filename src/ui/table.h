@@ -165,6 +165,12 @@ bool table_prompt_open(const struct table *t);
 void table_set_sort(struct table *t, const char *sort, bool desc);
 /* Matching and total row counts as last counted; false while counting. */
 bool table_counts(const struct table *t, int64_t *matching, int64_t *total);
+/* The row after (dir 1) or before (dir -1) the cursor in the list's order
+ * and filter, gone rows skipped, with the cursor moved onto it (Ctrl-N and
+ * Ctrl-P in a detail opened from the list). NULL, the cursor unmoved, when
+ * there is none: *end says whether the list ends there or the row is still
+ * being fetched (it was asked for). */
+const struct table_row *table_step(struct table *t, int dir, bool *end);
 /* Test hook: a monotonic clock in nanoseconds replacing clock_mono_ns()
  * for change-mark ages (NULL restores it). */
 void table_set_clock(struct table *t, int64_t (*now_ns)(void *arg), void *arg);

@@ -9,6 +9,12 @@
  *   screen's on_key → the key map → the screen's on_action (only actions it
  *   lists, plus the global ones) → the console's own global actions.
  *
+ * Before that, a click on a key of a hint line becomes that key, and a click
+ * on a tab of the screen strip that screen, where the last frame drew them
+ * (render.c records ui->hits). A screen a handler opens remembers the
+ * screen it covers (from), so a detail opened by a list's Enter can step
+ * through that list (Ctrl-N, Ctrl-P) through its step callback.
+ *
  * Handlers return reaction bits; ui_apply() turns them into a redraw, a pop
  * or the end of the session. Anything that would free the caller (signing
  * in replaces the whole stack) is deferred until the handler has returned.
@@ -221,8 +227,12 @@ void ui_push(struct ui *ui, const struct screen_class *cls, const char *args)
     if (!cls || !may_view(ui, cls))
         return;
     struct screen *s = screen_new(ui, cls, args);
-    if (s)
-        stack_put(ui, s);
+    if (!s)
+        return;
+    /* Opened by the handler of the screen it covers (a list's Enter): Ctrl-N
+     * and Ctrl-P may step through that one. */
+    s->from = ui->handling && ui->handling == ui_top(ui) ? ui->handling : NULL;
+    stack_put(ui, s);
 }
 
 static int find_in(struct screen **v, int n, const struct screen_class *cls)
@@ -248,6 +258,7 @@ void ui_switch(struct ui *ui, const struct screen_class *cls)
         s = ui->stack[i];
         memmove(&ui->stack[i], &ui->stack[i + 1], (size_t)(ui->depth - i - 1) * sizeof s);
         ui->depth--;
+        s->from = NULL; /* the first level now: nothing under it */
     } else if ((i = find_in(ui->parked, ui->nparked, cls)) >= 0) {
         s = ui->parked[i];
         memmove(&ui->parked[i], &ui->parked[i + 1], (size_t)(ui->nparked - i - 1) * sizeof s);
@@ -360,6 +371,7 @@ static void park_or_close(struct ui *ui, struct screen *s)
             ui->parked_cap = ui->parked_cap ? ui->parked_cap * 2 : 8;
             ui->parked = xreallocarray(ui->parked, (size_t)ui->parked_cap, sizeof *ui->parked);
         }
+        s->from = NULL; /* what opened it may close while it is parked */
         ui->parked[ui->nparked++] = s;
     } else {
         screen_close(s);
@@ -477,10 +489,52 @@ static void capitalized(char *out, size_t n, const char *s)
         out[0] = (char)toupper((unsigned char)out[0]);
 }
 
+struct screen *ui_record_list(const struct ui *ui, const struct screen *s)
+{
+    if (!s || ui->depth < 2 || ui->stack[ui->depth - 1] != s)
+        return NULL;
+    struct screen *below = ui->stack[ui->depth - 2];
+    return below == s->from && below->cls->step ? below : NULL;
+}
+
+bool ui_bind_works(const struct ui *ui, const struct screen *s, enum action a)
+{
+    if (a == A_NEXT_RECORD || a == A_PREV_RECORD)
+        return ui_record_list(ui, s) != NULL;
+    return true;
+}
+
+/* Ctrl-N / Ctrl-P in a detail (SCREENS.md 2.6): the list under it moves its
+ * cursor one row, and a new instance of the detail on that row takes the
+ * old one's place, so Esc lands on the list at the row shown. */
+static void step_record(struct ui *ui, int dir)
+{
+    struct screen *s = ui_top(ui);
+    struct screen *list = ui_record_list(ui, s);
+    if (!list) {
+        ui_msg(ui, MSG_INFO, "Opened on its own: no list to step through.");
+        return;
+    }
+    char key[64];
+    if (!list->cls->step(list, dir, key, sizeof key))
+        return;
+    struct screen *next = screen_new(ui, s->cls, key);
+    if (!next)
+        return; /* gone meanwhile: screen_new said why; the old one stays */
+    next->from = list;
+    ui->stack[ui->depth - 1] = next;
+    screen_close(s);
+    ui->dirty = true;
+}
+
 /* The console's own handling of a global action nobody claimed. */
 static void global_action(struct ui *ui, enum action a)
 {
     switch (a) {
+    case A_NEXT_RECORD:
+    case A_PREV_RECORD:
+        step_record(ui, a == A_NEXT_RECORD ? 1 : -1);
+        break;
     case A_BACK:
         if (ui->depth > 1)
             ui_pop(ui);
@@ -526,7 +580,9 @@ static void dispatch_action(struct ui *ui, struct screen *s, enum action a, cons
         return;
     }
     if (s && s->cls->on_action) {
+        ui->handling = s;
         unsigned r = s->cls->on_action(s, a);
+        ui->handling = NULL;
         if (r != R_NONE) {
             ui_apply(ui, s, r);
             return;
@@ -540,8 +596,32 @@ static bool is_digit_key(const struct key *k)
     return k->code >= '1' && k->code <= '9';
 }
 
+/* The hint or tab the last frame drew where click k landed, or NULL. While
+ * a pop-up or a question is open the strip lies under it: a click there is
+ * theirs. */
+static const struct ui_hit *hit_at(const struct ui *ui, const struct key *k)
+{
+    if (k->code != K_MOUSE || k->mouse != MOUSE_CLICK)
+        return NULL;
+    for (int i = ui->nhits; i-- > 0;) { /* the latest drawn lies on top */
+        const struct ui_hit *h = &ui->hits[i];
+        if (h->y == k->my && k->mx >= h->x0 && k->mx < h->x1)
+            return h->screen && (ui->nov > 0 || ui->ask.open) ? NULL : h;
+    }
+    return NULL;
+}
+
 void ui_key(struct ui *ui, const struct key *k)
 {
+    /* A click on a bottom-bar key is that key; on a tab, that number key,
+     * even inside a text field, where the digit itself would be typed. */
+    const struct ui_hit *hit = hit_at(ui, k);
+    int tab = hit ? hit->screen : 0;
+    struct key hint;
+    if (hit && !tab) {
+        hint = hit->k;
+        k = &hint;
+    }
     if (k->code == K_RESIZE) {
         ui->full_redraw = ui->dirty = true;
         return;
@@ -561,6 +641,10 @@ void ui_key(struct ui *ui, const struct key *k)
     if (ui_too_small(ui))
         return; /* nothing shows, so nothing may happen unseen */
 
+    if (tab) {
+        switch_number(ui, tab);
+        goto out;
+    }
     struct screen *s = ui_top(ui);
     if (k->code == K_MOUSE && (k->mouse == MOUSE_WHEEL_UP || k->mouse == MOUSE_WHEEL_DOWN) &&
         ui->nov == 0) {
@@ -582,7 +666,9 @@ void ui_key(struct ui *ui, const struct key *k)
         goto out;
     }
     if (!keymap_pending(ui->km) && s && s->cls->on_key) {
+        ui->handling = s;
         unsigned r = s->cls->on_key(s, k);
+        ui->handling = NULL;
         if (r != R_NONE) {
             ui_apply(ui, s, r);
             goto out;

@@ -28,6 +28,15 @@ struct ui_message {
 
 struct timing;
 
+/* Where the last frame drew a key of a hint line or a tab of the screen
+ * strip: a click there does what the key does (SCREENS.md 2.6). */
+struct ui_hit {
+    int y, x0, x1; /* cells [x0, x1) of line y */
+    struct key k;  /* a hint's key */
+    int screen;    /* a tab's screen number; 0 for a hint */
+};
+#define UI_HITS 64 /* more than two hint lines and a strip hold */
+
 struct ui {
     const struct ui_host *host;
     struct timing *timing;  /* NULL unless the host asked for timings */
@@ -67,6 +76,9 @@ struct ui {
     char *pending_home;    /* ui_signed_in() applied after the handler returns */
     bool pending_signin;
     bool dirty, full_redraw, quit;
+    struct screen *handling; /* the screen whose handler runs: what it opens came from it */
+    struct ui_hit hits[UI_HITS]; /* the last frame's, reset by each render */
+    int nhits;
     int exit_signal;       /* SIGTERM/SIGHUP that ended the loop, or 0 */
     int64_t clock_offset;  /* headless clock advance */
     int64_t next_tick;
@@ -90,6 +102,12 @@ bool ui_too_small(const struct ui *ui);
 const struct screen_class *ui_class_named(const struct ui *ui, const char *name);
 /* Asks "Quit patchbay? y/n". */
 void ui_ask_quit(struct ui *ui);
+/* The list s steps through with Ctrl-N/Ctrl-P: the screen under it that
+ * opened it, when that one can step; else NULL. */
+struct screen *ui_record_list(const struct ui *ui, const struct screen *s);
+/* Whether action a does something on s (the bottom bar and help show only
+ * keys that do). */
+bool ui_bind_works(const struct ui *ui, const struct screen *s, enum action a);
 /* The message history, i = 0 the newest. */
 const struct ui_message *ui_history(const struct ui *ui, int i);
 

@@ -1,8 +1,8 @@
 # console.sh - the real console in tmux, as an operator uses it: sign in,
-# find a customer with /, open the detail, create one through the form (an
-# invalid e-mail first), tag rows, switch screens with the palette, resize
-# below 80x24 and back, the wide layout, ASCII in a non-UTF-8 locale, quit;
-# and the database afterwards.
+# find a customer with /, open the detail, step to the next with Ctrl-N,
+# create one through the form (an invalid e-mail first), tag rows, switch
+# screens with the palette, resize below 80x24 and back, the wide layout,
+# ASCII in a non-UTF-8 locale, quit; and the database afterwards.
 . tests/e2e/lib.sh
 
 "$BIN" --db "sqlite:$DB" init --demo --customers 300 --seed 3 >/dev/null 2>&1
@@ -37,6 +37,16 @@ tm_esc
 tm_expect "/ $WORD:" "back on the filtered list"
 tm_esc
 tm_expect "─ 300 · status: all" "Esc clears the filter"
+
+# Ctrl-N in the detail shows the list's next row; Esc lands on it
+SECOND=$(tm_screen | sed -n 5p | grep -o 'C-[0-9]*' | head -n 1)
+tm_keys Enter
+tm_expect "Ctrl-N next" "the detail offers Ctrl-N"
+tm_keys C-n
+tm_expect "2 Customers › $SECOND" "Ctrl-N opens the second row"
+tm_esc
+tm_expect "▸ $SECOND" "Esc lands on the row shown"
+tm_keys Home # what follows starts on the first row
 
 # a new customer through the form, with an invalid e-mail first
 tm_keys n

@@ -6,7 +6,8 @@
  * suspend dialog with the reason chosen by letter, the detail, the wide
  * pane and the jobs screen (no router answers here: the headless console
  * starts no sender, so jobs stay pending); w writing the customers as CSV,
- * filtered, then only the tagged ones.
+ * filtered, then only the tagged ones; Ctrl-N and Ctrl-P stepping a detail
+ * through the list that opened it; clicks on bottom-bar keys and tabs.
  */
 #include "harness/harness.h"
 
@@ -111,6 +112,31 @@ static void assert_line_has(struct ui *ui, int y, const char *what)
     if (!strstr(l, what))
         fail_msg("line %d is \"%s\", wanted \"%s\" in it", y, l, what);
     free(l);
+}
+
+/* The console over uiapp at h x w, its host in *host (which must outlive
+ * it), signed in as nasrin on her home screen. */
+static struct ui *signed_in(struct ui_host *host, int h, int w)
+{
+    *host = (struct ui_host){
+        .app = uiapp,
+        .screens = screen_registry,
+        .nscreens = screen_count,
+        .first = &screen_login,
+        .topbar = topbar,
+        .allowed = allowed,
+        .role = role,
+        .worker_ops = &screens_worker_ops,
+        .worker_arg = uiapp,
+    };
+    struct ui *ui = NULL;
+    assert_ok(ui_headless_new(host, h, w, false, &ui));
+    ui_headless_type(ui, "nasrin@test.example");
+    hs_key(ui, K_TAB);
+    ui_headless_type(ui, "Secret123");
+    hs_key(ui, K_ENTER);
+    assert_line_has(ui, 0, "nasrin@support");
+    return ui;
 }
 
 static void test_console(void **state)
@@ -287,25 +313,8 @@ static void test_subscriptions(void **state)
     assert_ok(sub_act(root, sid, &act, -1, &r));
     subscription_row_fini(&r);
 
-    struct ui_host host = {
-        .app = uiapp,
-        .screens = screen_registry,
-        .nscreens = screen_count,
-        .first = &screen_login,
-        .topbar = topbar,
-        .allowed = allowed,
-        .role = role,
-        .worker_ops = &screens_worker_ops,
-        .worker_arg = uiapp,
-        .ascii = 0,
-    };
-    struct ui *ui = NULL;
-    assert_ok(ui_headless_new(&host, 24, 80, false, &ui));
-    ui_headless_type(ui, "nasrin@test.example");
-    hs_key(ui, K_TAB);
-    ui_headless_type(ui, "Secret123");
-    hs_key(ui, K_ENTER);
-    assert_line_has(ui, 0, "nasrin@support");
+    struct ui_host host;
+    struct ui *ui = signed_in(&host, 24, 80);
 
     /* Screen 3: worst sync first; the queued activation shows pending. */
     hs_key(ui, '3');
@@ -399,23 +408,8 @@ static int csv_count(const char *path, char *head, size_t n)
  * the columns too narrow for the screen included, or the tagged rows. */
 static void test_csv(void **state)
 {
-    struct ui_host host = {
-        .app = uiapp,
-        .screens = screen_registry,
-        .nscreens = screen_count,
-        .first = &screen_login,
-        .topbar = topbar,
-        .allowed = allowed,
-        .role = role,
-        .worker_ops = &screens_worker_ops,
-        .worker_arg = uiapp,
-    };
-    struct ui *ui = NULL;
-    assert_ok(ui_headless_new(&host, 24, 80, false, &ui));
-    ui_headless_type(ui, "nasrin@test.example");
-    hs_key(ui, K_TAB);
-    ui_headless_type(ui, "Secret123");
-    hs_key(ui, K_ENTER);
+    struct ui_host host;
+    struct ui *ui = signed_in(&host, 24, 80);
     hs_assert_has(ui, "2 Customers");
     hs_assert_lacks(ui, "Company"); /* too narrow for it */
     char day[DATE_BUF], path[400], want[600], head[300];
@@ -453,12 +447,184 @@ static void test_csv(void **state)
     ui_headless_free(&ui);
 }
 
+/* The cursor's row of a list at 80x24 (rows from line 3) shows what. */
+static void assert_cursor_on(struct ui *ui, int row, const char *what)
+{
+    assert_line_has(ui, 2 + row, what);
+    assert_line_has(ui, 2 + row, "▸");
+}
+
+/* Ctrl-N / Ctrl-P in the customer detail step through the list that opened
+ * it, in its order; Esc lands on the row shown. */
+static void test_record_steps(void **state)
+{
+    struct ui_host host;
+    struct ui *ui = signed_in(&host, 24, 80);
+    hs_key(ui, '2');
+    /* sorted by name: Abul Kalam, Fatema Akter, Kamrul Hasan, ... */
+    hs_key(ui, K_DOWN);
+    hs_key(ui, K_ENTER);
+    assert_line_has(ui, 1, "Fatema Akter");
+    assert_line_has(ui, 23, "Ctrl-N next");
+    hs_key(ui, K_CTRL('n'));
+    assert_line_has(ui, 1, "Kamrul Hasan");
+    hs_key(ui, K_CTRL('p'));
+    hs_key(ui, K_CTRL('p'));
+    assert_line_has(ui, 1, "Abul Kalam");
+    hs_key(ui, K_CTRL('p'));
+    hs_assert_message_has(ui, "First customer in this list.");
+    assert_line_has(ui, 1, "Abul Kalam");
+    hs_key(ui, K_CTRL('n'));
+    hs_key(ui, K_CTRL('n'));
+    assert_line_has(ui, 1, "Kamrul Hasan");
+    hs_key(ui, K_ESC);
+    assert_line_has(ui, 1, "2 Customers");
+    assert_cursor_on(ui, 3, "Kamrul Hasan");
+
+    /* The filter decides what comes next: at its last row it says so. */
+    hs_key(ui, '/');
+    ui_headless_type(ui, "uddin");
+    hs_key(ui, K_ENTER);
+    assert_line_has(ui, 1, "3 of"); /* the filtered rows are in */
+    hs_key(ui, K_END);
+    hs_key(ui, K_ENTER);
+    hs_key(ui, K_CTRL('n'));
+    hs_assert_message_has(ui, "Last customer in this list.");
+    hs_key(ui, K_ESC);
+    hs_key(ui, K_ESC); /* the filter goes */
+
+    /* Opened on its own (as the palette does): nothing to step through,
+     * and the bar does not offer it. */
+    ui_push(ui, &screen_customer_detail, "C-00001");
+    assert_line_has(ui, 1, "Rahim Uddin");
+    hs_assert_lacks(ui, "Ctrl-N next");
+    hs_key(ui, K_CTRL('n'));
+    hs_assert_message_has(ui, "Opened on its own: no list to step through.");
+    assert_line_has(ui, 1, "Rahim Uddin");
+    ui_headless_free(&ui);
+}
+
+/* The same through the subscriptions list and its detail. */
+static void test_record_steps_subs(void **state)
+{
+    struct plan_row p = {0};
+    struct plan_input pi = {.name = "Fiber 50/10", .download_speed = "50M",
+                            .upload_speed = "10M", .price = "1200", .router_profile = "fiber-50"};
+    assert_ok(plan_create(root, &pi, &p));
+    plan_row_fini(&p);
+    struct router_row rt = {0};
+    struct router_input ri = {.name = "dhk-badda-02", .host = "127.0.0.1", .api_port = "9",
+                              .use_tls = "false"};
+    assert_ok(router_create(root, &ri, &rt));
+    router_row_fini(&rt);
+    static const char *const users[] = {"step.one", "step.two", "step.three"};
+    for (int i = 0; i < 3; i++) {
+        char email[32];
+        snprintf(email, sizeof email, "c%02d@example.net", i + 4);
+        struct sub_input in = {.customer = email, .plan = "Fiber 50/10",
+                               .router = "dhk-badda-02", .username = users[i]};
+        struct subscription_row r = {0};
+        assert_ok(sub_create(root, &in, &r));
+        subscription_row_fini(&r);
+    }
+
+    struct ui_host host;
+    struct ui *ui = signed_in(&host, 24, 80);
+    hs_key(ui, '3');
+    hs_key(ui, '/');
+    ui_headless_type(ui, "step");
+    hs_key(ui, K_ENTER);
+    /* The list's own order, whatever it is, is what Ctrl-N follows. */
+    const char *row[3] = {NULL, NULL, NULL};
+    for (int y = 0; y < 3; y++) {
+        char *l = line(ui, 3 + y);
+        for (int i = 0; i < 3; i++)
+            if (strstr(l, users[i]))
+                row[y] = users[i];
+        free(l);
+        assert_non_null(row[y]);
+    }
+    hs_key(ui, K_DOWN);
+    hs_key(ui, K_ENTER);
+    assert_line_has(ui, 1, row[1]);
+    hs_key(ui, K_CTRL('n'));
+    assert_line_has(ui, 1, row[2]);
+    hs_key(ui, K_CTRL('n'));
+    hs_assert_message_has(ui, "Last subscription in this list.");
+    hs_key(ui, K_CTRL('p'));
+    hs_key(ui, K_CTRL('p'));
+    assert_line_has(ui, 1, row[0]);
+    hs_key(ui, K_CTRL('p'));
+    hs_assert_message_has(ui, "First subscription in this list.");
+    hs_key(ui, K_ESC);
+    assert_line_has(ui, 1, "3 Subscriptions");
+    assert_cursor_on(ui, 1, row[0]);
+    ui_headless_free(&ui);
+}
+
+/* A left click on cell (y, x). */
+static void click(struct ui *ui, int y, int x)
+{
+    struct key k = {.code = K_MOUSE, .mouse = MOUSE_CLICK, .my = y, .mx = x};
+    ui_headless_key(ui, &k);
+}
+
+/* The column where what starts on line y (the line is one cell per code
+ * point there). */
+static int column_of(struct ui *ui, int y, const char *what)
+{
+    char *l = line(ui, y);
+    const char *at = strstr(l, what);
+    if (!at)
+        fail_msg("line %d is \"%s\", wanted \"%s\" in it", y, l, what);
+    int x = 0;
+    for (const char *p = l; p < at; p++)
+        x += ((unsigned char)*p & 0xc0) != 0x80;
+    free(l);
+    return x;
+}
+
+/* A click on a bottom-bar key does what the key does; on a tab, what its
+ * number does. */
+static void test_clicks(void **state)
+{
+    struct ui_host host;
+    struct ui *ui = signed_in(&host, 24, 80);
+    hs_key(ui, '2');
+    click(ui, 23, column_of(ui, 23, "/ filter") + 3);
+    assert_line_has(ui, 23, "Enter keep  Esc clear");
+    hs_key(ui, K_ESC);
+
+    /* The palette draws its hints the same way: Esc close closes it. */
+    hs_key(ui, ':');
+    hs_assert_has(ui, "Esc close");
+    int y = -1;
+    for (bool found = false; !found && y < 23;) {
+        char *l = line(ui, ++y);
+        found = strstr(l, "Esc close") != NULL;
+        free(l);
+    }
+    click(ui, y, column_of(ui, y, "Esc close"));
+    hs_assert_lacks(ui, "Esc close");
+
+    ui_headless_resize(ui, 60, 200);
+    hs_key(ui, '3');
+    assert_line_has(ui, 1, "[3 Subscriptions]");
+    click(ui, 1, column_of(ui, 1, "2 Customers") + 1);
+    assert_line_has(ui, 1, "[2 Customers]");
+    assert_line_has(ui, 2, "2 Customers");
+    ui_headless_free(&ui);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_console),
         cmocka_unit_test(test_subscriptions),
         cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_record_steps),
+        cmocka_unit_test(test_record_steps_subs),
+        cmocka_unit_test(test_clicks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
