@@ -468,7 +468,16 @@ void demo_db_paused_free(struct demo_db_paused **pp)
  * in the order they are written) are appended to and stay. The triggers:
  * the search index (built once, see demo_db.h), customer_credit_insert
  * (whose balance = -credit the insert sets itself), the customers' caches
- * (demo_db_subscription_caches, demo_db_balances).
+ * (demo_db_subscription_caches, demo_db_balances), and the dashboard's
+ * aggregates (migration 0010; stats_db_rebuild() fills them in a few
+ * grouped scans instead of an upsert or three per row).
+ *
+ * Of the stat_* triggers only the insert ones fire during a load: its
+ * updates (credit, balance, the caches, skipped_until, the stamps) touch
+ * none of the columns the update triggers watch, and it deletes nothing.
+ * So the update and delete triggers stay, stat_subscription_update_old
+ * (BEFORE) and _new (AFTER) both: a pair is paused whole or not at all,
+ * or one half of a change would be summed.
  */
 static const char *const paused_names[] = {
     "customer_name",          "customer_status",           "customer_phone",
@@ -477,6 +486,8 @@ static const char *const paused_names[] = {
     "subscription_mac",       "subscription_next_bill",    "subscription_cache_insert",
     "invoice_one_per_period", "invoice_customer",          "invoice_cache_insert",
     "invoice_line_subscription", "payment_customer",       "payment_transaction",
+    "stat_customer_insert",   "stat_subscription_insert",  "stat_invoice_insert",
+    "stat_payment_insert",
 };
 
 pb_err demo_db_pause(struct store *st, struct demo_db_paused **out)

@@ -166,8 +166,9 @@ pb_err demo_db_foreign_keys(struct store *st, bool on) PB_MUST_CHECK;
  * tables the indexes that cost most during a load (those whose keys arrive
  * in random order) and the triggers the loader stands in for (the search
  * index's insert trigger, customer_credit_insert, subscription_cache_insert,
- * invoice_cache_insert: see demo_db_balances); *out remembers their CREATE
- * texts. Inside a write transaction.
+ * invoice_cache_insert: see demo_db_balances; the insert triggers of the
+ * dashboard's stat_* tables: the loader calls stats_db_rebuild() after
+ * resuming); *out remembers their CREATE texts. Inside a write transaction.
  */
 struct demo_db_paused;
 pb_err demo_db_pause(struct store *st, struct demo_db_paused **out) PB_MUST_CHECK;

@@ -11,6 +11,9 @@
  * statuses fit the dates, paid amounts are the allocations of completed
  * payments, balances are what the invoices leave, exact counts when asked,
  * and the next month's run bills that month only, continuing the numbers.
+ * The dashboard's aggregates (stat_*), whose insert triggers the load
+ * pauses, are what a fresh stats_db_rebuild() makes of the rows, and the
+ * triggers keep them so afterwards.
  */
 #include "harness/harness.h"
 
@@ -29,6 +32,7 @@
 #include "core/vault.h"
 #include "core/valid.h"
 #include "core/xalloc.h"
+#include "store/stats_db.h"
 #include "store/tenant_db.h"
 #include "store/user_db.h"
 
@@ -102,6 +106,76 @@ static int64_t one(struct store *st, const char *sql)
     int64_t v = stmt_i64(s, 0);
     stmt_done(s);
     return v;
+}
+
+/* The stat_* tables as the database holds them (rows summed to zero left
+ * out: the triggers keep those, a rebuild does not make them). */
+static const char *const stat_sql[] = {
+    "SELECT * FROM stat_customer WHERE n <> 0 ORDER BY 1, 2",
+    "SELECT * FROM stat_customer_new WHERE n <> 0 ORDER BY 1, 2",
+    "SELECT * FROM stat_subscription WHERE n <> 0 ORDER BY 1, 2, 3",
+    "SELECT * FROM stat_invoice WHERE n <> 0 ORDER BY 1, 2, 3",
+    "SELECT * FROM stat_receivable WHERE n <> 0 ORDER BY 1, 2",
+    "SELECT * FROM stat_payment WHERE n <> 0 ORDER BY 1, 2, 3, 4",
+    "SELECT * FROM stat_customer_month WHERE total <> 0 ORDER BY 1, 2, 3",
+};
+
+/*
+ * The aggregates agree with the rows: a few sums against the base tables,
+ * then every stat_* row against a fresh stats_db_rebuild() (in a savepoint
+ * taken back after). min_invoices: at least that many invoices are summed
+ * (0 for a demo without history).
+ */
+static void check_stats(struct app *a, int64_t min_invoices)
+{
+    struct store *st = a->st;
+    assert_int_equal(one(st, "SELECT coalesce(sum(n), 0) FROM stat_customer"),
+                     one(st, "SELECT count(*) FROM customer"));
+    assert_int_equal(one(st, "SELECT coalesce(sum(n), 0) FROM stat_customer_new"),
+                     one(st, "SELECT count(*) FROM customer"));
+    assert_int_equal(one(st, "SELECT coalesce(sum(n), 0) FROM stat_subscription"),
+                     one(st, "SELECT count(*) FROM subscription"));
+    assert_int_equal(one(st, "SELECT coalesce(sum(monthly), 0) FROM stat_subscription WHERE "
+                             "status = 'active'"),
+                     one(st, "SELECT coalesce(sum(monthly_price), 0) FROM subscription_monthly "
+                             "WHERE status = 'active'"));
+    int64_t n = one(st, "SELECT coalesce(sum(n), 0) FROM stat_invoice");
+    assert_int_equal(n, one(st, "SELECT count(*) FROM invoice WHERE type <> 'credit_note'"));
+    assert_true(n >= min_invoices);
+    assert_int_equal(one(st, "SELECT coalesce(sum(total), 0) FROM stat_invoice"),
+                     one(st, "SELECT coalesce(sum(total), 0) FROM invoice WHERE type <> "
+                             "'credit_note'"));
+    assert_int_equal(one(st, "SELECT coalesce(sum(paid), 0) FROM stat_invoice"),
+                     one(st, "SELECT coalesce(sum(paid), 0) FROM invoice WHERE type <> "
+                             "'credit_note'"));
+    assert_int_equal(one(st, "SELECT coalesce(sum(amount), 0) FROM stat_receivable"),
+                     one(st, "SELECT coalesce(sum(total - paid), 0) FROM invoice WHERE type <> "
+                             "'credit_note' AND status IN ('issued', 'partially_paid', "
+                             "'overdue')"));
+    assert_int_equal(one(st, "SELECT coalesce(sum(n), 0) FROM stat_payment"),
+                     one(st, "SELECT count(*) FROM payment"));
+    assert_int_equal(one(st, "SELECT coalesce(sum(amount), 0) FROM stat_payment"),
+                     one(st, "SELECT coalesce(sum(amount), 0) FROM payment"));
+    assert_int_equal(one(st, "SELECT coalesce(sum(refunded), 0) FROM stat_payment"),
+                     one(st, "SELECT coalesce(sum(refunded), 0) FROM payment"));
+    assert_int_equal(one(st, "SELECT coalesce(sum(total), 0) FROM stat_customer_month"),
+                     one(st, "SELECT coalesce(sum(total), 0) FROM invoice WHERE type <> "
+                             "'credit_note' AND status NOT IN ('draft', 'void') AND issue_date "
+                             "IS NOT NULL"));
+
+    size_t k = sizeof stat_sql / sizeof *stat_sql;
+    char *kept[sizeof stat_sql / sizeof *stat_sql];
+    for (size_t i = 0; i < k; i++)
+        kept[i] = dump(st, stat_sql[i]);
+    assert_ok(store_exec(st, "SAVEPOINT stats_check"));
+    assert_ok(stats_db_rebuild(st));
+    for (size_t i = 0; i < k; i++) {
+        char *fresh = dump(st, stat_sql[i]);
+        assert_string_equal(kept[i], fresh);
+        free(fresh);
+        free(kept[i]);
+    }
+    assert_ok(store_exec(st, "ROLLBACK TO stats_check; RELEASE stats_check"));
 }
 
 static const char *const same_sql[] = {
@@ -323,6 +397,7 @@ static void test_search_and_schema(void **state)
 {
     (void)state;
     struct app *a = demo("search", 500, 11);
+    check_stats(a, 0);
     /* FTS5's own check: the index matches the customer table exactly */
     assert_ok(store_exec(a->st, "INSERT INTO customer_fts (customer_fts) VALUES "
                                 "('integrity-check')"));
@@ -383,6 +458,7 @@ static void test_search_and_schema(void **state)
     assert_ok(customer_create(s, &in, &made));
     assert_string_equal(made.code, "C-00501");
     assert_int_equal(made.balance, -10000);
+    assert_int_equal(one(a->st, "SELECT sum(n) FROM stat_customer"), 501);
     q.search = "Rezaul Kar";
     assert_ok(customer_list(s, &q, &rows, &n, &more));
     assert_int_equal(n, 1);
@@ -599,6 +675,7 @@ static void check_history(struct app *a, const struct demo_history *made)
     char *fk = dump(a->st, "PRAGMA foreign_key_check");
     assert_string_equal(fk, "");
     free(fk);
+    check_stats(a, made->made_invoices);
 }
 
 static void test_history(void **state)
@@ -677,6 +754,8 @@ static void test_history(void **state)
                      0);
     assert_int_equal(one(a->st, "SELECT value FROM counter WHERE name = 'invoice' AND year = 2026"),
                      last + due);
+    /* the stat triggers are back: the run's invoices are summed */
+    check_stats(a, before + due);
     app_free(&a);
 }
 
