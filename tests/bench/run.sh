@@ -3,13 +3,17 @@
 #   {"metric":...,"value":...,"unit":...,"baseline":...,"ratio":...}
 # (baseline: the target or the raw query it is compared with; ratio: value
 # ÷ baseline). On a demo database of BENCH_CUSTOMERS customers (default
-# 1,000,000), made once and kept in build/bench/ (delete it to remake it).
+# 1,000,000), made once and kept in build/bench/ (BENCH_DIR; delete it to
+# remake it). The dashboard's figures (issue 7) on a database of their own
+# with a billing history, made for the run and removed after it (see
+# there). BENCH_ONLY=dashboard measures only those.
 # Figures are reported, never asserted: make test does not run this.
 set -eu
 BIN=${BIN:-build/patchbay}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 N=${BENCH_CUSTOMERS:-1000000}
-DIR=$(pwd)/build/bench
+DIR=${BENCH_DIR:-$(pwd)/build/bench}
+case $DIR in /*) ;; *) DIR=$(pwd)/$DIR ;; esac
 DB=$DIR/bench-$N.db
 SOCK=pbbench$$
 mkdir -p "$DIR"
@@ -42,14 +46,6 @@ best_of() {
     echo "$best"
 }
 
-if [ ! -f "$DB" ]; then
-    t0=$(ms_now)
-    "$BIN" --db "sqlite:$DB" init --demo --customers "$N" --seed 1 --invoices 0 >/dev/null
-    emit "demo_init_${N}_customers" "$(( $(ms_now) - t0 ))" ms 30000
-fi
-# A database kept from an older patchbay is migrated first.
-"$BIN" --db "sqlite:$DB" init >/dev/null
-
 # ---- the console, in tmux, with the program's own timings (PATCHBAY_TIMING)
 tm() { tmux -L "$SOCK" "$@"; }
 wait_for() {
@@ -62,24 +58,23 @@ wait_for() {
     echo "bench: the console never showed \"$1\"" >&2
     return 1
 }
-# session NAME KEYS-FUNCTION: signs in, runs the keys, quits; timings in $DIR/NAME.jsonl
-session() {
+# console NAME [COLUMNS ROWS [E-MAIL]]: the console on $DB in tmux at the
+# sign-in form, the e-mail (admin's) and the password typed; timings in
+# $DIR/NAME.jsonl
+console() {
     out="$DIR/$1.jsonl"
     rm -f "$out"
-    tm -f /dev/null new-session -d -s pb -x 80 -y 24 \
+    tm -f /dev/null new-session -d -s pb -x "${2:-80}" -y "${3:-24}" \
         "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color PATCHBAY_TIMING='$out' \
          XDG_DATA_HOME='$XDG_DATA_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' \
          '$BIN' --db 'sqlite:$DB'; sleep 5"
     wait_for "Sign in"
-    tm send-keys -t pb -l admin@demo.test
+    tm send-keys -t pb -l "${4:-admin@demo.test}"
     tm send-keys -t pb Tab
     tm send-keys -t pb -l demo
-    tm send-keys -t pb Enter
-    wait_for "sort: name"
-    sleep 1
-    "$2"
-    PID=$(pgrep -f "$BIN --db sqlite:$DB" | head -n 1)
-    RSS=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
+}
+# quit: leaves the console and tmux (after the timings are written)
+quit() {
     tm send-keys -t pb Escape
     sleep 0.3
     tm send-keys -t pb Escape
@@ -91,6 +86,23 @@ session() {
     while [ ! -s "$out" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
     tm kill-server 2>/dev/null || true
     sleep 0.3
+}
+# session NAME KEYS-FUNCTION [-]: signs in, opens the customers (2; "-": the
+# keys start from the home screen, the dashboard for admin), runs the keys,
+# quits; timings in $DIR/NAME.jsonl
+session() {
+    console "$1"
+    tm send-keys -t pb Enter
+    wait_for "admin@admin" # signed in: the top bar names the operator
+    if [ "${3:-}" != - ]; then
+        tm send-keys -t pb 2
+        wait_for "sort: name"
+    fi
+    sleep 1
+    "$2"
+    PID=$(pgrep -f "$BIN --db sqlite:$DB" | head -n 1)
+    RSS=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
+    quit
 }
 scrolling() {
     for _ in $(seq 150); do tm send-keys -t pb j; sleep 0.02; done
@@ -114,6 +126,223 @@ searching() {
     done
 }
 field() { python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).readlines()[$2])['$3'])" "$1"; }
+
+# ---- the dashboard (issue 7): stats_compute, the figures of the dashboard
+# and `patchbay stats`, on BENCH_STATS_CUSTOMERS customers (default
+# 1,000,000) with BENCH_STATS_INVOICES invoices (12,000,000) and
+# BENCH_STATS_PAYMENTS payments (10,000,000) of billing history, against
+# the same figures by hand-written SQL on the tables in the sqlite3 shell;
+# and the dashboard's first frame after sign-in. At the default sizes the
+# database takes about 10 minutes and 12 GB to make: it is removed when the
+# run ends, unless BENCH_STATS_KEEP=1 keeps it for the next run (which
+# takes it as it is, migrated). Smaller sizes make a quick run.
+SN=${BENCH_STATS_CUSTOMERS:-1000000}
+SI=${BENCH_STATS_INVOICES:-12000000}
+SP=${BENCH_STATS_PAYMENTS:-10000000}
+SDB=$DIR/stats-$SN-$SI-$SP.db
+stats_cleanup() {
+    [ -n "${BENCH_STATS_KEEP:-}" ] ||
+        rm -f "$SDB" "$SDB.key" "$SDB-wal" "$SDB-shm" "$SDB.part" "$SDB.part.key" \
+            "$SDB.part-wal" "$SDB.part-shm" "$SDB.part-journal"
+}
+trap 'stats_cleanup; tmux -L "$SOCK" kill-server 2>/dev/null || true' EXIT
+if [ ! -f "$SDB" ]; then
+    # made under another name and renamed when complete, so that a run
+    # stopped half-way never leaves a database a kept run would take
+    rm -f "$SDB.part" "$SDB.part.key" "$SDB.part-wal" "$SDB.part-shm" "$SDB.part-journal"
+    t0=$(ms_now)
+    "$BIN" --db "sqlite:$SDB.part" init --demo --customers "$SN" --seed 1 --invoices "$SI" \
+        --payments "$SP" >/dev/null
+    emit "demo_init_${SN}_customers_${SI}_invoices_${SP}_payments" "$(( $(ms_now) - t0 ))" ms 600000
+    mv "$SDB.part.key" "$SDB.key"
+    mv "$SDB.part" "$SDB"
+fi
+"$BIN" --db "sqlite:$SDB" init >/dev/null
+SINV=$(sqlite3 "$SDB" "SELECT count(*) FROM invoice")
+
+# stats_compute: the whole `stats` command less the same command stopped
+# right after signing in (an unknown section), each the best of nine runs
+# taken in turn; or, when the command reports it (PATCHBAY_TIMING names a
+# file it appends {"stats_compute_us": N} to), its own figure, the best.
+"$BIN" --db "sqlite:$SDB" --user admin@demo.test --json stats >"$DIR/stats.json"
+rm -f "$DIR/stats-timing.jsonl"
+COMPUTE=$(python3 - "$DIR/stats-timing.jsonl" "$BIN" "sqlite:$SDB" <<'PY'
+import json, os, subprocess, sys, time
+timing, pb, db = sys.argv[1:]
+cmd = [pb, "--db", db, "--user", "admin@demo.test", "--json", "stats"]
+def ms(args, **kw):
+    t = time.monotonic()
+    subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    return (time.monotonic() - t) * 1000
+whole, start = [], []
+for _ in range(9):
+    whole.append(ms(cmd, check=True, env=dict(os.environ, PATCHBAY_TIMING=timing)))
+    start.append(ms(cmd + ["--section", "nope"]))
+us = []
+if os.path.exists(timing):
+    us = [v for v in (json.loads(l).get("stats_compute_us") for l in open(timing)) if v is not None]
+print(round(min(us) / 1000, 1) if us else round(max(min(whole) - min(start), 0), 1))
+PY
+)
+emit "stats_compute_${SINV}_invoices" "$COMPUTE" ms 50
+
+# The same figures by hand, on the tables: each read as good as SQL makes
+# it, grouped by day where the figures of the range and both trends come
+# from one pass (FILTER per status and method instead of a sort), for the
+# same tenant, range and today as the command above. The best of three
+# runs of each statement, summed.
+python3 - "$DIR/stats.json" "$(sqlite3 "$SDB" "SELECT id, dunning_grace_days FROM tenant WHERE slug = 'meghna'")" \
+    >"$DIR/stats-hand.sql" <<'PY'
+import datetime, json, sys
+d = json.load(open(sys.argv[1]))["data"]
+tenant, grace = sys.argv[2].split("|")
+day = datetime.date.fromisoformat
+today, rfrom, rto = day(d["today"]), day(d["range"]["from"]), day(d["range"]["to"])
+m0 = today.replace(day=1)
+for _ in range(11):  # the first of the twelve months of the trend
+    m0 = (m0 - datetime.timedelta(days=1)).replace(day=1)
+d0 = today - datetime.timedelta(days=29)  # the first of the thirty days
+month_end = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+lo, hi = min(rfrom, m0, d0), max(rto, month_end)
+ago = lambda n: (today - datetime.timedelta(days=n)).isoformat()
+ist = ["draft", "issued", "partially_paid", "paid", "overdue", "void"]
+pst = ["pending", "completed", "failed", "refunded", "cancelled"]
+pme = ["cash", "bank_transfer", "card", "bkash", "nagad", "rocket", "sslcommerz", "stripe", "other"]
+def cols(parts):
+    return ",\n       ".join(parts)
+inv = cols("count(*) FILTER (WHERE status = '%s'), sum(total) FILTER (WHERE status = '%s'), "
+           "sum(paid) FILTER (WHERE status = '%s')" % (s, s, s) for s in ist)
+pay = cols(["count(*) FILTER (WHERE status = '%s'), sum(amount) FILTER (WHERE status = '%s')"
+            % (s, s) for s in pst] +
+           ["count(*) FILTER (WHERE status = 'completed' AND method = '%s'), "
+            "sum(amount - refunded) FILTER (WHERE status = 'completed' AND method = '%s')"
+            % (m, m) for m in pme])
+v = dict(t=tenant, lo=lo, hi=hi, hi1=hi + datetime.timedelta(days=1), today=today,
+         grace=ago(int(grace)), a30=ago(30), a60=ago(60), a90=ago(90), rfrom=rfrom, rto=rto,
+         inv=inv, pay=pay)
+print("""\
+.timer on
+-- customers by status: the total, the active
+SELECT status, count(*) FROM customer WHERE tenant_id = {t} GROUP BY status;
+-- new customers by day: this month, the range, both trends
+SELECT substr(created_at, 1, 10) AS day, count(*) FROM customer
+ WHERE tenant_id = {t} AND created_at >= '{lo}' AND created_at < '{hi1}' GROUP BY day;
+-- subscriptions by plan and status, MRR (active)
+SELECT plan_id, status, count(*), sum(monthly_price) FROM subscription_monthly
+ WHERE tenant_id = {t} GROUP BY plan_id, status;
+-- outstanding, overdue, past the grace, ageing
+SELECT count(*), sum(total - paid),
+       count(*) FILTER (WHERE due_date < '{today}'), sum(total - paid) FILTER (WHERE due_date < '{today}'),
+       count(*) FILTER (WHERE due_date < '{grace}'), sum(total - paid) FILTER (WHERE due_date < '{grace}'),
+       sum(total - paid) FILTER (WHERE due_date >= '{a30}'),
+       sum(total - paid) FILTER (WHERE due_date < '{a30}' AND due_date >= '{a60}'),
+       sum(total - paid) FILTER (WHERE due_date < '{a60}' AND due_date >= '{a90}'),
+       sum(total - paid) FILTER (WHERE due_date < '{a90}')
+  FROM invoice WHERE tenant_id = {t} AND status IN ('issued', 'partially_paid', 'overdue')
+   AND type <> 'credit_note';
+-- invoices by issue day and status: invoiced, received and by status in the
+-- range, invoiced in the monthly and daily trends
+SELECT issue_date,
+       {inv}
+  FROM invoice WHERE tenant_id = {t} AND issue_date BETWEEN '{lo}' AND '{hi}'
+   AND type <> 'credit_note' GROUP BY issue_date;
+-- drafts (any date)
+SELECT count(*), sum(total) FROM invoice WHERE tenant_id = {t} AND status = 'draft'
+   AND type <> 'credit_note';
+-- payments by day: by status, completed by method; collected in the trends
+SELECT payment_date,
+       {pay}
+  FROM payment WHERE tenant_id = {t} AND payment_date BETWEEN '{lo}' AND '{hi}'
+ GROUP BY payment_date;
+-- the top 10 customers by invoiced total in the range
+SELECT c.id, c.code, c.name, x.total
+  FROM (SELECT customer_id, sum(total) AS total FROM invoice
+         WHERE tenant_id = {t} AND issue_date BETWEEN '{rfrom}' AND '{rto}'
+           AND type <> 'credit_note' AND status NOT IN ('draft', 'void')
+         GROUP BY customer_id ORDER BY total DESC, customer_id LIMIT 10) x
+  JOIN customer c ON c.id = x.customer_id ORDER BY x.total DESC, c.id;""".format(**v))
+PY
+for run in 1 2 3; do
+    sqlite3 -readonly "$SDB" <"$DIR/stats-hand.sql" | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' \
+        >"$DIR/stats-hand-$run.times"
+done
+HAND=$(python3 - "$DIR"/stats-hand-[123].times <<'PY'
+import sys
+runs = [[float(x) for x in open(f).read().split()] for f in sys.argv[1:]]
+print(round(sum(min(t) for t in zip(*runs)) * 1000, 1))
+PY
+)
+emit "stats_compute_${SINV}_invoices_vs_hand_sql" "$COMPUTE" ms "$HAND"
+
+# The dashboard, admin's home screen, after sign-in: from Enter on the
+# sign-in form to its first frame ("reading…" while the worker computes)
+# and to the frame with the figures, watched in tmux; best of three, at
+# 80x24 and at 160x48 (the wide layout: every chart). Beside it the same
+# for support, whose home is the customer list (no dashboard): what signing
+# in and a home screen cost without the figures. Were admin's home not the
+# dashboard, the metrics name the screen that opened instead.
+home_frames() { # COLUMNS ROWS E-MAIL: "first_ms figures_ms home"
+    best=
+    for _ in 1 2 3; do
+        console home "$1" "$2" "$3"
+        sleep 0.3
+        r=$(python3 - "$SOCK" <<'PY'
+import re, subprocess, sys, time
+def tm(*a):
+    return subprocess.run(("tmux", "-L", sys.argv[1]) + a, capture_output=True, text=True).stdout
+t0 = time.monotonic()
+tm("send-keys", "-t", "pb", "Enter")
+first = shown = None
+home = "none"
+while time.monotonic() - t0 < 120:
+    pane = tm("capture-pane", "-p", "-t", "pb")
+    t = (time.monotonic() - t0) * 1000
+    # the screen's rule, under the top bar (and the tabs, when wide):
+    # "─ 1 Dashboard ───", "─ 2 Customers ───"
+    m = re.search(r"^─ [0-9] ([A-Za-z]+) ", "\n".join(pane.splitlines()[:3]), re.M)
+    if m and "Sign in" not in pane:
+        home = m.group(1).lower()
+        first = t if first is None else first
+        if home != "dashboard" or " · live " in pane or " · stale " in pane:
+            shown = t
+            break
+    time.sleep(0.002)
+print("%.1f %.1f %s" % (first if first is not None else -1, shown if shown is not None else -1, home))
+PY
+)
+        quit
+        case $best in
+        "") best=$r ;;
+        *) best=$(python3 -c "import sys; a, b = sys.argv[1].split(), sys.argv[2].split(); print(' '.join(a if float(a[1]) <= float(b[1]) else b))" "$best" "$r") ;;
+        esac
+    done
+    echo "$best"
+}
+MAIN_DB=$DB
+DB=$SDB
+for size in "80 24" "160 48"; do
+    # shellcheck disable=SC2086
+    set -- $size
+    # shellcheck disable=SC2046
+    set -- "$1" "$2" $(home_frames "$1" "$2" admin@demo.test)
+    emit "${5}_first_frame_after_sign_in_${SN}_customers_${1}x${2}" "$3" ms 100
+    emit "${5}_figures_after_sign_in_${SN}_customers_${1}x${2}" "$4" ms 100
+done
+# shellcheck disable=SC2046
+set -- $(home_frames 80 24 support@demo.test)
+emit "support_${3}_first_frame_after_sign_in_${SN}_customers_80x24" "$1" ms 100
+DB=$MAIN_DB
+stats_cleanup
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true' EXIT
+if [ "${BENCH_ONLY:-}" = dashboard ]; then exit 0; fi
+
+if [ ! -f "$DB" ]; then
+    t0=$(ms_now)
+    "$BIN" --db "sqlite:$DB" init --demo --customers "$N" --seed 1 --invoices 0 >/dev/null
+    emit "demo_init_${N}_customers" "$(( $(ms_now) - t0 ))" ms 30000
+fi
+# A database kept from an older patchbay is migrated first.
+"$BIN" --db "sqlite:$DB" init >/dev/null
 
 session scroll scrolling
 SCROLL_RSS=$RSS
@@ -158,7 +387,7 @@ sub_keys() {
         sleep 0.3
     done
 }
-session subs sub_keys
+session subs sub_keys -
 emit "subscription_list_${SUBS}_keystroke_p50" "$(field "$DIR/subs.jsonl" 1 p50_ms)" ms 10
 emit "subscription_list_${SUBS}_keystroke_p99" "$(field "$DIR/subs.jsonl" 1 p99_ms)" ms 10
 emit console_peak_rss_subscriptions "$RSS" KiB 40960
@@ -184,7 +413,7 @@ suspend_keys() {
         sleep 0.3
     done
 }
-session suspend suspend_keys
+session suspend suspend_keys -
 emit suspend_keystroke_max "$(field "$DIR/suspend.jsonl" 1 max_ms)" ms 20
 
 # ---- invoices (issue 4): the invoice list at 2,000,000 invoices, made by
@@ -217,7 +446,7 @@ invoice_keys() {
         sleep 0.3
     done
 }
-session invoices invoice_keys
+session invoices invoice_keys -
 emit "invoice_list_${INVS}_keystroke_p50" "$(field "$DIR/invoices.jsonl" 1 p50_ms)" ms 10
 emit "invoice_list_${INVS}_keystroke_p99" "$(field "$DIR/invoices.jsonl" 1 p99_ms)" ms 10
 emit console_peak_rss_invoices "$RSS" KiB 40960
@@ -520,7 +749,7 @@ dns_editing() {
 }
 MAIN_DB=$DB
 DB=$DNSDB
-session dns dns_editing
+session dns dns_editing -
 DB=$MAIN_DB
 emit dns_record_editor_keystroke_p50 "$(field "$DIR/dns.jsonl" 1 p50_ms)" ms 10
 emit dns_record_editor_keystroke_p99 "$(field "$DIR/dns.jsonl" 1 p99_ms)" ms 10
