@@ -773,6 +773,19 @@ static void value_rows(const int64_t *inv, const int64_t *col, int64_t top, cons
     }
 }
 
+
+/* A chart's pane: its rule, and below it the body, *body. false when no
+ * figures have come yet: the body then says so and the chart waits. */
+static bool pane_open(const struct dash *d, struct canvas *c, struct rect r, const char *title,
+                      const char *right, bool focused, struct rect *body)
+{
+    pane_rule(c, r.y, r.x, r.w, title, right, focused);
+    *body = (struct rect){r.y + 1, r.x, r.h - 1, r.w};
+    if (!d->have)
+        note(c, *body, "reading…");
+    return d->have;
+}
+
 /* Invoiced (shaded) against collected (solid) over the twelve months, in
  * r with its rule on r's first row; wide adds the value rows. */
 static void draw_monthly(const struct dash *d, struct canvas *c, struct rect r, bool focused,
@@ -794,12 +807,9 @@ static void draw_monthly(const struct dash *d, struct canvas *c, struct rect r, 
     char title[96];
     snprintf(title, sizeof title, "Invoiced ▓ %scollected █ · %s%s%s%s", wide ? "vs " : "",
              wide ? "12 months · " : "", st->currency, *u.name ? " " : "", u.name);
-    pane_rule(c, r.y, r.x, r.w, title, NULL, focused);
-    struct rect body = {r.y + 1, r.x, r.h - 1, r.w};
-    if (!d->have) {
-        note(c, body, "reading…");
+    struct rect body;
+    if (!pane_open(d, c, r, title, NULL, focused, &body))
         return;
-    }
     if (r.w < TABLE_W) {
         const char *labels[STATS_MONTHS * 2];
         int64_t v[STATS_MONTHS * 2];
@@ -902,12 +912,9 @@ static void draw_daily_strip(const struct dash *d, struct canvas *c, struct rect
         today_text(st, right, sizeof right);
     char title[64];
     snprintf(title, sizeof title, "Payments per day · 30 days · %s", st->currency);
-    pane_rule(c, r.y, r.x, r.w, title, right, focused);
-    struct rect body = {r.y + 1, r.x, r.h - 1, r.w};
-    if (!d->have) {
-        note(c, body, "reading…");
+    struct rect body;
+    if (!pane_open(d, c, r, title, right, focused, &body))
         return;
-    }
     if (r.w < TABLE_W) {
         days_table(st, c, body);
         return;
@@ -949,12 +956,9 @@ static void draw_daily_axes(const struct dash *d, struct canvas *c, struct rect 
              *u.name ? " " : "", u.name);
     if (d->have)
         today_text(st, right, sizeof right);
-    pane_rule(c, r.y, r.x, r.w, title, right, focused);
-    struct rect body = {r.y + 1, r.x, r.h - 1, r.w};
-    if (!d->have) {
-        note(c, body, "reading…");
+    struct rect body;
+    if (!pane_open(d, c, r, title, right, focused, &body))
         return;
-    }
     if (r.w < TABLE_W) {
         days_table(st, c, body);
         return;
@@ -994,12 +998,9 @@ static void draw_ageing(const struct dash *d, struct canvas *c, struct rect r, b
     const struct stats *st = &d->st;
     char title[64];
     snprintf(title, sizeof title, "Receivables ageing · %s", st->currency);
-    pane_rule(c, r.y, r.x, r.w, title, NULL, focused);
-    struct rect body = {r.y + 1, r.x, r.h - 1, r.w};
-    if (!d->have) {
-        note(c, body, "reading…");
+    struct rect body;
+    if (!pane_open(d, c, r, title, NULL, focused, &body))
         return;
-    }
     static const char *const narrow_labels[] = {"0–30", "31–60", "61–90", "90+"};
     static const char *const wide_labels[] = {"0–30 days", "31–60", "61–90", "90+"};
     const char *const *labels = wide ? wide_labels : narrow_labels;
@@ -1134,12 +1135,9 @@ static void draw_routers(const struct dash *d, struct ui *ui, struct canvas *c, 
                          bool focused, bool wide)
 {
     const struct stats *st = &d->st;
-    pane_rule(c, r.y, r.x, r.w, "Routers", NULL, focused);
-    struct rect body = {r.y + 1, r.x, r.h - 1, r.w};
-    if (!d->have) {
-        note(c, body, "reading…");
+    struct rect body;
+    if (!pane_open(d, c, r, "Routers", NULL, focused, &body))
         return;
-    }
     if (body.h <= 0)
         return;
     int x = r.x + 1, w = r.w - 2, y = body.y, end = body.y + body.h;

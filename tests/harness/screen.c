@@ -9,6 +9,7 @@
 #include "app/perm.h"
 #include "harness/harness.h"
 #include "screens/screens.h"
+#include "core/text.h"
 #include "ui/canvas.h"
 #include "ui/key.h"
 
@@ -108,4 +109,31 @@ void hs_assert_message_has(struct ui *ui, const char *what)
     const char *m = ui_headless_message(ui);
     if (!strstr(m, what))
         fail_msg("the message is \"%s\", wanted \"%s\" in it", m, what);
+}
+
+void hs_advance(struct ui *ui, long ms)
+{
+    for (; ms > 0; ms -= 500)
+        ui_headless_advance(ui, ms < 500 ? ms : 500);
+    ui_headless_settle(ui);
+}
+
+void hs_find(struct ui *ui, const char *text, int *y, int *x)
+{
+    const struct canvas *c = ui_headless_render(ui);
+    for (int r = 0; r < c->h; r++) {
+        char *line = canvas_mem_line(c, r);
+        char *p = strstr(line, text);
+        if (p) {
+            *p = '\0';
+            *y = r;
+            *x = text_width(line);
+            free(line);
+            return;
+        }
+        free(line);
+    }
+    char *t = canvas_mem_text(c);
+    fail_msg("the screen lacks \"%s\":\n%s", text, t);
+    free(t);
 }

@@ -36,5 +36,9 @@ void hs_assert_has(struct ui *ui, const char *what);
 void hs_assert_lacks(struct ui *ui, const char *what);
 /* The message line holds what (the worker settled first). */
 void hs_assert_message_has(struct ui *ui, const char *what);
+/* Moves the console's clock on by ms, in ticks, as the loop would. */
+void hs_advance(struct ui *ui, long ms);
+/* The row and column where text starts on the screen; fails without it. */
+void hs_find(struct ui *ui, const char *text, int *y, int *x);
 
 #endif

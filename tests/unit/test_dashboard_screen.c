@@ -117,39 +117,10 @@ static struct ui *dash(int h, int w)
     return dash_on(uiapp, h, w, false, NULL);
 }
 
-/* Moves the console's clock on by ms, in ticks, as the loop would. */
-static void advance(struct ui *ui, long ms)
-{
-    for (; ms > 0; ms -= 500)
-        ui_headless_advance(ui, ms < 500 ? ms : 500);
-    ui_headless_settle(ui);
-}
-
-/* The row and column where text starts on the screen; fails without it. */
-static void find(struct ui *ui, const char *text, int *y, int *x)
-{
-    const struct canvas *c = ui_headless_render(ui);
-    for (int r = 0; r < c->h; r++) {
-        char *line = canvas_mem_line(c, r);
-        char *p = strstr(line, text);
-        if (p) {
-            *p = '\0';
-            *y = r;
-            *x = text_width(line);
-            free(line);
-            return;
-        }
-        free(line);
-    }
-    char *t = canvas_mem_text(c);
-    fail_msg("the screen lacks \"%s\":\n%s", text, t);
-    free(t);
-}
-
 static enum role role_at(struct ui *ui, const char *text)
 {
     int y, x;
-    find(ui, text, &y, &x);
+    hs_find(ui, text, &y, &x);
     return canvas_mem_role(ui_headless_render(ui), y, x);
 }
 
@@ -157,7 +128,7 @@ static enum role role_at(struct ui *ui, const char *text)
 static void line_has(struct ui *ui, const char *a, const char *b)
 {
     int y, x;
-    find(ui, a, &y, &x);
+    hs_find(ui, a, &y, &x);
     char *line = canvas_mem_line(ui_headless_render(ui), y);
     if (!strstr(line, b))
         fail_msg("the line of \"%s\" lacks \"%s\": %s", a, b, line);
@@ -480,7 +451,7 @@ static void test_live(void **state)
     hs_assert_has(ui, "1,500 (2 inv)");
     /* Alpha pays its September invoice on another connection. */
     pay(other, "alpha@example.com", "1000", NULL);
-    advance(ui, 1000);
+    hs_advance(ui, 1000);
     hs_assert_has(ui, " 2/3             0               0               500 (1 inv)     0");
     hs_assert_has(ui, " 85.71 %         100.00 %");
     assert_int_equal(role_at(ui, "500 (1 inv)"), ROLE_changed);
@@ -489,14 +460,14 @@ static void test_live(void **state)
     hs_assert_has(ui, "today 1,000 · 1 payment ─");
     hs_assert_lacks(ui, "invoice past the");
     /* The marks go after 5 s. */
-    advance(ui, 5000);
+    hs_advance(ui, 5000);
     assert_int_equal(role_at(ui, "500 (1 inv)"), ROLE_normal);
 
     /* z holds the figures; z again reads what changed meanwhile. */
     hs_key(ui, 'z');
     hs_assert_has(ui, "last 12 months · paused ─");
     pay(other, "beta@example.com", "500", NULL);
-    advance(ui, 2000);
+    hs_advance(ui, 2000);
     hs_assert_has(ui, "500 (1 inv)");
     hs_key(ui, 'z');
     hs_assert_has(ui, "live 14:32:00 ─");
@@ -547,13 +518,13 @@ static void test_unreachable(void **state)
     struct ui *ui = dash(24, 80);
     hs_assert_has(ui, "live 14:32:00");
     assert_ok(store_exec(root->st, "ALTER TABLE router RENAME TO router_away"));
-    advance(ui, 1000);
+    hs_advance(ui, 1000);
     hs_assert_message_has(ui, "Figures are 0s old: the database did not answer. Retrying every "
                               "10 s.");
     hs_assert_has(ui, "last 12 months · stale 0s ─");
     hs_assert_has(ui, " 2/3 ");
     assert_ok(store_exec(root->st, "ALTER TABLE router_away RENAME TO router"));
-    advance(ui, 10000);
+    hs_advance(ui, 10000);
     hs_assert_has(ui, "live 14:32:00 ─");
     ui_headless_free(&ui);
 }

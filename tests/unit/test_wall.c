@@ -122,35 +122,6 @@ static struct ui *wall(int h, int w)
     return wall_on(uiapp, h, w, false, NULL);
 }
 
-/* Moves the console's clock on by ms, in ticks, as the loop would. */
-static void advance(struct ui *ui, long ms)
-{
-    for (; ms > 0; ms -= 500)
-        ui_headless_advance(ui, ms < 500 ? ms : 500);
-    ui_headless_settle(ui);
-}
-
-/* The row and column where text starts on the screen; fails without it. */
-static void find(struct ui *ui, const char *text, int *y, int *x)
-{
-    const struct canvas *c = ui_headless_render(ui);
-    for (int r = 0; r < c->h; r++) {
-        char *line = canvas_mem_line(c, r);
-        char *p = strstr(line, text);
-        if (p) {
-            *p = '\0';
-            *y = r;
-            *x = text_width(line);
-            free(line);
-            return;
-        }
-        free(line);
-    }
-    char *t = canvas_mem_text(c);
-    fail_msg("the screen lacks \"%s\":\n%s", text, t);
-    free(t);
-}
-
 static int occurrences(struct ui *ui, const char *what)
 {
     char *t = hs_screen(ui);
@@ -193,14 +164,14 @@ static void test_80x24(void **state)
     hs_assert_has(ui, " read-only as noc@noc · ");
     /* Down is in reverse video in its role. */
     int y, x;
-    find(ui, "DOWN 25m", &y, &x);
+    hs_find(ui, "DOWN 25m", &y, &x);
     const struct canvas *c = ui_headless_render(ui);
     assert_int_equal(canvas_mem_role(c, y, x), ROLE_router_down);
     assert_true(canvas_mem_attrs(c, y, x) & ATTR_REVERSE);
     assert_int_equal(canvas_mem_role(c, y, 0), ROLE_router_down);
-    find(ui, "◆ r-maint", &y, &x);
+    hs_find(ui, "◆ r-maint", &y, &x);
     assert_int_equal(canvas_mem_role(c, y, x), ROLE_router_maint);
-    find(ui, "△ r-stale", &y, &x);
+    hs_find(ui, "△ r-stale", &y, &x);
     assert_int_equal(canvas_mem_role(c, y, x), ROLE_stale);
     ui_headless_free(&ui);
 }
@@ -243,7 +214,7 @@ static void test_200x60(void **state)
             "tenant_id, id, '%s', %lld, 0 FROM router WHERE name = 'up-001'",
             at(-WALL_SPARK * WALL_SPARK_STEP + i * WALL_SPARK_STEP + 30, t), (long long)v[i]);
     }
-    advance(ui, 10000);
+    hs_advance(ui, 10000);
     char *spark = chart_spark(v, WALL_SPARK, 0);
     char want[96];
     snprintf(want, sizeof want, "│  2ms %s  101M│", spark);
@@ -284,7 +255,7 @@ static void test_mono(void **state)
     hs_assert_has(ui, "╔═ ◆ r-maint");
     hs_assert_has(ui, "△ r-stale");
     int y, x;
-    find(ui, "┏━ ▼ r-down", &y, &x);
+    hs_find(ui, "┏━ ▼ r-down", &y, &x);
     assert_int_equal(canvas_mem_role(ui_headless_render(ui), y, x), ROLE_router_down);
     assert_true(theme_mono_attrs(ROLE_router_down) & ATTR_REVERSE);
     ui_headless_free(&ui);
@@ -299,10 +270,10 @@ static void test_pages(void **state)
     hs_assert_has(ui, "page 1 of 2");
     hs_assert_has(ui, "▲ up-055");
     hs_assert_lacks(ui, "▲ up-056");
-    advance(ui, 4000);
+    hs_advance(ui, 4000);
     hs_assert_has(ui, "page 1 of 2 · next in ");
     hs_assert_lacks(ui, "next in 10 s");
-    advance(ui, 6000);
+    hs_advance(ui, 6000);
     hs_assert_has(ui, "page 2 of 2");
     hs_assert_has(ui, "▲ up-056");
     hs_assert_has(ui, "▲ up-110");
@@ -311,14 +282,14 @@ static void test_pages(void **state)
     hs_assert_has(ui, "△ r-stale");
     hs_assert_has(ui, "┏━ ▼ r-down");
     hs_assert_has(ui, "╔═ ◆ r-maint");
-    advance(ui, 10000);
+    hs_advance(ui, 10000);
     hs_assert_has(ui, "page 1 of 2");
     assert_int_equal(occurrences(ui, "r-stale"), 1);
 
     /* z holds the page; ← → still turn it. */
     hs_key(ui, 'z');
     hs_assert_has(ui, "page 1 of 2 · held (z)");
-    advance(ui, 25000);
+    hs_advance(ui, 25000);
     hs_assert_has(ui, "page 1 of 2 · held (z)");
     hs_key(ui, K_RIGHT);
     hs_assert_has(ui, "page 2 of 2 · held (z)");
@@ -327,7 +298,7 @@ static void test_pages(void **state)
     hs_assert_has(ui, "page 2 of 2 · held (z)");
     hs_assert_has(ui, "page 2/2");
     hs_key(ui, 'z');
-    advance(ui, 10000);
+    hs_advance(ui, 10000);
     hs_assert_has(ui, "page 1 of 2");
 
     /* Where everything fits, nothing turns. */
@@ -406,7 +377,7 @@ static void test_goes_down(void **state)
         "last_error = 'no route to host' WHERE name = 'up-001'",
         at(0, t));
     /* Within a second, without a key. */
-    advance(ui, 1000);
+    hs_advance(ui, 1000);
     hs_assert_has(ui, "┏━ ▼ up-001 ━━");
     hs_assert_has(ui, "DOWN 0s · since 14:32:00");
     hs_assert_has(ui, "3 failed polls · no route to host");
@@ -417,8 +388,8 @@ static void test_goes_down(void **state)
     /* It flashes: plain and reverse by turns for three seconds, the old
      * outage steady; then it stays reversed. */
     int y, x, oy, ox;
-    find(ui, "▼ up-001", &y, &x);
-    find(ui, "▼ r-down", &oy, &ox);
+    hs_find(ui, "▼ up-001", &y, &x);
+    hs_find(ui, "▼ r-down", &oy, &ox);
     int plain = 0, reverse = 0;
     for (int i = 0; i < 8; i++) {
         const struct canvas *c = ui_headless_render(ui);
@@ -428,7 +399,7 @@ static void test_goes_down(void **state)
                  canvas_mem_attrs(c, y, x) & ATTR_REVERSE)
             reverse++;
         assert_int_equal(canvas_mem_role(c, oy, ox), ROLE_router_down);
-        advance(ui, 500);
+        hs_advance(ui, 500);
     }
     /* The phases follow the console's clock, which a slow machine moves
      * on between two frames as well. */
@@ -446,7 +417,7 @@ static void test_unreachable(void **state)
     hs_assert_has(ui, "┏━ ▼ r-down");
     /* The database stops answering the wall's reads. */
     sql("ALTER TABLE router_alert RENAME TO router_alert_away");
-    advance(ui, 1000);
+    hs_advance(ui, 1000);
     hs_assert_has(ui, "! Database unreachable since 14:32:00 (0s): last known state shown.");
     hs_assert_has(ui, "┌╌ ▼ r-down ╌╌");
     hs_assert_has(ui, "┌╌ ◆ r-maint ╌╌");
@@ -454,11 +425,11 @@ static void test_unreachable(void **state)
     hs_assert_has(ui, "△1 stale · stale");
     hs_assert_has(ui, "database unreachable 0s");
     int y, x;
-    find(ui, "▲ up-001", &y, &x);
+    hs_find(ui, "▲ up-001", &y, &x);
     assert_int_equal(canvas_mem_role(ui_headless_render(ui), y, x), ROLE_stale);
     /* It answers again: the wall recovers by itself. */
     sql("ALTER TABLE router_alert_away RENAME TO router_alert");
-    advance(ui, 1000);
+    hs_advance(ui, 1000);
     hs_assert_lacks(ui, "unreachable");
     hs_assert_has(ui, "┏━ ▼ r-down ━━");
     hs_assert_has(ui, "poller ok, 2s ago");
@@ -470,7 +441,7 @@ static void test_unreachable(void **state)
     sql("UPDATE router SET last_seen = '%s' WHERE status = 'online' AND name <> 'r-stale'",
         at(-600, t));
     sql("UPDATE router SET last_seen = '%s' WHERE name = 'r-stale'", at(-840, t2));
-    advance(ui, 1000);
+    hs_advance(ui, 1000);
     hs_assert_has(ui, "! Poller silent since 14:22:00 (10m): last known state shown.");
     /* The last known state, not 110 stale routers. */
     hs_assert_has(ui, "▲110 up  ▼1 down  ◆1 maint  △1 stale · stale");
@@ -480,7 +451,7 @@ static void test_unreachable(void **state)
     sql("UPDATE router SET polled_at = '%s'", at(-1, t));
     sql("UPDATE router SET last_seen = '%s' WHERE status = 'online' AND name <> 'r-stale'",
         at(-1, t));
-    advance(ui, 1000);
+    hs_advance(ui, 1000);
     hs_assert_lacks(ui, "silent");
     hs_assert_has(ui, "┏━ ▼ r-down ━━");
     hs_assert_has(ui, "poller ok, 1s ago");
@@ -492,7 +463,7 @@ static void test_empty_and_refused(void **state)
     (void)state;
     struct ui *ui = wall(24, 80);
     sql("DELETE FROM router");
-    advance(ui, 1000);
+    hs_advance(ui, 1000);
     hs_assert_has(ui, "No routers to watch yet. Add them in patchbay (6, n).");
     hs_assert_has(ui, "▲0 up  ▼0 down  ◆0 maint  △0 stale");
     ui_headless_free(&ui);
