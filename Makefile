@@ -8,19 +8,22 @@
 #   V=1 shows the commands.
 
 PREFIX   ?= /usr/local
+STATEDIR ?= /var/lib
+GROUP    ?= patchbay
 DESTDIR  ?=
 CC       ?= cc
 SAN      ?=
 V        ?=
 
-PKGS      = ncursesw sqlite3 libcurl json-c libsodium netsnmp
+PKGS      = ncursesw sqlite3 libcurl json-c libsodium netsnmp libpq
 TEST_PKGS = cmocka
 
 # Debian packages: what the build needs, and what the tests need on top.
 DEB_BUILD = gcc make pkg-config libncurses-dev libsqlite3-dev libcurl4-openssl-dev \
-            libjson-c-dev libsodium-dev libhpdf-dev libsnmp-dev
+            libjson-c-dev libsodium-dev libhpdf-dev libsnmp-dev libpq-dev
 DEB_TEST  = libcmocka-dev tmux sqlite3 python3 locales valgrind openssl hledger snmpd snmp \
-            bind9-utils python3-jsonschema python3-yaml
+            bind9-utils python3-jsonschema python3-yaml \
+            postgresql postgresql-client
 
 B        := build
 OBJDIR   := $(B)/obj$(if $(SAN),-san)
@@ -134,13 +137,26 @@ run: deps
 
 # ---- installing -----------------------------------------------------------
 
+# As root, the binary becomes setgid to GROUP (made when missing) and
+# STATEDIR/patchbay the group's directory for the shared database: operators
+# logged in as themselves use the console but cannot read the files.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/patchbay/themes \
-	    $(DESTDIR)$(PREFIX)/share/patchbay/db/sqlite $(DESTDIR)$(PREFIX)/share/man/man1
+	    $(DESTDIR)$(PREFIX)/share/patchbay/db/sqlite $(DESTDIR)$(PREFIX)/share/patchbay/db/postgres \
+	    $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/patchbay
 	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/patchbay/themes/
 	install -m 0644 db/sqlite/*.sql $(DESTDIR)$(PREFIX)/share/patchbay/db/sqlite/
+	install -m 0644 db/postgres/*.sql $(DESTDIR)$(PREFIX)/share/patchbay/db/postgres/
 	install -m 0644 src/patchbay.1 $(DESTDIR)$(PREFIX)/share/man/man1/patchbay.1
+	$(Q)if [ "$$(id -u)" = 0 ]; then \
+	    getent group $(GROUP) >/dev/null || groupadd --system $(GROUP) || exit 1; \
+	    chgrp $(GROUP) $(DESTDIR)$(PREFIX)/bin/patchbay && chmod 2755 $(DESTDIR)$(PREFIX)/bin/patchbay && \
+	    install -d -g $(GROUP) -m 2770 $(DESTDIR)$(STATEDIR)/patchbay && \
+	    echo "  patchbay is setgid $(GROUP); a shared database goes in $(STATEDIR)/patchbay"; \
+	else \
+	    echo "  not root: installed without the $(GROUP) group (see README, Shared host)"; \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/patchbay $(DESTDIR)$(PREFIX)/share/man/man1/patchbay.1

@@ -613,6 +613,11 @@ static unsigned detail_action(struct screen *s, enum action a)
     case A_COPY:
         return screens_copy(s->ui, cust_view_text(v), "the summary of %s %s", v->c.code,
                             v->c.name);
+    case A_HISTORY:
+        /* On a subscription of the list, its history; else the customer's. */
+        if (v->section == CS_SUBS && v->subs && v->sub >= 0 && v->sub < v->nsubs)
+            return screens_history(s->ui, "subscription", v->subs[v->sub].id);
+        return screens_history(s->ui, "customer", v->loaded ? v->c.id : 0);
     case A_NEXT_SECTION:
         v->section = (v->section + 1) % CS_COUNT;
         return R_REDRAW;
@@ -783,6 +788,7 @@ static const struct keybind detail_keys[] = {
     {A_PAYMENT, "pay", "payment.edit"},
     {A_GOTO, NULL, NULL},
     {A_COPY, "copy", NULL},
+    {A_HISTORY, NULL, "audit.view"},
     {A_UP, NULL, NULL},
     {A_DOWN, NULL, NULL},
     {A_REDRAW, NULL, NULL},

@@ -298,6 +298,10 @@ static unsigned list_action(struct screen *s, enum action a)
         screens_status_action(s->ui, &l->op, a);
         return R_REDRAW;
     }
+    case A_HISTORY: {
+        const struct table_row *row = screens_current(s, l->ls.t, "customer");
+        return row ? screens_history(s->ui, "customer", row->id) : R_REDRAW;
+    }
     case A_COPY: {
         const struct table_row *row = table_current(l->ls.t);
         if (!row)
@@ -321,6 +325,7 @@ static const struct keybind list_keys[] = {
     {A_STATUS_FILTER, "status", NULL},
     {A_SORT_MENU, "sort", NULL},
     {A_COPY, "copy", NULL},
+    {A_HISTORY, NULL, "audit.view"},
     {A_DELETE, NULL, "customer.delete"},
     {A_ACTIVATE, NULL, "customer.edit"},
     {A_CANCEL_FOREVER, NULL, "customer.edit"},

@@ -845,6 +845,8 @@ static unsigned detail_action(struct screen *s, enum action a)
     case A_PAGE_DOWN: d->v.scroll += page; return R_REDRAW;
     case A_TOP: d->v.scroll = 0; return R_REDRAW;
     case A_BOTTOM: d->v.scroll = d->v.lines; return R_REDRAW;
+    case A_HISTORY:
+        return screens_history(s->ui, "invoice", r->id);
     case A_COPY: {
         char label[48];
         return screens_copy(s->ui, inv_view_text(&d->v, screens_app(s->ui)), "%s as text",
@@ -907,6 +909,7 @@ static const struct keybind detail_keys[] = {
     {A_EDIT, "edit", "invoice.edit"},
     {A_DELETE, "delete", "invoice.edit"},
     {A_COPY, "copy", NULL},
+    {A_HISTORY, NULL, "audit.view"},
     {A_WRITE, "PDF", NULL},
     SCREENS_RECORD_KEYS,
     {A_HELP, "help", NULL},

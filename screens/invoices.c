@@ -330,6 +330,10 @@ static unsigned list_action(struct screen *s, enum action a)
         l->op.version = row->version;
         screens_inv_action(s->ui, &l->op, a);
         return R_REDRAW;
+    case A_HISTORY:
+        if (!screens_current(s, l->ls.t, "invoice"))
+            return R_REDRAW;
+        return screens_history(s->ui, "invoice", row->id);
     case A_COPY: {
         if (!row)
             return R_HANDLED;
@@ -423,6 +427,7 @@ static const struct keybind list_keys[] = {
     {A_SORT_MENU, "sort", NULL},
     {A_GOTO, NULL, NULL},
     {A_COPY, NULL, NULL},
+    {A_HISTORY, NULL, "audit.view"},
     SCREENS_SORT_KEYS,
     SCREENS_TABLE_KEYS,
 };

@@ -677,6 +677,10 @@ static unsigned list_action(struct screen *s, enum action a)
                 s);
         return R_REDRAW;
     }
+    case A_HISTORY:
+        if (!screens_current(s, l->ls.t, "payment"))
+            return R_REDRAW;
+        return screens_history(s->ui, "payment", row->id);
     case A_COPY: {
         if (!row)
             return R_HANDLED;
@@ -760,6 +764,7 @@ static const struct keybind list_keys[] = {
     {A_SORT_MENU, NULL, NULL},
     {A_GOTO, NULL, NULL},
     {A_COPY, NULL, NULL},
+    {A_HISTORY, NULL, "audit.view"},
     SCREENS_SORT_KEYS,
     SCREENS_LIST_KEYS,
 };
@@ -843,6 +848,8 @@ static unsigned detail_action(struct screen *s, enum action a)
         }
         ui_push(s->ui, &screen_invoice_detail, d->v.d->allocs[d->v.sel].invoice_number);
         return R_REDRAW;
+    case A_HISTORY:
+        return screens_history(s->ui, "payment", p->id);
     case A_COPY: {
         char label[48];
         return screens_copy(s->ui, pay_view_text(&d->v, screens_app(s->ui)), "%s as text",
@@ -871,6 +878,7 @@ static const struct keybind detail_keys[] = {
     {A_ACTIVATE, "complete", "payment.edit"},
     {A_FAIL, "fail", "payment.edit"},
     {A_COPY, "copy", NULL},
+    {A_HISTORY, NULL, "audit.view"},
     SCREENS_RECORD_KEYS,
     {A_HELP, "help", NULL},
     {A_GOTO, "go", NULL},

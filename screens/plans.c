@@ -222,6 +222,10 @@ static unsigned plans_action(struct screen *s, enum action a)
         return R_REDRAW;
     case A_DELETE:
         return ask_delete(s);
+    case A_HISTORY: {
+        const struct table_row *row = screens_current(s, p->ls.t, "plan");
+        return row ? screens_history(s->ui, "plan", row->id) : R_REDRAW;
+    }
     case A_COPY: {
         const struct table_row *row = table_current(p->ls.t);
         if (!row)
@@ -245,6 +249,7 @@ static const struct keybind plans_keys[] = {
     {A_STATUS_FILTER, "status", NULL},
     {A_SORT_MENU, "sort", NULL},
     {A_COPY, "copy", NULL},
+    {A_HISTORY, NULL, "audit.view"},
     SCREENS_SORT_KEYS,
     SCREENS_LIST_KEYS,
 };

@@ -1125,6 +1125,8 @@ static unsigned detail_action(struct screen *s, enum action a)
     case A_RANGE_OUT:
         reload_range(s, p->v.range + 1);
         return R_REDRAW;
+    case A_HISTORY:
+        return screens_history(s->ui, "router", p->op.id);
     case A_COPY:
         return screens_copy(s->ui, router_view_text(&p->v, app), "the state of %s", p->op.name);
     default:
@@ -1152,6 +1154,7 @@ static const struct keybind detail_keys[] = {
     {A_NEW, "new", "router.edit"},
     {A_DELETE, "delete", "router.edit"},
     {A_COPY, "copy", NULL},
+    {A_HISTORY, NULL, "audit.view"},
     SCREENS_RECORD_KEYS,
     {A_REDRAW, NULL, NULL},
     {A_NONE, NULL, NULL},

@@ -513,6 +513,10 @@ static unsigned list_action(struct screen *s, enum action a)
         if (current(s))
             screens_router_action(s->ui, &p->op, a);
         return R_REDRAW;
+    case A_HISTORY: {
+        const struct table_row *row = screens_current(s, p->ls.t, "router");
+        return row ? screens_history(s->ui, "router", row->id) : R_REDRAW;
+    }
     case A_COPY: {
         const struct table_row *row = table_current(p->ls.t);
         if (!row)
@@ -555,6 +559,7 @@ static const struct keybind list_keys[] = {
     {A_EDIT, "edit", "router.edit"},
     {A_DELETE, "delete", "router.edit"},
     {A_COPY, "copy", NULL},
+    {A_HISTORY, NULL, "audit.view"},
     {A_NEXT_PANE, NULL, NULL},
     SCREENS_LIST_KEYS,
 };

@@ -38,6 +38,8 @@ const struct screen_class *const screen_registry[] = {
     &screen_dns_zones, &screen_dns_zone_form, &screen_dns_records, &screen_dns_plan,
     &screen_creds, &screen_cred_form,
     &screen_hosting, &screen_hosting_form,
+    &screen_audit, &screen_audit_entry,
+    &screen_tenants, &screen_tenant_form,
 };
 const size_t screen_count = sizeof screen_registry / sizeof screen_registry[0];
 

@@ -50,6 +50,8 @@ extern const struct screen_class screen_routers;
 extern const struct screen_class screen_router_detail;
 extern const struct screen_class screen_router_form;
 extern const struct screen_class screen_alerts;
+extern const struct screen_class screen_audit;
+extern const struct screen_class screen_audit_entry;
 extern const struct screen_class screen_wall;
 extern const struct screen_class screen_dns_zones;
 extern const struct screen_class screen_dns_zone_form;
@@ -59,6 +61,8 @@ extern const struct screen_class screen_creds;
 extern const struct screen_class screen_cred_form;
 extern const struct screen_class screen_hosting;
 extern const struct screen_class screen_hosting_form;
+extern const struct screen_class screen_tenants;
+extern const struct screen_class screen_tenant_form;
 
 /* ---- the worker's context ---------------------------------------------- */
 
@@ -167,6 +171,10 @@ unsigned screens_write_csv(struct ui *ui, struct table *t);
  * in the tenant's zone for the file's name; NULL after saying there is no
  * home directory. */
 char *screens_csv_dir(struct ui *ui, char day[DATE_BUF]);
+
+/* H on a row (SCREENS.md 2.6): the audit log filtered to entity's row id
+ * ("customer", 42), or a message when there is no row. Returns R_REDRAW. */
+unsigned screens_history(struct ui *ui, const char *entity, int64_t id);
 
 /* The widget's paging words in the store's vocabulary. Any thread. */
 enum page_dir screens_page_dir(enum table_dir d);

@@ -1001,6 +1001,8 @@ static unsigned detail_action(struct screen *s, enum action a)
         snprintf(key, sizeof key, "%lld", (long long)r->id);
         ui_push(s->ui, &screen_sub_form, key);
         return R_REDRAW;
+    case A_HISTORY:
+        return screens_history(s->ui, "subscription", r->id);
     case A_COPY: {
         char label[96];
         sub_label(r, label, sizeof label);
@@ -1031,6 +1033,7 @@ static const struct keybind detail_keys[] = {
     {A_EDIT, "edit", "subscription.edit"},
     {A_GOTO, "go", NULL},
     {A_COPY, "copy", NULL},
+    {A_HISTORY, NULL, "audit.view"},
     SCREENS_RECORD_KEYS,
     {A_REDRAW, NULL, NULL},
     {A_NONE, NULL, NULL},

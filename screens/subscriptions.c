@@ -413,6 +413,10 @@ static unsigned list_action(struct screen *s, enum action a)
         if (pick_rows(s))
             screens_sub_action(s->ui, &l->op, a);
         return R_REDRAW;
+    case A_HISTORY:
+        if (!screens_current(s, l->ls.t, "subscription"))
+            return R_REDRAW;
+        return screens_history(s->ui, "subscription", row->id);
     case A_COPY: {
         if (!row)
             return R_HANDLED;
@@ -475,6 +479,7 @@ static const struct keybind list_keys[] = {
     {A_GOTO, "go", NULL},
     {A_SORT_MENU, NULL, NULL},
     {A_COPY, NULL, NULL},
+    {A_HISTORY, NULL, "audit.view"},
     SCREENS_SORT_KEYS,
     {A_TAG_ALL, NULL, NULL},
     {A_UNTAG_ALL, NULL, NULL},

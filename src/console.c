@@ -170,7 +170,11 @@ static void topbar(void *p, struct ui_topbar *tb)
                          : in && a->tenant.name                            ? a->tenant.name
                                                                            : "patchbay";
     snprintf(tb->tenant, sizeof tb->tenant, "%s", tenant);
-    if (in) {
+    if (in && a->s.unix_user) {
+        /* auth = unix: who logged in to the machine is who is signed in */
+        snprintf(tb->user, sizeof tb->user, "signed in as %s (%s)", a->s.unix_user,
+                 strncmp(a->from, "ssh ", 4) == 0 ? "ssh" : "local");
+    } else if (in) {
         char lp[64];
         screens_local_part(a->s.email, lp, sizeof lp);
         snprintf(tb->user, sizeof tb->user, "%s@%s", lp, role_name(a->s.role));
@@ -554,6 +558,19 @@ int console_main(struct cli *c)
         fprintf(stderr, "patchbay: %s\n", no_terminal);
         app_free(&a);
         return 2;
+    }
+    /* auth = unix signs in before the terminal is taken, so a refusal is a
+     * plain message and exit status; the login screen then passes through. */
+    if (c->cfg.auth == CONFIG_AUTH_UNIX) {
+        e = cli_sign_in_unix(a, c->cfg.user);
+        if (e) {
+            fprintf(stderr, "patchbay: %s\n", e->msg);
+            int st = err_exit_status(e->code);
+            err_free(&e);
+            app_free(&a);
+            return st;
+        }
+        a->s.readonly = c->readonly;
     }
     e = run(c, a, &screen_login);
     int status = 0;

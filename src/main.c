@@ -6,12 +6,14 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "core/shared.h"
 #include "console.h"
 #include "net/http.h"
 #include "net/snmp.h"
 
 int main(int argc, char **argv)
 {
+    shared_init();
     pb_err e = http_global_init();
     if (!e)
         e = snmp_global_init();

@@ -13,6 +13,7 @@
 #include "core/vault.h"
 #include "core/xalloc.h"
 #include "store/tenant_db.h"
+#include "store/tenant_role_db.h"
 
 static const char *const role_names[] = {
 #define ROLE_NAME(e, s) s,
@@ -94,6 +95,7 @@ void session_clear(struct session *s)
 {
     free(s->email);
     free(s->full_name);
+    free(s->unix_user);
     memset(s, 0, sizeof *s);
 }
 
@@ -166,12 +168,26 @@ pb_err app_worker_open(const struct app *parent, struct app **out)
     a->s = parent->s;
     a->s.email = xstrdup(parent->s.email);
     a->s.full_name = xstrdup(parent->s.full_name);
+    a->s.unix_user = xstrdup(parent->s.unix_user);
     free(a->from);
     a->from = xstrdup(parent->from);
-    if (parent->tenant.id)
+    e = app_db_role(a);
+    if (!e && parent->tenant.id)
         e = app_use_tenant(a, parent->tenant.id);
     if (e)
         app_free(out);
+    return e;
+}
+
+pb_err app_db_role(struct app *a)
+{
+    char *role = NULL;
+    pb_err e = NULL;
+    if (a->s.user_id && a->s.role != ROLE_ID_ROOT)
+        e = tenant_role_db_of(a->st, a->s.tenant_id, &role);
+    if (!e)
+        e = store_set_role(a->st, role);
+    free(role);
     return e;
 }
 

@@ -59,6 +59,7 @@ struct session {
     int64_t tenant_id;
     int64_t customer_id; /* client operators: their customer */
     char *email, *full_name;
+    char *unix_user; /* auth = unix: the Unix account that signed in; else NULL */
     enum role_id role;
     unsigned grants;
     bool readonly;
@@ -74,6 +75,10 @@ struct app {
     char *key_file;
     enum origin origin;
     char *from; /* where the operator is: "ssh 10.9.0.14", "local" */
+    /* Between the two steps of a sign-in with TOTP (auth.h): the operator
+     * whose password was right and who still owes a code; 0 otherwise.
+     * Only auth_code() finishes such a sign-in. */
+    int64_t pending_user;
     /* The console's router queue sender (provision.h), or NULL: started
      * once someone who may change subscriptions signs in. */
     struct provision_daemon *queue;
@@ -103,6 +108,13 @@ pb_err app_worker_open(const struct app *parent, struct app **out) PB_MUST_CHECK
 
 /* Makes tenant_id the working tenant (loads it and its time zone). */
 pb_err app_use_tenant(struct app *a, int64_t tenant_id) PB_MUST_CHECK;
+/*
+ * The database role of the signed-in operator's tenant (PostgreSQL's
+ * row-level security, see store/tenant_role_db.h) becomes the session's;
+ * root, an operator whose tenant has no role, and SQLite act as the
+ * connection's own role.
+ */
+pb_err app_db_role(struct app *a) PB_MUST_CHECK;
 /* The vault, opened from the key file on first use. */
 pb_err app_vault(struct app *a, struct vault **out) PB_MUST_CHECK;
 /* A secret as typed into a form or a flag: NULL keeps *sealed, "" removes

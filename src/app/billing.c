@@ -761,6 +761,8 @@ static pb_err run(struct app *a, const char *period, bool dry_run, const atomic_
     if (!e)
         e = walk(&w, cancel, progress, arg);
     if (!e && w.write && sum->invoices)
+        e = invoice_db_ids_settle(a->st);
+    if (!e && w.write && sum->invoices)
         e = counter_db_set(a->st, a->tenant.id, NUMBER_INVOICE, w.issue_date.y, w.seq);
     if (!e && w.write && sum->invoices)
         e = billing_db_use_credit(a->st, a->tenant.id, rec.id, w.issue, &sum->credit_used);

@@ -1229,9 +1229,13 @@ static pb_err flush_invoices(struct hist *h)
     return e;
 }
 
+/* The invoices waiting in their batch go first: a payment names its
+ * invoice, and PostgreSQL checks the key at once. */
 static pb_err flush_payment_rows(struct hist *h)
 {
-    pb_err e = demo_db_payments_insert(h->a->st, h->pay, h->npay);
+    pb_err e = h->ninv ? flush_invoices(h) : NULL;
+    if (!e)
+        e = demo_db_payments_insert(h->a->st, h->pay, h->npay);
     h->npay = 0;
     return e;
 }

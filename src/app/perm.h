@@ -47,9 +47,10 @@
     X(DASHBOARD_VIEW, "dashboard.view", 0, "The dashboard", 1, 1, 0, 1, 1, 0)                 \
     X(USER_VIEW, "user.view", 0, "Viewing operators", 1, 1, 0, 0, 0, 0)                       \
     X(USER_EDIT, "user.edit", 1, "Managing operators", 1, 1, 0, 0, 0, 0)                      \
+    X(OWN_TOTP, "user.own_totp", 1, "Managing your own second factor", 1, 1, 1, 1, 1, 1)      \
     X(AUDIT_VIEW, "audit.view", 0, "The audit log", 1, 1, 0, 0, 0, 0)                         \
     X(TENANT_VIEW, "tenant.view", 0, "Viewing tenants", 1, 1, 0, 0, 0, 0)                     \
-    X(TENANT_EDIT, "tenant.edit", 1, "Managing tenants", 1, 0, 0, 0, 0, 0)
+    X(TENANT_MANAGE, "tenant.manage", 1, "Managing tenants", 1, 0, 0, 0, 0, 0)
 
 enum perm {
 #define PERM_ENUM(e, name, w, what, r0, r1, r2, r3, r4, r5) PERM_##e,

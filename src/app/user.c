@@ -1,12 +1,14 @@
 /* user.c - see user.h. */
 #include "app/user.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/audit.h"
 #include "app/perm.h"
+#include "app/twofa.h"
 #include "core/json.h"
 #include "core/password.h"
 #include "core/text.h"
@@ -27,6 +29,11 @@ struct json_object *user_json(const struct user_row *r)
     json_object_object_add(o, "failed_logins", json_object_new_int(r->failed_logins));
     json_object_object_add(o, "locked_until", json_str_or_null(r->locked_until));
     json_object_object_add(o, "last_login_at", json_str_or_null(r->last_login_at));
+    json_object_object_add(o, "last_login_from", json_str_or_null(r->last_login_from));
+    json_object_object_add(o, "totp", json_object_new_boolean(r->totp_secret_sealed != NULL));
+    json_object_object_add(o, "totp_since", json_str_or_null(r->totp_since));
+    json_object_object_add(o, "recovery_codes_left", json_object_new_int(r->recovery_left));
+    json_object_object_add(o, "unix_user", json_str_or_null(r->unix_user));
     json_object_object_add(o, "version", json_object_new_int64(r->version));
     return o;
 }
@@ -74,6 +81,32 @@ static pb_err guard_root(struct app *a, const char *target_role, const char *ema
     if (a->s.role != ROLE_ID_ROOT && target_role && strcmp(target_role, "root") == 0)
         return err_new(PB_FORBIDDEN, "%s is a root operator; only root can change it.",
                        email ? email : "A root operator");
+    return NULL;
+}
+
+/* Sets the Unix user of r under auth = unix ("" removes it): a valid name
+ * that no other operator has. */
+static pb_err set_unix_user(struct app *a, const char *name, struct user_row *r)
+{
+    const char *why = NULL;
+    if (*name && !valid_unix_user(name, &why))
+        return err_field(NULL, PB_VALIDATION, "unix_user", "Unix user: \"%s\" %s", name, why);
+    if (*name) {
+        struct user_row other = {0};
+        pb_err e = user_db_by_unix_user(a->st, name, &other);
+        bool taken = !e && other.id != r->id;
+        user_row_fini(&other);
+        if (e && e->code != PB_NOT_FOUND)
+            return e;
+        err_free(&e);
+        if (taken)
+            return err_field(NULL, PB_VALIDATION, "unix_user",
+                             "Unix user: %s already signs in as another operator; one Unix user "
+                             "is one operator.",
+                             name);
+    }
+    free(r->unix_user);
+    r->unix_user = *name ? xstrdup(name) : NULL;
     return NULL;
 }
 
@@ -234,6 +267,8 @@ pb_err user_edit(struct app *a, const char *key, const struct user_input *in,
     struct json_object *bj = user_json(out);
     if (!e)
         e = check_role_fields(a, in, out);
+    if (!e && in->unix_user)
+        e = set_unix_user(a, in->unix_user, out);
     if (!e)
         e = save(a, out, out->version, "edit", NULL, bj);
     json_object_put(bj);
@@ -347,4 +382,177 @@ pb_err user_managers(struct app *a, const char *search, int limit, struct user_r
     if (e)
         return e;
     return user_db_list(a->st, a->tenant.id, search, true, 0, limit, rows, n, total);
+}
+
+/* ---- the second factor ------------------------------------------------------ */
+
+void totp_enrolment_fini(struct totp_enrolment *en)
+{
+    free(en->email);
+    free(en->uri);
+    sodium_memzero(en, sizeof *en);
+}
+
+/* The operator key names (NULL: oneself) for a change of their second
+ * factor: one's own needs user.own_totp; another's user.edit, and a root
+ * operator's root. */
+static pb_err load_totp_target(struct app *a, const char *key, struct user_row *out)
+{
+    memset(out, 0, sizeof *out);
+    bool self = !key || (a->s.email && str_ieq(key, a->s.email));
+    pb_err e = perm_check(a, self ? PERM_OWN_TOTP : PERM_USER_EDIT);
+    if (!e)
+        e = self ? find(a, a->s.email, out) : load_for_change(a, key, out);
+    return e;
+}
+
+static pb_err already_on(const struct user_row *r)
+{
+    return err_new(PB_BUSINESS, "%s already signs in with TOTP (since %.10s); to enrol a new "
+                                "phone, disable it first (patchbay user totp disable %s).",
+                   r->email, r->totp_since ? r->totp_since : "?", r->email);
+}
+
+static pb_err none_yet(const struct user_row *r)
+{
+    return err_new(PB_BUSINESS, "%s has no second factor; patchbay user totp enable %s turns "
+                                "it on, with recovery codes.",
+                   r->email, r->email);
+}
+
+pb_err user_totp_begin(struct app *a, const char *key, struct totp_enrolment *out)
+{
+    memset(out, 0, sizeof *out);
+    struct user_row r;
+    struct vault *v = NULL;
+    pb_err e = load_totp_target(a, key, &r);
+    if (!e && r.totp_secret_sealed)
+        e = already_on(&r);
+    /* Refused now, not after the secret was shown, when it cannot be
+     * sealed. */
+    if (!e)
+        e = app_vault(a, &v);
+    if (!e) {
+        out->email = xstrdup(r.email);
+        totp_secret_new(out->secret);
+        out->uri = totp_uri(TWOFA_ISSUER, r.email, out->secret);
+        recovery_codes_new(&out->codes);
+    }
+    user_row_fini(&r);
+    return e;
+}
+
+pb_err user_totp_confirm(struct app *a, const struct totp_enrolment *en, const char *code,
+                         struct user_row *out)
+{
+    uint32_t typed = 0;
+    if (!totp_parse_code(code, &typed))
+        return err_field(NULL, PB_VALIDATION, "code",
+                         "Code: type the 6 digits the authenticator app shows now.");
+    pb_err e = app_begin(a);
+    if (e)
+        return e;
+    struct user_row r;
+    e = load_totp_target(a, en->email, &r);
+    if (!e && r.totp_secret_sealed)
+        e = already_on(&r);
+    unsigned char secret[TOTP_SECRET_BYTES];
+    size_t n = 0;
+    int64_t step = 0;
+    if (!e && !(base32_decode(en->secret, secret, sizeof secret, &n) &&
+                totp_check(secret, n, typed, app_now(a), -1, &step)))
+        e = err_field(NULL, PB_VALIDATION, "code",
+                      "Code: %03u %03u is not the app's code now; check that the phone's clock "
+                      "is right and that the secret went in exactly, then try again.",
+                      (unsigned)(typed / 1000), (unsigned)(typed % 1000));
+    sodium_memzero(secret, sizeof secret);
+    struct json_object *bj = e ? NULL : user_json(&r);
+    if (!e)
+        e = app_reseal(a, en->secret, &r.totp_secret_sealed);
+    if (!e) {
+        char now[32];
+        app_now_iso(a, now);
+        free(r.totp_since);
+        r.totp_since = xstrdup(now);
+        e = user_db_update(a->st, &r, r.version);
+    }
+    /* The confirming code has been seen: it must not sign in as well. */
+    if (!e)
+        e = user_db_totp_step(a->st, r.id, step, false, NULL);
+    if (!e)
+        e = twofa_store_codes(a, &r, &en->codes);
+    if (!e) {
+        r.totp_last_step = step;
+        r.recovery_left = RECOVERY_CODES;
+        struct json_object *aj = user_json(&r);
+        e = audit_write(a, "user", r.id, r.email, "totp_enable", NULL, bj, aj);
+        json_object_put(aj);
+    }
+    json_object_put(bj);
+    e = app_end(a, e);
+    if (!e && out)
+        *out = r;
+    else
+        user_row_fini(&r);
+    return e;
+}
+
+pb_err user_totp_disable(struct app *a, const char *key, const char *reason)
+{
+    pb_err e = app_begin(a);
+    if (e)
+        return e;
+    struct user_row r;
+    e = load_totp_target(a, key, &r);
+    if (!e && !r.totp_secret_sealed)
+        e = none_yet(&r);
+    struct json_object *bj = e ? NULL : user_json(&r);
+    if (!e) {
+        free(r.totp_secret_sealed);
+        free(r.totp_since);
+        r.totp_secret_sealed = r.totp_since = NULL;
+        e = user_db_update(a->st, &r, r.version);
+    }
+    if (!e)
+        e = user_db_totp_step(a->st, r.id, -1, false, NULL);
+    if (!e)
+        e = recovery_db_replace(a->st, r.tenant_id, r.id, NULL, 0);
+    if (!e) {
+        r.totp_last_step = -1;
+        r.recovery_left = 0;
+        struct json_object *aj = user_json(&r);
+        e = audit_write(a, "user", r.id, r.email, "totp_disable", reason, bj, aj);
+        json_object_put(aj);
+    }
+    json_object_put(bj);
+    user_row_fini(&r);
+    return app_end(a, e);
+}
+
+pb_err user_totp_recovery_codes(struct app *a, const char *key, struct recovery_codes *codes)
+{
+    pb_err e = app_begin(a);
+    if (e)
+        return e;
+    struct user_row r;
+    e = load_totp_target(a, key, &r);
+    if (!e && !r.totp_secret_sealed)
+        e = none_yet(&r);
+    struct json_object *bj = e ? NULL : user_json(&r);
+    if (!e) {
+        recovery_codes_new(codes);
+        e = twofa_store_codes(a, &r, codes);
+    }
+    if (!e) {
+        r.recovery_left = RECOVERY_CODES;
+        struct json_object *aj = user_json(&r);
+        e = audit_write(a, "user", r.id, r.email, "recovery_codes", NULL, bj, aj);
+        json_object_put(aj);
+    }
+    json_object_put(bj);
+    user_row_fini(&r);
+    e = app_end(a, e);
+    if (e)
+        sodium_memzero(codes, sizeof *codes);
+    return e;
 }

@@ -1,6 +1,7 @@
 /* cli.c - see cli.h: argument parsing, signing in, printing, dispatch. */
 #include "cli/cli.h"
 
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 static const char *const bool_flags[] = {"json",  "readonly",     "dry-run", "password-stdin",
                                          "demo",  "skip-invalid", "help",    "version",
                                          "force", "draft",        "overdue", "pending",
-                                         "once",
+                                         "once",  "code-stdin",
                                          NULL};
 
 static bool is_bool_flag(const char *name)
@@ -168,6 +169,58 @@ pb_err cli_read_password(const char *prompt, char **out)
     return NULL;
 }
 
+/* After the sign-in e: --tenant, and --readonly on the session. */
+static pb_err finish_sign_in(struct cli *c, pb_err e)
+{
+    if (!e && c->cfg.tenant && *c->cfg.tenant)
+        e = auth_use_tenant(c->app, c->cfg.tenant);
+    if (!e)
+        c->app->s.readonly = c->readonly;
+    return e;
+}
+
+/* The second step for an operator with TOTP: the code from PATCHBAY_TOTP,
+ * as the password comes from PATCHBAY_PASSWORD, or asked on a terminal. */
+static pb_err second_step(struct cli *c, const char *user)
+{
+    const char *env = getenv("PATCHBAY_TOTP");
+    char *code = NULL;
+    pb_err e = NULL;
+    if (env && *env) {
+        code = xstrdup(env);
+    } else if (isatty(STDIN_FILENO)) {
+        char prompt[200];
+        snprintf(prompt, sizeof prompt, "Code for %s (6 digits, or a recovery code): ", user);
+        e = cli_read_password(prompt, &code);
+    } else {
+        return err_field(NULL, PB_UNAUTHORIZED, "code",
+                         "Code: %s signs in with a second step; set PATCHBAY_TOTP to the "
+                         "authenticator app's code (or a recovery code), or run on a terminal.",
+                         user);
+    }
+    if (!e)
+        e = auth_code(c->app, code, NULL);
+    free(code);
+    return e;
+}
+
+pb_err cli_sign_in_unix(struct app *a, const char *user)
+{
+    /* The real uid: a setgid patchbay runs with the group's effective
+     * ids, but it is the person who logged in that signs in. */
+    struct passwd *pw = getpwuid(getuid());
+    char *name = xstrdup(pw && pw->pw_name ? pw->pw_name : "");
+    pb_err e = auth_unix(a, name, NULL);
+    if (!e && user && *user && !str_ieq(user, a->s.email)) {
+        e = err_new(PB_UNAUTHORIZED, "auth = unix signs Unix user %s in as %s, but --user (or "
+                                     "PATCHBAY_USER, or user = in the configuration) names %s.",
+                    name, a->s.email, user);
+        session_clear(&a->s);
+    }
+    free(name);
+    return e;
+}
+
 pb_err cli_sign_in(struct cli *c)
 {
     const char *url = c->cfg.db;
@@ -177,6 +230,8 @@ pb_err cli_sign_in(struct cli *c)
     free(def);
     if (e)
         return e;
+    if (c->cfg.auth == CONFIG_AUTH_UNIX)
+        return finish_sign_in(c, cli_sign_in_unix(c->app, c->cfg.user));
     const char *user = c->cfg.user;
     if (!user || !*user)
         return err_new(PB_UNAUTHORIZED, "Name the operator with --user EMAIL (or PATCHBAY_USER, "
@@ -196,11 +251,11 @@ pb_err cli_sign_in(struct cli *c)
     }
     e = auth_login(c->app, user, pw, NULL);
     free(pw);
-    if (!e && c->cfg.tenant && *c->cfg.tenant)
-        e = auth_use_tenant(c->app, c->cfg.tenant);
-    if (!e)
-        c->app->s.readonly = c->readonly;
-    return e;
+    if (auth_wants_code(e)) {
+        err_free(&e);
+        e = second_step(c, user);
+    }
+    return finish_sign_in(c, e);
 }
 
 static void print_json(struct json_object *o)
@@ -398,7 +453,8 @@ static const struct cli_command *const tables[] = {cli_setup_commands, cli_custo
                                                    cli_payment_commands, cli_print_commands,
                                                    cli_wall_commands, cli_cred_commands,
                                                    cli_dns_commands, cli_hosting_commands,
-                                                   cli_stats_commands};
+                                                   cli_stats_commands, cli_audit_commands,
+                                                   cli_tenant_commands};
 
 static void usage(FILE *f)
 {

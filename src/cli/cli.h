@@ -75,8 +75,13 @@ pb_err cli_expect_version(struct cli *c, int64_t *v) PB_MUST_CHECK;
 pb_err cli_key(struct cli *c, const char *usage, const char **key, int64_t *version) PB_MUST_CHECK;
 
 /* Opens the database and signs in (--user / PATCHBAY_USER, PATCHBAY_PASSWORD
- * or a prompt on a terminal), then --tenant. */
+ * or a prompt on a terminal; for an operator with TOTP the code from
+ * PATCHBAY_TOTP or a prompt on a terminal; under auth = unix the operator
+ * mapped to the Unix user, without either), then --tenant. */
 pb_err cli_sign_in(struct cli *c) PB_MUST_CHECK;
+/* auth = unix on a: signs in as the operator mapped to the real uid's Unix
+ * user; user (--user and the like), when given, must name that operator. */
+pb_err cli_sign_in_unix(struct app *a, const char *user) PB_MUST_CHECK;
 /* Reads one line from standard input (no echo on a terminal). Caller frees. */
 pb_err cli_read_password(const char *prompt, char **out) PB_MUST_CHECK;
 
@@ -116,6 +121,8 @@ extern const struct cli_command cli_cred_commands[];
 extern const struct cli_command cli_dns_commands[];
 extern const struct cli_command cli_hosting_commands[];
 extern const struct cli_command cli_stats_commands[];
+extern const struct cli_command cli_audit_commands[];
+extern const struct cli_command cli_tenant_commands[];
 
 /* The id of the customer a list's --customer filter names by key (id, code
  * or e-mail); 0 when key is NULL. */

@@ -1,4 +1,6 @@
-/* cmd_user.c - `patchbay user add|list|show|edit|passwd|disable|enable`. */
+/* cmd_user.c - `patchbay user add|list|show|edit|passwd|disable|enable`,
+ * and `user totp enable|disable|recovery-codes`. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,8 +96,9 @@ static pb_err list(struct cli *c)
         cli_print_ok(c, arr, &p);
         return NULL;
     }
-    static const char *const keys[] = {"full_name", "email", "role", "grants", "state", NULL};
-    static const char *const heads[] = {"Name", "E-mail", "Role", "Grants", "State"};
+    static const char *const keys[] = {"full_name", "email", "role", "grants", "totp", "state",
+                                       NULL};
+    static const char *const heads[] = {"Name", "E-mail", "Role", "Grants", "2FA", "State"};
     cli_print_table(arr, keys, heads);
     json_object_put(arr);
     return NULL;
@@ -121,8 +124,10 @@ static pb_err edit(struct cli *c)
     int64_t version;
     struct user_input in = {0};
     read_input(c, &in);
-    pb_err e = cli_key(c, "user edit EMAIL|ID [--role R] [--grants G] [--full-name N]", &key,
-                       &version);
+    in.unix_user = cli_opt(c, "unix-user");
+    pb_err e = cli_key(c, "user edit EMAIL|ID [--role R] [--grants G] [--full-name N] "
+                          "[--unix-user NAME]",
+                       &key, &version);
     struct user_row r = {0};
     if (!e)
         e = user_edit(c->app, key, &in, version, &r);
@@ -196,14 +201,134 @@ static pb_err enable(struct cli *c)
     return NULL;
 }
 
+/* ---- the second factor ------------------------------------------------------ */
+
+/* The operator a totp command names: argument 0, or oneself. */
+static const char *totp_key(struct cli *c)
+{
+    const char *key = NULL;
+    pb_err e = cli_arg(c, 0, "", &key);
+    if (e) {
+        err_free(&e);
+        return c->app->s.email;
+    }
+    return key;
+}
+
+static struct json_object *codes_json(const struct recovery_codes *codes)
+{
+    struct json_object *arr = json_object_new_array();
+    for (int i = 0; i < RECOVERY_CODES; i++)
+        json_object_array_add(arr, json_object_new_string(codes->code[i]));
+    return arr;
+}
+
+static void print_codes(FILE *f, const struct recovery_codes *codes)
+{
+    fputs("Recovery codes (each works once, instead of a code from the app; keep them apart "
+          "from the phone, they are not shown again):\n",
+          f);
+    for (int i = 0; i < RECOVERY_CODES; i++)
+        fprintf(f, "  %s\n", codes->code[i]);
+}
+
+static pb_err totp_enable(struct cli *c)
+{
+    const char *key = totp_key(c);
+    bool from_stdin = cli_flag(c, "code-stdin");
+    pb_err e = cli_unused(c);
+    /* Asked before anything is shown: without a way to read the code the
+     * secret would be shown for nothing. */
+    if (!e && !from_stdin && !isatty(STDIN_FILENO))
+        e = err_new(PB_USAGE, "user totp enable confirms with the app's current code: give "
+                              "--code-stdin (one line on standard input) or run on a terminal.");
+    struct totp_enrolment en = {0};
+    if (!e)
+        e = user_totp_begin(c->app, key, &en);
+    if (e)
+        return e;
+    /* The secret before the code is asked, on standard output; with --json
+     * the one envelope comes at the end, so the preview goes to stderr. */
+    FILE *f = c->json ? stderr : stdout;
+    fprintf(f, "TOTP for %s: type the secret into the authenticator app, or show it the URI "
+               "as a QR code (qrencode -t ansiutf8 'URI').\n",
+            en.email);
+    fprintf(f, "Secret: %s\nURI:    %s\n", en.secret, en.uri);
+    print_codes(f, &en.codes);
+    fflush(f);
+    char *code = NULL;
+    e = cli_read_password(from_stdin ? "" : "Code from the app, to confirm: ", &code);
+    if (e)
+        err_set_msg(e, "No code on standard input: TOTP for %s stays off.", en.email);
+    struct user_row r = {0};
+    if (!e)
+        e = user_totp_confirm(c->app, &en, code, &r);
+    free(code);
+    if (!e) {
+        struct json_object *o = user_json(&r);
+        json_object_object_add(o, "secret", json_object_new_string(en.secret));
+        json_object_object_add(o, "otpauth_uri", json_object_new_string(en.uri));
+        json_object_object_add(o, "recovery_codes", codes_json(&en.codes));
+        cli_print_done(c, o, "TOTP is on for %s: signing in asks for a code from now on.",
+                       r.email);
+    }
+    user_row_fini(&r);
+    totp_enrolment_fini(&en);
+    return e;
+}
+
+static pb_err totp_disable(struct cli *c)
+{
+    const char *key;
+    pb_err e = cli_arg(c, 0, "user totp disable EMAIL|ID [--reason TEXT]", &key);
+    const char *reason = cli_opt(c, "reason");
+    if (!e)
+        e = cli_unused(c);
+    if (!e)
+        e = user_totp_disable(c->app, key, reason);
+    if (e)
+        return e;
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "email", json_object_new_string(key));
+    json_object_object_add(o, "totp", json_object_new_boolean(false));
+    cli_print_done(c, o, "TOTP is off for %s; its recovery codes are void.", key);
+    return NULL;
+}
+
+static pb_err totp_codes(struct cli *c)
+{
+    const char *key = totp_key(c);
+    pb_err e = cli_unused(c);
+    struct recovery_codes codes;
+    if (!e)
+        e = user_totp_recovery_codes(c->app, key, &codes);
+    if (e)
+        return e;
+    if (c->json) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "email", json_object_new_string(key));
+        json_object_object_add(o, "recovery_codes", codes_json(&codes));
+        cli_print_ok(c, o, NULL);
+    } else {
+        printf("New recovery codes for %s; the old ones no longer work.\n", key);
+        print_codes(stdout, &codes);
+    }
+    sodium_memzero(&codes, sizeof codes);
+    return NULL;
+}
+
 const struct cli_command cli_user_commands[] = {
     {"user", "add", add,
      "user add EMAIL --full-name N --role R [--grants G] [--customer C] [--password-stdin]", false},
     {"user", "list", list, "user list [--search TEXT] [--page N] [--page-size N]", false},
     {"user", "show", show, "user show EMAIL|ID", false},
-    {"user", "edit", edit, "user edit EMAIL|ID [--role R] [--grants G] [--full-name N]", false},
+    {"user", "edit", edit,
+     "user edit EMAIL|ID [--role R] [--grants G] [--full-name N] [--unix-user NAME]", false},
     {"user", "passwd", passwd, "user passwd [EMAIL] [--password-stdin]", false},
     {"user", "disable", disable, "user disable EMAIL|ID --reason TEXT", false},
     {"user", "enable", enable, "user enable EMAIL|ID (also unlocks)", false},
+    {"user", "totp enable", totp_enable, "user totp enable [EMAIL|ID] [--code-stdin]", false},
+    {"user", "totp disable", totp_disable, "user totp disable EMAIL|ID [--reason TEXT]", false},
+    {"user", "totp recovery-codes", totp_codes, "user totp recovery-codes [EMAIL|ID]", false},
     {NULL, NULL, NULL, NULL, false},
 };

@@ -130,6 +130,17 @@ static pb_err set_ascii(struct config *c, const char *v)
     return NULL;
 }
 
+static pb_err set_auth(struct config *c, const char *v)
+{
+    if (str_ieq(v, "password"))
+        c->auth = CONFIG_AUTH_PASSWORD;
+    else if (str_ieq(v, "unix"))
+        c->auth = CONFIG_AUTH_UNIX;
+    else
+        return err_new(PB_VALIDATION, "auth: \"%.60s\" is not one of password, unix.", v);
+    return NULL;
+}
+
 static pb_err set_mouse(struct config *c, const char *v)
 {
     if (!parse_bool(v, &c->mouse))
@@ -169,11 +180,13 @@ pb_err config_set(struct config *c, const char *key, const char *value)
         return set_ascii(c, v);
     if (!strcmp(k, "mouse"))
         return set_mouse(c, v);
+    if (!strcmp(k, "auth"))
+        return set_auth(c, v);
     char **slot = string_slot(c, k);
     if (!slot)
         return err_new(PB_VALIDATION, "\"%.40s\" is not a setting; use db, tenant, user, "
-                                      "wall_user, theme, ascii, mouse, key_file, bell, bind "
-                                      "or alias.",
+                                      "auth, wall_user, theme, ascii, mouse, key_file, bell, "
+                                      "bind or alias.",
                        key ? key : "");
     if (!strcmp(k, "theme") && str_empty(v))
         return err_new(PB_VALIDATION, "theme: the name is empty.");
@@ -223,7 +236,7 @@ void config_load_env(struct config *c)
         const char *env, *key;
     } vars[] = {
         {"PATCHBAY_DB", "db"},       {"PATCHBAY_TENANT", "tenant"},
-        {"PATCHBAY_USER", "user"},   {"PATCHBAY_THEME", "theme"},
+        {"PATCHBAY_USER", "user"},   {"PATCHBAY_AUTH", "auth"},   {"PATCHBAY_THEME", "theme"},
         {"PATCHBAY_ASCII", "ascii"}, {"PATCHBAY_KEY_FILE", "key_file"},
     };
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {

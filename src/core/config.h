@@ -8,6 +8,7 @@
  *     db = "sqlite:/srv/isp/patchbay.db"
  *     theme = dark
  *     ascii = auto
+ *     auth = unix
  *     bind quit = C-q
  *     alias od = invoices --status overdue
  *
@@ -32,6 +33,11 @@ enum xdg_kind { XDG_DATA, XDG_CONFIG, XDG_STATE };
 
 enum config_ascii { CONFIG_ASCII_AUTO, CONFIG_ASCII_ON, CONFIG_ASCII_OFF };
 
+/* How operators sign in: e-mail and password (and TOTP when they have it),
+ * or as the operator mapped to the Unix user running patchbay (SSH
+ * ForceCommand set-ups, where the SSH login is the factor). */
+enum config_auth { CONFIG_AUTH_PASSWORD, CONFIG_AUTH_UNIX };
+
 /* "bind ACTION = KEY" */
 struct config_bind {
     char *action; /* owned */
@@ -48,6 +54,7 @@ struct config {
     char *db;       /* database URL; NULL: config_default_db_url() */
     char *tenant;   /* tenant slug, or NULL */
     char *user;     /* operator e-mail, or NULL */
+    enum config_auth auth; /* default password */
     char *wall_user; /* the operator `patchbay wall` signs in as, or NULL */
     char *theme;    /* theme name, "default" unless set */
     enum config_ascii ascii; /* line drawing: auto-detect, force ASCII, force Unicode */
@@ -101,15 +108,17 @@ void config_fini(struct config *c);
  */
 pb_err config_load_file(struct config *c, const char *path, bool must_exist) PB_MUST_CHECK;
 
-/* Applies PATCHBAY_DB, PATCHBAY_TENANT, PATCHBAY_USER, PATCHBAY_THEME,
- * PATCHBAY_ASCII and PATCHBAY_KEY_FILE when set and not empty. An invalid
- * PATCHBAY_ASCII is ignored (the file or default stays). */
+/* Applies PATCHBAY_DB, PATCHBAY_TENANT, PATCHBAY_USER, PATCHBAY_AUTH,
+ * PATCHBAY_THEME, PATCHBAY_ASCII and PATCHBAY_KEY_FILE when set and not
+ * empty. An invalid PATCHBAY_ASCII or PATCHBAY_AUTH is ignored (the file or
+ * default stays). */
 void config_load_env(struct config *c);
 
 /*
- * Sets one setting by key (db, tenant, user, wall_user, theme, ascii, mouse,
- * key_file, bell; "-" may stand for "_"). ascii takes auto/on/off (also yes/no,
- * true/false); mouse takes on/off, yes/no, true/false, 1/0. NULL or a
+ * Sets one setting by key (db, tenant, user, auth, wall_user, theme, ascii,
+ * mouse, key_file, bell; "-" may stand for "_"). auth takes password or unix;
+ * ascii takes auto/on/off (also yes/no, true/false); mouse takes on/off,
+ * yes/no, true/false, 1/0. NULL or a
  * PB_VALIDATION error naming the key and quoting the value (caller frees).
  */
 pb_err config_set(struct config *c, const char *key, const char *value) PB_MUST_CHECK;

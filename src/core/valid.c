@@ -239,6 +239,25 @@ bool valid_slug(const char *s, const char **why)
     return true;
 }
 
+/* ASCII only, whatever the locale says a letter is. */
+static bool ascii_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool valid_unix_user(const char *s, const char **why)
+{
+    size_t len = s ? strlen(s) : 0;
+    if (len == 0 || len > 32)
+        return fail(why, "is not 1 to 32 characters long.");
+    if (!ascii_letter(s[0]) && s[0] != '_')
+        return fail(why, "must start with a letter or \"_\".");
+    for (size_t i = 0; i < len; i++)
+        if (!ascii_letter(s[i]) && !(s[i] >= '0' && s[i] <= '9') && !strchr("_-.", s[i]))
+            return fail(why, "may only have letters, digits, \"_\", \"-\" and \".\".");
+    return true;
+}
+
 bool valid_currency(const char *s, const char **why)
 {
     if (money_currency_known(s))

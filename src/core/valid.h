@@ -83,6 +83,10 @@ bool valid_hostname(const char *s, const char **why);
 /* 2 to 40 characters of a-z, 0-9 and "-" (tenant slugs). */
 bool valid_slug(const char *s, const char **why);
 
+/* A Unix user name: 1 to 32 characters of letters, digits, "_", "-" and
+ * ".", the first a letter or "_" (what useradd accepts everywhere). */
+bool valid_unix_user(const char *s, const char **why);
+
 /* An active ISO 4217 code (money_currency_known). */
 bool valid_currency(const char *s, const char **why);
 

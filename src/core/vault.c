@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/shared.h"
 #include "core/xalloc.h"
 
 #define SEAL_PREFIX "v1:"
@@ -59,7 +60,9 @@ pb_err vault_create_key(const char *path)
         e = path_make_parents(path);
     if (e)
         return e;
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    /* Setgid for a shared host: the key is the group's (see shared.h). */
+    mode_t mode = shared_mode() ? 0640 : 0600;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0 && errno == EEXIST)
         return err_new(PB_VALIDATION, "Key file %s already exists; patchbay never overwrites a "
                                       "key (secrets sealed with it would be lost).", path);
@@ -68,7 +71,7 @@ pb_err vault_create_key(const char *path)
                        strerror(errno));
     unsigned char key[VAULT_KEY_BYTES];
     randombytes_buf(key, sizeof key);
-    bool ok = fchmod(fd, 0600) == 0 && write_all(fd, key, sizeof key) && fsync(fd) == 0;
+    bool ok = fchmod(fd, mode) == 0 && write_all(fd, key, sizeof key) && fsync(fd) == 0;
     int saved = errno;
     sodium_memzero(key, sizeof key);
     if (close(fd) != 0 && ok)
@@ -86,10 +89,24 @@ static pb_err check_key_stat(const char *path, const struct stat *st)
 {
     if (!S_ISREG(st->st_mode))
         return err_new(PB_VALIDATION, "Key file %s is not a regular file.", path);
+    unsigned mode = (unsigned)st->st_mode & 07777;
+    /* Setgid for a shared host: the group's key, read-only for the group
+     * and nothing for others, whoever made it. */
+    if (shared_mode() && st->st_gid == getegid()) {
+        if (mode & 027)
+            return err_new(PB_VALIDATION,
+                           "Key file %s is %s (mode %04o); on a shared host it must be "
+                           "readable by its group only: run chmod 640 %s.",
+                           path, (mode & 020) ? "writable by the group" : "open to others", mode,
+                           path);
+        if (st->st_size != VAULT_KEY_BYTES)
+            return err_new(PB_VALIDATION, "Key file %s has %lld bytes; a key file has exactly %d.",
+                           path, (long long)st->st_size, VAULT_KEY_BYTES);
+        return NULL;
+    }
     if (st->st_uid != geteuid())
         return err_new(PB_VALIDATION, "Key file %s belongs to another user (uid %ld); it must "
                                       "be yours.", path, (long)st->st_uid);
-    unsigned mode = (unsigned)st->st_mode & 07777;
     if (mode & 077)
         return err_new(PB_VALIDATION, "Key file %s is %s by others (mode %04o); run chmod 600 %s.",
                        path, (mode & 044) ? "readable" : "writable", mode, path);
@@ -220,6 +237,20 @@ pb_err vault_unseal(const struct vault *v, const char *sealed, char **plain)
     m[mlen] = '\0';
     *plain = m;
     return NULL;
+}
+
+void vault_hash(const struct vault *v, const char *purpose, const unsigned char *salt,
+                size_t saltn, const char *text, unsigned char out[VAULT_HASH_BYTES])
+{
+    unsigned char sub[crypto_generichash_KEYBYTES];
+    crypto_kdf_derive_from_key(sub, sizeof sub, 1, purpose, v->key);
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, sub, sizeof sub, VAULT_HASH_BYTES);
+    crypto_generichash_update(&st, salt, saltn);
+    crypto_generichash_update(&st, (const unsigned char *)text, strlen(text));
+    crypto_generichash_final(&st, out, VAULT_HASH_BYTES);
+    sodium_memzero(sub, sizeof sub);
+    sodium_memzero(&st, sizeof st);
 }
 
 void vault_burn(char **s)

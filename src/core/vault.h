@@ -53,6 +53,17 @@ pb_err vault_seal(const struct vault *v, const char *plain, char **out) PB_MUST_
  */
 pb_err vault_unseal(const struct vault *v, const char *sealed, char **plain) PB_MUST_CHECK;
 
+/*
+ * A keyed hash (BLAKE2b-256) of salt and text under a key derived from the
+ * vault key for purpose (exactly 8 characters: libsodium's crypto_kdf
+ * context), into out. For values that are checked but never read back
+ * (recovery codes): without the key file a copied database offers nothing
+ * to guess against, and the sealing key itself is never used for it.
+ */
+#define VAULT_HASH_BYTES 32
+void vault_hash(const struct vault *v, const char *purpose, const unsigned char *salt,
+                size_t saltn, const char *text, unsigned char out[VAULT_HASH_BYTES]);
+
 /* Zeroes the string *s, frees it and clears *s (NULL is fine). */
 void vault_burn(char **s);
 

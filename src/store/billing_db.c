@@ -146,8 +146,9 @@ pb_err billing_db_resume(struct store *st, int64_t sub_id, const char *today, ch
         st,
         "UPDATE subscription SET next_bill_date = CASE "
         "WHEN next_bill_date IS NULL THEN ?1 "
-        "WHEN skipped_until >= ?1 THEN max(?1, coalesce((SELECT date(max(i.period_end), "
-        "  '+1 day') FROM invoice i WHERE i.subscription_id = ?2 AND i.type = 'recurring'), ?1)) "
+        "WHEN skipped_until >= ?1 THEN coalesce((SELECT date(max(i.period_end), '+1 day') "
+        "  FROM invoice i WHERE i.subscription_id = ?2 AND i.type = 'recurring' "
+        "  HAVING date(max(i.period_end), '+1 day') > ?1), ?1) "
         "WHEN next_bill_date < ?1 AND next_bill_date = start_date AND NOT EXISTS "
         "  (SELECT 1 FROM invoice i WHERE i.subscription_id = ?2 AND i.type = 'recurring') "
         "  THEN ?1 "

@@ -268,11 +268,11 @@ static pb_err add_where(struct store *st, struct qb *q, const struct customer_qu
     char *expr = fts_expr(terms, nt);
     pb_err e = NULL;
     bool use_fts = false;
-    if (expr && counting) {
-        use_fts = true;
-    } else if (expr) {
+    /* PostgreSQL has no customer_fts: its trigram indexes serve the LIKEs. */
+    if (expr && store_engine(st) == STORE_SQLITE) {
         int64_t est = 0;
-        e = fts_estimate(st, expr, FTS_SMALL + 1, &est);
+        if (!counting)
+            e = fts_estimate(st, expr, FTS_SMALL + 1, &est);
         use_fts = !e && est <= FTS_SMALL;
     }
     if (!e && use_fts) {

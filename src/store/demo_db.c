@@ -22,9 +22,9 @@ _Static_assert(DEMO_DB_BATCH == 64, "the batch statements below hold 64 rows");
     "account_manager_id, notes, auto_suspend, credit, created_at, updated_at, balance) VALUES "
 #define CUSTOMER_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 #define CONTACT_HEAD                                                                          \
-    "INSERT OR ROLLBACK INTO contact (id, tenant_id, customer_id, name, email, phone, role, "  \
+    "INSERT OR ROLLBACK INTO contact (tenant_id, customer_id, name, email, phone, role, "      \
     "is_primary, created_at, updated_at) VALUES "
-#define CONTACT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define CONTACT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 #define INVOICE_HEAD                                                                          \
     "INSERT OR ROLLBACK INTO invoice (id, tenant_id, number, customer_id, subscription_id, "  \
@@ -38,7 +38,7 @@ _Static_assert(DEMO_DB_BATCH == 64, "the batch statements below hold 64 rows");
 #define PAYMENT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 #define CUSTOMER_COLS 23
-#define CONTACT_COLS 10
+#define CONTACT_COLS 9
 #define INVOICE_COLS 21
 #define PAYMENT_COLS 14
 
@@ -72,21 +72,18 @@ static void bind_customer(struct stmt *s, int at, const struct customer_row *r)
     stmt_bind_i64(s, at + 23, -r->credit); /* balance: what customer_credit_insert sets */
 }
 
+/* A contact's id is the database's to give. */
 static void bind_contact(struct stmt *s, int at, const struct contact_row *r)
 {
-    if (r->id)
-        stmt_bind_i64(s, at + 1, r->id);
-    else
-        stmt_bind_null(s, at + 1);
-    stmt_bind_i64(s, at + 2, r->tenant_id);
-    stmt_bind_i64(s, at + 3, r->customer_id);
-    stmt_bind_text(s, at + 4, r->name);
-    stmt_bind_text_or_null(s, at + 5, r->email);
-    stmt_bind_text_or_null(s, at + 6, r->phone);
-    stmt_bind_text(s, at + 7, r->role ? r->role : "billing");
-    stmt_bind_bool(s, at + 8, r->is_primary);
-    stmt_bind_text(s, at + 9, r->created_at);
-    stmt_bind_text(s, at + 10, r->updated_at ? r->updated_at : r->created_at);
+    stmt_bind_i64(s, at + 1, r->tenant_id);
+    stmt_bind_i64(s, at + 2, r->customer_id);
+    stmt_bind_text(s, at + 3, r->name);
+    stmt_bind_text_or_null(s, at + 4, r->email);
+    stmt_bind_text_or_null(s, at + 5, r->phone);
+    stmt_bind_text(s, at + 6, r->role ? r->role : "billing");
+    stmt_bind_bool(s, at + 7, r->is_primary);
+    stmt_bind_text(s, at + 8, r->created_at);
+    stmt_bind_text(s, at + 9, r->updated_at ? r->updated_at : r->created_at);
 }
 
 static void bind_invoice(struct stmt *s, int at, const struct invoice_row *r)
@@ -324,7 +321,8 @@ pb_err demo_db_allocations_fill(struct store *st, int64_t first_payment_id)
         st,
         "INSERT OR ROLLBACK INTO payment_allocation (tenant_id, payment_id, invoice_id, amount, "
         "created_at, updated_at) "
-        "SELECT p.tenant_id, p.id, p.invoice_id, min(p.amount, i.total), p.created_at, "
+        "SELECT p.tenant_id, p.id, p.invoice_id, "
+        "CASE WHEN p.amount < i.total THEN p.amount ELSE i.total END, p.created_at, "
         "p.created_at FROM payment p JOIN invoice i ON i.id = p.invoice_id "
         "WHERE p.id >= ? AND p.status IN ('completed', 'failed') ORDER BY p.id",
         &s);
@@ -363,12 +361,13 @@ pb_err demo_db_balances(struct store *st, int64_t tenant_id)
     struct stmt *s;
     /* A scan of the invoices, not the status index: a page of invoices
      * nearly always holds an open one, and the index would visit the pages
-     * in random order. */
+     * in random order. (tenant_id + 0 and status || '' keep SQLite off
+     * those indexes as a unary + would; PostgreSQL has no + for text.) */
     pb_err e = store_prepare(
         st,
         "UPDATE customer SET balance = d.due - customer.credit "
         "FROM (SELECT customer_id, sum(total - paid) AS due FROM invoice "
-        "WHERE +tenant_id = ? AND +status IN ('issued', 'partially_paid', 'overdue') "
+        "WHERE tenant_id + 0 = ? AND status || '' IN ('issued', 'partially_paid', 'overdue') "
         "GROUP BY customer_id) AS d WHERE customer.id = d.customer_id",
         &s);
     if (e)
@@ -438,6 +437,10 @@ pb_err demo_db_stamp(struct store *st, int64_t tenant_id, const char *at)
 
 pb_err demo_db_foreign_keys(struct store *st, bool on)
 {
+    /* PostgreSQL cannot set the checks aside without its triggers too,
+     * which keep the dashboard's aggregates: there they stay on. */
+    if (store_engine(st) == STORE_PG)
+        return NULL;
     return store_exec(st, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
 }
 
@@ -564,6 +567,12 @@ pb_err demo_db_resume(struct store *st, struct demo_db_paused **pp)
     return e;
 }
 
+/* Two upper-case hex digits of the byte expression x, in SQL both engines
+ * speak (SQLite's printf is not PostgreSQL's). */
+#define HEX2(x)                                                                                    \
+    "substr('0123456789ABCDEF', (" x ") / 16 + 1, 1) || "                                          \
+    "substr('0123456789ABCDEF', (" x ") % 16 + 1, 1)"
+
 pb_err demo_db_subscriptions_fill(struct store *st, int64_t tenant_id, const int64_t plans[4],
                                   int64_t first_router, int nrouters, const char *sealed_password,
                                   const char *next_bill)
@@ -575,8 +584,9 @@ pb_err demo_db_subscriptions_fill(struct store *st, int64_t tenant_id, const int
         "username, password_sealed, static_ip, mac_address, status, start_date, next_bill_date, "
         "suspend_reason, data_used, sync_state, created_at, updated_at) "
         "SELECT c.tenant_id, c.id, "
-        "CASE WHEN c.id % 10 < 3 THEN ? WHEN c.id % 10 < 8 THEN ? WHEN c.id % 10 < 9 THEN ? "
-        "ELSE ? END, "
+        "CASE WHEN c.id % 10 < 3 THEN CAST(? AS INTEGER) "
+        "WHEN c.id % 10 < 8 THEN CAST(? AS INTEGER) "
+        "WHEN c.id % 10 < 9 THEN CAST(? AS INTEGER) ELSE CAST(? AS INTEGER) END, "
         "? + c.id % ?, "
         "CASE WHEN c.id % 10 = 9 THEN 'static_ip' WHEN c.id % 20 = 3 THEN 'dhcp' ELSE 'pppoe' END, "
         "CASE WHEN c.id % 10 = 9 THEN NULL "
@@ -584,8 +594,8 @@ pb_err demo_db_subscriptions_fill(struct store *st, int64_t tenant_id, const int
         "CASE WHEN c.id % 10 = 9 OR c.id % 20 = 3 THEN NULL ELSE ? END, "
         "CASE WHEN c.id % 10 = 9 THEN '10.' || (c.id / 65536 % 256) || '.' || "
         "(c.id / 256 % 256) || '.' || (c.id % 256) END, "
-        "CASE WHEN c.id % 20 = 3 THEN printf('DC:2C:6E:%02X:%02X:%02X', c.id / 65536 % 256, "
-        "c.id / 256 % 256, c.id % 256) END, "
+        "CASE WHEN c.id % 20 = 3 THEN 'DC:2C:6E:' || " HEX2("c.id / 65536 % 256") " || ':' || "
+        HEX2("c.id / 256 % 256") " || ':' || " HEX2("c.id % 256") " END, "
         "CASE c.status WHEN 'active' THEN 'active' WHEN 'paused' THEN 'suspended' "
         "WHEN 'suspended' THEN 'suspended' WHEN 'onboarding' THEN 'pending' "
         "ELSE 'cancelled' END, "

@@ -476,9 +476,14 @@ pb_err dns_db_remote_put(struct store *st, int64_t zone_id, const struct dns_rem
 {
     struct stmt *s;
     pb_err e = store_prepare(st,
-                             "INSERT OR REPLACE INTO dns_remote (zone_id, provider_record_id, type, "
+                             "INSERT INTO dns_remote (zone_id, provider_record_id, type, "
                              "name, content, ttl, priority, proxied, modified_on) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                             "ON CONFLICT (zone_id, provider_record_id) DO UPDATE SET "
+                             "type = excluded.type, name = excluded.name, "
+                             "content = excluded.content, ttl = excluded.ttl, "
+                             "priority = excluded.priority, proxied = excluded.proxied, "
+                             "modified_on = excluded.modified_on",
                              &s);
     if (e)
         return e;

@@ -258,8 +258,8 @@ pb_err hosting_job_db_totals(struct store *st, int64_t tenant_id, int64_t *waiti
     *waiting = *failed = 0;
     struct stmt *s;
     pb_err e = store_prepare(st,
-                             "SELECT coalesce(sum(state IN ('pending', 'running')), 0), "
-                             "coalesce(sum(state = 'failed'), 0) FROM hosting_job "
+                             "SELECT count(*) FILTER (WHERE state IN ('pending', 'running')), "
+                             "count(*) FILTER (WHERE state = 'failed') FROM hosting_job "
                              "WHERE tenant_id = ? AND state IN " HJ_OPEN,
                              &s);
     if (e)

@@ -238,13 +238,17 @@ pb_err invoice_db_newest_id(struct store *st, int64_t tenant_id, int64_t *id)
 
 /* ---- changes --------------------------------------------------------------- */
 
-#define INVOICE_INSERT                                                                            \
+/* The id is left out for a new row (PostgreSQL takes an explicit NULL
+ * literally) and given last by invoice_db_insert_as. */
+#define INVOICE_INSERT_COLS                                                                       \
     "INSERT INTO invoice (tenant_id, number, customer_id, subscription_id, type, "                \
     "original_invoice_id, period_start, period_end, subtotal, tax, discount, total, paid, "      \
-    "status, issue_date, due_date, paid_date, currency, notes, billing_run_id, id) "              \
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "status, issue_date, due_date, paid_date, currency, notes, billing_run_id"
+#define INVOICE_INSERT_VALUES "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+#define INVOICE_INSERT INVOICE_INSERT_COLS ") VALUES (" INVOICE_INSERT_VALUES ")"
+#define INVOICE_INSERT_AS INVOICE_INSERT_COLS ", id) VALUES (" INVOICE_INSERT_VALUES ", ?)"
 
-/* Binds r's columns in INVOICE_INSERT's order, the id (NULL: the next one) last. */
+/* Binds r's columns in INVOICE_INSERT's order (20 of them). */
 static void bind_invoice(struct stmt *s, const struct invoice_row *r)
 {
     int at = 1;
@@ -267,8 +271,7 @@ static void bind_invoice(struct stmt *s, const struct invoice_row *r)
     stmt_bind_text_or_null(s, at++, r->paid_date);
     stmt_bind_text(s, at++, r->currency);
     stmt_bind_text_or_null(s, at++, r->notes);
-    stmt_bind_i64_or_null(s, at++, r->billing_run_id, 0);
-    stmt_bind_i64_or_null(s, at, r->id, 0);
+    stmt_bind_i64_or_null(s, at, r->billing_run_id, 0);
 }
 
 pb_err invoice_db_insert(struct store *st, struct invoice_row *r)
@@ -278,7 +281,6 @@ pb_err invoice_db_insert(struct store *st, struct invoice_row *r)
                              &s);
     if (e)
         return e;
-    r->id = 0;
     bind_invoice(s, r);
     return stmt_inserted(s, &r->id, &r->version, &r->created_at, &r->updated_at);
 }
@@ -290,13 +292,26 @@ pb_err invoice_db_next_id(struct store *st, int64_t *id)
     return e ? e : stmt_i64_once(s, id);
 }
 
+pb_err invoice_db_ids_settle(struct store *st)
+{
+    if (store_engine(st) != STORE_PG)
+        return NULL;
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT setval(pg_get_serial_sequence('invoice', 'id'), "
+                             "(SELECT max(id) FROM invoice)) WHERE EXISTS (SELECT 1 FROM invoice)",
+                             &s);
+    return e ? e : stmt_exec(s);
+}
+
 pb_err invoice_db_insert_as(struct store *st, const struct invoice_row *r)
 {
     struct stmt *s;
-    pb_err e = store_prepare(st, INVOICE_INSERT, &s);
+    pb_err e = store_prepare(st, INVOICE_INSERT_AS, &s);
     if (e)
         return e;
     bind_invoice(s, r);
+    stmt_bind_i64(s, 21, r->id);
     return stmt_exec(s);
 }
 

@@ -77,6 +77,10 @@ pb_err invoice_db_insert(struct store *st, struct invoice_row *r) PB_MUST_CHECK;
  * counted from invoice_db_next_id, read once while the transaction holds
  * the write lock: no row to read back per invoice. */
 pb_err invoice_db_next_id(struct store *st, int64_t *id) PB_MUST_CHECK;
+/* After invoices inserted with ids of their own: PostgreSQL's identity
+ * sequence is moved past them, or the next plain insert would take one of
+ * them (SQLite looks at the largest id itself). */
+pb_err invoice_db_ids_settle(struct store *st) PB_MUST_CHECK;
 /* Inserts r with the id it has; version and timestamps are the defaults. */
 pb_err invoice_db_insert_as(struct store *st, const struct invoice_row *r) PB_MUST_CHECK;
 /* Inserts the n lines of invoice r in their order (positions 1 to n). */

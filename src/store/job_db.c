@@ -325,8 +325,9 @@ pb_err job_db_backlog(struct store *st, int64_t tenant_id, const char *hour_ago,
     pb_err e = store_prepare(
         st,
         "SELECT r.id, r.name, r.status, r.maintenance_until, "
-        "sum(j.state IN ('pending', 'running')), sum(j.state = 'failed'), "
-        "sum(j.state = 'done' AND j.verified_at >= ?), "
+        "count(*) FILTER (WHERE j.state IN ('pending', 'running')), "
+        "count(*) FILTER (WHERE j.state = 'failed'), "
+        "count(*) FILTER (WHERE j.state = 'done' AND j.verified_at >= ?), "
         "min(CASE WHEN j.state IN ('pending', 'running') THEN j.created_at END), "
         "(SELECT l.last_error FROM provisioning_job l WHERE l.router_id = r.id "
         " AND l.last_error IS NOT NULL AND l.state IN ('pending', 'running', 'failed') "
@@ -334,7 +335,7 @@ pb_err job_db_backlog(struct store *st, int64_t tenant_id, const char *hour_ago,
         "FROM router r JOIN provisioning_job j ON j.router_id = r.id "
         "WHERE r.tenant_id = ? AND (j.state IN ('pending', 'running', 'failed') "
         "OR (j.state = 'done' AND j.verified_at >= ?)) "
-        "GROUP BY r.id ORDER BY sum(j.state = 'failed') > 0 DESC, "
+        "GROUP BY r.id ORDER BY count(*) FILTER (WHERE j.state = 'failed') > 0 DESC, "
         "min(CASE WHEN j.state IN ('pending', 'running') THEN j.created_at END) IS NULL, "
         "min(CASE WHEN j.state IN ('pending', 'running') THEN j.created_at END), r.name",
         &s);
@@ -357,9 +358,9 @@ pb_err job_db_totals(struct store *st, int64_t tenant_id, const char *hour_ago, 
 {
     struct stmt *s;
     pb_err e = store_prepare(st,
-                             "SELECT coalesce(sum(state IN ('pending', 'running')), 0), "
-                             "coalesce(sum(state = 'failed'), 0), "
-                             "coalesce(sum(state = 'done' AND verified_at >= ?), 0) "
+                             "SELECT count(*) FILTER (WHERE state IN ('pending', 'running')), "
+                             "count(*) FILTER (WHERE state = 'failed'), "
+                             "count(*) FILTER (WHERE state = 'done' AND verified_at >= ?) "
                              "FROM provisioning_job WHERE tenant_id = ? "
                              "AND (state <> 'done' OR verified_at >= ?) AND state <> 'cancelled'",
                              &s);

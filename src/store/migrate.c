@@ -74,7 +74,12 @@ int store_schema_latest(void)
 static pb_err table_exists(struct store *st, const char *table, bool *exists)
 {
     struct stmt *s;
-    pb_err e = store_prepare(st, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", &s);
+    pb_err e = store_prepare(st,
+                             store_engine(st) == STORE_PG
+                                 ? "SELECT 1 FROM information_schema.tables WHERE table_schema = "
+                                   "current_schema() AND table_name = ?"
+                                 : "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                             &s);
     if (e)
         return e;
     stmt_bind_text(s, 1, table);
@@ -189,7 +194,11 @@ pb_err store_schema_check(struct store *st)
     if (!has_table || have == 0) {
         struct stmt *s;
         bool any = false;
-        e = store_prepare(st, "SELECT 1 FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' LIMIT 1",
+        e = store_prepare(st,
+                          store_engine(st) == STORE_PG
+                              ? "SELECT 1 FROM information_schema.tables WHERE table_schema = "
+                                "current_schema() LIMIT 1"
+                              : "SELECT 1 FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' LIMIT 1",
                           &s);
         if (e)
             return e;

@@ -243,10 +243,11 @@ pb_err poll_db_summary(struct store *st, int64_t tenant_id, const char *now,
     struct stmt *s;
     pb_err e = store_prepare(
         st,
-        "SELECT count(*), coalesce(sum(status = 'online'), 0), "
-        "coalesce(sum(status = 'offline'), 0), coalesce(sum(status = 'maintenance'), 0), "
-        "coalesce(sum(status = 'online' AND (last_seen IS NULL OR "
-        "(julianday(?2) - julianday(last_seen)) * 86400 > 3 * poll_interval)), 0), "
+        "SELECT count(*), count(*) FILTER (WHERE status = 'online'), "
+        "count(*) FILTER (WHERE status = 'offline'), "
+        "count(*) FILTER (WHERE status = 'maintenance'), "
+        "count(*) FILTER (WHERE status = 'online' AND (last_seen IS NULL OR "
+        "(julianday(?2) - julianday(last_seen)) * 86400 > 3 * poll_interval)), "
         "coalesce(max(polled_at), '') FROM router WHERE tenant_id = ?1",
         &s);
     if (e)
@@ -274,15 +275,15 @@ pb_err poll_db_compact(struct store *st, const struct poll_cutoffs *c)
         "INSERT INTO router_sample (tenant_id, router_id, at, period_s, online, rtt_ms, "
         "cpu_pct, mem_pct, rx_bps, tx_bps) "
         "SELECT tenant_id, router_id, substr(at, 1, 15) || '0:00Z', 600, max(online), "
-        "CAST(avg(rtt_ms) AS INTEGER), CAST(avg(cpu_pct) AS INTEGER), "
-        "CAST(avg(mem_pct) AS INTEGER), CAST(avg(rx_bps) AS INTEGER), "
-        "CAST(avg(tx_bps) AS INTEGER) FROM router_sample WHERE period_s = 0 AND at < ?1 "
+        "CAST(sum(rtt_ms) AS INTEGER) / count(rtt_ms), CAST(sum(cpu_pct) AS INTEGER) / count(cpu_pct), "
+        "CAST(sum(mem_pct) AS INTEGER) / count(mem_pct), CAST(sum(rx_bps) AS INTEGER) / count(rx_bps), "
+        "CAST(sum(tx_bps) AS INTEGER) / count(tx_bps) FROM router_sample WHERE period_s = 0 AND at < ?1 "
         "GROUP BY tenant_id, router_id, substr(at, 1, 15)",
         "DELETE FROM router_sample WHERE period_s = 0 AND at < ?1",
         "DELETE FROM router_sample WHERE period_s > 0 AND at < ?1",
         "INSERT INTO router_iface_sample (tenant_id, router_id, name, at, period_s, rx_bps, "
         "tx_bps) SELECT tenant_id, router_id, name, substr(at, 1, 15) || '0:00Z', 600, "
-        "CAST(avg(rx_bps) AS INTEGER), CAST(avg(tx_bps) AS INTEGER) FROM router_iface_sample "
+        "CAST(sum(rx_bps) AS INTEGER) / count(rx_bps), CAST(sum(tx_bps) AS INTEGER) / count(tx_bps) FROM router_iface_sample "
         "WHERE period_s = 0 AND at < ?1 GROUP BY tenant_id, router_id, name, substr(at, 1, 15)",
         "DELETE FROM router_iface_sample WHERE period_s = 0 AND at < ?1",
         "DELETE FROM router_iface_sample WHERE period_s > 0 AND at < ?1",

@@ -511,7 +511,7 @@ pb_err router_db_samples(struct store *st, int64_t router_id, int64_t since, int
      * samples, its chart a few hundred steps. */
     return points(st,
                   "SELECT ?2 + (CAST(strftime('%s', at) AS INTEGER) - ?2) / ?3 * ?3 AS step, "
-                  "max(online), CAST(avg(rx_bps) AS INTEGER), CAST(avg(tx_bps) AS INTEGER) "
+                  "max(online), CAST(sum(rx_bps) AS INTEGER) / count(rx_bps), CAST(sum(tx_bps) AS INTEGER) / count(tx_bps) "
                   "FROM router_sample WHERE router_id = ?1 AND at >= ?4 AND (?5 < 0 OR "
                   "period_s = ?5) GROUP BY step ORDER BY step",
                   router_id, NULL, since, step_s, period_s, pts, n);
@@ -523,7 +523,7 @@ pb_err router_db_iface_samples(struct store *st, int64_t router_id, const char *
 {
     return points(st,
                   "SELECT ?2 + (CAST(strftime('%s', at) AS INTEGER) - ?2) / ?3 * ?3 AS step, 1, "
-                  "CAST(avg(rx_bps) AS INTEGER), CAST(avg(tx_bps) AS INTEGER) "
+                  "CAST(sum(rx_bps) AS INTEGER) / count(rx_bps), CAST(sum(tx_bps) AS INTEGER) / count(tx_bps) "
                   "FROM router_iface_sample WHERE router_id = ?1 AND name = ?6 AND at >= ?4 AND "
                   "(?5 < 0 OR period_s = ?5) GROUP BY step ORDER BY step",
                   router_id, name, since, step_s, period_s, pts, n);

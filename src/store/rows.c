@@ -37,6 +37,8 @@ void user_row_fini(struct user_row *r)
     free(r->locked_until);
     free(r->last_login_at);
     free(r->last_login_from);
+    free(r->totp_since);
+    free(r->unix_user);
     free(r->created_at);
     free(r->updated_at);
     memset(r, 0, sizeof *r);

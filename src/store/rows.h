@@ -29,6 +29,10 @@ struct user_row {
     bool active;
     int failed_logins;
     char *locked_until, *last_login_at, *last_login_from;
+    char *totp_since;       /* when TOTP was confirmed; NULL: no second factor */
+    int64_t totp_last_step; /* the last 30-second step accepted; -1: none */
+    int recovery_left;      /* unused recovery codes (read-only, counted) */
+    char *unix_user;        /* the Unix account mapped to it (auth = unix), or NULL */
     int64_t version;
     char *created_at, *updated_at;
 };

@@ -45,7 +45,8 @@ struct store {
     const struct store_ops *ops;
     void *conn;
     char *url;    /* as given to store_open */
-    char *target; /* what the engine opened: path, ":memory:" */
+    char *target; /* what the engine opened: path, ":memory:", a URL */
+    char *shown;  /* target without a password, for messages */
     char *label;  /* "sqlite patchbay.db" */
     bool in_tx;
     struct stmt **buckets;
@@ -68,16 +69,32 @@ static size_t url_scheme_len(const char *url)
     return strncmp(url + i, "://", 3) == 0 ? i : 0;
 }
 
+char *store_redact_url(const char *url)
+{
+    const char *scheme = strstr(url, "://");
+    if (!scheme)
+        return xstrdup(url);
+    const char *auth = scheme + 3;
+    const char *at = strchr(auth, '@');
+    const char *slash = strchr(auth, '/');
+    if (!at || (slash && slash < at))
+        return xstrdup(url);
+    const char *colon = memchr(auth, ':', (size_t)(at - auth));
+    if (!colon)
+        return xstrdup(url);
+    return xasprintf("%.*s:***%s", (int)(colon - url), url, at);
+}
+
 /* The engine and target for url, or a PB_VALIDATION error naming it. */
 static pb_err url_parse(const char *url, const struct store_ops **ops, char **target)
 {
     if (!url || !*url)
         return err_new(PB_VALIDATION, "No database given; use --db sqlite:PATH or a postgresql:// URL.");
-    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-        return err_new(PB_VALIDATION,
-                       "Database %s: PostgreSQL support is not built into this patchbay yet; "
-                       "use sqlite:PATH.",
-                       url);
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+        *ops = &store_pg_ops;
+        *target = xstrdup(url);
+        return NULL;
+    }
     const char *path = NULL;
     if (strncmp(url, "sqlite:", 7) == 0) {
         path = url + 7;
@@ -120,6 +137,7 @@ pb_err store_open(const char *url, unsigned flags, struct store **out)
     st->conn = conn;
     st->url = xstrdup(url);
     st->target = target;
+    st->shown = store_redact_url(target);
     st->label = ops->label(target);
     st->nbuckets = 64;
     st->buckets = xcalloc(st->nbuckets, sizeof *st->buckets);
@@ -167,6 +185,7 @@ void store_close(struct store **pst)
     free(st->buckets);
     free(st->url);
     free(st->target);
+    free(st->shown);
     free(st->label);
     free(st);
     *pst = NULL;
@@ -199,7 +218,7 @@ const struct store_ops *store_ops_of(const struct store *st)
 
 const char *store_target(const struct store *st)
 {
-    return st->target;
+    return st->shown;
 }
 
 /* ---------------------------------------------------------------- transactions */
@@ -493,6 +512,13 @@ bool store_err_interrupted(const struct pb_error *e)
 int64_t store_data_version(struct store *st)
 {
     return st->ops->data_version(st->conn);
+}
+
+pb_err store_set_role(struct store *st, const char *role)
+{
+    if (st->in_tx)
+        return err_new(PB_INTERNAL, "store_set_role inside a transaction on %s.", st->label);
+    return st->ops->set_role(st->conn, role);
 }
 
 pb_err store_bulk_begin(struct store *st)

@@ -144,6 +144,15 @@ bool store_err_interrupted(const struct pb_error *e);
  */
 int64_t store_data_version(struct store *st);
 
+/*
+ * PostgreSQL: the database role the session acts as from now on (SET ROLE;
+ * NULL or "" goes back to the role it logged in as), kept across
+ * reconnects, so that the server's row-level security (migration 0012)
+ * applies to everything run for a tenant's operator. SQLite has no roles:
+ * nothing happens. Not inside a transaction.
+ */
+pb_err store_set_role(struct store *st, const char *role) PB_MUST_CHECK;
+
 /* Bulk loading (init --demo): trades durability for speed until the end. */
 pb_err store_bulk_begin(struct store *st) PB_MUST_CHECK;
 pb_err store_bulk_end(struct store *st) PB_MUST_CHECK;

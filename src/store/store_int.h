@@ -75,16 +75,33 @@ struct store_ops {
     pb_err (*commit)(void *conn);
     void (*rollback)(void *conn);
 
+    /* NULL or "": the login role again. */
+    pb_err (*set_role)(void *conn, const char *role);
+
     pb_err (*bulk_begin)(void *conn);
     pb_err (*bulk_end)(void *conn);
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
+
+/*
+ * The SQLite dialect of the controllers' SQL for PostgreSQL: '?' and '?N'
+ * become '$N', LIKE becomes ILIKE under the default collation, INSERT OR
+ * ROLLBACK becomes INSERT, INTEGER becomes BIGINT, NOT INDEXED
+ * goes; literals, quoted names, comments and dollar-quoted bodies are kept.
+ * *nparams receives the highest parameter number. Caller frees.
+ */
+char *pg_rewrite(const char *sql, int *nparams);
 
 /* The engine and its target, for migrate.c. */
 const struct store_ops *store_ops_of(const struct store *st);
 /* The path or URL shown in messages ("Database /x/patchbay.db ..."). */
 const char *store_target(const struct store *st);
+
+/* url with the password of "scheme://user:password@..." replaced by ***,
+ * for messages. Caller frees. */
+char *store_redact_url(const char *url);
 
 /* A new PB_INTERNAL error that store_err_interrupted() recognises. */
 pb_err store_err_interrupt(void);

@@ -18,6 +18,7 @@
 #include "store/store_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/shared.h"
 #include "core/xalloc.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -133,7 +135,7 @@ static pb_err check_file(const char *path, unsigned flags)
             e = err_new(PB_VALIDATION,
                         "Database file %s cannot be created: the directory %s does not exist.",
                         path, dir);
-        else if (access(dir, W_OK) != 0)
+        else if (faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS) != 0)
             e = err_new(PB_VALIDATION,
                         "Database file %s cannot be created: the directory %s is not writable.",
                         path, dir);
@@ -145,9 +147,26 @@ static pb_err check_file(const char *path, unsigned flags)
                        path);
     if (!S_ISREG(sb.st_mode))
         return err_new(PB_VALIDATION, "Database file %s is not a regular file.", path);
-    if (access(path, R_OK) != 0)
+    if (faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) != 0)
         return err_new(PB_VALIDATION, "Database file %s cannot be read (%s).", path,
                        strerror(errno));
+    return NULL;
+}
+
+/*
+ * A new database file is made here rather than by SQLite, whose mode
+ * would be 0644: on a shared host (setgid, see core/shared.h) the group's
+ * other operators must be able to write it, and its -wal and -shm files
+ * take their mode from it.
+ */
+static pb_err create_file(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)shared_db_mode());
+    if (fd < 0 && errno != EEXIST)
+        return err_new(PB_VALIDATION, "Database file %s cannot be created (%s).", path,
+                       strerror(errno));
+    if (fd >= 0)
+        close(fd);
     return NULL;
 }
 
@@ -172,6 +191,8 @@ static pb_err sq_open(const char *target, unsigned flags, void **out)
     bool mem = strcmp(target, ":memory:") == 0;
     if (!mem) {
         pb_err e = check_file(target, flags);
+        if (!e && (flags & STORE_CREATE) && !(flags & STORE_READONLY))
+            e = create_file(target);
         if (e)
             return e;
     }
@@ -420,6 +441,13 @@ static pb_err sq_bulk_end(void *conn)
  */
 #define BULK_SEP '\x1e'
 
+static pb_err sq_set_role(void *conn, const char *role)
+{
+    (void)conn;
+    (void)role;
+    return NULL; /* a file has no roles: see store_set_role() */
+}
+
 const struct store_ops store_sqlite_ops = {
     .engine = STORE_SQLITE,
     .name = "sqlite",
@@ -447,6 +475,7 @@ const struct store_ops store_sqlite_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .set_role = sq_set_role,
     .bulk_begin = sq_bulk_begin,
     .bulk_end = sq_bulk_end,
 };

@@ -10,7 +10,9 @@
 #define USER_COLS                                                                       \
     "id, tenant_id, COALESCE(customer_id,0), email, full_name, role, grants, "          \
     "password_hash, totp_secret_sealed, active, failed_logins, locked_until, "          \
-    "last_login_at, last_login_from, version, created_at, updated_at"
+    "last_login_at, last_login_from, version, created_at, updated_at, totp_since, "     \
+    "COALESCE(totp_last_step, -1), unix_user, (SELECT count(*) FROM user_recovery_code " \
+    "rc WHERE rc.user_id = app_user.id AND rc.used_at IS NULL)"
 
 static void read_user(struct stmt *s, struct user_row *r)
 {
@@ -31,6 +33,10 @@ static void read_user(struct stmt *s, struct user_row *r)
     r->version = stmt_i64(s, 14);
     r->created_at = stmt_dup(s, 15);
     r->updated_at = stmt_dup(s, 16);
+    r->totp_since = stmt_dup(s, 17);
+    r->totp_last_step = stmt_i64(s, 18);
+    r->unix_user = stmt_dup(s, 19);
+    r->recovery_left = (int)stmt_i64(s, 20);
 }
 
 static pb_err get_one(struct stmt *s, struct user_row *out)
@@ -62,6 +68,16 @@ pb_err user_db_by_email(struct store *st, const char *email, struct user_row *ou
     if (e)
         return e;
     stmt_bind_text(s, 1, email);
+    return get_one(s, out);
+}
+
+pb_err user_db_by_unix_user(struct store *st, const char *name, struct user_row *out)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, "SELECT " USER_COLS " FROM app_user WHERE unix_user = ?", &s);
+    if (e)
+        return e;
+    stmt_bind_text(s, 1, name);
     return get_one(s, out);
 }
 
@@ -108,6 +124,7 @@ pb_err user_db_update(struct store *st, struct user_row *r, int64_t expect_versi
         st,
         "UPDATE app_user SET full_name = ?, role = ?, grants = ?, customer_id = ?, active = ?, "
         "password_hash = ?, totp_secret_sealed = ?, failed_logins = ?, locked_until = ?, "
+        "totp_since = ?, unix_user = ?, "
         "version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
         "WHERE id = ? AND version = ?",
         &s);
@@ -122,8 +139,10 @@ pb_err user_db_update(struct store *st, struct user_row *r, int64_t expect_versi
     stmt_bind_text(s, 7, r->totp_secret_sealed);
     stmt_bind_i64(s, 8, r->failed_logins);
     stmt_bind_text(s, 9, r->locked_until);
-    stmt_bind_i64(s, 10, r->id);
-    stmt_bind_i64(s, 11, expect_version);
+    stmt_bind_text(s, 10, r->totp_since);
+    stmt_bind_text(s, 11, r->unix_user);
+    stmt_bind_i64(s, 12, r->id);
+    stmt_bind_i64(s, 13, expect_version);
     e = stmt_run(s);
     int64_t changed = e ? 0 : stmt_changes(s);
     stmt_done(s);
@@ -155,6 +174,109 @@ pb_err user_db_login_state(struct store *st, int64_t id, int failed_logins,
     stmt_bind_text(s, 4, last_login_from);
     stmt_bind_i64(s, 5, id);
     return stmt_exec(s);
+}
+
+pb_err user_db_totp_step(struct store *st, int64_t id, int64_t step, bool only_forward,
+                         bool *moved)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "UPDATE app_user SET totp_last_step = ?2 WHERE id = ?1 AND "
+                             "(?3 = 0 OR totp_last_step IS NULL OR totp_last_step < ?2)",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, id);
+    if (step < 0)
+        stmt_bind_null(s, 2);
+    else
+        stmt_bind_i64(s, 2, step);
+    stmt_bind_bool(s, 3, only_forward);
+    e = stmt_run(s);
+    if (!e && moved)
+        *moved = stmt_changes(s) == 1;
+    stmt_done(s);
+    return e;
+}
+
+pb_err recovery_db_replace(struct store *st, int64_t tenant_id, int64_t user_id,
+                           const struct recovery_hash *codes, int n)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st, "DELETE FROM user_recovery_code WHERE user_id = ?", &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, user_id);
+    e = stmt_exec(s);
+    if (e || n == 0)
+        return e;
+    e = store_prepare(st,
+                      "INSERT INTO user_recovery_code (tenant_id, user_id, salt, hash) "
+                      "VALUES (?, ?, ?, ?)",
+                      &s);
+    if (e)
+        return e;
+    for (int i = 0; !e && i < n; i++) {
+        stmt_reset(s);
+        stmt_bind_i64(s, 1, tenant_id);
+        stmt_bind_i64(s, 2, user_id);
+        stmt_bind_text(s, 3, codes[i].salt);
+        stmt_bind_text(s, 4, codes[i].hash);
+        e = stmt_run(s);
+    }
+    stmt_done(s);
+    return e;
+}
+
+pb_err recovery_db_unused(struct store *st, int64_t user_id, struct recovery_hash **rows, int *n)
+{
+    *rows = NULL;
+    *n = 0;
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "SELECT id, salt, hash FROM user_recovery_code "
+                             "WHERE user_id = ? AND used_at IS NULL ORDER BY id",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_i64(s, 1, user_id);
+    bool row = false;
+    int cap = 0;
+    while (!(e = stmt_step(s, &row)) && row) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *rows = xreallocarray(*rows, (size_t)cap, sizeof **rows);
+        }
+        struct recovery_hash *r = &(*rows)[(*n)++];
+        r->id = stmt_i64(s, 0);
+        snprintf(r->salt, sizeof r->salt, "%s", stmt_text(s, 1));
+        snprintf(r->hash, sizeof r->hash, "%s", stmt_text(s, 2));
+    }
+    stmt_done(s);
+    if (e) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+    }
+    return e;
+}
+
+pb_err recovery_db_spend(struct store *st, int64_t id, const char *now, bool *spent)
+{
+    struct stmt *s;
+    pb_err e = store_prepare(st,
+                             "UPDATE user_recovery_code SET used_at = ?, updated_at = ? "
+                             "WHERE id = ? AND used_at IS NULL",
+                             &s);
+    if (e)
+        return e;
+    stmt_bind_text(s, 1, now);
+    stmt_bind_text(s, 2, now);
+    stmt_bind_i64(s, 3, id);
+    e = stmt_run(s);
+    *spent = !e && stmt_changes(s) == 1;
+    stmt_done(s);
+    return e;
 }
 
 pb_err user_db_list(struct store *st, int64_t tenant_id, const char *search, bool staff_only,

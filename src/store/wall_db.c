@@ -24,7 +24,7 @@ pb_err wall_db_rates(struct store *st, int64_t tenant_id, int64_t since, int64_t
     struct stmt *s;
     pb_err e = store_prepare(st,
                              "SELECT router_id, (CAST(strftime('%s', at) AS INTEGER) - ?2) / ?3 "
-                             "AS step, CAST(avg(rx_bps) AS INTEGER) FROM router_sample "
+                             "AS step, CAST(sum(rx_bps) AS INTEGER) / count(rx_bps) FROM router_sample "
                              "WHERE tenant_id = ?1 AND at >= ?4 AND period_s = 0 "
                              "AND rx_bps IS NOT NULL GROUP BY router_id, step "
                              "ORDER BY router_id, step",

@@ -1992,6 +1992,11 @@ bool table_prompt_open(const struct table *t)
     return t->prompt;
 }
 
+const char *table_filter(const struct table *t)
+{
+    return t->filter;
+}
+
 bool table_counts(const struct table *t, int64_t *matching, int64_t *total)
 {
     if (matching)

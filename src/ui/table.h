@@ -161,6 +161,8 @@ void table_write_csv(struct table *t, const char *dir, const char *day);
 
 /* True while the "/" prompt is open (the screen shows no other hints). */
 bool table_prompt_open(const struct table *t);
+/* The "/" words in force ("" for none), for a title of the screen's own. */
+const char *table_filter(const struct table *t);
 /* Sets the sort column by its cols[].sort key (unknown keys are ignored). */
 void table_set_sort(struct table *t, const char *sort, bool desc);
 /* Matching and total row counts as last counted; false while counting. */

@@ -829,6 +829,9 @@ pb_err ui_core_new(const struct ui_host *host, struct canvas *c, bool ascii, str
     *out = ui;
     if (host->first)
         ui_push(ui, host->first, NULL);
+    /* A first screen may finish as it opens (the login screen of a session
+     * signed in already, under auth = unix): its home comes up at once. */
+    apply_pending(ui);
     return NULL;
 }
 

@@ -6,7 +6,8 @@
 # 1,000,000), made once and kept in build/bench/ (BENCH_DIR; delete it to
 # remake it). The dashboard's figures (issue 7) on a database of their own
 # with a billing history, made for the run and removed after it (see
-# there). BENCH_ONLY=dashboard measures only those.
+# there). BENCH_ONLY=dashboard measures only those; BENCH_ONLY=postgres only
+# the figures of many operators and PostgreSQL (issue 8, see there).
 # Figures are reported, never asserted: make test does not run this.
 set -eu
 BIN=${BIN:-build/patchbay}
@@ -67,7 +68,7 @@ console() {
     tm -f /dev/null new-session -d -s pb -x "${2:-80}" -y "${3:-24}" \
         "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color PATCHBAY_TIMING='$out' \
          XDG_DATA_HOME='$XDG_DATA_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' \
-         '$BIN' --db 'sqlite:$DB'; sleep 5"
+         '$BIN' --db '${CONSOLE_URL:-sqlite:$DB}'; sleep 5"
     wait_for "Sign in"
     tm send-keys -t pb -l "${4:-admin@demo.test}"
     tm send-keys -t pb Tab
@@ -100,7 +101,7 @@ session() {
     fi
     sleep 1
     "$2"
-    PID=$(pgrep -f "$BIN --db sqlite:$DB" | head -n 1)
+    PID=$(pgrep -f "$BIN --db ${CONSOLE_URL:-sqlite:$DB}" | head -n 1)
     RSS=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
     quit
 }
@@ -126,6 +127,59 @@ searching() {
     done
 }
 field() { python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).readlines()[$2])['$3'])" "$1"; }
+
+# ---- many operators (issue 8): 20 command-line writers at once, each adding
+# 25 customers, on one SQLite file and on PostgreSQL (a throwaway server,
+# tests/sh/pg.sh): throughput, and the errors that reached a writer (none
+# may); then the customer list on PostgreSQL over its Unix socket at
+# BENCH_CUSTOMERS customers, keystrokes timed inside the program as on
+# SQLite. BENCH_ONLY=postgres measures only these.
+writers() { # URL NAME
+    rm -f "$DIR/writers.fail"
+    t0=$(ms_now)
+    for i in $(seq 20); do
+        (
+            for j in $(seq 25); do
+                "$BIN" --db "$1" --user admin@demo.test customer add --name "Writer $i-$j" \
+                    --email "w$i.$j@example.net" >/dev/null 2>>"$DIR/writers.fail" ||
+                    echo "exit $?" >>"$DIR/writers.fail"
+            done
+        ) &
+    done
+    wait
+    ms=$(( $(ms_now) - t0 ))
+    emit "concurrent_writers_20_${2}_customers_per_s" \
+        "$(python3 -c "print(round(500 * 1000 / $ms, 1))")" customers/s null
+    emit "concurrent_writers_20_${2}_errors" "$(grep -c . "$DIR/writers.fail" || true)" errors 0
+}
+if [ -z "${BENCH_ONLY:-}" ] || [ "${BENCH_ONLY:-}" = postgres ]; then
+    WDB=$DIR/writers.db
+    rm -f "$WDB" "$WDB.key" "$WDB-wal" "$WDB-shm"
+    "$BIN" --db "sqlite:$WDB" init --demo --customers 1000 --seed 1 --invoices 0 >/dev/null
+    writers "sqlite:$WDB" sqlite
+    rm -f "$WDB" "$WDB.key" "$WDB-wal" "$WDB-shm"
+    . tests/sh/pg.sh
+    pg_start
+    pg_createdb writers
+    "$BIN" --db "$(pg_url writers)" init --demo --customers 1000 --seed 1 --invoices 0 >/dev/null
+    writers "$(pg_url writers)" postgresql
+    pg_createdb bench
+    t0=$(ms_now)
+    "$BIN" --db "$(pg_url bench)" init --demo --customers "$N" --seed 1 --invoices 0 >/dev/null
+    emit "postgresql_demo_init_${N}_customers" "$(( $(ms_now) - t0 ))" ms 30000
+    CONSOLE_URL=$(pg_url bench)
+    session pgscroll scrolling
+    emit postgresql_console_first_frame "$(field "$DIR/pgscroll.jsonl" 0 first_frame_ms)" ms 150
+    emit postgresql_keystroke_scroll_p50 "$(field "$DIR/pgscroll.jsonl" 1 p50_ms)" ms 15
+    emit postgresql_keystroke_scroll_p99 "$(field "$DIR/pgscroll.jsonl" 1 p99_ms)" ms 15
+    session pgsearch searching
+    emit postgresql_keystroke_search_p50 "$(field "$DIR/pgsearch.jsonl" 1 p50_ms)" ms 15
+    emit postgresql_keystroke_search_p99 "$(field "$DIR/pgsearch.jsonl" 1 p99_ms)" ms 15
+    emit postgresql_console_peak_rss "$RSS" KiB 40960
+    unset CONSOLE_URL
+    pg_stop
+    if [ "${BENCH_ONLY:-}" = postgres ]; then exit 0; fi
+fi
 
 # ---- the dashboard (issue 7): stats_compute, the figures of the dashboard
 # and `patchbay stats`, on BENCH_STATS_CUSTOMERS customers (default

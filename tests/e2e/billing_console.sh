@@ -13,7 +13,7 @@
 . tests/e2e/lib.sh
 
 # The pinned clock (24 Nov 2026) makes every demo subscription due on 1 Dec.
-"$BIN" --db "sqlite:$DB" init --demo --customers 300 --seed 5 --invoices 0 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 300 --seed 5 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 # Subscription 1 starts on 17 Dec on Fiber 50/10 (1,200.00, setup fee
@@ -142,7 +142,7 @@ if [ -n "${SHOW:-}" ]; then cat "$T/summary.txt"; fi
 expect_sql "select count(*) from invoice where type = 'recurring'" "$INVOICES" "the previewed invoices made"
 expect_sql "select state || '|' || dry_run || '|' || invoice_count from billing_run" "committed|0|$INVOICES" "the run's record"
 expect_sql "select count(*) from invoice where billing_run_id = (select id from billing_run)" "$INVOICES" "invoices carry the run"
-expect_sql "select count(*) from (select subscription_id from invoice group by subscription_id, period_start having count(*) > 1)" 0 "no subscription billed twice"
+expect_sql "select count(*) from (select subscription_id from invoice group by subscription_id, period_start having count(*) > 1) t" 0 "no subscription billed twice"
 expect_sql "select count(*) from subscription where status = 'active' and next_bill_date < '2027-01-01'" 0 "active subscriptions moved on"
 FIRST=$(sql "select min(number) from invoice")
 LAST=$(sql "select max(number) from invoice")
@@ -217,8 +217,8 @@ tm_keys Enter
 tm_expect "Billing 2027-01 › preview" "mono: preview"
 
 # ---- a larger demo: a run long enough to leave and to cancel ------------------
-DB="$T/big.db"
-"$BIN" --db "sqlite:$DB" init --demo --customers 40000 --seed 6 --invoices 0 >"$T/out" 2>&1
+DBURL=$(new_db big)
+"$BIN" --db "$DBURL" init --demo --customers 40000 --seed 6 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo 40000"
 
@@ -242,8 +242,8 @@ expect_sql "select count(*) from invoice" "$BIG" "big run committed"
 check "big run made invoices" test "${BIG:-0}" -gt 1000
 
 # cancel: Esc asks, y rolls the run back
-DB="$T/cancel.db"
-"$BIN" --db "sqlite:$DB" init --demo --customers 40000 --seed 7 --invoices 0 >"$T/out" 2>&1
+DBURL=$(new_db cancel)
+"$BIN" --db "$DBURL" init --demo --customers 40000 --seed 7 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo for the cancel"
 tm_start 80 24

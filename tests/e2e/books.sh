@@ -4,8 +4,8 @@
 # ledger` as a journal that hledger reads and that balances to zero.
 . tests/e2e/lib.sh
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 60 --seed 7 --invoices 0 >/dev/null 2>&1
-check "demo database" test -f "$DB"
+"$BIN" --db "$DBURL" init --demo --customers 60 --seed 7 --invoices 0 >/dev/null 2>&1
+check "demo database" has_db
 AS=accounts@demo.test
 export AS
 
@@ -48,7 +48,7 @@ pb --json export payments
 expect_rc 0 "export payments as JSON"
 expect_json "len(d)" 3 "three payments"
 expect_json "[p['to_credit'] for p in d if p['method'] == 'bkash'][0]" \
-    "$(sql "select printf('%.2f', (5000*100 - (select sum(a.amount) from payment_allocation a join payment p on p.id = a.payment_id where p.method = 'bkash')) / 100.0)")" \
+    "$(money "$(sql "select 5000*100 - (select sum(a.amount) from payment_allocation a join payment p on p.id = a.payment_id where p.method = 'bkash')")")" \
     "the excess went to credit"
 pb export invoices --from 2030-01-01
 expect_rc 0 "an empty range"
@@ -85,14 +85,14 @@ if command -v hledger >/dev/null 2>&1; then
     check "hledger reads the journal" hledger -f "$T/books.journal" balance -o "$T/bal.txt"
     check "the books balance to zero" test "$(tail -n 1 "$T/bal.txt" | tr -d ' ')" = 0
     hledger -f "$T/books.journal" balance income:sales -N >"$T/sales.txt" 2>&1
-    SALES=$(sql "select printf('%.2f', -sum(subtotal)/100.0) from invoice where status <> 'draft'")
+    SALES=$(money "$(sql "select -sum(subtotal) from invoice where status <> 'draft'")")
     check "sales add up to the invoices' subtotals ($SALES)" grep -qF -- "BDT $SALES" "$T/sales.txt"
     # What the books say C-00003 owes is what its invoices say, after the
     # payment and its partial refund.
     hledger -f "$T/books.journal" balance assets:receivable:C-00003 -N >"$T/c3.txt" 2>&1
-    OWES=$(sql "select printf('%.2f', sum(total - paid)/100.0) from invoice i join customer c on c.id = i.customer_id where c.code = 'C-00003' and i.status in ('issued', 'partially_paid', 'overdue')")
+    OWES=$(money "$(sql "select sum(total - paid) from invoice i join customer c on c.id = i.customer_id where c.code = 'C-00003' and i.status in ('issued', 'partially_paid', 'overdue')")")
     hledger -f "$T/books.journal" balance liabilities:customer-credit:C-00002 -N >"$T/c2.txt" 2>&1
-    LEFT=$(sql "select printf('%.2f', -credit/100.0) from customer where code = 'C-00002'")
+    LEFT=$(money "$(sql "select -credit from customer where code = 'C-00002'")")
     check "C-00002's credit in the books is what is left ($LEFT)" grep -qF -- "BDT $LEFT" "$T/c2.txt"
     check "C-00003's receivable is its open balance ($OWES)" grep -qF -- "BDT $OWES" "$T/c3.txt"
 else

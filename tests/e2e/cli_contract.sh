@@ -3,10 +3,10 @@
 # validation messages, read-only sessions, bad input of every kind.
 . tests/e2e/lib.sh
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 300 --seed 7 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 300 --seed 7 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
-check "key file is private" test "$(stat -c %a "$DB.key")" = 600
+check "key file is private" test "$(stat -c %a "$KEY")" = 600
 
 pb --json customer list --page-size 5
 expect_rc 0 "customer list"
@@ -87,47 +87,72 @@ expect_sql "select count(*) from customer where code='$CODE'" 0 "deleted"
 "$BIN" --db "nosuch:/x" --user admin@demo.test customer list >"$T/out" 2>&1
 RC=$?
 expect_rc 3 "a wrong --db URL"
-PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$T/missing.db" --user admin@demo.test customer list >"$T/out" 2>&1
-RC=$?
-expect_rc 3 "a missing database file"
-expect_out "does not exist" "missing file message"
-check "nothing created for a missing file" test ! -e "$T/missing.db"
-echo "this is not a database" >"$T/junk.db"
-PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$T/junk.db" --user admin@demo.test customer list >"$T/out" 2>&1
-RC=$?
-expect_rc 3 "a corrupt database file"
-chmod 644 "$DB.key"
-"$BIN" --db "sqlite:$DB" check >"$T/out" 2>&1
+if sqlite_only; then
+    PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$T/missing.db" --user admin@demo.test customer list >"$T/out" 2>&1
+    RC=$?
+    expect_rc 3 "a missing database file"
+    expect_out "does not exist" "missing file message"
+    check "nothing created for a missing file" test ! -e "$T/missing.db"
+    echo "this is not a database" >"$T/junk.db"
+    PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$T/junk.db" --user admin@demo.test customer list >"$T/out" 2>&1
+    RC=$?
+    expect_rc 3 "a corrupt database file"
+else
+    # a database the server does not have, a server that is not there, a
+    # role it does not know
+    PATCHBAY_PASSWORD=demo "$BIN" --db "${DBURL}_missing" --user admin@demo.test customer list >"$T/out" 2>&1
+    RC=$?
+    expect_rc 3 "a missing database"
+    expect_out "does not exist" "missing database message"
+    expect_sql "select count(*) from pg_database where datname = '${DBURL##*/}_missing'" 0 \
+        "nothing created for a missing database"
+    PATCHBAY_PASSWORD=demo "$BIN" --db "postgresql://postgres@%2Fnonexistent/${DBURL##*/}" --user admin@demo.test \
+        customer list >"$T/out" 2>&1
+    RC=$?
+    expect_rc 3 "a server that is not there"
+    expect_out "cannot be opened" "no server message"
+    PATCHBAY_PASSWORD=demo "$BIN" --db "$(echo "$DBURL" | sed 's|//postgres@|//nosuchrole@|')" --user admin@demo.test \
+        customer list >"$T/out" 2>&1
+    RC=$?
+    expect_rc 3 "a role the server does not know"
+    expect_out "nosuchrole" "unknown role message"
+fi
+chmod 644 "$KEY"
+"$BIN" --db "$DBURL" check >"$T/out" 2>&1
 RC=$?
 expect_rc 1 "a key file readable by others fails check"
 expect_out "chmod 600" "key file message"
-chmod 600 "$DB.key"
-"$BIN" --db "sqlite:$DB" check >"$T/out" 2>&1
+chmod 600 "$KEY"
+"$BIN" --db "$DBURL" check >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "check healthy"
-"$BIN" --db "sqlite:$DB" --user admin@demo.test customer frobnicate >"$T/out" 2>&1
+"$BIN" --db "$DBURL" --user admin@demo.test customer frobnicate >"$T/out" 2>&1
 RC=$?
 expect_rc 2 "unknown command"
 
 # a database from a newer patchbay is refused, and left alone
-cp "$DB" "$T/newer.db"
-sqlite3 "$T/newer.db" "insert into schema_version (version, name, applied_at) values (999, 'future', '2030-01-01T00:00:00Z')"
-PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$T/newer.db" --user admin@demo.test customer list >"$T/out" 2>&1
+NEWER=$(copy_db pb newer)
+sql_at "$NEWER" "insert into schema_version (version, name, applied_at) values (999, 'future', '2030-01-01T00:00:00Z')"
+PATCHBAY_PASSWORD=demo "$BIN" --db "$NEWER" --user admin@demo.test customer list >"$T/out" 2>&1
 RC=$?
 expect_rc 3 "a database from a newer patchbay"
 expect_out "newer patchbay" "newer schema message"
-"$BIN" --db "sqlite:$T/newer.db" init >"$T/out" 2>&1
+"$BIN" --db "$NEWER" init >"$T/out" 2>&1
 RC=$?
 expect_rc 3 "init refuses to touch a newer database"
+check "init left it alone" test "$(sql_at "$NEWER" "select max(version) || '/' || count(*) from schema_version")" = \
+    "999/$(($(sql "select count(*) from schema_version") + 1))"
 
-# the default place ($XDG_DATA_HOME/patchbay/) is made by init
-XDG_DATA_HOME="$T/fresh" "$BIN" init --demo --customers 10 >"$T/out" 2>&1
-RC=$?
-expect_rc 0 "init in a data directory that does not exist yet"
-check "database in the XDG place" test -f "$T/fresh/patchbay/patchbay.db"
-check "data directory is private" test "$(stat -c %a "$T/fresh/patchbay")" = 700
-"$BIN" --db "sqlite:$T/new/dir/pb.db" init --demo --customers 5 >"$T/out" 2>&1
-RC=$?
-expect_rc 0 "init makes the directory of a new database file"
+# the default place ($XDG_DATA_HOME/patchbay/, a SQLite file) is made by init
+if sqlite_only; then
+    XDG_DATA_HOME="$T/fresh" "$BIN" init --demo --customers 10 >"$T/out" 2>&1
+    RC=$?
+    expect_rc 0 "init in a data directory that does not exist yet"
+    check "database in the XDG place" test -f "$T/fresh/patchbay/patchbay.db"
+    check "data directory is private" test "$(stat -c %a "$T/fresh/patchbay")" = 700
+    "$BIN" --db "sqlite:$T/new/dir/pb.db" init --demo --customers 5 >"$T/out" 2>&1
+    RC=$?
+    expect_rc 0 "init makes the directory of a new database file"
+fi
 
 finish

@@ -5,8 +5,8 @@
 # ASCII in a non-UTF-8 locale, quit; and the database afterwards.
 . tests/e2e/lib.sh
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 300 --seed 3 >/dev/null 2>&1
-check "demo database" test -f "$DB"
+"$BIN" --db "$DBURL" init --demo --customers 300 --seed 3 >/dev/null 2>&1
+check "demo database" has_db
 NAME=$(sql "select name from customer where name like '% %' order by id limit 1 offset 17")
 WORD=${NAME#* }
 
@@ -83,12 +83,13 @@ tm_expect "Messages" "messages screen"
 tm_keys 2
 tm_expect "2 Customers" "number key back to customers"
 
-# :tenant works in another tenant for root only
+# :tenant works in another tenant for root, in a sub-tenant for its
+# reseller's operators, and nowhere else
 sql "insert into tenant (name, short_name, slug, currency) values ('Branch Net', 'Branch', 'branch', 'EUR')"
 tm_keys :
 tm_type "tenant branch"
 tm_keys Enter
-tm_expect "only a root operator can work in another tenant" ":tenant refused to support"
+tm_expect "neither yours nor one of its sub-tenants" ":tenant refused to support"
 
 # too small, then back
 tm_resize 72 20
@@ -143,7 +144,7 @@ tm_keys Enter
 tm_expect "1 Dashboard" "the dashboard in the C locale"
 if tm_screen | LC_ALL=C grep -q '[^ -~]'; then bad "non-ASCII bytes on an ASCII screen"; else ok; fi
 # SIGTERM ends the console cleanly
-pkill -TERM -f "$BIN --db sqlite:$DB" 2>/dev/null
+pkill -TERM -f "$BIN --db $DBURL" 2>/dev/null
 tm_expect "EXITED" "SIGTERM ends the console"
 
 finish

@@ -8,13 +8,13 @@
 
 PATCHBAY_NOW=2026-11-24T08:32:00Z
 export PATCHBAY_NOW
-"$BIN" --db "sqlite:$DB" init --demo --customers 400 --seed 7 >/dev/null 2>&1
-check "demo database" test -f "$DB"
+"$BIN" --db "$DBURL" init --demo --customers 400 --seed 7 >/dev/null 2>&1
+check "demo database" has_db
 AS=accounts@demo.test
 
 # stat EXPR: a figure of `stats --json` (d is data), formatted by EXPR
 stat() {
-    PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$DB" --user "$AS" --json stats |
+    PATCHBAY_PASSWORD=demo "$BIN" --db "$DBURL" --user "$AS" --json stats |
         python3 -c "import json,sys; d=json.load(sys.stdin)['data']; print($1)"
 }
 # grouped "1234567.89" -> "1,234,567" (whole units, as the tiles show money)
@@ -49,7 +49,7 @@ tm_expect "live" "the rule says live"
 
 # a payment from another terminal: the outstanding tile follows, no key pressed
 INV=$(sql "select number from invoice where status in ('issued','overdue','partially_paid') and total - paid > 0 order by id limit 1")
-PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$DB" --user "$AS" invoice mark-paid "$INV" --method cash >/dev/null
+PATCHBAY_PASSWORD=demo "$BIN" --db "$DBURL" --user "$AS" invoice mark-paid "$INV" --method cash >/dev/null
 check "mark-paid from another terminal" test $? = 0
 OUT2=$(stat "($GROUP)(d['dashboard']['outstanding']['amount'])")
 check "the payment changed the outstanding figure" test "$OUT" != "$OUT2"

@@ -18,7 +18,7 @@ trap stop_all EXIT
 TOKEN="cf-Edit-Token-7731"
 ZONE=rupshatea.com.bd
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 5 --seed 3 --invoices 0 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 5 --seed 3 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 CUST=$(sql "SELECT code FROM customer ORDER BY id LIMIT 1")
@@ -26,7 +26,7 @@ CUST=$(sql "SELECT code FROM customer ORDER BY id LIMIT 1")
 pb_in() {
     input=$1
     shift
-    printf '%s\n' "$input" | PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "sqlite:$DB" \
+    printf '%s\n' "$input" | PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "$DBURL" \
         --user "${AS:-admin@demo.test}" "$@" >"$T/out" 2>"$T/err"
     RC=$?
 }
@@ -90,7 +90,7 @@ pb --json cred verify cf-main
 expect_rc 0 "the token verifies"
 expect_json 'd["data"]["ok"]' True "ok"
 expect_out "token active" "Cloudflare's answer"
-expect_sql "SELECT verify_ok, last_verified IS NOT NULL FROM credential WHERE name = 'cf-main'" "1|1" \
+expect_sql "SELECT verify_ok, CASE WHEN last_verified IS NOT NULL THEN 1 ELSE 0 END FROM credential WHERE name = 'cf-main'" "1|1" \
     "the result and its time are kept"
 
 pb_in "cf-Unknown-0000" --json cred add --provider cloudflare --name cf-bad --base-url "$BASE" --secret-stdin
@@ -213,7 +213,7 @@ expect_err "DNS Validation Error" "Cloudflare's words"
 expect_err "Stopped here; 2 changes not applied" "the rest is left"
 expect_sql "SELECT sync_state FROM dns_record WHERE id = $SHOP" synced "the first went through"
 expect_sql "SELECT sync_state FROM dns_record WHERE id = $MX" failed "the second failed"
-expect_sql "SELECT sync_error LIKE '%DNS Validation Error%' FROM dns_record WHERE id = $MX" 1 \
+expect_sql "SELECT CASE WHEN sync_error LIKE '%DNS Validation Error%' THEN 1 ELSE 0 END FROM dns_record WHERE id = $MX" 1 \
     "with the reason"
 expect_sql "SELECT deleted, sync_state FROM dns_record WHERE id = $TXT" "1|pending" "the third still waits"
 
@@ -345,7 +345,7 @@ fi
 
 # ---- audit ----------------------------------------------------------------------------
 
-expect_sql "SELECT count(*) > 0 FROM audit_entry WHERE entity = 'dns_record' AND action = 'apply'" 1 \
+expect_sql "SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM audit_entry WHERE entity = 'dns_record' AND action = 'apply'" 1 \
     "applied changes are audited"
 expect_sql "SELECT count(*) FROM audit_entry WHERE entity = 'credential' AND (before_json LIKE '%$TOKEN%' OR after_json LIKE '%$TOKEN%')" 0 \
     "no secret in the audit"

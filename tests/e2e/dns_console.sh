@@ -11,7 +11,7 @@ FAKE_PID=
 trap '[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null; cleanup' EXIT
 
 ZONE=rupshatea.com.bd
-"$BIN" --db "sqlite:$DB" init --demo --customers 5 --seed 3 --invoices 0 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 5 --seed 3 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 
@@ -24,7 +24,7 @@ CFPORT=$FAKE_PORT
 http_call POST "http://127.0.0.1:$CFPORT/_fake/seed" '{"zones": [{"name": "'"$ZONE"'", "records": [
     {"type": "A", "name": "www", "content": "203.0.113.10", "ttl": 3600},
     {"type": "TXT", "name": "_old-verify", "content": "site-verification=Xq2bT7", "ttl": 3600}]}]}' >/dev/null
-printf 'cf-Tok-1\n' | PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$DB" --user admin@demo.test \
+printf 'cf-Tok-1\n' | PATCHBAY_PASSWORD=demo "$BIN" --db "$DBURL" --user admin@demo.test \
     cred add --provider cloudflare --name cf --base-url "http://127.0.0.1:$CFPORT/client/v4" \
     --secret-stdin >/dev/null
 pb dns zone add "$ZONE" --provider cloudflare --credential cf

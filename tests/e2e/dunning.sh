@@ -6,8 +6,8 @@
 # overdue suspensions only.
 . tests/e2e/lib.sh
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 40 --seed 11 --invoices 0 >/dev/null 2>&1
-check "demo database" test -f "$DB"
+"$BIN" --db "$DBURL" init --demo --customers 40 --seed 11 --invoices 0 >/dev/null 2>&1
+check "demo database" has_db
 AS=accounts@demo.test
 export AS
 
@@ -68,7 +68,7 @@ expect_sql "select count(*) from subscription s join customer c on c.id = s.cust
 expect_json "d['data']['reactivated']" "$BASE" "overdue suspensions with nothing overdue lifted"
 expect_sql "select count(*) from subscription where suspend_reason = 'overdue'" "$S" "reason overdue"
 DUNNED="select entity_id from audit_entry where entity = 'subscription' and action = 'suspend' and reason like '%dunning%'"
-expect_sql "select count(*) from ($DUNNED)" "$S" "each one audited"
+expect_sql "select count(*) from ($DUNNED) d" "$S" "each one audited"
 expect_sql "select count(*) from provisioning_job where operation = 'suspend' and state = 'pending' and subscription_id in ($DUNNED)" \
     "$(sql "select count(*) from subscription where id in ($DUNNED) and router_id is not null and access_method in ('pppoe', 'static_ip', 'dhcp')")" \
     "each suspension queued for its router"

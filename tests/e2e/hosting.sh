@@ -21,7 +21,7 @@ WHM_TOKEN="WHM-Token-5512"
 DA_KEY="DA-Login-Key-8841"
 MB=1048576
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 5 --seed 3 --invoices 0 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 5 --seed 3 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 CUST=$(sql "SELECT code FROM customer ORDER BY id LIMIT 1")
@@ -32,7 +32,7 @@ SUB2=$(sql "SELECT s.id FROM subscription s JOIN customer c ON c.id = s.customer
 pb_in() {
     input=$1
     shift
-    printf '%s\n' "$input" | PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "sqlite:$DB" \
+    printf '%s\n' "$input" | PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "$DBURL" \
         --user "${AS:-admin@demo.test}" "$@" >"$T/out" 2>"$T/err"
     RC=$?
 }
@@ -240,7 +240,7 @@ expect_rc 5 "a 403"
 expect_err "web1 answered 403" "the panel and its status"
 no_secret "the 403"
 expect_json 'd["data"]["state"]' "✗ 403" "the account shows it"
-expect_sql "SELECT last_error LIKE 'web1 answered 403%' FROM hosting_account WHERE id = $RUP" 1 \
+expect_sql "SELECT CASE WHEN last_error LIKE 'web1 answered 403%' THEN 1 ELSE 0 END FROM hosting_account WHERE id = $RUP" 1 \
     "the failure is kept"
 expect_sql "SELECT disk_used FROM hosting_account WHERE id = $RUP" $((2048 * MB)) "the figures stay"
 pb --json hosting list --state failed
@@ -257,7 +257,7 @@ expect_rc 7 "sync all with a panel refusing"
 expect_json '[r["state"] for r in d["data"]]' "['✗ login', '✗ login', 'active']" \
     "each account's outcome: web1's second account not tried after the first was refused"
 expect_sql "SELECT count(*) FROM hosting_account WHERE last_error IS NOT NULL" 2 "two accounts failed"
-expect_sql "SELECT last_error IS NULL FROM hosting_account WHERE id = $PAD" 1 "DirectAdmin synced"
+expect_sql "SELECT CASE WHEN last_error IS NULL THEN 1 ELSE 0 END FROM hosting_account WHERE id = $PAD" 1 "DirectAdmin synced"
 
 cp_fake credentials '{"credentials": [{"user": "root", "token": "'"$WHM_TOKEN"'"}]}'
 cp_fake mode '{"auth_failure": "json"}'

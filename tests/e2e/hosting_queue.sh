@@ -20,7 +20,7 @@ trap stop_all EXIT
 
 WHM_TOKEN="WHM-Token-5512"
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 5 --seed 3 --invoices 0 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 5 --seed 3 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 SUB=$(sql "SELECT id FROM subscription WHERE status = 'active' ORDER BY id LIMIT 1")
@@ -31,7 +31,7 @@ CUST2=$(sql "SELECT c.code FROM customer c JOIN subscription s ON s.customer_id 
 pb_in() {
     input=$1
     shift
-    printf '%s\n' "$input" | PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "sqlite:$DB" \
+    printf '%s\n' "$input" | PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "$DBURL" \
         --user "${AS:-admin@demo.test}" "$@" >"$T/out" 2>"$T/err"
     RC=$?
 }
@@ -47,7 +47,7 @@ cp_acct() {
 }
 # the last job of an account, as "operation|state|attempts|last_error set|verified"
 job_of() {
-    sql "SELECT operation || '|' || state || '|' || attempts || '|' || (last_error IS NOT NULL) || '|' || (verified_at IS NOT NULL) FROM hosting_job WHERE hosting_account_id = $1 ORDER BY id DESC LIMIT 1"
+    sql "SELECT operation || '|' || state || '|' || attempts || '|' || CASE WHEN last_error IS NOT NULL THEN 1 ELSE 0 END || '|' || CASE WHEN verified_at IS NOT NULL THEN 1 ELSE 0 END FROM hosting_job WHERE hosting_account_id = $1 ORDER BY id DESC LIMIT 1"
 }
 expect_job() {
     got=$(job_of "$1")
@@ -143,7 +143,7 @@ expect_json '[j["outcome"] for j in d["data"]]' "['retry']" "the job is to be re
 expect_job "$RUP" "suspend|pending|1|1|0" "pending again with its error"
 expect_sql "SELECT next_try_at FROM hosting_job WHERE hosting_account_id = $RUP ORDER BY id DESC LIMIT 1" \
     "2026-11-24T08:32:30Z" "next try after 30 s"
-expect_sql "SELECT last_error LIKE '%did not answer%' FROM hosting_job WHERE hosting_account_id = $RUP ORDER BY id DESC LIMIT 1" \
+expect_sql "SELECT CASE WHEN last_error LIKE '%did not answer%' THEN 1 ELSE 0 END FROM hosting_job WHERE hosting_account_id = $RUP ORDER BY id DESC LIMIT 1" \
     1 "the panel's failure kept on the job"
 expect_sql "SELECT status FROM subscription WHERE id = $SUB" suspended "the subscription stays suspended"
 expect_sql "SELECT suspended FROM hosting_account WHERE id = $RUP" 0 "the account is not marked suspended"
@@ -176,7 +176,7 @@ pb --json sub suspend "$SUB" --reason overdue
 pb --json hosting jobs --run
 expect_rc 0 "run against a panel that says yes and does nothing"
 expect_json '[j["outcome"] for j in d["data"]]' "['retry']" "retried"
-expect_sql "SELECT last_error LIKE '%still active%' FROM hosting_job WHERE hosting_account_id = $RUP ORDER BY id DESC LIMIT 1" \
+expect_sql "SELECT CASE WHEN last_error LIKE '%still active%' THEN 1 ELSE 0 END FROM hosting_job WHERE hosting_account_id = $RUP ORDER BY id DESC LIMIT 1" \
     1 "the read-back's words kept"
 expect_sql "SELECT suspended FROM hosting_account WHERE id = $RUP" 0 "the account is not marked suspended"
 test "$(cp_acct rupshate suspended)" = 0 && ok || bad "and it is not at the panel"

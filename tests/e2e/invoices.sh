@@ -9,8 +9,8 @@
 # figure is checked in --json output and again in the database.
 . tests/e2e/lib.sh
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 50 --seed 3 --invoices 0 >/dev/null 2>&1
-check "demo database" test -f "$DB"
+"$BIN" --db "$DBURL" init --demo --customers 50 --seed 3 --invoices 0 >/dev/null 2>&1
+check "demo database" has_db
 AS=accounts@demo.test
 export AS
 C1=$(sql "select code from customer order by id limit 1")
@@ -30,7 +30,7 @@ expect_json "(d['data']['issue_date'], d['data']['due_date'])" "('2026-11-24', '
     "due after the tenant's 15 days"
 expect_sql "select total||'|'||paid||'|'||currency from invoice where number='INV-2026-000001'" \
     "167605|0|BDT" "stored in minor units"
-expect_sql "select group_concat(tax, ',') from (select i.tax from invoice_line i join invoice v on v.id = i.invoice_id where v.number='INV-2026-000001' order by i.position)" \
+expect_sql "select group_concat(tax, ',') from (select i.tax from invoice_line i join invoice v on v.id = i.invoice_id where v.number='INV-2026-000001' order by i.position) t" \
     "15000,2505" "tax per line"
 expect_sql "select balance from customer where code='$C1'" 167605 "the customer owes it"
 
@@ -237,7 +237,7 @@ expect_rc 5 "noc sees no invoices"
 
 expect_sql "select count(*) from invoice i where status <> 'draft' and (select count(*) from audit_entry a where a.entity = 'invoice' and a.entity_id = i.id and a.action = 'create') = 0" \
     0 "every invoice has its creation audited"
-expect_sql "select group_concat(number, ',') from (select number from invoice where number is not null order by number)" \
+expect_sql "select group_concat(number, ',') from (select number from invoice where number is not null order by number) t" \
     "INV-2026-000001,INV-2026-000002,INV-2026-000003,INV-2026-000004,INV-2026-000005,INV-2026-000006" \
     "gapless numbers"
 

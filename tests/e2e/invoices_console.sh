@@ -12,7 +12,7 @@
 . tests/e2e/lib.sh
 
 # no billing history: the month is billed below, as the checks expect
-"$BIN" --db "sqlite:$DB" init --demo --customers 200 --invoices 0 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 200 --invoices 0 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 AS=accounts@demo.test pb billing run --period 2026-12

@@ -3,7 +3,7 @@
 # Every script gets its own temporary directory with isolated XDG paths and
 # a pinned clock, runs the real binary ($BIN) and checks what a user sees:
 # exit statuses, printed JSON, the screen through tmux, and the database
-# afterwards through the sqlite3 shell.
+# afterwards through the sqlite3 shell (psql on the PostgreSQL pass).
 
 set -u
 BIN=${BIN:-build/patchbay}
@@ -20,6 +20,12 @@ NTM=0
 
 cleanup() {
     tmux -L "$SOCK" kill-server 2>/dev/null
+    if [ -n "${PB_E2E_PG:-}" ]; then
+        for d in $(psql "$PB_E2E_PG" -X -q -A -t -c "SELECT datname FROM pg_database
+                       WHERE datname = 'pbe_$$' OR datname LIKE 'pbe\_$$\_%'" 2>/dev/null); do
+            psql "$PB_E2E_PG" -X -q -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
+        done
+    fi
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -40,7 +46,7 @@ check() {
 
 # pb ARGS... : patchbay on the test database as admin, output in $T/out, status in $RC
 pb() {
-    PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "sqlite:$DB" --user "${AS:-admin@demo.test}" "$@" \
+    PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "$DBURL" --user "${AS:-admin@demo.test}" "$@" \
         >"$T/out" 2>"$T/err"
     RC=$?
 }
@@ -66,7 +72,59 @@ expect_json() {
     if [ "$got" = "$2" ]; then ok; else bad "$3: $1 = $got, wanted $2"; fi
 }
 
-sql() { sqlite3 "$DB" "$1"; }
+# The database: a SQLite file, or under PB_E2E_PG (the URL of a throwaway
+# server's "postgres" database: run-tests.sh's PostgreSQL pass) a database of
+# its own on that server. sql QUERY prints rows as the sqlite3 shell does
+# (columns joined by '|', NULL as nothing).
+#
+# new_db NAME prints the URL of another, empty database of the script's own
+# (the file $T/NAME.db, or the database pbe_PID_NAME); copy_db FROM TO that
+# of a copy of database FROM (a name given to new_db, or pb: the test
+# database; TO replaced if it exists; nobody connected to FROM); sql_at URL
+# QUERY runs QUERY in that database as sql does. KEY is the vault's key
+# file of the test database (beside the file on SQLite, in the data
+# directory on PostgreSQL). Every database of the script goes at exit.
+if [ -n "${PB_E2E_PG:-}" ]; then
+    new_db() {
+        psql "$PB_E2E_PG" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE pbe_$$_$1" >/dev/null ||
+            { echo "cannot create database pbe_$$_$1 on $PB_E2E_PG" >&2; return 1; }
+        echo "${PB_E2E_PG%/*}/pbe_$$_$1"
+    }
+    copy_db() {
+        psql "$PB_E2E_PG" -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" \
+            -c "DROP DATABASE IF EXISTS pbe_$$_$2 WITH (FORCE)" \
+            -c "CREATE DATABASE pbe_$$_$2 TEMPLATE pbe_$$$(test "$1" = pb || echo "_$1")" >/dev/null ||
+            { echo "cannot copy database $1 to pbe_$$_$2" >&2; return 1; }
+        echo "${PB_E2E_PG%/*}/pbe_$$_$2"
+    }
+    sql_at() { psql "$1" -X -q -A -t -F '|' -v ON_ERROR_STOP=1 -c "$2"; }
+    DBURL="${PB_E2E_PG%/*}/pbe_$$"
+    psql "$PB_E2E_PG" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE pbe_$$" >/dev/null ||
+        { echo "cannot create database pbe_$$ on $PB_E2E_PG" >&2; exit 1; }
+    KEY="$XDG_DATA_HOME/patchbay/vault.key"
+else
+    new_db() { echo "sqlite:$T/$1.db"; }
+    copy_db() {
+        rm -f "$T/$2.db" "$T/$2.db-wal" "$T/$2.db-shm"
+        cp "$T/$1.db" "$T/$2.db" || return 1
+        echo "sqlite:$T/$2.db"
+    }
+    sql_at() { sqlite3 "${1#sqlite:}" "$2"; }
+    DBURL="sqlite:$DB"
+    KEY="$DB.key"
+fi
+sql() { sql_at "$DBURL" "$1"; }
+# sqlite_only: true on the SQLite pass; guards checks of the file itself.
+sqlite_only() { [ -z "${PB_E2E_PG:-}" ]; }
+# has_db: the test database was made (the file; on PostgreSQL its schema)
+has_db() {
+    if sqlite_only; then test -f "$DB"; else sql "select count(*) from schema_version" >/dev/null 2>&1; fi
+}
+# money MINOR: an amount in minor units as printf('%.2f', MINOR / 100.0)
+# prints it ("-1234.50"), formatted here: the same whatever the engine
+money() {
+    python3 -c "import sys, decimal as d; print(d.Decimal(sys.argv[1]).scaleb(-2).quantize(d.Decimal('0.01')))" "$1"
+}
 
 # expect_sql QUERY VALUE DESCRIPTION
 expect_sql() {
@@ -89,7 +147,7 @@ tm_start() {
         "env LANG=${TM_LANG:-C.UTF-8} LC_ALL=${TM_LANG:-C.UTF-8} TERM=xterm-256color \
          XDG_DATA_HOME='$XDG_DATA_HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' \
          XDG_STATE_HOME='$XDG_STATE_HOME' PATCHBAY_NOW='$PATCHBAY_NOW' ${TM_ENV:-} \
-         '$BIN' --db 'sqlite:$DB' $*; echo EXITED \$?; sleep 30"
+         '$BIN' --db '$DBURL' $*; echo EXITED \$?; sleep 30"
 }
 tm_keys() { tmux -L "$SOCK" send-keys -t pb "$@"; }
 # Esc alone: a key right after it would read as Alt-key (ESCDELAY), as in a real terminal

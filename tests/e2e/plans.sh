@@ -6,8 +6,8 @@
 # the list and in the database, a refused delete).
 . tests/e2e/lib.sh
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 30 --seed 3 >/dev/null 2>&1
-check "demo database" test -f "$DB"
+"$BIN" --db "$DBURL" init --demo --customers 30 --seed 3 >/dev/null 2>&1
+check "demo database" has_db
 
 # --- the command line ---------------------------------------------------------
 
@@ -93,7 +93,7 @@ expect_json "d['data']['price_text']" "10.00 one-time" "one-time price"
 pb plan delete "Short Lived"
 expect_rc 0 "an unused plan is deleted"
 expect_sql "select count(*) from plan where name='Short Lived'" 0 "gone from the database"
-expect_sql "select group_concat(action) from (select action from audit_entry where entity='plan' and entity_label='Short Lived' order by id)" \
+expect_sql "select group_concat(action) from (select action from audit_entry where entity='plan' and entity_label='Short Lived' order by id) t" \
     "create,delete" "audited"
 
 # --- the console --------------------------------------------------------------

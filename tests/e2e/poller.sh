@@ -40,7 +40,7 @@ fi
 FLEET_PID=$FAKE_PID
 PORT=$FAKE_PORT
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 5 --seed 3 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 5 --seed 3 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 
@@ -48,7 +48,7 @@ expect_rc 0 "init --demo"
 pb_in() {
     input=$1
     shift
-    printf '%s\n' "$input" | PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "sqlite:$DB" \
+    printf '%s\n' "$input" | PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "$DBURL" \
         --user "${AS:-admin@demo.test}" "$@" >"$T/out" 2>"$T/err"
     RC=$?
 }
@@ -99,22 +99,29 @@ ANSWERING=$((NDEMO + 7))
 # fleet_check KIND: compares what the poller stored with what the fake
 # routers say they are; prints the differences, fails when there are any
 cat >"$T/cmp.py" <<'PY'
-import calendar, json, sqlite3, sys, time, urllib.request
-db, port, kind = sys.argv[1], sys.argv[2], sys.argv[3]
-con = sqlite3.connect(db)
-con.row_factory = sqlite3.Row
+import calendar, json, sqlite3, subprocess, sys, time, urllib.request
+url, port, kind = sys.argv[1], sys.argv[2], sys.argv[3]
+def query(sql):
+    """The rows of sql as dicts, typed as the database has them."""
+    if url.startswith("sqlite:"):
+        con = sqlite3.connect(url[len("sqlite:"):])
+        con.row_factory = sqlite3.Row
+        return [dict(r) for r in con.execute(sql)]
+    out = subprocess.run(["psql", url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c",
+                          "select coalesce(json_agg(t), '[]') from (%s) t" % sql],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
 bad = []
 def state(host):
     return json.load(urllib.request.urlopen("http://%s:%s/_fake/state" % (host, port), timeout=10))
 def near(got, want, pct):
     return got is not None and abs(got - want) <= want * pct / 100.0
-rows = con.execute("select * from router where host like '127.0.9.%' order by id").fetchall()
+rows = query("select * from router where host like '127.0.9.%' order by id")
 if not rows:
     bad.append("no routers on the fake")
 for r in rows:
     s = state(r["host"])
-    ifs = {f["name"]: f for f in con.execute("select * from router_iface where router_id = ?",
-                                             (r["id"],))}
+    ifs = {f["name"]: f for f in query("select * from router_iface where router_id = %d" % r["id"])}
     if kind == "metrics":
         want = {"status": "online", "cpu_pct": s["cpu_load"], "mem_pct": 12,
                 "ppp_sessions": s["sessions"], "os_version": "7.14.3 (stable)",
@@ -153,7 +160,7 @@ if bad:
     sys.exit(1)
 PY
 fleet_check() {
-    if python3 "$T/cmp.py" "$DB" "$PORT" "$1" >"$T/cmp" 2>&1; then ok; else bad "$2: $(cat "$T/cmp")"; fi
+    if python3 "$T/cmp.py" "$DBURL" "$PORT" "$1" >"$T/cmp" 2>&1; then ok; else bad "$2: $(cat "$T/cmp")"; fi
 }
 
 # --- the first round: everything answers but the two that cannot ---------------
@@ -175,11 +182,11 @@ expect_sql "select count(*) from router where $NORMAL and (rx_bps is not null or
 
 # the SNMP router
 SNMP=$(rid snmp-good)
-expect_sql "select status || ',' || (last_seen is not null) || ',' || (rtt_ms >= 0) from router where id = $SNMP" \
+expect_sql "select status || ',' || case when last_seen is not null then 1 else 0 end || ',' || case when rtt_ms >= 0 then 1 else 0 end from router where id = $SNMP" \
     "online,1,1" "SNMP router online, seen, with a round trip"
-expect_sql "select count(*) from router_iface where router_id = $SNMP and name = 'lo' and oper_up = 1 and rx_bytes + 0 > 0" \
+expect_sql "select count(*) from router_iface where router_id = $SNMP and name = 'lo' and oper_up = 1 and cast(rx_bytes as numeric) > 0" \
     1 "SNMP router: the loopback interface with its counters"
-expect_sql "select count(*) = (select count(*) from router_iface where router_id = $SNMP) from router_iface where router_id = $SNMP and name <> ''" \
+expect_sql "select case when count(*) = (select count(*) from router_iface where router_id = $SNMP) then 1 else 0 end from router_iface where router_id = $SNMP and name <> ''" \
     1 "SNMP router: every interface named"
 ticks=$(snmpd_get 1.3.6.1.2.1.1.3.0 | sed -n 's/.*Timeticks: (\([0-9]*\)).*/\1/p')
 got=$(sql "select uptime_s from router where id = $SNMP")
@@ -193,8 +200,8 @@ fi
 
 # the wrong community: no answer at all, said so
 WRONG=$(rid snmp-wrong)
-expect_sql "select status <> 'online' from router where id = $WRONG" 1 "wrong community not online"
-expect_sql "select last_seen is null from router where id = $WRONG" 1 "wrong community never seen"
+expect_sql "select case when status <> 'online' then 1 else 0 end from router where id = $WRONG" 1 "wrong community not online"
+expect_sql "select case when last_seen is null then 1 else 0 end from router where id = $WRONG" 1 "wrong community never seen"
 got=$(sql "select last_error from router where id = $WRONG")
 case $got in *"no SNMP answer"*) ok ;; *) bad "wrong community: last_error \"$got\" lacks \"no SNMP answer\"" ;; esac
 
@@ -226,10 +233,10 @@ expect_rc 0 "a round with trouble"
 expect_json 'd["data"]["answered"]' "$((ANSWERING - 4))" "down, badjson, html and 401 did not answer"
 # the slow router: three answers of 2.5 s each, the others long done
 expect_json 'd["data"]["ms"] >= 7000' True "the round waited for the slow router"
-expect_sql "select max(strftime('%s', polled_at)) - $T0 <= 2 from router where $NORMAL" 1 \
+expect_sql "select case when max(cast(strftime('%s', polled_at) as bigint)) - $T0 <= 2 then 1 else 0 end from router where $NORMAL" 1 \
     "the other routers were polled and written at once, not after the slow one"
-expect_sql "select max(rtt_ms) < 1000 from router where $NORMAL" 1 "the others' round trips stay short"
-expect_sql "select status || ',' || (rtt_ms >= 2400) || ',' || (strftime('%s', polled_at) - $T0 >= 6) from router where name = 'pb-slow'" \
+expect_sql "select case when max(rtt_ms) < 1000 then 1 else 0 end from router where $NORMAL" 1 "the others' round trips stay short"
+expect_sql "select status || ',' || case when rtt_ms >= 2400 then 1 else 0 end || ',' || case when cast(strftime('%s', polled_at) as bigint) - $T0 >= 6 then 1 else 0 end from router where name = 'pb-slow'" \
     "online,1,1" "the slow router answered, slowly"
 got=$(sql "select last_error from router where name = 'pb-badjson'")
 case $got in *"not JSON"*) ok ;; *) bad "garbage JSON: last_error \"$got\" lacks \"not JSON\"" ;; esac
@@ -242,11 +249,11 @@ if [ -n "$got" ]; then ok; else bad "down: no last_error"; fi
 expect_sql "select status from router where name = 'pb-down'" online "one failed poll is not an outage"
 # the reboot: counters from zero, uptime from zero
 REBOOT=$(rid pb-reboot)
-expect_sql "select status || ',' || (uptime_s < 60) from router where id = $REBOOT" "online,1" \
+expect_sql "select status || ',' || case when uptime_s < 60 then 1 else 0 end from router where id = $REBOOT" "online,1" \
     "rebooted router online with its new uptime"
 expect_sql "select count(*) from router_iface where router_id = $REBOOT and (rx_bps < 0 or tx_bps < 0 or rx_bps > 1000000000000 or tx_bps > 1000000000000)" \
     0 "no negative or absurd interface rate after a reboot"
-expect_sql "select coalesce(rx_bps, 0) between 0 and 1000000000 and coalesce(tx_bps, 0) between 0 and 1000000000 from router where id = $REBOOT" \
+expect_sql "select case when coalesce(rx_bps, 0) between 0 and 1000000000 and coalesce(tx_bps, 0) between 0 and 1000000000 then 1 else 0 end from router where id = $REBOOT" \
     1 "router rate after a reboot NULL or sane"
 expect_sql "select count(*) from router_alert where router_id = $REBOOT and kind = 'rebooted'" 1 \
     "a 'rebooted' alert (poll --once)"
@@ -272,7 +279,7 @@ ctl "$(addr_of pb-down)" /_fake/mode '{"mode":"ok"}'
 poll
 expect_rc 0 "round after the router came back"
 expect_json 'd["data"]["came_up"] >= 1' True "came_up counts it"
-expect_sql "select status || ',' || fail_count || ',' || (last_error is null) from router where name = 'pb-down'" \
+expect_sql "select status || ',' || fail_count || ',' || case when last_error is null then 1 else 0 end from router where name = 'pb-down'" \
     "online,0,1" "back online, error cleared"
 expect_sql "select count(*) from router_alert where router_id = $(rid pb-down) and kind = 'up'" 1 \
     "an 'up' alert"
@@ -290,7 +297,7 @@ done
 SVC_DOWN=$(rid svc-down)
 SVC_REBOOT=$(rid svc-reboot)
 sql "update router set poll_interval = 1 where id in ($SVC_DOWN, $SVC_REBOOT)"
-PATCHBAY_NOW='' PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$DB" --user admin@demo.test router poll \
+PATCHBAY_NOW='' PATCHBAY_PASSWORD=demo "$BIN" --db "$DBURL" --user admin@demo.test router poll \
     >"$T/svc.out" 2>&1 &
 SVC_PID=$!
 # wait_sql QUERY VALUE SECONDS: until the query gives the value
@@ -335,7 +342,7 @@ left=$((75 - ($(date +%s) - SNMPD_T0)))
 if snmpd_wait_cpu $((left > 5 ? left : 5)); then
     poll
     expect_rc 0 "round for the SNMP CPU load"
-    expect_sql "select cpu_pct between 0 and 100 from router where id = $SNMP" 1 \
+    expect_sql "select case when cpu_pct between 0 and 100 then 1 else 0 end from router where id = $SNMP" 1 \
         "SNMP router: CPU load from hrProcessorLoad"
 else
     bad "snmpd never answered hrProcessorLoad"

@@ -6,7 +6,7 @@
 # converged, and a bulk suspension previewed per router.
 . "$(dirname "$0")/lib.sh"
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 40 --seed 3 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 40 --seed 3 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 
@@ -42,12 +42,12 @@ print('disabled=%s sessions=%d' % (sec[0]['disabled'] if sec else 'none', len([a
 pb --json plan add --name "Fiber 50 Test" --download-speed 50M --upload-speed 10M --price 1200 \
     --router-profile fiber-50
 expect_rc 0 "plan add"
-printf 'secret\n' | PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$DB" --user admin@demo.test \
+printf 'secret\n' | PATCHBAY_PASSWORD=demo "$BIN" --db "$DBURL" --user admin@demo.test \
     router add --name lab-1 --host 127.0.0.1 --api-port "$PORT" --use-tls false \
     --username admin --password-stdin >"$T/out" 2>"$T/err"
 RC=$?
 expect_rc 0 "router add"
-CUST=$(sqlite3 "$DB" "SELECT code FROM customer ORDER BY id LIMIT 1")
+CUST=$(sql "SELECT code FROM customer ORDER BY id LIMIT 1")
 
 # --- bad input: every field named -------------------------------------------
 pb --json sub add --customer C-99999 --plan Nope --router nowhere --username ok.name
@@ -139,7 +139,7 @@ expect_json "d['data']['fixable']" "0" "nothing left to fix"
 # --- bulk: preview per router, then all in one go ---------------------------------
 pb sub add --customer "$CUST" --plan "Fiber 50 Test" --router lab-1 --access-method static_ip \
     --static-ip 203.0.113.9
-S2=$(sqlite3 "$DB" "SELECT id FROM subscription WHERE static_ip = '203.0.113.9'")
+S2=$(sql "SELECT id FROM subscription WHERE static_ip = '203.0.113.9'")
 pb sub activate "$S2"
 pb sub sync
 pb sub activate lab.user

@@ -17,7 +17,7 @@ stop_all() {
 }
 trap stop_all EXIT
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 5 --seed 3 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 5 --seed 3 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 
@@ -25,7 +25,7 @@ expect_rc 0 "init --demo"
 pb_in() {
     input=$1
     shift
-    printf '%s\n' "$input" | PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "sqlite:$DB" \
+    printf '%s\n' "$input" | PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "$DBURL" \
         --user "${AS:-admin@demo.test}" "$@" >"$T/out" 2>"$T/err"
     RC=$?
 }

@@ -4,7 +4,7 @@
 # and a connection test against a port nobody listens on.
 . tests/e2e/lib.sh
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 5 --seed 3 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 5 --seed 3 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 
@@ -26,7 +26,7 @@ no_secret() {
 pb_in() {
     input=$1
     shift
-    printf '%s\n' "$input" | PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "sqlite:$DB" \
+    printf '%s\n' "$input" | PATCHBAY_PASSWORD=${PW:-demo} "$BIN" --db "$DBURL" \
         --user "${AS:-admin@demo.test}" "$@" >"$T/out" 2>"$T/err"
     RC=$?
 }

@@ -10,7 +10,7 @@
 FAKE_PID=
 trap '[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null; cleanup' EXIT
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 5 --seed 3 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 5 --seed 3 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 # The demo's routers stand for addresses nobody answers here; without them
@@ -26,7 +26,7 @@ check "the fake RouterOS is up ($PORT)" test -n "$PORT"
 
 # add NAME ADDRESS: a router on the fake, polled every 5 s
 add() {
-    printf 'secret\n' | PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$DB" --user admin@demo.test \
+    printf 'secret\n' | PATCHBAY_PASSWORD=demo "$BIN" --db "$DBURL" --user admin@demo.test \
         router add --name "$1" --host "$2" --api-port "$PORT" --use-tls false --username admin \
         --password-stdin --poll-interval 5 --location "Lab $1" >"$T/out" 2>"$T/err"
     RC=$?

@@ -24,7 +24,7 @@ at() { PATCHBAY_NOW="${1}T09:00:00Z"; export PATCHBAY_NOW; }
 pb_in() {
     input=$1
     shift
-    printf '%s\n' "$input" | PATCHBAY_PASSWORD=$PW "$BIN" --db "sqlite:$DB" \
+    printf '%s\n' "$input" | PATCHBAY_PASSWORD=$PW "$BIN" --db "$DBURL" \
         --user "$AS" "$@" >"$T/out" 2>"$T/err"
     RC=$?
 }
@@ -94,7 +94,7 @@ expect_section() {
 # ============================================================================
 
 at 2025-11-10
-printf '%s\n' "$PW" | "$BIN" --db "sqlite:$DB" init --admin-email root@stats.test \
+printf '%s\n' "$PW" | "$BIN" --db "$DBURL" init --admin-email root@stats.test \
     --password-stdin >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init"
@@ -321,13 +321,13 @@ ok_pb "deleted" customer delete "$(json "d['data']['code']")"
 ok_pb "sweep" invoice sweep
 
 # What the data set is now (the figures below follow from these rows):
-expect_sql "select group_concat(status, ',') from (select status from subscription order by id)" \
+expect_sql "select group_concat(status, ',') from (select status from subscription order by id) s" \
     "active,active,active,active,active,active,active,active,suspended,cancelled,active,pending" \
     "subscriptions S1..S12"
 expect_sql "select group_concat(c.name || ':' || i.status || ':' || i.total || ':' || i.paid, ',') from (select * from invoice where type <> 'credit_note' order by customer_id, coalesce(issue_date, '9'), total desc) i join customer c on c.id = i.customer_id" \
     "Lima Traders:overdue:8000:0,Lima Traders:overdue:750:0,Kilo Cafe:paid:999:999,Kilo Cafe:paid:3000:3000,Kilo Cafe:paid:2000:2000,Alpha Net:paid:6000:6000,Alpha Net:paid:3000:3000,Bravo Shop:paid:8000:8000,Bravo Shop:paid:2500:2500,Echo Clinic:void:20000:0,Echo Clinic:paid:15018:15018,Charlie Farm:overdue:12000:10000,Charlie Farm:overdue:9500:5000,Foxtrot Hall:overdue:10000:4000,Golf Studio:overdue:7000:0,Golf Studio:overdue:10000:0,Hotel Rio:overdue:4550:0,Hotel Rio:overdue:10000:0,India Lane:overdue:1500:0,India Lane:overdue:9500:0,Delta Works:overdue:15006:0,Delta Works:draft:3300:0,Juliet Home:paid:3000:3000,Mike Corner:issued:1234:0,Mike Corner:partially_paid:2500:500" \
     "the invoices (status, total, paid)"
-expect_sql "select group_concat(method || ':' || status || ':' || amount || ':' || refunded || ':' || payment_date, ',') from (select * from payment order by payment_date, id)" \
+expect_sql "select group_concat(method || ':' || status || ':' || amount || ':' || refunded || ':' || payment_date, ',') from (select * from payment order by payment_date, id) p" \
     "cash:completed:999:0:2025-12-01,bank_transfer:completed:6000:0:2026-01-20,card:completed:8000:0:2026-03-10,nagad:completed:12000:2000:2026-05-12,rocket:completed:4000:0:2026-08-15,bkash:refunded:10000:10000:2026-11-03,bkash:completed:3000:0:2026-11-05,stripe:completed:2500:0:2026-11-10,card:failed:3000:0:2026-11-12,cash:completed:3000:0:2026-11-14,bank_transfer:pending:9500:0:2026-11-18,card:completed:5000:0:2026-11-20,sslcommerz:completed:15018:0:2026-11-22,card:completed:5000:0:2026-11-23,cash:completed:500:0:2026-11-24" \
     "the payments (method, status, amount, refunded, date)"
 
@@ -826,12 +826,12 @@ expect_json "(d['data']['dashboard']['customers_total'], d['data']['dashboard'][
     "(13, '271.68')" "the first tenant's figures are unchanged by the second"
 
 # ---- an empty database: init, nothing else
-EMPTY=$T/empty.db
-printf '%s\n' "$PW" | "$BIN" --db "sqlite:$EMPTY" init --admin-email root@empty.test \
+EMPTY=$(new_db empty)
+printf '%s\n' "$PW" | "$BIN" --db "$EMPTY" init --admin-email root@empty.test \
     --password-stdin >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init of an empty database"
-PATCHBAY_PASSWORD=$PW "$BIN" --db "sqlite:$EMPTY" --user root@empty.test --json stats \
+PATCHBAY_PASSWORD=$PW "$BIN" --db "$EMPTY" --user root@empty.test --json stats \
     >"$T/out" 2>"$T/err"
 RC=$?
 expect_rc 0 "stats of an empty database"
@@ -889,8 +889,8 @@ PY
 # zero may stay, and must then be all zeros.
 stat_diff() {
     # stat_diff NAME KEPT FRESH: rows of one side missing from the other
-    expect_sql "select count(*) from ($2 except $3)" 0 "$1: kept rows that a recount lacks"
-    expect_sql "select count(*) from ($3 except $2)" 0 "$1: recounted rows the kept table lacks"
+    expect_sql "select count(*) from ($2 except $3) d" 0 "$1: kept rows that a recount lacks"
+    expect_sql "select count(*) from ($3 except $2) d" 0 "$1: recounted rows the kept table lacks"
 }
 stat_diff stat_customer \
     "select tenant_id, status, n from stat_customer where n <> 0" \

@@ -7,7 +7,7 @@
 # mono theme.
 . tests/e2e/lib.sh
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 50 --seed 3 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 50 --seed 3 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 
@@ -23,7 +23,7 @@ check "fake router ready" test -n "$PORT"
 pb plan add --name "Lab 30/10" --price 950 --download-speed 30M --upload-speed 10M \
     --router-profile fiber-20
 expect_rc 0 "plan add"
-printf '%s\n' "Lab-Pass-7731" | PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$DB" \
+printf '%s\n' "Lab-Pass-7731" | PATCHBAY_PASSWORD=demo "$BIN" --db "$DBURL" \
     --user admin@demo.test router add --name lab-e2e --host 127.0.0.1 --api-port "$PORT" \
     --use-tls no --username admin --password-stdin >"$T/out" 2>"$T/err"
 RC=$?

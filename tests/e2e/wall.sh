@@ -16,7 +16,7 @@ stop_all() {
 }
 trap stop_all EXIT
 
-"$BIN" --db "sqlite:$DB" init --demo --customers 5 --seed 3 >"$T/out" 2>&1
+"$BIN" --db "$DBURL" init --demo --customers 5 --seed 3 >"$T/out" 2>&1
 RC=$?
 expect_rc 0 "init --demo"
 
@@ -118,7 +118,7 @@ tm_start 80 24 wall --user accounts@demo.test
 tm_expect "EXITED 5" "an operator without router.view is refused"
 tm_expect "Viewing routers" "and told why"
 
-PATCHBAY_PASSWORD=demo "$BIN" --db "sqlite:$DB" wall --user noc@demo.test </dev/null >"$T/out" \
+PATCHBAY_PASSWORD=demo "$BIN" --db "$DBURL" wall --user noc@demo.test </dev/null >"$T/out" \
     2>"$T/err"
 RC=$?
 expect_rc 2 "no terminal"

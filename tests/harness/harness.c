@@ -18,8 +18,8 @@ void harness_assert_ok(pb_err e, const char *expr, const char *file, int line)
     for (size_t i = 0; i < e->nfields; i++)
         fprintf(stderr, "  field %s: %s\n", e->fields[i].field, e->fields[i].msg);
     err_free(&e);
+    fprintf(stderr, "%s\n", msg); /* before _fail: it does not return */
     _fail(file, line);
-    fprintf(stderr, "%s\n", msg);
 }
 
 void harness_assert_code(pb_err e, pb_code code, const char *expr, const char *file, int line)

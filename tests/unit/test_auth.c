@@ -111,20 +111,21 @@ static void test_user_rules(void **state)
     struct app *admin = fixture_login(root, "admin@test.example");
     struct user_row r;
     /* an admin cannot touch root or make a root */
-    struct user_input in = {"boss@test.example", "Boss", "root", NULL, NULL};
+    struct user_input in = {.email = "boss@test.example", .full_name = "Boss", .role = "root"};
     assert_err(user_add(admin, &in, FIXTURE_PASSWORD, &r), PB_FORBIDDEN);
-    struct user_input promote = {NULL, NULL, "admin", NULL, NULL};
+    struct user_input promote = {.role = "admin"};
     assert_err(user_edit(admin, "root@test.example", &promote, -1, &r), PB_FORBIDDEN);
     /* nobody raises their own role */
-    struct user_input me = {NULL, NULL, "root", NULL, NULL};
+    struct user_input me = {.role = "root"};
     assert_err(user_edit(admin, "admin@test.example", &me, -1, &r), PB_FORBIDDEN);
     /* password policy */
-    struct user_input weak = {"weak@test.example", "Weak", "noc", NULL, NULL};
+    struct user_input weak = {.email = "weak@test.example", .full_name = "Weak", .role = "noc"};
     pb_err e = user_add(admin, &weak, "short", &r);
     assert_non_null(err_field_msg(e, "password"));
     err_free(&e);
     /* grants by name */
-    struct user_input g = {"vc@test.example", "VC", "support", "view_all_customers,MC", NULL};
+    struct user_input g = {.email = "vc@test.example", .full_name = "VC", .role = "support",
+                            .grants = "view_all_customers,MC"};
     assert_ok(user_add(admin, &g, FIXTURE_PASSWORD, &r));
     assert_string_equal(r.grants, "view_all_customers,manage_all_customers");
     user_row_fini(&r);
@@ -135,6 +136,32 @@ static void test_user_rules(void **state)
     app_free(&admin);
 }
 
+/* A reseller's operators work in its sub-tenants too; nobody but root in
+ * a tenant beside or above their own. */
+static void test_reseller_sub_tenants(void **state)
+{
+    (void)state;
+    assert_ok(store_exec(root->st,
+                         "INSERT INTO tenant (name, short_name, slug, currency, parent_id) "
+                         "SELECT 'Sub Net', 'Sub', 'sub-net', 'BDT', id FROM tenant WHERE slug = "
+                         "'test'"));
+    assert_ok(store_exec(root->st, "INSERT INTO tenant (name, short_name, slug, currency) "
+                                   "VALUES ('Beside Net', 'Beside', 'beside-net', 'BDT')"));
+    struct app *a = fixture_login(root, "sabbir@test.example");
+    assert_ok(auth_use_tenant(a, "sub-net"));
+    assert_string_equal(a->tenant.slug, "sub-net");
+    pb_err e = auth_use_tenant(a, "beside-net");
+    assert_non_null(e);
+    assert_int_equal(e->code, PB_FORBIDDEN);
+    assert_non_null(strstr(e->msg, "neither yours nor one of its sub-tenants"));
+    err_free(&e);
+    assert_string_equal(a->tenant.slug, "sub-net"); /* still where it was */
+    assert_ok(auth_use_tenant(a, "test"));
+    app_free(&a);
+    assert_ok(auth_use_tenant(root, "beside-net"));
+    assert_ok(auth_use_tenant(root, "test"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +169,7 @@ int main(void)
         cmocka_unit_test(test_lockout_after_five),
         cmocka_unit_test(test_disabled_only_with_right_password),
         cmocka_unit_test(test_user_rules),
+        cmocka_unit_test(test_reseller_sub_tenants),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -269,7 +269,7 @@ static void expect_invoice(struct app *a, int64_t sub, const struct want_inv *w)
     assert_int_equal(w->subtotal + w->tax - w->discount, w->total); /* the rule itself */
     expect_txt(a, w->lines,
                "SELECT group_concat(description, '|') FROM (SELECT description FROM invoice_line "
-               "WHERE invoice_id = %lld ORDER BY position)",
+               "WHERE invoice_id = %lld ORDER BY position) x",
                (long long)id);
     assert_int_equal(num(a,
                          "SELECT (SELECT sum(amount) FROM invoice_line l WHERE l.invoice_id = i.id) "
@@ -359,7 +359,7 @@ static void make_set1(struct set1 *s, struct app *a)
 }
 
 /* The set is made once (through the controllers, which is slow under
- * valgrind) and each test gets a copy of its file. */
+ * valgrind) and each test gets a copy of its database. */
 static struct set1 set1_template;
 
 static void build_set1(struct set1 *s, const char *name)
@@ -373,8 +373,7 @@ static void build_set1(struct set1 *s, const char *name)
         make_set1(&set1_template, t);
     }
     struct app *t = set1_template.a;
-    exec(t, "VACUUM INTO '%s/%s.db'", harness_tmpdir(), name);
-    char *url = fixture_url(name);
+    char *url = fixture_copy(t, name);
     struct app *a = NULL;
     assert_ok(app_open(url, 0, t->key_file, ORIGIN_CLI, &a));
     free(url);
@@ -671,8 +670,8 @@ static void test_gapless_and_cancel(void **state)
     assert_string_equal(sum.last_number, want);
     assert_int_equal(invoices(a), BULK);
     assert_int_equal(num(a, "SELECT count(DISTINCT number) FROM invoice"), BULK);
-    assert_int_equal(num(a, "SELECT count(*) FROM invoice WHERE number GLOB "
-                            "'INV-2026-[0-9][0-9][0-9][0-9][0-9][0-9]'"),
+    assert_int_equal(num(a, "SELECT count(*) FROM invoice WHERE number LIKE 'INV-2026-______' "
+                            "AND CAST(substr(number, 10) AS INTEGER) BETWEEN 1 AND 999999"),
                      BULK);
     assert_int_equal(num(a, "SELECT min(CAST(substr(number, 10) AS INTEGER)) FROM invoice"), 1);
     assert_int_equal(num(a, "SELECT max(CAST(substr(number, 10) AS INTEGER)) FROM invoice"),
@@ -1117,7 +1116,7 @@ static void test_plan_change_now_adjusts(void **state)
     expect_txt(a, "-14/31 days of Fiber 100|-45161|-6774;14/31 days of Fiber 200|67742|10161",
                "SELECT group_concat(description || '|' || amount || '|' || tax, ';') FROM "
                "(SELECT l.* FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id "
-               "WHERE i.subscription_id = %lld AND i.type = 'adjustment' ORDER BY l.position)",
+               "WHERE i.subscription_id = %lld AND i.type = 'adjustment' ORDER BY l.position) x",
                (long long)s);
     expect_txt(a, "INV-2026-000002",
                "SELECT number FROM invoice WHERE subscription_id = %lld AND type = 'adjustment'",

@@ -24,7 +24,8 @@ static void clear_env(void)
 {
     const char *vars[] = {"PATCHBAY_DB",    "PATCHBAY_TENANT", "PATCHBAY_USER",
                           "PATCHBAY_THEME", "PATCHBAY_ASCII",  "PATCHBAY_KEY_FILE",
-                          "XDG_DATA_HOME",  "XDG_CONFIG_HOME", "XDG_STATE_HOME"};
+                          "PATCHBAY_AUTH",  "XDG_DATA_HOME",   "XDG_CONFIG_HOME",
+                          "XDG_STATE_HOME"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         unsetenv(vars[i]);
 }
@@ -78,6 +79,7 @@ static void test_defaults(void **state)
     assert_null(c.tenant);
     assert_string_equal(c.theme, "default");
     assert_int_equal(c.ascii, CONFIG_ASCII_AUTO);
+    assert_int_equal(c.auth, CONFIG_AUTH_PASSWORD);
     assert_true(c.mouse);
     assert_int_equal(c.nbinds, 0);
     config_fini(&c);
@@ -93,6 +95,7 @@ static void test_file_syntax(void **state)
                             "db = \"sqlite:/srv/isp/patch bay.db\"\n"
                             "  tenant=demo  \n"
                             "user = root@demo.test\n"
+                            "auth = unix\n"
                             "theme = dark\n"
                             "ascii = on\n"
                             "mouse = no\n"
@@ -110,6 +113,7 @@ static void test_file_syntax(void **state)
     assert_string_equal(c.db, "sqlite:/srv/isp/patch bay.db");
     assert_string_equal(c.tenant, "demo");
     assert_string_equal(c.user, "root@demo.test");
+    assert_int_equal(c.auth, CONFIG_AUTH_UNIX);
     assert_string_equal(c.theme, "dark");
     assert_int_equal(c.ascii, CONFIG_ASCII_ON);
     assert_false(c.mouse);
@@ -149,9 +153,10 @@ static void test_file_errors(void **state)
 {
     (void)state;
     file_error("# ok\ntheme = dark\ncolour = red\n",
-               "%s:3: \"colour\" is not a setting; use db, tenant, user, wall_user, theme, "
-               "ascii, mouse, key_file, bell, bind or alias.");
+               "%s:3: \"colour\" is not a setting; use db, tenant, user, auth, wall_user, "
+               "theme, ascii, mouse, key_file, bell, bind or alias.");
     file_error("ascii = maybe\n", "%s:1: ascii: \"maybe\" is not one of auto, on, off.");
+    file_error("auth = ssh\n", "%s:1: auth: \"ssh\" is not one of password, unix.");
     file_error("\n\nmouse = sometimes\n", "%s:3: mouse: \"sometimes\" is not one of on, off.");
     file_error("theme dark\n", "%s:1: \"theme dark\" has no \"=\"; write key = value.");
     file_error("db = \"sqlite:x\n", "%s:1: db: the quoted value is not closed properly.");
@@ -211,7 +216,9 @@ static void test_precedence(void **state)
     setenv("PATCHBAY_ASCII", "bogus", 1);                   /* ignored */
     setenv("PATCHBAY_USER", "", 1);                         /* empty: unset */
     setenv("PATCHBAY_KEY_FILE", "/env/key", 1);
+    setenv("PATCHBAY_AUTH", "unix", 1);
     config_load_env(&c);                                    /* env over file */
+    assert_int_equal(c.auth, CONFIG_AUTH_UNIX);
     assert_string_equal(c.tenant, "env-tenant");
     assert_string_equal(c.theme, "dark");
     assert_int_equal(c.ascii, CONFIG_ASCII_OFF);

@@ -515,6 +515,11 @@ static void test_routers(void **state)
 static void test_unreachable(void **state)
 {
     (void)state;
+    /* A renamed table makes SQLite's reads fail; PostgreSQL's prepared
+     * statements follow the table by its oid and go on answering (its
+     * lost connections are tested in test_store_pg). */
+    if (fixture_on_pg())
+        skip();
     struct ui *ui = dash(24, 80);
     hs_assert_has(ui, "live 14:32:00");
     assert_ok(store_exec(root->st, "ALTER TABLE router RENAME TO router_away"));

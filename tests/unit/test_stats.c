@@ -67,14 +67,17 @@ static int brute_top(struct app *a, const char *from, const char *to, int64_t *i
     assert_ok(store_prepare(a->st,
                             "SELECT customer_id, sum(total) AS t FROM stat_customer_month "
                             "WHERE tenant_id = ? AND month BETWEEN ? AND ? GROUP BY customer_id "
-                            "HAVING t > 0 ORDER BY t DESC, customer_id LIMIT 10",
+                            "HAVING sum(total) > 0 ORDER BY t DESC, customer_id LIMIT 10",
                             &s));
     stmt_bind_i64(s, 1, a->tenant.id);
     stmt_bind_text(s, 2, from);
     stmt_bind_text(s, 3, to);
     int n = 0;
     bool row = false;
-    while (!stmt_step(s, &row) && row) {
+    for (;;) {
+        assert_ok(stmt_step(s, &row));
+        if (!row)
+            break;
         ids[n] = stmt_i64(s, 0);
         totals[n] = stmt_i64(s, 1);
         n++;

@@ -413,6 +413,11 @@ static void test_goes_down(void **state)
 static void test_unreachable(void **state)
 {
     (void)state;
+    /* A renamed table makes SQLite's reads fail; PostgreSQL's prepared
+     * statements follow the table by its oid and go on answering (its
+     * lost connections are tested in test_store_pg). */
+    if (fixture_on_pg())
+        skip();
     struct ui *ui = wall(24, 80);
     hs_assert_has(ui, "┏━ ▼ r-down");
     /* The database stops answering the wall's reads. */
