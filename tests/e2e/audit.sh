@@ -9,6 +9,7 @@
 # console at 80x24: :audit lists the entries with the before/after pane
 # below the list, H on a customer opens its history, Enter the entry full
 # screen, and Ctrl-L verifies again and shows where the chain breaks.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 PATCHBAY_NOW=2026-11-24T08:32:00Z

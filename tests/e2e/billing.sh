@@ -5,6 +5,7 @@
 # refused periods and operators; then a run killed with SIGKILL in the
 # middle leaves all or nothing (no invoice, no number used), and a normal
 # run afterwards makes what a dry run predicted.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 # The demo bills calendar months; its subscriptions are next due on the

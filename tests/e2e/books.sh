@@ -2,6 +2,7 @@
 # exact, one with an excess to credit, one refunded in part) and a void by
 # credit note, `export invoices|payments` as CSV and JSON, and `export
 # ledger` as a journal that hledger reads and that balances to zero.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 "$BIN" --db "$DBURL" init --demo --customers 60 --seed 7 --invoices 0 >/dev/null 2>&1

@@ -1,6 +1,7 @@
 # cli_contract.sh - the command-line contract of DESIGN.md on a demo
 # database: the JSON envelope, pagination, exit statuses, --expect-version,
 # validation messages, read-only sessions, bad input of every kind.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 "$BIN" --db "$DBURL" init --demo --customers 300 --seed 7 >"$T/out" 2>&1

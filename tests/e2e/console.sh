@@ -3,6 +3,7 @@
 # create one through the form (an invalid e-mail first), tag rows, switch
 # screens with the palette, resize below 80x24 and back, the wide layout,
 # ASCII in a non-UTF-8 locale, quit; and the database afterwards.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 "$BIN" --db "$DBURL" init --demo --customers 300 --seed 3 >/dev/null 2>&1

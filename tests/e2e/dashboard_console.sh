@@ -4,6 +4,7 @@
 # payment recorded from another terminal shows without a key press; Enter
 # on the overdue tile opens the overdue invoices; w writes a chart's CSV;
 # r with a range that ends before it starts is refused.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 PATCHBAY_NOW=2026-11-24T08:32:00Z

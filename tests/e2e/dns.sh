@@ -6,6 +6,7 @@
 # behind our back, a bad token, the zone file out (named-checkzone) and in
 # (errors by line), and every request checked against Cloudflare's OpenAPI
 # description.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 FAKE_PID=

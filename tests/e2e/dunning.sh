@@ -4,6 +4,7 @@
 # customer marked never auto-suspend left alone, the run (reason overdue,
 # jobs queued for the routers), then a payment and the reactivation of the
 # overdue suspensions only.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 "$BIN" --db "$DBURL" init --demo --customers 40 --seed 11 --invoices 0 >/dev/null 2>&1

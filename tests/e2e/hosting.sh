@@ -6,6 +6,7 @@
 # credential (403, its login page) with the failure kept on the account, a
 # suspension the panel says yes to but does not do, an unknown user, a
 # subscription of another customer, and the audit of it all.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 CP_PID=

@@ -9,6 +9,7 @@
 # a bulk suspension queues a job per subscription; a cancellation suspends
 # (never deletes), done at once for an account already suspended; a refused
 # credential fails the jobs after one sign-in attempt; and the audit.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 CP_PID=

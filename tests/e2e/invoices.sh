@@ -7,6 +7,7 @@
 # mark-paid, the overdue sweep, pending payments, installments, bad input
 # named field by field with nothing written, and who may do what. Every
 # figure is checked in --json output and again in the database.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 "$BIN" --db "$DBURL" init --demo --customers 50 --seed 3 --invoices 0 >/dev/null 2>&1

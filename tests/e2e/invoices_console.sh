@@ -9,6 +9,7 @@
 # made by hand through the form (n) and found in the list; the list of one
 # billing run (run=ID) written as CSV (w); the wide layout at 200x60 and the
 # mono theme.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 # no billing history: the month is billed below, as the checks expect

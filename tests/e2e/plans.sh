@@ -4,6 +4,7 @@
 # plan in use refused, who may change what), then the :plans screen in tmux
 # at 80x24 (a new plan through the form, an inline error first, the row in
 # the list and in the database, a refused delete).
+# postgresql: yes
 . tests/e2e/lib.sh
 
 "$BIN" --db "$DBURL" init --demo --customers 30 --seed 3 >/dev/null 2>&1

@@ -9,6 +9,7 @@
 # broken answers (not JSON, HTML, 401, a name that does not resolve, a wrong
 # community) each with a clear reason; a slow router does not hold up the
 # others; a reboot gives no absurd rate and a 'rebooted' alert.
+# postgresql: yes
 . tests/e2e/lib.sh
 . tests/sh/snmpd.sh
 

@@ -4,6 +4,7 @@
 # really disables the secret and drops the session, a router that is down
 # (pending, then synced once it answers), a refusal, drift found and
 # converged, and a bulk suspension previewed per router.
+# postgresql: yes
 . "$(dirname "$0")/lib.sh"
 
 "$BIN" --db "$DBURL" init --demo --customers 40 --seed 3 >"$T/out" 2>&1

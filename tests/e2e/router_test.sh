@@ -4,6 +4,7 @@
 # snmpd for a cisco router (its community right, then wrong), and a
 # MikroTik whose every step answers. Checks the --json steps array, the
 # text lines, the exit status and that no secret is printed.
+# postgresql: yes
 . tests/e2e/lib.sh
 . tests/sh/snmpd.sh
 

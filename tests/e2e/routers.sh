@@ -2,6 +2,7 @@
 # password on standard input, list and show without any secret in the
 # output, optimistic locking, validation naming the field, roles, delete,
 # and a connection test against a port nobody listens on.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 "$BIN" --db "$DBURL" init --demo --customers 5 --seed 3 >"$T/out" 2>&1

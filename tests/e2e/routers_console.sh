@@ -5,6 +5,7 @@
 # then one router stops answering and, while the screen stays open and no
 # key is pressed, its row turns down. Also 80x24 in ASCII, mono and wide,
 # and a router added through the form after testing what was typed.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 FAKE_PID=

@@ -11,6 +11,7 @@
 # dunning grace 7 days, billing day 1. Today is 2026-11-24, so the default
 # range is 2025-12-01 .. 2026-11-30, the monthly trends 2025-12 .. 2026-11
 # and the daily trends 2026-10-26 .. 2026-11-24.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 PW=Stats-Pass-1

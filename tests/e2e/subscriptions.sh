@@ -5,6 +5,7 @@
 # Sync column following the router queue; the database and the router
 # afterwards; the wide layout with its detail pane; the jobs screen; and the
 # mono theme.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 "$BIN" --db "$DBURL" init --demo --customers 50 --seed 3 >"$T/out" 2>&1

@@ -7,6 +7,7 @@
 # the alert. Keys that would change something change nothing; q asks to
 # quit. The operator may come from the configuration's wall_user; one
 # without router.view, or no terminal at all, is refused.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 FAKE=
