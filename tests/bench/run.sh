@@ -22,7 +22,9 @@ export XDG_DATA_HOME="$DIR/xdg" XDG_CONFIG_HOME="$DIR/xdg" PATCHBAY_PASSWORD=dem
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true' EXIT
 
 ms_now() { python3 -c 'import time; print(int(time.monotonic()*1000))'; }
-ratio() { python3 -c "print(round($1/$2, 3) if $2 else 'null')"; }
+ratio() { # value baseline: null without a baseline to divide by
+    case $2 in null | 0) echo null ;; *) python3 -c "print(round($1/$2, 3))" ;; esac
+}
 emit() { # metric value unit baseline
     printf '{"metric":"%s","value":%s,"unit":"%s","baseline":%s,"ratio":%s}\n' \
         "$1" "$2" "$3" "$4" "$(ratio "$2" "$4")"
