@@ -49,7 +49,7 @@
 #include "core/buf.h"
 #include "core/xalloc.h"
 
-#define PG_LOCK_KEY 7561023 /* the writers' advisory lock: any constant of ours */
+#define PG_LOCK_KEY "7561023" /* the writers' advisory lock: any constant of ours */
 #define PG_RETRY_MS 5000
 
 /* Type OIDs from the server's catalog (pg_type.h is not a client header). */
@@ -774,8 +774,7 @@ static pb_err pg_begin(void *conn, bool write)
             c->in_tx = true;
         return e;
     }
-    char sql[96];
-    snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%d)", PG_LOCK_KEY);
+    static const char sql[] = "BEGIN; SELECT pg_advisory_xact_lock(" PG_LOCK_KEY ")";
     int64_t t0 = now_ms();
     for (;;) {
         pb_err e = run_simple(c, sql);
