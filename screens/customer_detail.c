@@ -236,6 +236,8 @@ void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, 
     }
     struct app *a = screens_app(ui);
     const struct customer_row *cu = &v->c;
+    bool can_edit = ui_allowed(ui, "customer.edit");
+    bool can_add_sub = ui_allowed(ui, "subscription.edit");
     int y = r.y, bottom = r.y + r.h;
     int x = r.x, w = r.w;
     char t[256];
@@ -288,7 +290,8 @@ void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, 
     /* Contacts */
     if (y < bottom) {
         snprintf(t, sizeof t, "Contacts %d", v->ncontacts);
-        screens_rule(c, y++, x, w, t, "n add", focused && v->section == CS_CONTACTS);
+        screens_rule(c, y++, x, w, t, can_edit ? "n add" : NULL,
+                     focused && v->section == CS_CONTACTS);
     }
     int namew = 4, phonew = 0;
     for (int i = 0; i < v->ncontacts; i++) {
@@ -334,10 +337,12 @@ void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, 
         char right[64];
         snprintf(right, sizeof right, "monthly %s",
                  money_format(cu->monthly_bill, cu->currency, money, sizeof money));
-        screens_rule(c, y++, x, w, t, v->nsubs ? right : "n add", focused && v->section == CS_SUBS);
+        screens_rule(c, y++, x, w, t, v->nsubs ? right : can_add_sub ? "n add" : NULL,
+                     focused && v->section == CS_SUBS);
     }
     if (!v->nsubs && y < bottom)
-        canvas_text(c, y++, x + 2, w - 3, ROLE_muted, "No subscriptions yet. n adds one here.");
+        canvas_text(c, y++, x + 2, w - 3, ROLE_muted,
+                    can_add_sub ? "No subscriptions yet. n adds one here." : "No subscriptions.");
     int userw = 4, planw = 4;
     for (int i = 0; i < v->nsubs; i++) {
         const struct subscription_row *sr = &v->subs[i];
@@ -447,8 +452,13 @@ void cust_view_draw(const struct cust_view *v, struct ui *ui, struct canvas *c, 
     }
 
     /* Notes */
+    if (!customer_notes_visible(a)) {
+        buf_fini(&b);
+        return;
+    }
     if (y < bottom)
-        screens_rule(c, y++, x, w, "Notes", "e edit", focused && v->section == CS_NOTES);
+        screens_rule(c, y++, x, w, "Notes", can_edit ? "e edit" : NULL,
+                     focused && v->section == CS_NOTES);
     const char *notes = cu->notes ? cu->notes : "";
     if (!*notes && y < bottom)
         canvas_text(c, y++, x + 2, w - 3, ROLE_muted, "No notes.");

@@ -181,6 +181,22 @@ pb_err customer_validate(struct app *a, const struct customer_input *in, struct 
 
 /* ---- reading ---------------------------------------------------------------- */
 
+bool customer_notes_visible(const struct app *a)
+{
+    return a->s.role != ROLE_ID_CLIENT;
+}
+
+/* Notes are the staff's own words about a customer ("threatened to
+ * leave", "pays late, call first"); the customer's own login never reads
+ * them. Cleared here so no screen or command can show them by mistake. */
+static void hide_internal(const struct app *a, struct customer_row *r)
+{
+    if (customer_notes_visible(a))
+        return;
+    free(r->notes);
+    r->notes = NULL;
+}
+
 static void scope(struct app *a, struct customer_query *q, bool for_change)
 {
     q->tenant_id = a->tenant.id;
@@ -194,7 +210,10 @@ pb_err customer_list(struct app *a, struct customer_query *q, struct customer_ro
     if (e)
         return e;
     scope(a, q, false);
-    return customer_db_list(a->st, q, rows, n, more);
+    e = customer_db_list(a->st, q, rows, n, more);
+    for (int i = 0; !e && i < *n; i++)
+        hide_internal(a, &(*rows)[i]);
+    return e;
 }
 
 pb_err customer_count(struct app *a, struct customer_query *q, int64_t *n)
@@ -246,6 +265,7 @@ static pb_err check_scope(struct app *a, struct customer_row *r, bool for_change
         customer_row_fini(r);
         return e;
     }
+    hide_internal(a, r);
     return NULL;
 }
 

@@ -55,6 +55,9 @@ pb_err customer_ids(struct app *a, struct customer_query *q, int64_t **ids,
 /* Total customers the session may see (the "of 41,876" of the title). */
 pb_err customer_total(struct app *a, int64_t *n) PB_MUST_CHECK;
 
+/* Whether the session reads the staff's notes on customers (a client's
+ * login does not: lists and gets leave them NULL). */
+bool customer_notes_visible(const struct app *a);
 /* One customer by id, code or e-mail (PB_NOT_FOUND / PB_FORBIDDEN). */
 pb_err customer_get(struct app *a, const char *key, struct customer_row *out) PB_MUST_CHECK;
 pb_err customer_get_id(struct app *a, int64_t id, struct customer_row *out) PB_MUST_CHECK;

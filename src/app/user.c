@@ -141,6 +141,12 @@ static pb_err check_role_fields(struct app *a, const struct user_input *in, stru
     }
     if (!r->full_name || !*r->full_name)
         e = err_field(e, PB_VALIDATION, "full_name", "Full name: a name is required.");
+    bool client = r->role && strcmp(r->role, "client") == 0;
+    if (in->customer && *in->customer && !client)
+        return err_field(e, PB_VALIDATION, "customer",
+                         "Customer: only a client operator belongs to a customer; %s works for "
+                         "the whole tenant.",
+                         r->role ? r->role : "this role");
     if (in->customer && *in->customer) {
         struct customer_row c = {0};
         pb_err ce = customer_db_find(a->st, a->tenant.id, in->customer, &c);
@@ -148,16 +154,17 @@ static pb_err check_role_fields(struct app *a, const struct user_input *in, stru
             e = err_field(e, PB_VALIDATION, "customer", "Customer: no customer \"%s\" in %s.",
                           in->customer, a->tenant.short_name);
             err_free(&ce);
-        } else {
-            r->customer_id = c.id;
+            customer_row_fini(&c);
+            return e;
         }
+        r->customer_id = c.id;
         customer_row_fini(&c);
     }
-    if (r->role && strcmp(r->role, "client") == 0 && !r->customer_id)
+    if (client && !r->customer_id)
         e = err_field(e, PB_VALIDATION, "customer",
                       "Customer: a client operator belongs to one customer; name it with "
                       "--customer.");
-    if (r->role && strcmp(r->role, "client") != 0)
+    if (!client)
         r->customer_id = 0;
     return e;
 }

@@ -34,9 +34,6 @@ pb_in() {
 no_secret() {
     if grep -qF -e "$TOKEN" "$T/out" "$T/err"; then bad "$1: the token is printed"; else ok; fi
 }
-expect_err() {
-    if grep -qF -- "$1" "$T/out" "$T/err"; then ok; else bad "$2: no \"$1\" in: $(head -c 500 "$T/out" "$T/err")"; fi
-}
 cf() { http_call POST "http://127.0.0.1:$CFPORT/_fake/$1" "$2" >"$T/fake.out"; }
 cf_state() { http_call GET "http://127.0.0.1:$CFPORT/_fake/state" >"$T/state"; }
 # cf_count TYPE NAME: records of that type and FQDN at the fake

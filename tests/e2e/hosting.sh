@@ -37,9 +37,6 @@ pb_in() {
         --user "${AS:-admin@demo.test}" "$@" >"$T/out" 2>"$T/err"
     RC=$?
 }
-expect_err() {
-    if grep -qF -- "$1" "$T/out" "$T/err"; then ok; else bad "$2: no \"$1\" in: $(head -c 500 "$T/out" "$T/err")"; fi
-}
 no_secret() {
     if grep -qF -e "$WHM_TOKEN" -e "$DA_KEY" "$T/out" "$T/err"; then bad "$1: a secret is printed"; else ok; fi
 }

@@ -36,9 +36,6 @@ pb_in() {
         --user "${AS:-admin@demo.test}" "$@" >"$T/out" 2>"$T/err"
     RC=$?
 }
-expect_err() {
-    if grep -qF -- "$1" "$T/out" "$T/err"; then ok; else bad "$2: no \"$1\" in: $(head -c 500 "$T/out" "$T/err")"; fi
-}
 cp_fake() { http_call POST "http://127.0.0.1:$CPPORT/_fake/$1" "$2" >"$T/fake.out"; }
 # cp_acct USER KEY: a field of the account at the fake cPanel
 cp_acct() {

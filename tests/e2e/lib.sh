@@ -61,6 +61,11 @@ expect_out() {
     if grep -qF -- "$1" "$T/out"; then ok; else bad "$2: output lacks \"$1\": $(head -c 400 "$T/out")"; fi
 }
 
+# expect_err TEXT DESCRIPTION: TEXT in what the command printed, either stream
+expect_err() {
+    if grep -qF -- "$1" "$T/out" "$T/err"; then ok; else bad "$2: no \"$1\" in: $(head -c 500 "$T/out" "$T/err")"; fi
+}
+
 # json EXPR: evaluates a Python expression over the JSON in $T/out as d
 json() {
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$T/out"
