@@ -267,10 +267,11 @@ static char *aview_text(const struct aview *v, const struct app *a)
     char when[64];
     entry_time(a, v->r.at, true, when, sizeof when);
     char *act = action_text(&v->r);
-    buf_printf(&b, "Audit entry %lld: %s %lld %s, %s by %s (%s) at %s\n", (long long)v->r.id,
+    buf_printf(&b, "Audit entry %lld: %s %lld %s, %s by %s (%s%s%s) at %s\n", (long long)v->r.id,
                v->r.entity ? v->r.entity : "", (long long)v->r.entity_id,
                v->r.entity_label ? v->r.entity_label : "", act,
-               v->r.user_email ? v->r.user_email : "", v->r.origin ? v->r.origin : "", when);
+               v->r.user_email ? v->r.user_email : "", v->r.origin ? v->r.origin : "",
+               v->r.remote ? ", " : "", v->r.remote ? v->r.remote : "", when);
     free(act);
     for (int i = 0; i < v->nf; i++)
         buf_printf(&b, "%c %s: %s -> %s\n", audit_mark_char(v->f[i].mark), v->f[i].name,
@@ -363,8 +364,9 @@ static void aview_draw(struct aview *v, struct ui *ui, struct canvas *c, struct 
     const struct audit_row *e = &v->r;
     char when[64], left[320];
     entry_time(a, e->at, true, when, sizeof when);
-    snprintf(left, sizeof left, "%s · %s · %s", when, e->user_email && *e->user_email ?
-             e->user_email : "(nobody signed in)", e->origin ? e->origin : "");
+    snprintf(left, sizeof left, "%s · %s · %s%s%s", when,
+             e->user_email && *e->user_email ? e->user_email : "(nobody signed in)",
+             e->origin ? e->origin : "", e->remote ? ", " : "", e->remote ? e->remote : "");
     char *act = action_text(e);
     screens_rule(c, y++, x, w, left, act, false);
     free(act);

@@ -173,18 +173,14 @@ static void fill(struct form *f, const struct customer_row *c)
     form_init_value(f, "notes", c->notes, NULL);
 }
 
-static pb_err reread(struct screen *s, bool refill)
+static pb_err reread(struct screen *s, struct form *into, int64_t *version)
 {
     struct cform *p = s->priv;
     struct customer_row c = {0};
     pb_err e = customer_get(screens_app(s->ui), p->code, &c);
     if (!e) {
-        p->version = c.version;
-        if (refill) {
-            fill(p->f, &c);
-            ui_msg(s->ui, MSG_INFO, "Reloaded %s %s at version %lld; your edits are gone.",
-                   c.code, c.name, (long long)c.version);
-        }
+        fill(into, &c);
+        *version = c.version;
     }
     customer_row_fini(&c);
     return e;
@@ -219,7 +215,7 @@ static pb_err form_save(struct form *f, void *arg)
             [F_STATUS] = &in.status,   [F_MANAGER] = &in.account_manager,
             [F_CURRENCY] = &in.currency, [F_AUTO] = &in.auto_suspend, [F_NOTES] = &in.notes,
         };
-        screens_form_only_changed(&p->fc, p->f, p->fields, slots, NFIELDS);
+        screens_form_only_changed(p->f, p->fields, slots, NFIELDS);
     }
     struct app *a = screens_app(s->ui);
     struct customer_row out = {0};
@@ -229,7 +225,6 @@ static pb_err form_save(struct form *f, void *arg)
         customer_row_fini(&out);
         return screens_form_refused(&p->fc, e);
     }
-    p->fc.overwrite = false;
     if (p->editing)
         ui_msg(s->ui, MSG_OK, "Saved %s %s (version %lld).", out.code, out.name,
                (long long)out.version);
@@ -252,7 +247,7 @@ static pb_err cform_open(struct screen *s, const char *args)
     struct cform *p = s->priv;
     struct app *a = screens_app(s->ui);
     memcpy(p->fields, field_template, sizeof p->fields);
-    p->fc = (struct form_conflict){.s = s, .reread = reread};
+    p->fc = (struct form_conflict){.s = s, .version = &p->version, .reread = reread};
     screens_tenant_scope(a, p->scope, sizeof p->scope);
     p->countries = (struct picker_source){.title = "Country", .noun = "countries",
                                           .search = country_search};

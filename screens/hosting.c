@@ -336,11 +336,11 @@ struct hview {
     bool loaded;
     struct hosting_row r;
     char host[128]; /* the panel's host name, "" when the role may not see it */
-    int64_t id, version, data; /* the row shown and the data version read */
 };
 
-static void hview_fini(struct hview *v)
+static void hview_fini(void *view)
 {
+    struct hview *v = view;
     if (v->loaded)
         hosting_row_fini(&v->r);
     memset(v, 0, sizeof *v);
@@ -355,8 +355,9 @@ static void host_of(const char *url, char *out, size_t n)
     snprintf(out, n, "%.*s", (int)k, p);
 }
 
-static pb_err hview_load(struct hview *v, struct app *a, int64_t id)
+static pb_err hview_load(void *view, struct app *a, int64_t id)
 {
+    struct hview *v = view;
     char key[32];
     snprintf(key, sizeof key, "%lld", (long long)id);
     struct hosting_row r = {0};
@@ -554,6 +555,7 @@ struct hlist {
     struct list_screen ls; /* first; its pane is drawn here, under the list */
     struct hsrc src;
     struct hview v;
+    struct pane_follow pf;
     struct screen_link *link;
     bool full;      /* Enter: the pane has the whole body */
     int64_t msg_id; /* the row whose message the bottom bar shows */
@@ -574,6 +576,8 @@ static pb_err hl_open(struct screen *s, const char *args)
     pthread_mutex_init(&p->src.mu, NULL);
     atomic_init(&p->src.ascii, ui_ascii(s->ui));
     list_screen_open(s, &source, &p->src, &la);
+    p->pf = (struct pane_follow){
+        .view = &p->v, .load = hview_load, .fini = hview_fini, .full = &p->full};
     p->link = screen_link_new(s);
     return NULL;
 }
@@ -587,40 +591,17 @@ static void hl_close(struct screen *s)
     pthread_mutex_destroy(&p->src.mu);
 }
 
-/* The pane follows the cursor: reads the row again when it, its version
- * or the data changed. R_REDRAW when what it shows changed. */
 static unsigned follow(struct screen *s)
 {
     struct hlist *p = s->priv;
-    const struct table_row *r = table_current(p->ls.t);
-    struct app *a = screens_app(s->ui);
-    if (!r) {
-        if (!p->v.id)
-            return R_NONE;
-        hview_fini(&p->v);
-        p->full = false;
-        return R_REDRAW;
-    }
-    int64_t dv = store_data_version(a->st);
-    if (r->id == p->v.id && r->version == p->v.version && dv == p->v.data)
-        return R_NONE;
-    pb_err e = hview_load(&p->v, a, r->id);
-    if (e) {
-        err_free(&e); /* gone meanwhile: the list's next read drops it */
-        hview_fini(&p->v);
-    }
-    p->v.id = r->id;
-    p->v.version = r->version;
-    p->v.data = dv;
-    return R_REDRAW;
+    return screens_pane_follow(s, p->ls.t, &p->pf);
 }
 
+/* A sync changes the figures, not the version. */
 static void reload(struct screen *s)
 {
     struct hlist *p = s->priv;
-    table_reload(p->ls.t);
-    p->v.version = -1; /* a sync changes the figures, not the version */
-    follow(s);
+    screens_pane_reread(s, p->ls.t, &p->pf);
 }
 
 static void hl_draw(struct screen *s, struct canvas *c, struct rect body)

@@ -221,17 +221,18 @@ static bool work_out_head(struct screen *s)
     return true;
 }
 
-/* Puts a draft as stored into the form as its unchanged values. */
-static void fill(struct iform *p, const struct invoice_detail *d)
+/* Puts a draft as stored into f (the screen's form, or one like it) as its
+ * unchanged values. */
+static void fill(const struct iform *p, struct form *f, const struct invoice_detail *d)
 {
     const struct invoice_row *r = &d->inv;
     char disp[200];
     snprintf(disp, sizeof disp, "%s · %s", r->customer_name, r->customer_code);
-    form_init_value(p->f, "customer", r->customer_code, disp);
-    form_init_value(p->f, "type", r->type, NULL);
-    form_init_value(p->f, "save_as", "draft", NULL);
-    form_init_value(p->f, "issue_date", r->issue_date, NULL);
-    form_init_value(p->f, "notes", r->notes, NULL);
+    form_init_value(f, "customer", r->customer_code, disp);
+    form_init_value(f, "type", r->type, NULL);
+    form_init_value(f, "save_as", "draft", NULL);
+    form_init_value(f, "issue_date", r->issue_date, NULL);
+    form_init_value(f, "notes", r->notes, NULL);
     for (int row = 0; row < NLINES; row++) {
         const struct invoice_line_row *l = row < d->nlines ? &d->lines[row] : NULL;
         char qty[24] = "", price[MONEY_BUF] = "", rate[16] = "";
@@ -240,10 +241,10 @@ static void fill(struct iform *p, const struct invoice_detail *d)
             money_plain(l->unit_price, r->currency, price, sizeof price);
             screens_rate(l->tax_rate_bp, rate, sizeof rate);
         }
-        form_init_value(p->f, p->names[row][L_DESC], l ? l->description : "", NULL);
-        form_init_value(p->f, p->names[row][L_QTY], qty, NULL);
-        form_init_value(p->f, p->names[row][L_PRICE], price, NULL);
-        form_init_value(p->f, p->names[row][L_TAX], rate, NULL);
+        form_init_value(f, p->names[row][L_DESC], l ? l->description : "", NULL);
+        form_init_value(f, p->names[row][L_QTY], qty, NULL);
+        form_init_value(f, p->names[row][L_PRICE], price, NULL);
+        form_init_value(f, p->names[row][L_TAX], rate, NULL);
     }
 }
 
@@ -268,7 +269,7 @@ static pb_err load_draft(struct app *a, const char *key, struct invoice_detail *
     return e;
 }
 
-static pb_err reread(struct screen *s, bool refill)
+static pb_err reread(struct screen *s, struct form *into, int64_t *version)
 {
     struct iform *p = s->priv;
     struct invoice_detail d = {0};
@@ -277,12 +278,8 @@ static pb_err reread(struct screen *s, bool refill)
     pb_err e = load_draft(screens_app(s->ui), key, &d);
     if (e)
         return e;
-    p->version = d.inv.version;
-    if (refill) {
-        fill(p, &d);
-        ui_msg(s->ui, MSG_INFO, "Reloaded %s at version %lld; your edits are gone.", p->label,
-               (long long)p->version);
-    }
+    fill(p, into, &d);
+    *version = d.inv.version;
     invoice_detail_fini(&d);
     return NULL;
 }
@@ -312,8 +309,8 @@ static pb_err iform_save(struct form *f, void *arg)
          * is also what merges with someone else's save. */
         const char **slots[NFIELDS] = {[F_CUST] = &in.customer, [F_TYPE] = &in.type,
                                        [F_DATE] = &in.issue_date, [F_NOTES] = &in.notes};
-        screens_form_only_changed(&p->fc, p->f, p->fields, slots, NFIELDS);
-        if (!p->fc.overwrite && !lines_changed(p)) {
+        screens_form_only_changed(p->f, p->fields, slots, NFIELDS);
+        if (!lines_changed(p)) {
             in.lines = NULL;
             in.nlines = 0;
         }
@@ -328,7 +325,6 @@ static pb_err iform_save(struct form *f, void *arg)
         invoice_row_fini(&out);
         return screens_form_refused(&p->fc, to_rows(p, e, row_of, in.lines ? in.nlines : NLINES));
     }
-    p->fc.overwrite = false;
     const char *cur = out.currency ? out.currency : "";
     char m[MONEY_BUF], due[32];
     money_format(out.total, cur, m, sizeof m);
@@ -350,7 +346,7 @@ static pb_err iform_open(struct screen *s, const char *args)
 {
     struct iform *p = s->priv;
     struct app *a = screens_app(s->ui);
-    p->fc = (struct form_conflict){.s = s, .reread = reread};
+    p->fc = (struct form_conflict){.s = s, .version = &p->version, .reread = reread};
     memcpy(p->fields, head_fields, sizeof head_fields);
     for (int row = 0; row < NLINES; row++) {
         snprintf(p->labels[row], sizeof p->labels[row], "Line %d", row + 1);
@@ -398,7 +394,7 @@ static pb_err iform_open(struct screen *s, const char *args)
     }
     p->f = form_new(s->ui, p->fields, NFIELDS, &iform_ops, s);
     if (p->editing) {
-        fill(p, &d);
+        fill(p, p->f, &d);
     } else {
         char today[DATE_BUF], disp[200];
         if (c.code) {

@@ -167,10 +167,11 @@ static char *one_line(const char *text)
     return buf_steal(&b);
 }
 
-/* Puts the stored plan into the form as its unchanged values. */
-static void fill(struct pform *p, const struct plan_row *r, const char *cur)
+/* Puts the stored plan into f (the screen's form, or one like it) as its
+ * unchanged values. */
+static void fill(const struct pform *p, struct form *f, const struct plan_row *r,
+                 const char *cur)
 {
-    struct form *f = p->f;
     char t[64];
     form_init_value(f, "name", r->name, NULL);
     form_init_value(f, "category", r->category, NULL);
@@ -202,8 +203,8 @@ static void fill(struct pform *p, const struct plan_row *r, const char *cur)
 }
 
 /* The form's values as the controller's input. When editing, only what the
- * operator changed is sent (unless overwriting): the rest stays as stored,
- * which is also what merges with someone else's save. */
+ * operator changed is sent: the rest stays as stored, which is also what
+ * merges with someone else's save. */
 static void to_input(const struct pform *p, struct plan_input *in)
 {
     memset(in, 0, sizeof *in);
@@ -215,22 +216,18 @@ static void to_input(const struct pform *p, struct plan_input *in)
         *slots[i] = form_value_at(p->f, i);
     }
     if (p->editing)
-        screens_form_only_changed(&p->fc, p->f, p->fields, slots, NFIELDS);
+        screens_form_only_changed(p->f, p->fields, slots, NFIELDS);
 }
 
-static pb_err reread(struct screen *s, bool refill)
+static pb_err reread(struct screen *s, struct form *into, int64_t *version)
 {
     struct pform *p = s->priv;
     struct app *a = screens_app(s->ui);
     struct plan_row r = {0};
     pb_err e = plan_get(a, p->key, &r);
     if (!e) {
-        p->version = r.version;
-        if (refill) {
-            fill(p, &r, a->tenant.currency);
-            ui_msg(s->ui, MSG_INFO, "Reloaded plan %s at version %lld; your edits are gone.",
-                   r.name, (long long)r.version);
-        }
+        fill(p, into, &r, a->tenant.currency);
+        *version = r.version;
     }
     plan_row_fini(&r);
     return e;
@@ -248,7 +245,6 @@ static pb_err pform_save(struct form *f, void *arg)
                           : plan_create(a, &in, &out);
     if (e)
         return screens_form_refused(&p->fc, e);
-    p->fc.overwrite = false;
     if (p->editing)
         ui_msg(s->ui, MSG_OK, "Saved plan %s (version %lld).", out.name, (long long)out.version);
     else
@@ -271,7 +267,7 @@ static pb_err pform_open(struct screen *s, const char *args)
     struct app *a = screens_app(s->ui);
     const char *cur = a->tenant.currency ? a->tenant.currency : "USD";
     memcpy(p->fields, field_template, sizeof p->fields);
-    p->fc = (struct form_conflict){.s = s, .reread = reread};
+    p->fc = (struct form_conflict){.s = s, .version = &p->version, .reread = reread};
     char rate[16];
     snprintf(p->price_hint, sizeof p->price_hint, "%s", cur);
     snprintf(p->tax_hint, sizeof p->tax_hint, "%% · empty: the default %s %%",
@@ -303,7 +299,7 @@ static pb_err pform_open(struct screen *s, const char *args)
     }
     p->f = form_new(s->ui, p->fields, NFIELDS, &pform_ops, s);
     if (p->editing) {
-        fill(p, &r, cur);
+        fill(p, p->f, &r, cur);
     } else {
         form_init_value(p->f, "category", "internet", NULL);
         form_init_value(p->f, "billing_cycle", "monthly", NULL);

@@ -85,12 +85,11 @@ struct rform {
     struct form_conflict fc;
 };
 
-/* Puts the stored router into the form as its unchanged values; the
- * secrets stay empty (never shown), and their hints say whether one is
- * set. */
-static void fill(struct rform *p, struct app *a, const struct router_row *r)
+/* Puts the stored router into f (the screen's form, or one like it) as its
+ * unchanged values; the secrets stay empty (never shown), and their hints
+ * say whether one is set. */
+static void fill(struct rform *p, struct form *f, struct app *a, const struct router_row *r)
 {
-    struct form *f = p->f;
     char t[32];
     form_init_value(f, "name", r->name, NULL);
     form_init_value(f, "router_type", r->router_type, NULL);
@@ -122,9 +121,9 @@ static void fill(struct rform *p, struct app *a, const struct router_row *r)
 }
 
 /* The form's values as the controller's input. A save of an edit sends
- * only what the operator changed (unless overwriting), which is also what
- * merges with someone else's save; a test sends everything typed. An
- * empty secret is never sent: it keeps the stored one. */
+ * only what the operator changed, which is also what merges with someone
+ * else's save; a test sends everything typed. An empty secret is never
+ * sent: it keeps the stored one. */
 static void to_input(const struct rform *p, struct router_input *in, bool saving)
 {
     memset(in, 0, sizeof *in);
@@ -134,26 +133,22 @@ static void to_input(const struct rform *p, struct router_input *in, bool saving
         *slots[i] = form_value_at(p->f, i);
     }
     if (saving && p->editing)
-        screens_form_only_changed(&p->fc, p->f, p->fields, slots, NFIELDS);
+        screens_form_only_changed(p->f, p->fields, slots, NFIELDS);
     if (in->password && !*in->password)
         in->password = NULL;
     if (in->snmp_community && !*in->snmp_community)
         in->snmp_community = NULL;
 }
 
-static pb_err reread(struct screen *s, bool refill)
+static pb_err reread(struct screen *s, struct form *into, int64_t *version)
 {
     struct rform *p = s->priv;
     struct app *a = screens_app(s->ui);
     struct router_row r = {0};
     pb_err e = router_get(a, p->key, &r);
     if (!e) {
-        p->version = r.version;
-        if (refill) {
-            fill(p, a, &r);
-            ui_msg(s->ui, MSG_INFO, "Reloaded router %s at version %lld; your edits are gone.",
-                   r.name, (long long)r.version);
-        }
+        fill(p, into, a, &r);
+        *version = r.version;
     }
     router_row_fini(&r);
     return e;
@@ -171,7 +166,6 @@ static pb_err rform_save(struct form *f, void *arg)
                           : router_create(a, &in, &out);
     if (e)
         return screens_form_refused(&p->fc, e);
-    p->fc.overwrite = false;
     if (p->editing)
         ui_msg(s->ui, MSG_OK, "Saved router %s (version %lld).", out.name,
                (long long)out.version);
@@ -189,7 +183,7 @@ static pb_err rform_open(struct screen *s, const char *args)
     struct rform *p = s->priv;
     struct app *a = screens_app(s->ui);
     memcpy(p->fields, field_template, sizeof p->fields);
-    p->fc = (struct form_conflict){.s = s, .reread = reread};
+    p->fc = (struct form_conflict){.s = s, .version = &p->version, .reread = reread};
     struct router_row r = {0};
     if (args && *args) {
         pb_err e = router_get(a, args, &r);
@@ -202,7 +196,7 @@ static pb_err rform_open(struct screen *s, const char *args)
     }
     p->f = form_new(s->ui, p->fields, NFIELDS, &rform_ops, s);
     if (p->editing) {
-        fill(p, a, &r);
+        fill(p, p->f, a, &r);
     } else {
         char t[16];
         form_init_value(p->f, "router_type", ROUTER_DEFAULT_TYPE, NULL);

@@ -22,6 +22,7 @@
 #include "core/text.h"
 #include "core/valid.h"
 #include "core/xalloc.h"
+#include "ui/conflict.h"
 #include "ui/table.h"
 
 const struct screen_class *const screen_registry[] = {
@@ -40,6 +41,7 @@ const struct screen_class *const screen_registry[] = {
     &screen_hosting, &screen_hosting_form,
     &screen_audit, &screen_audit_entry,
     &screen_tenants, &screen_tenant_form,
+    &screen_users, &screen_user_form, &screen_passwd,
 };
 const size_t screen_count = sizeof screen_registry / sizeof screen_registry[0];
 
@@ -683,11 +685,9 @@ void screens_tenant_scope(const struct app *a, char *out, size_t n)
                                                            : "this tenant");
 }
 
-void screens_form_only_changed(const struct form_conflict *fc, const struct form *f,
-                               const struct form_field *fields, const char **slots[], int n)
+void screens_form_only_changed(const struct form *f, const struct form_field *fields,
+                               const char **slots[], int n)
 {
-    if (fc->overwrite)
-        return;
     const char **changed = xcalloc((size_t)n + 1, sizeof *changed);
     int nc = form_changes(f, changed, n);
     for (int i = 0; i < n; i++) {
@@ -700,31 +700,34 @@ void screens_form_only_changed(const struct form_conflict *fc, const struct form
     free(changed);
 }
 
-static void conflict_pick(struct ui *ui, void *arg, int index)
+/* The dialog already put the choice into the form: the next save expects
+ * the version it showed. */
+static void conflict_chosen(struct ui *ui, void *arg, enum form_rebase how)
 {
     struct form_conflict *fc = arg;
-    pb_err e = fc->reread(fc->s, index == 2);
-    if (e) {
-        ui_msg_err(ui, e);
-        err_free(&e);
-        return;
-    }
-    if (index != 2) {
-        fc->overwrite = index == 1;
+    *fc->version = fc->stored;
+    if (how == FORM_RELOAD)
+        ui_msg(ui, MSG_INFO, "Reloaded version %lld as they saved it; your edits are gone.",
+               (long long)fc->stored);
+    else
         fc->resave = true;
-    }
 }
 
 pb_err screens_form_refused(struct form_conflict *fc, pb_err e)
 {
-    static const struct menu_item items[] = {
-        {"merge: their other fields, your changes", 'm', -1, false, NULL},
-        {"overwrite theirs with all of yours", 'o', -1, false, NULL},
-        {"reload theirs and lose your edits", 'r', -1, false, NULL},
-    };
-    if (e->code == PB_CONFLICT && !e->nfields)
-        ui_menu(fc->s->ui, "Saved by someone else meanwhile", items, 3, 0, conflict_pick, fc);
-    return screens_form_error(e);
+    if (e->code != PB_CONFLICT || e->nfields)
+        return screens_form_error(e);
+    struct form **f = fc->s->priv;
+    struct form *theirs = form_new_like(*f);
+    pb_err r = fc->reread(fc->s, theirs, &fc->stored);
+    if (r) {
+        /* Deleted or out of reach meanwhile: that is the news. */
+        form_free(&theirs);
+        err_free(&e);
+        return r;
+    }
+    ui_conflict(fc->s->ui, *f, theirs, e->msg, conflict_chosen, fc);
+    return e;
 }
 
 unsigned screens_form_conflict_tick(struct form_conflict *fc)
@@ -736,6 +739,41 @@ unsigned screens_form_conflict_tick(struct form_conflict *fc)
         return form_on_key(*f, &save);
     }
     return form_tick(*f);
+}
+
+/* ---- a pane under a list ------------------------------------------------- */
+
+unsigned screens_pane_follow(struct screen *s, struct table *t, struct pane_follow *pf)
+{
+    const struct table_row *r = table_current(t);
+    struct app *a = screens_app(s->ui);
+    if (!r) {
+        if (!pf->id)
+            return R_NONE;
+        pf->fini(pf->view);
+        pf->id = 0;
+        *pf->full = false;
+        return R_REDRAW;
+    }
+    int64_t dv = store_data_version(a->st);
+    if (r->id == pf->id && r->version == pf->version && dv == pf->data)
+        return R_NONE;
+    pb_err e = pf->load(pf->view, a, r->id);
+    if (e) {
+        err_free(&e);
+        pf->fini(pf->view);
+    }
+    pf->id = r->id;
+    pf->version = r->version;
+    pf->data = dv;
+    return R_REDRAW;
+}
+
+void screens_pane_reread(struct screen *s, struct table *t, struct pane_follow *pf)
+{
+    table_reload(t);
+    pf->version = -1;
+    screens_pane_follow(s, t, pf);
 }
 
 /* ---- detail screens ------------------------------------------------------ */

@@ -63,6 +63,9 @@ extern const struct screen_class screen_hosting;
 extern const struct screen_class screen_hosting_form;
 extern const struct screen_class screen_tenants;
 extern const struct screen_class screen_tenant_form;
+extern const struct screen_class screen_users;
+extern const struct screen_class screen_user_form;
+extern const struct screen_class screen_passwd;
 
 /* ---- the worker's context ---------------------------------------------- */
 
@@ -285,18 +288,23 @@ int screens_plan_search(void *wctx, void *arg, const char *text, struct picker_i
 /* ---- form screens: saving an existing row ------------------------------- */
 
 /*
- * Someone else saved the row while the form was open (SCREENS.md 2.9).
- * Merging works because only changed fields are sent: their other fields
- * stay, yours are applied on their version. Lives in the form screen's
- * private state.
+ * Someone else saved the row while the form was open (SCREENS.md 2.9): the
+ * save shows ui/conflict.h's dialog, fed with the row as stored now, and
+ * saves again on that version after a merge or an overwrite. Merging works
+ * because only changed fields are sent (screens_form_only_changed): the
+ * dialog's choice makes the stored row what the form's changes count from.
+ * Lives in the form screen's private state, whose first member is its
+ * struct form *.
  */
 struct form_conflict {
     struct screen *s;
-    bool overwrite; /* the next save sends every field, not only the changed ones */
-    bool resave;    /* save again on the next tick (after a conflict choice) */
-    /* Reads the row again and takes its version; with refill also puts it
-     * into the form as its unchanged values and says so. */
-    pb_err (*reread)(struct screen *s, bool refill);
+    int64_t *version; /* the screen's: the version its next save expects */
+    /* Reads the row as stored now into into (a form over the same fields,
+     * from form_new_like) as its unchanged values, and its version into
+     * *version. */
+    pb_err (*reread)(struct screen *s, struct form *into, int64_t *version);
+    int64_t stored;   /* the version the open dialog shows */
+    bool resave;      /* save again on the next tick (after a merge or an overwrite) */
 };
 
 /* The keys that end a form screen's keybind array (after its save key):
@@ -336,16 +344,39 @@ int screens_form_head(struct canvas *c, struct rect body, const char *const line
                       int muted, const char *title, const char *right);
 /* "in Meghna Link": a picker's scope, the tenant's short name. */
 void screens_tenant_scope(const struct app *a, char *out, size_t n);
-/* Unless overwriting, clears the slots (NULL ones skipped) of the fields the
- * operator left alone, so a save sends only the changes. */
-void screens_form_only_changed(const struct form_conflict *fc, const struct form *f,
-                               const struct form_field *fields, const char **slots[], int n);
-/* For a save the controller refused: offers the merge when someone else
- * saved meanwhile; returns e for the form. */
+/* Clears the slots (NULL ones skipped) of the fields the operator left
+ * alone, so a save sends only the changes. */
+void screens_form_only_changed(const struct form *f, const struct form_field *fields,
+                               const char **slots[], int n);
+/* For a save the controller refused: when someone else saved meanwhile,
+ * opens the conflict dialog over the row as stored now. Returns e for the
+ * form, or, when the row cannot be read again, why not. */
 pb_err screens_form_refused(struct form_conflict *fc, pb_err e);
 /* The tick of a form screen (state begins with its struct form *) that
  * saves again after a conflict choice. */
 unsigned screens_form_conflict_tick(struct form_conflict *fc);
+
+/* ---- a pane under a list ------------------------------------------------- */
+
+/*
+ * A pane that shows the row under a list's cursor (hosting, users). It is
+ * read again when the cursor moves to another row, when the row's version
+ * changes, and when the data version does (figures and sign-ins move
+ * without a version). view is the screen's, read by load and emptied by
+ * fini; full goes back to false when the list empties.
+ */
+struct pane_follow {
+    void *view;
+    pb_err (*load)(void *view, struct app *a, int64_t id);
+    void (*fini)(void *view);
+    bool *full;
+    int64_t id, version, data; /* the row shown and the data version read */
+};
+/* R_REDRAW when what the pane shows changed. A row gone meanwhile leaves
+ * the pane empty (the list's next read drops it). */
+unsigned screens_pane_follow(struct screen *s, struct table *t, struct pane_follow *pf);
+/* After a change made here: read again, even at the same version. */
+void screens_pane_reread(struct screen *s, struct table *t, struct pane_follow *pf);
 
 /* ---- detail screens ------------------------------------------------------ */
 

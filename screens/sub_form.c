@@ -177,7 +177,7 @@ static void fill(struct form *f, const struct subscription_row *r, const char *c
     form_init_value(f, "discount_value", m, NULL);
 }
 
-static pb_err reread(struct screen *s, bool refill)
+static pb_err reread(struct screen *s, struct form *into, int64_t *version)
 {
     struct sform *p = s->priv;
     struct app *a = screens_app(s->ui);
@@ -186,12 +186,8 @@ static pb_err reread(struct screen *s, bool refill)
     snprintf(key, sizeof key, "%lld", (long long)p->id);
     pb_err e = sub_get(a, key, &r);
     if (!e) {
-        p->version = r.version;
-        if (refill) {
-            fill(p->f, &r, a->tenant.currency);
-            ui_msg(s->ui, MSG_INFO, "Reloaded %s at version %lld; your edits are gone.",
-                   p->label, (long long)r.version);
-        }
+        fill(into, &r, a->tenant.currency);
+        *version = r.version;
     }
     subscription_row_fini(&r);
     return e;
@@ -229,7 +225,7 @@ static pb_err form_save(struct form *f, void *arg)
     /* Only what the operator changed: the rest stays as stored, which is
      * also what merges with someone else's save. */
     if (p->editing)
-        screens_form_only_changed(&p->fc, p->f, p->fields, slots, NFIELDS);
+        screens_form_only_changed(p->f, p->fields, slots, NFIELDS);
     struct app *a = screens_app(s->ui);
     struct subscription_row out = {0};
     char key[32];
@@ -239,7 +235,6 @@ static pb_err form_save(struct form *f, void *arg)
         subscription_row_fini(&out);
         return screens_form_refused(&p->fc, e);
     }
-    p->fc.overwrite = false;
     const char *who = out.username && *out.username ? out.username
                       : out.static_ip                 ? out.static_ip
                                                       : "";
@@ -270,7 +265,7 @@ static pb_err sform_open(struct screen *s, const char *args)
     struct sform *p = s->priv;
     struct app *a = screens_app(s->ui);
     memcpy(p->fields, field_template, sizeof p->fields);
-    p->fc = (struct form_conflict){.s = s, .reread = reread};
+    p->fc = (struct form_conflict){.s = s, .version = &p->version, .reread = reread};
     screens_tenant_scope(a, p->scope, sizeof p->scope);
     p->pick.show = show_customer;
     p->customers = (struct picker_source){.title = "Customer", .noun = "customers",

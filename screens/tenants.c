@@ -381,8 +381,8 @@ static void fill(struct form *f, const struct tenant_row *t, const char *parent)
 }
 
 /* The form's values as the controller's input. When editing, only what the
- * operator changed is sent (unless overwriting): the rest stays as stored,
- * which is also what merges with someone else's save. */
+ * operator changed is sent: the rest stays as stored, which is also what
+ * merges with someone else's save. */
 static void to_input(const struct tform *p, struct tenant_input *in)
 {
     memset(in, 0, sizeof *in);
@@ -392,21 +392,17 @@ static void to_input(const struct tform *p, struct tenant_input *in)
         *slots[i] = form_value_at(p->f, i);
     }
     if (p->editing)
-        screens_form_only_changed(&p->fc, p->f, p->fields, slots, NFIELDS);
+        screens_form_only_changed(p->f, p->fields, slots, NFIELDS);
 }
 
-static pb_err reread(struct screen *s, bool refill)
+static pb_err reread(struct screen *s, struct form *into, int64_t *version)
 {
     struct tform *p = s->priv;
     struct tenant_item r = {0};
     pb_err e = tenant_get(screens_app(s->ui), p->key, &r);
     if (!e) {
-        p->version = r.t.version;
-        if (refill) {
-            fill(p->f, &r.t, r.parent_slug);
-            ui_msg(s->ui, MSG_INFO, "Reloaded tenant %s at version %lld; your edits are gone.",
-                   r.t.slug, (long long)r.t.version);
-        }
+        fill(into, &r.t, r.parent_slug);
+        *version = r.t.version;
     }
     tenant_item_fini(&r);
     return e;
@@ -424,7 +420,6 @@ static pb_err tform_save(struct form *f, void *arg)
                           : tenant_create(a, &in, &out);
     if (e)
         return screens_form_refused(&p->fc, e);
-    p->fc.overwrite = false;
     if (p->editing)
         ui_msg(s->ui, MSG_OK, "Saved tenant %s (version %lld).", out.t.slug,
                (long long)out.t.version);
@@ -447,7 +442,7 @@ static pb_err tform_open(struct screen *s, const char *args)
 {
     struct tform *p = s->priv;
     memcpy(p->fields, field_template, sizeof p->fields);
-    p->fc = (struct form_conflict){.s = s, .reread = reread};
+    p->fc = (struct form_conflict){.s = s, .version = &p->version, .reread = reread};
     p->parents = (struct picker_source){.title = "Parent tenant", .noun = "tenants",
                                         .search = parent_search};
     p->fields[F_PARENT].picker = &p->parents;

@@ -166,7 +166,8 @@ static void topbar(void *p, struct ui_topbar *tb)
     queue_follow(a);
     billing_sweeper_follow(a, NULL);
     bool in = a->s.user_id != 0;
-    const char *tenant = in && a->tenant.short_name && *a->tenant.short_name ? a->tenant.short_name
+    const char *tenant = in && a->tenant_path                                ? a->tenant_path
+                         : in && a->tenant.short_name && *a->tenant.short_name ? a->tenant.short_name
                          : in && a->tenant.name                            ? a->tenant.name
                                                                            : "patchbay";
     snprintf(tb->tenant, sizeof tb->tenant, "%s", tenant);
@@ -422,9 +423,20 @@ static bool switch_tenant(struct ui *ui, const char *text)
     return true;
 }
 
+/* ":passwd": one's own password, in a form over the screen where it was
+ * asked for, so that saving it goes back there. */
+static bool own_password(struct ui *ui, const char *text)
+{
+    text += strspn(text, " ");
+    if (strcmp(text, "passwd") != 0)
+        return false;
+    ui_push(ui, &screen_passwd, NULL);
+    return true;
+}
+
 static bool palette_open(struct ui *ui, const char *text)
 {
-    if (text && switch_tenant(ui, text))
+    if (text && (switch_tenant(ui, text) || own_password(ui, text)))
         return true;
     int kind = 0;
     const char *dq = doc_words(text ? text : "", &kind);

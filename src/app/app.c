@@ -149,6 +149,7 @@ void app_free(struct app **ap)
     store_close(&a->st);
     session_clear(&a->s);
     tenant_row_fini(&a->tenant);
+    free(a->tenant_path);
     tz_free(&a->tz);
     vault_free(&a->vault);
     free(a->key_file);
@@ -191,6 +192,43 @@ pb_err app_db_role(struct app *a)
     return e;
 }
 
+/* "Meghna › Uttara Net" for a sub-tenant: its resellers' short names, top
+ * first, as far up as the session may read (row-level security may stop
+ * it short); NULL for a top-level tenant. Only the top bar shows it, so a
+ * failure to read leaves no path rather than no tenant. */
+static char *reseller_path(struct app *a, const struct tenant_row *t)
+{
+    if (!t->parent_id)
+        return NULL;
+    int64_t *ids = NULL;
+    char **slugs = NULL;
+    int n = 0;
+    pb_err e = tenant_db_ancestry(a->st, t->id, &ids, &slugs, &n);
+    if (e) {
+        err_free(&e);
+        return NULL;
+    }
+    struct buf b;
+    buf_init(&b);
+    for (int i = n - 1; i >= 1; i--) {
+        struct tenant_row up = {0};
+        e = tenant_db_get(a->st, ids[i], &up);
+        if (e) {
+            err_free(&e);
+            continue;
+        }
+        buf_printf(&b, "%s › ", up.short_name && *up.short_name ? up.short_name : up.name);
+        tenant_row_fini(&up);
+    }
+    tenant_db_ancestry_free(ids, slugs, n);
+    if (!b.len) {
+        buf_fini(&b);
+        return NULL;
+    }
+    buf_puts(&b, t->short_name && *t->short_name ? t->short_name : t->name);
+    return b.s;
+}
+
 pb_err app_use_tenant(struct app *a, int64_t tenant_id)
 {
     struct tenant_row t = {0};
@@ -205,8 +243,10 @@ pb_err app_use_tenant(struct app *a, int64_t tenant_id)
     }
     tenant_row_fini(&a->tenant);
     tz_free(&a->tz);
+    free(a->tenant_path);
     a->tenant = t;
     a->tz = tz;
+    a->tenant_path = reseller_path(a, &a->tenant);
     return NULL;
 }
 

@@ -70,6 +70,7 @@ struct app {
     struct clock clock;
     struct session s;
     struct tenant_row tenant; /* the tenant the session works in */
+    char *tenant_path;        /* "Meghna › Uttara Net" for a sub-tenant; else NULL */
     struct tz *tz;            /* the tenant's time zone */
     struct vault *vault;      /* opened on first use; NULL until then */
     char *key_file;

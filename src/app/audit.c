@@ -13,6 +13,7 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "store/audit_db.h"
+#include "store/user_db.h"
 
 const char *audit_origin(enum origin o)
 {
@@ -51,6 +52,9 @@ static void hash_entry(const struct audit_row *r, char out[65])
     field(&b, r->reason);
     field(&b, r->before_json);
     field(&b, r->after_json);
+    /* Only when there: entries from before migration 0013 keep their hash. */
+    if (r->remote)
+        field(&b, r->remote);
     unsigned char h[32];
     crypto_generichash(h, sizeof h, (const unsigned char *)b.s, b.len, NULL, 0);
     sodium_bin2hex(out, 65, h, sizeof h);
@@ -89,6 +93,7 @@ pb_err audit_write_many(struct app *a, const struct audit_item *items, size_t n)
         r->at = xstrdup(at);
         r->user_email = xstrdup(a->s.email);
         r->origin = xstrdup(audit_origin(a->origin));
+        r->remote = a->from ? xstrdup(a->from) : NULL;
         r->entity = xstrdup(it->entity);
         r->entity_label = xstrdup(it->label);
         r->action = xstrdup(it->action);
@@ -112,6 +117,52 @@ pb_err audit_write_many(struct app *a, const struct audit_item *items, size_t n)
     return e;
 }
 
+/* "fahim@support": who made entry r, the way the top bar names operators
+ * (their role as it is now); the e-mail alone when the operator is gone or
+ * out of the session's reach. */
+static void saver(struct app *a, const struct audit_row *r, char *out, size_t n)
+{
+    const char *email = r->user_email ? r->user_email : "";
+    struct user_row u = {0};
+    pb_err e = r->user_id ? user_db_get(a->st, r->user_id, &u) : NULL;
+    if (!e && u.role)
+        snprintf(out, n, "%.*s@%s", (int)strcspn(email, "@"), email, u.role);
+    else
+        snprintf(out, n, "%s", email);
+    err_free(&e);
+    user_row_fini(&u);
+}
+
+/* "14:31:12" in the tenant's zone for an instant of today there, with the
+ * date before it ("2026-11-23 14:31:12") for an earlier day: the operator
+ * compares it with the clock on the top bar. "" when iso does not parse. */
+static void saved_at(struct app *a, const char *iso, char *out, size_t n)
+{
+    int64_t t = 0;
+    pb_err e = time_parse_iso(iso ? iso : "", &t);
+    if (e) {
+        err_free(&e);
+        snprintf(out, n, "%s", "");
+        return;
+    }
+    struct date d;
+    int hh = 0, mm = 0, ss = 0;
+    if (a->tz) {
+        tz_local_time(a->tz, t, &d, &hh, &mm, &ss);
+    } else {
+        d = time_utc_date(t);
+        int64_t sec = t - date_to_days(d) * (int64_t)86400;
+        hh = (int)(sec / 3600);
+        mm = (int)(sec / 60 % 60);
+        ss = (int)(sec % 60);
+    }
+    struct date today = app_today(a);
+    if (date_cmp(d, today) == 0)
+        snprintf(out, n, "%02d:%02d:%02d", hh, mm, ss);
+    else
+        snprintf(out, n, "%04d-%02d-%02d %02d:%02d:%02d", d.y, d.m, d.d, hh, mm, ss);
+}
+
 pb_err audit_conflict(struct app *a, const char *entity, int64_t id, const char *label,
                       int64_t expect, int64_t now)
 {
@@ -119,14 +170,15 @@ pb_err audit_conflict(struct app *a, const char *entity, int64_t id, const char 
     int n = 0;
     int64_t total = 0;
     pb_err e = audit_db_list(a->st, a->tenant.id, entity, id, 0, 1, &rows, &n, &total);
-    const char *who = !e && n && rows[0].user_email ? rows[0].user_email : "another operator";
-    const char *at = !e && n && rows[0].at ? rows[0].at : "";
+    char who[160] = "another operator", at[32] = "";
+    if (!e && n) {
+        saver(a, &rows[0], who, sizeof who);
+        saved_at(a, rows[0].at, at, sizeof at);
+    }
     pb_err c = err_new(PB_CONFLICT, "%s was saved by %s%s%s (version %lld → %lld) while you were "
                                     "editing.",
                        label, who, *at ? " at " : "", at, (long long)expect, (long long)now);
-    for (int i = 0; i < n; i++)
-        audit_row_fini(&rows[i]);
-    free(rows);
+    audit_rows_free(rows, n);
     err_free(&e);
     return c;
 }
@@ -382,6 +434,7 @@ struct json_object *audit_json(const struct audit_row *r)
     json_object_object_add(o, "user", json_str_or_null(r->user_email));
     json_object_object_add(o, "user_id", r->user_id ? json_object_new_int64(r->user_id) : NULL);
     json_object_object_add(o, "origin", json_str_or_null(r->origin));
+    json_object_object_add(o, "remote", json_str_or_null(r->remote));
     json_object_object_add(o, "entity", json_str_or_null(r->entity));
     json_object_object_add(o, "entity_id",
                            r->entity_id ? json_object_new_int64(r->entity_id) : NULL);

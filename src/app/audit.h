@@ -48,8 +48,11 @@ pb_err audit_write_many(struct app *a, const struct audit_item *items, size_t n)
 /*
  * The answer when a row changed since the operator read it (optimistic
  * locking): PB_CONFLICT naming who saved it and when, from the row's last
- * audit entry: "Router core-1 was saved by fahim@demo.test at ... (version
- * 7 → 8) while you were editing." label is "Router core-1".
+ * audit entry: "Router core-1 was saved by fahim@support at 14:31:12
+ * (version 7 → 8) while you were editing." label is "Router core-1"; the
+ * operator is named as the top bar names them (e-mail's local part @ role),
+ * the time is the tenant's, with the date when it was not today. The
+ * console's conflict dialog shows this sentence as its first lines.
  */
 pb_err audit_conflict(struct app *a, const char *entity, int64_t id, const char *label,
                       int64_t expect, int64_t now);

@@ -614,6 +614,18 @@ pb_err contact_list(struct app *a, const char *customer_key, struct contact_row 
     return e;
 }
 
+/* The answer when contact r of customer c changed since the operator read
+ * it: the same sentence as every other row's, so the console's conflict
+ * dialog names who saved it, when and the versions. */
+static pb_err contact_conflict(struct app *a, const struct contact_row *r,
+                               const struct customer_row *c, int64_t expect)
+{
+    char *label = xasprintf("Contact %s of %s", r->name, c->code);
+    pb_err e = audit_conflict(a, "contact", r->id, label, expect, r->version);
+    free(label);
+    return e;
+}
+
 /* The audit entry of a change to contact r of customer c; after is r as
  * JSON unless it is gone. */
 static pb_err audit_contact(struct app *a, const struct contact_row *r,
@@ -684,9 +696,7 @@ pb_err contact_edit(struct app *a, int64_t contact_id, const struct contact_inpu
         return app_end(a, e);
     }
     if (expect_version >= 0 && out->version != expect_version)
-        e = err_new(PB_CONFLICT, "Contact %s was saved by someone else meanwhile (version %lld → "
-                                 "%lld).",
-                    out->name, (long long)expect_version, (long long)out->version);
+        e = contact_conflict(a, out, &c, expect_version);
     struct json_object *bj = contact_json(out);
     if (!e)
         e = validate_contact(in, out);

@@ -105,6 +105,9 @@ pb_err contact_list(struct app *a, const char *customer_key, struct contact_row 
                     int *n) PB_MUST_CHECK;
 pb_err contact_add(struct app *a, const char *customer_key, const struct contact_input *in,
                    struct contact_row *out) PB_MUST_CHECK;
+/* expect_version < 0 skips the check; a stale one answers PB_CONFLICT with
+ * audit_conflict()'s sentence ("Contact Salma Begum of C-10482 was saved
+ * by ..."). */
 pb_err contact_edit(struct app *a, int64_t contact_id, const struct contact_input *in,
                     int64_t expect_version, struct contact_row *out) PB_MUST_CHECK;
 pb_err contact_remove(struct app *a, int64_t contact_id) PB_MUST_CHECK;

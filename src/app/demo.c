@@ -1695,6 +1695,8 @@ pb_err demo_generate_billed(struct app *a, const struct demo_opts *o, struct dem
     if (e && a->tenant.id != was_tenant) { /* the tenant generate() worked in is rolled back */
         tenant_row_fini(&a->tenant);
         tz_free(&a->tz);
+        free(a->tenant_path);
+        a->tenant_path = NULL;
         if (was_tenant) {
             pb_err back = app_use_tenant(a, was_tenant);
             err_free(&back); /* the generation's error is the one to report */

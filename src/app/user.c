@@ -382,6 +382,44 @@ pb_err user_list(struct app *a, const char *search, int64_t page, int page_size,
                         total);
 }
 
+/* The session's tenant and clock on a list query, if it may list. */
+static pb_err scoped(struct app *a, struct user_query *q)
+{
+    pb_err e = perm_check(a, PERM_USER_VIEW);
+    if (e)
+        return e;
+    q->tenant_id = a->tenant.id;
+    app_now_iso(a, q->now);
+    return NULL;
+}
+
+pb_err user_page(struct app *a, struct user_query *q, struct user_row **rows, int *n, bool *more)
+{
+    *rows = NULL;
+    *n = 0;
+    *more = false;
+    pb_err e = scoped(a, q);
+    return e ? e : user_db_page(a->st, q, rows, n, more);
+}
+
+pb_err user_count(struct app *a, struct user_query *q, int64_t *n)
+{
+    *n = 0;
+    pb_err e = scoped(a, q);
+    return e ? e : user_db_count(a->st, q, n);
+}
+
+pb_err user_may_change(struct app *a, const char *key)
+{
+    pb_err e = perm_check(a, PERM_USER_EDIT);
+    if (e)
+        return e;
+    struct user_row r = {0};
+    e = load_for_change(a, key, &r);
+    user_row_fini(&r);
+    return e;
+}
+
 pb_err user_managers(struct app *a, const char *search, int limit, struct user_row **rows, int *n,
                      int64_t *total)
 {

@@ -15,6 +15,7 @@
 #include "app/app.h"
 #include "core/totp.h"
 #include "store/rows.h"
+#include "store/user_db.h"
 
 struct user_input {
     const char *email, *full_name, *role, *grants, *customer; /* customer: key, for client */
@@ -39,6 +40,18 @@ pb_err user_enable(struct app *a, const char *key) PB_MUST_CHECK;
 pb_err user_list(struct app *a, const char *search, int64_t page, int page_size,
                  struct user_row **rows, int *n, int64_t *total) PB_MUST_CHECK;
 pb_err user_get(struct app *a, const char *key, struct user_row *out) PB_MUST_CHECK;
+/* The console's list: a keyset page of the working tenant's operators, q's
+ * tenant and now set here (user.view). Caller: user_row_fini each row,
+ * then free. */
+pb_err user_page(struct app *a, struct user_query *q, struct user_row **rows, int *n,
+                 bool *more) PB_MUST_CHECK;
+/* How many operators q selects (user.view). */
+pb_err user_count(struct app *a, struct user_query *q, int64_t *n) PB_MUST_CHECK;
+/* NULL when the session may change the operator named by key at all
+ * (user.edit, and a root operator only by root); else the refusal each
+ * change would answer, so the console can say it before a form or dialog
+ * opens. The changes check again themselves. */
+pb_err user_may_change(struct app *a, const char *key) PB_MUST_CHECK;
 /* Operators who can be a customer's account manager (not clients), for
  * whoever may change customers: the customer form's picker. */
 pb_err user_managers(struct app *a, const char *search, int limit, struct user_row **rows, int *n,

@@ -144,6 +144,7 @@ static pb_err show(struct cli *c)
             {"at", r.at},
             {"user", r.user_email},
             {"from", r.origin},
+            {"where", r.remote},
             {"row", row},
             {"action", r.action},
             {"reason", r.reason},

@@ -12,7 +12,7 @@
 #define AUDIT_COLS                                                                        \
     "id, COALESCE(tenant_id,0), COALESCE(user_id,0), COALESCE(entity_id,0), at, "          \
     "user_email, origin, entity, entity_label, action, reason, before_json, after_json, "  \
-    "prev_hash, hash"
+    "prev_hash, hash, remote"
 
 static void read_audit(struct stmt *s, void *row)
 {
@@ -32,6 +32,7 @@ static void read_audit(struct stmt *s, void *row)
     r->after_json = stmt_dup(s, 12);
     r->prev_hash = stmt_dup(s, 13);
     r->hash = stmt_dup(s, 14);
+    r->remote = stmt_dup(s, 15);
 }
 
 pb_err audit_db_last_hash(struct store *st, char **hash)
@@ -55,8 +56,8 @@ pb_err audit_db_insert_many(struct store *st, const struct audit_row *rows, size
     pb_err e = store_prepare(st,
                              "INSERT INTO audit_entry (tenant_id, at, user_id, user_email, origin, "
                              "entity, entity_id, entity_label, action, reason, before_json, "
-                             "after_json, prev_hash, hash) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             "after_json, prev_hash, hash, remote) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              &s);
     for (size_t i = 0; i < n && !e; i++) {
         const struct audit_row *r = &rows[i];
@@ -83,6 +84,7 @@ pb_err audit_db_insert_many(struct store *st, const struct audit_row *rows, size
         stmt_bind_text(s, 12, r->after_json);
         stmt_bind_text(s, 13, r->prev_hash ? r->prev_hash : "");
         stmt_bind_text(s, 14, r->hash);
+        stmt_bind_text(s, 15, r->remote);
         e = stmt_run(s);
         stmt_reset(s);
     }

@@ -39,6 +39,7 @@ void user_row_fini(struct user_row *r)
     free(r->last_login_from);
     free(r->totp_since);
     free(r->unix_user);
+    free(r->customer_code);
     free(r->created_at);
     free(r->updated_at);
     memset(r, 0, sizeof *r);
@@ -70,7 +71,7 @@ void audit_row_fini(struct audit_row *r)
 {
     char **s[] = {&r->at,     &r->user_email, &r->origin,      &r->entity,    &r->entity_label,
                   &r->action, &r->reason,     &r->before_json, &r->after_json, &r->prev_hash,
-                  &r->hash};
+                  &r->hash,   &r->remote};
     free_strings(s, sizeof s / sizeof *s, r, sizeof *r);
 }
 

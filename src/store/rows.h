@@ -35,6 +35,7 @@ struct user_row {
     char *unix_user;        /* the Unix account mapped to it (auth = unix), or NULL */
     int64_t version;
     char *created_at, *updated_at;
+    char *customer_code; /* joined, read-only: the client's customer, or NULL */
 };
 
 struct customer_row {
@@ -62,6 +63,7 @@ struct audit_row {
     int64_t id, tenant_id, user_id, entity_id;
     char *at, *user_email, *origin, *entity, *entity_label, *action, *reason;
     char *before_json, *after_json, *prev_hash, *hash;
+    char *remote; /* "ssh 10.9.0.14", "local"; NULL before migration 0013 */
 };
 
 struct plan_row {

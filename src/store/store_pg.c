@@ -345,6 +345,19 @@ static pb_err session_setup(struct pg_conn *c)
     return e;
 }
 
+/* What to do about the refusals an operator can mend; the server tells a
+ * client no more than "password authentication failed" for an expired
+ * password too (its log says which), so both causes are named. */
+static const char *connect_hint(const char *msg)
+{
+    if (strstr(msg, "password authentication failed"))
+        return " The password is wrong, or past the role's VALID UNTIL date (the server's log "
+               "says which); set a new one with ALTER ROLE ... PASSWORD.";
+    if (strstr(msg, "no password supplied"))
+        return " The server asks for a password: put it in the URL or in ~/.pgpass.";
+    return "";
+}
+
 static pb_err connect_db(struct pg_conn *c)
 {
     const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
@@ -354,7 +367,8 @@ static pb_err connect_db(struct pg_conn *c)
         return err_new(PB_INTERNAL, "Database %s: out of memory while connecting.", c->shown);
     if (PQstatus(c->db) != CONNECTION_OK) {
         char *msg = first_line(PQerrorMessage(c->db));
-        pb_err e = err_new(PB_VALIDATION, "Database %s cannot be opened: %s.", c->shown, msg);
+        pb_err e = err_new(PB_VALIDATION, "Database %s cannot be opened: %s.%s", c->shown, msg,
+                           connect_hint(msg));
         free(msg);
         return e;
     }

@@ -4,15 +4,18 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/xalloc.h"
+#include "store/query.h"
 
 #define USER_COLS                                                                       \
     "id, tenant_id, COALESCE(customer_id,0), email, full_name, role, grants, "          \
     "password_hash, totp_secret_sealed, active, failed_logins, locked_until, "          \
     "last_login_at, last_login_from, version, created_at, updated_at, totp_since, "     \
     "COALESCE(totp_last_step, -1), unix_user, (SELECT count(*) FROM user_recovery_code " \
-    "rc WHERE rc.user_id = app_user.id AND rc.used_at IS NULL)"
+    "rc WHERE rc.user_id = app_user.id AND rc.used_at IS NULL), "                        \
+    "(SELECT c.code FROM customer c WHERE c.id = app_user.customer_id)"
 
 static void read_user(struct stmt *s, struct user_row *r)
 {
@@ -37,6 +40,7 @@ static void read_user(struct stmt *s, struct user_row *r)
     r->totp_last_step = stmt_i64(s, 18);
     r->unix_user = stmt_dup(s, 19);
     r->recovery_left = (int)stmt_i64(s, 20);
+    r->customer_code = stmt_dup(s, 21);
 }
 
 static pb_err get_one(struct stmt *s, struct user_row *out)
@@ -324,6 +328,95 @@ pb_err user_db_list(struct store *st, int64_t tenant_id, const char *search, boo
     }
     free(like);
     return e;
+}
+
+/* ---- the keyset list (the console's :users) ----------------------------------- */
+
+/* Each is an index probe after the tenant: app_user_list, the e-mail's
+ * unique index, app_user_role. */
+static const struct sortspec sorts[] = {
+    {"name", {"app_user.full_name", NULL}, false},
+    {"email", {"app_user.email", NULL}, false},
+    {"role", {"app_user.role", "app_user.full_name"}, false},
+};
+
+static void read_user_row(struct stmt *s, void *row)
+{
+    read_user(s, row);
+}
+
+static void fini_user_row(void *row)
+{
+    user_row_fini(row);
+}
+
+/* The tenant, the state (locked: a lock-out still running at q->now) and
+ * every search word in the name or the e-mail. */
+static pb_err user_where(struct qb *q, const void *filters)
+{
+    const struct user_query *uq = filters;
+    qb_sql(q, " WHERE app_user.tenant_id = ?");
+    qb_i64(q, uq->tenant_id);
+    const char *st = uq->state;
+    if (st && strcmp(st, "disabled") == 0) {
+        qb_sql(q, " AND app_user.active = 0");
+    } else if (st && strcmp(st, "locked") == 0) {
+        qb_sql(q, " AND app_user.active = 1 AND app_user.locked_until > ?");
+        qb_text(q, uq->now);
+    } else if (st && strcmp(st, "active") == 0) {
+        qb_sql(q, " AND app_user.active = 1 AND (app_user.locked_until IS NULL OR "
+                  "app_user.locked_until <= ?)");
+        qb_text(q, uq->now);
+    } else if (st && *st) {
+        return err_field(NULL, PB_VALIDATION, "state",
+                         "State: \"%s\" is not a state; use active, disabled or locked.", st);
+    }
+    if (!uq->search)
+        return NULL;
+    char *words = xstrdup(uq->search), *save = NULL;
+    for (char *w = strtok_r(words, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+        char *pat = like_contains(w);
+        qb_sql(q, " AND (app_user.full_name LIKE ? ESCAPE '\\' OR app_user.email LIKE ? "
+                  "ESCAPE '\\')");
+        qb_text(q, pat);
+        qb_text(q, pat);
+        free(pat);
+    }
+    free(words);
+    return NULL;
+}
+
+static const struct list_spec users = {
+    .select = "SELECT " USER_COLS " FROM app_user",
+    .count = "SELECT count(*) FROM app_user",
+    .where = user_where,
+    .sorts = sorts,
+    .nsorts = sizeof sorts / sizeof *sorts,
+    .id_col = "app_user.id",
+    .size = sizeof(struct user_row),
+    .read = read_user_row,
+    .fini = fini_user_row,
+};
+
+pb_err user_db_page(struct store *st, const struct user_query *q, struct user_row **rows, int *n,
+                    bool *more)
+{
+    struct page_req pr = {q->dir, q->desc, q->anchor_id, q->anchor_key, q->limit, 0};
+    return list_page(st, &users, q, q->sort, &pr, (void **)rows, n, more);
+}
+
+pb_err user_db_count(struct store *st, const struct user_query *q, int64_t *n)
+{
+    return list_count(st, &users, q, n);
+}
+
+char *user_db_key(const struct user_row *r, const char *sort)
+{
+    if (sort && strcmp(sort, "email") == 0)
+        return xstrdup(r->email ? r->email : "");
+    if (sort && strcmp(sort, "role") == 0)
+        return xasprintf("%s\x1f%s", r->role ? r->role : "", r->full_name ? r->full_name : "");
+    return xstrdup(r->full_name ? r->full_name : "");
 }
 
 pb_err throttle_db_get(struct store *st, const char *email, int *failures, char **locked_until)

@@ -12,6 +12,7 @@
 #define PB_STORE_USER_DB_H
 
 #include "core/err.h"
+#include "store/query.h"
 #include "store/rows.h"
 #include "store/store.h"
 
@@ -67,6 +68,29 @@ pb_err recovery_db_spend(struct store *st, int64_t id, const char *now,
 pb_err user_db_list(struct store *st, int64_t tenant_id, const char *search, bool staff_only,
                     int64_t offset, int limit, struct user_row **rows, int *n,
                     int64_t *total) PB_MUST_CHECK;
+
+/* The console's list of a tenant's operators: a keyset page at a time. */
+struct user_query {
+    int64_t tenant_id;
+    const char *search; /* words, each in the full name or the e-mail; NULL or "" */
+    const char *state;  /* "active", "disabled", "locked" (a lock-out running at now); NULL: all */
+    char now[32];       /* ISO UTC, for the states (set by user_page) */
+    const char *sort;   /* name (default), email, role */
+    bool desc;
+    enum page_dir dir;
+    int64_t anchor_id;      /* PAGE_AFTER / PAGE_BEFORE: the row to page from */
+    const char *anchor_key; /* its key (user_db_key) */
+    int limit;              /* rows per page; 0: 50 */
+};
+
+/* A page in display order. *rows is allocated (caller: user_row_fini each,
+ * then free). An unknown sort or state is PB_VALIDATION naming it. */
+pb_err user_db_page(struct store *st, const struct user_query *q, struct user_row **rows, int *n,
+                    bool *more) PB_MUST_CHECK;
+/* Rows matching q's tenant, state and search. */
+pb_err user_db_count(struct store *st, const struct user_query *q, int64_t *n) PB_MUST_CHECK;
+/* The keyset key of r for sort. Caller frees. */
+char *user_db_key(const struct user_row *r, const char *sort);
 
 /* Throttle for unknown e-mails. Missing row: 0 failures, no lock. */
 pb_err throttle_db_get(struct store *st, const char *email, int *failures,

@@ -15,6 +15,12 @@
  * visible. The focused input is drawn in field_focus between brackets,
  * with the caret and the terminal cursor.
  *
+ * When someone else saved the row meanwhile, the screen reads it into a
+ * second form over the same fields (form_new_like): form_diff compares each
+ * field's three values (opened with, typed, stored now) for conflict.c's
+ * dialog, and form_rebase makes the stored values the ones the form counts
+ * its changes from, so the next save sends only what differs from them.
+ *
  * F_PICKER fields open picker.c's pop-up; the pop-up reports the pick back
  * through callbacks, and the form detaches them when it is freed first.
  *
@@ -1023,6 +1029,84 @@ const char *form_hints(const struct form *f)
     default:
         return ref ? "F2 open  Tab next  Shift-Tab previous  Ctrl-S save  Esc leave"
                    : "Tab next  Shift-Tab previous  Ctrl-S save  Esc leave";
+    }
+}
+
+/* ---- someone else saved the row meanwhile ------------------------------- */
+
+struct form *form_new_like(const struct form *f)
+{
+    return form_new(f->ui, f->fields, f->n, NULL, NULL);
+}
+
+/* Field i of f as one line for form_diff. Caller frees. */
+static char *shown(const struct form *f, int i)
+{
+    const struct fstate *s = &f->st[i];
+    switch (f->fields[i].kind) {
+    case F_CHECK:
+        return xstrdup(strcmp(s->value, "1") == 0 ? "yes" : "no");
+    case F_PASSWORD:
+        /* A fixed mask: the summary does not even tell the length. */
+        return xstrdup(f->ui && ui_ascii(f->ui) ? "********" : "●●●●●●●●");
+    default:
+        break;
+    }
+    struct buf b;
+    buf_init(&b);
+    for (const char *c = s->display ? s->display : s->value; *c; c++) {
+        if (*c == '\n')
+            buf_puts(&b, " · ");
+        else
+            buf_putc(&b, *c);
+    }
+    return buf_steal(&b);
+}
+
+int form_diff(const struct form *f, const struct form *theirs, struct form_diff **out)
+{
+    *out = xcalloc((size_t)f->n + 1, sizeof **out);
+    int k = 0;
+    for (int i = 0; i < f->n; i++) {
+        const struct fstate *s = &f->st[i], *t = &theirs->st[i];
+        bool yours = strcmp(s->value, s->initial) != 0;
+        bool their = strcmp(t->value, s->initial) != 0;
+        if (!yours && !their)
+            continue;
+        struct form_diff *d = &(*out)[k++];
+        d->label = f->fields[i].label;
+        d->theirs = their ? shown(theirs, i) : NULL;
+        d->yours = yours ? shown(f, i) : NULL;
+        d->clash = yours && their && strcmp(s->value, t->value) != 0;
+    }
+    return k;
+}
+
+void form_diffs_free(struct form_diff **d, int n)
+{
+    for (int i = 0; *d && i < n; i++) {
+        free((*d)[i].theirs);
+        free((*d)[i].yours);
+    }
+    XFREE(*d);
+}
+
+void form_rebase(struct form *f, const struct form *theirs, enum form_rebase how)
+{
+    for (int i = 0; i < f->n; i++) {
+        struct fstate *s = &f->st[i];
+        const struct fstate *t = &theirs->st[i];
+        bool typed = strcmp(s->value, s->initial) != 0;
+        if (how == FORM_RELOAD || (how == FORM_MERGE && !typed)) {
+            set_str(&s->value, t->value);
+            if (t->display)
+                set_str(&s->display, t->display);
+            else
+                XFREE(s->display);
+            s->caret = strlen(s->value);
+            clear_error(s);
+        }
+        set_str(&s->initial, t->value);
     }
 }
 

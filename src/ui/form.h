@@ -126,6 +126,38 @@ const char *form_display(const struct form *f, const char *name);
 /* The error shown under a field, or NULL. */
 const char *form_error(const struct form *f, const char *name);
 
+/* ---- someone else saved the row meanwhile (SCREENS.md 2.9) --------------- */
+
+/* A form over f's fields that is never drawn or saved: the screen fills it
+ * (form_init_value) with the row as stored now, to compare with f. Caller
+ * frees with form_free(). */
+struct form *form_new_like(const struct form *f);
+
+/*
+ * A field that changed on either side since the form opened: yours as typed
+ * in f, theirs as stored (the form from form_new_like). Values are one line
+ * for a summary: a picker's display, "yes"/"no" for a check, lines joined by
+ * " · ", a password masked; NULL where that side left the field alone.
+ */
+struct form_diff {
+    const char *label; /* the field's, owned by the field table */
+    char *theirs, *yours;
+    bool clash;        /* both changed it, to different values */
+};
+/* The fields either side changed, in the form's order. Caller frees with
+ * form_diffs_free(). */
+int form_diff(const struct form *f, const struct form *theirs, struct form_diff **out);
+void form_diffs_free(struct form_diff **d, int n);
+
+/* What becomes of a form whose row someone else saved meanwhile. */
+enum form_rebase {
+    FORM_MERGE,     /* their values, except where you typed */
+    FORM_OVERWRITE, /* every value as it stands in the form */
+    FORM_RELOAD,    /* their values everywhere: your edits are gone */
+};
+/* Makes theirs what f's changes count from, so a save sends exactly what
+ * differs from the stored row, and sets f's values as how says. */
+void form_rebase(struct form *f, const struct form *theirs, enum form_rebase how);
 
 /*
  * A screen that is one form: when the screen's private state begins with

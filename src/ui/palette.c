@@ -4,7 +4,7 @@
  * One line of input over a completion list. The list is rebuilt on every
  * keystroke: screens (by name or alias prefix, then by a word of the title,
  * then fuzzy as a subsequence of the name), the session commands (theme,
- * ascii, messages, quit) with their arguments, and, for anything else, the
+ * ascii, messages, passwd, quit) with their arguments, and, for anything else, the
  * host's record search (customer codes, names, phones ...), which runs on
  * the worker with the palette as its channel so each keystroke supersedes
  * the search before it; a "searching…" row shows until it answers.
@@ -72,6 +72,7 @@ static const struct {
     {"theme", "NAME", "theme NAME     switch colours"},
     {"ascii", "on|off", "ascii on|off   ASCII glyphs"},
     {"messages", NULL, "messages       the last 200 messages"},
+    {"passwd", NULL, "passwd         change your password"},
     {"quit", NULL, "quit           leave patchbay"},
 };
 
@@ -353,6 +354,9 @@ static void run_session(struct ui *ui, const char *cmd, const char *arg)
         ui_msg(ui, MSG_OK, "ASCII glyphs %s.", on ? "on" : "off");
     } else if (strcmp(cmd, "quit") == 0) {
         ui->quit = true;
+    } else if (strcmp(cmd, "passwd") == 0 && ui->host->palette_open) {
+        /* The operator's password is the host's business, not the UI's. */
+        ui->host->palette_open(ui, cmd);
     }
 }
 
@@ -442,7 +446,7 @@ static void draw_menu(struct palette *p, struct canvas *c, int y, int x, int w)
     }
     line++;
     canvas_text(c, y + line, x, 9, ROLE_muted, "session");
-    canvas_text(c, y + line, x + 9, w - 9, ROLE_dialog, "theme NAME  ascii on|off  quit (q)");
+    canvas_text(c, y + line, x + 9, w - 9, ROLE_dialog, "theme NAME  ascii on|off  passwd  quit (q)");
     buf_fini(&b);
 }
 

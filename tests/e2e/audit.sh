@@ -29,8 +29,12 @@ pb --json customer edit "$CODE" --city Khulna
 expect_rc 0 "customer edit (city)"
 pb --json customer status "$CODE" --status suspended --reason overdue
 expect_rc 0 "customer suspended"
+# root over SSH: the entry says where from
+SSH_CLIENT="10.9.0.14 50022 22"
+export SSH_CLIENT
 AS=root@demo.test pb --json customer edit "$CODE" --notes "shop closed for renovation until 10 Dec"
 expect_rc 0 "customer edit (notes) by root"
+unset SSH_CLIENT
 
 # ---- audit list --json ------------------------------------------------------------
 
@@ -45,6 +49,8 @@ expect_json '[e["action"] for e in d["data"]]' "['edit', 'status', 'edit', 'crea
 expect_json '[e["user"] for e in d["data"]]' \
     "['root@demo.test', 'admin@demo.test', 'admin@demo.test', 'admin@demo.test']" "who"
 expect_json 'd["data"][0]["origin"]' cli "from the command line"
+expect_json '[e["remote"] for e in d["data"]]' "['ssh 10.9.0.14', 'local', 'local', 'local']" \
+    "from where: the SSH client's address, else local"
 expect_json 'd["data"][0]["at"]' 2026-11-24T08:32:00Z "time in UTC"
 expect_json 'd["data"][0]["after"]["notes"]' "shop closed for renovation until 10 Dec" \
     "after: the note"
@@ -151,6 +157,7 @@ tm_expect "$N entries · chain ✓" "the count and the verified chain in the tit
 tm_expect "root     cli   customer $ID" "the newest entry first"
 tm_expect "status (overdue)" "the action with its reason"
 tm_expect "Before" "the before/after pane"
+tm_expect "root@demo.test · cli, ssh 10.9.0.14" "the pane's rule: who, from where"
 tm_expect "~ notes" "only the changed field, marked"
 tm_expect "shop closed for" "its new value"
 tm_expect "previous" "the chain line"

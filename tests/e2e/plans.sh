@@ -43,7 +43,7 @@ expect_json "d['data']['version']" 2 "version moves on"
 pb --json plan edit "Fiber 300/60" --expect-version 1 --price 3400
 expect_rc 6 "edit at a stale version"
 expect_json "d['error_code']" RESOURCE_CONFLICT "conflict code"
-expect_out "admin@demo.test" "the conflict names who saved it"
+expect_out "was saved by admin@admin at " "the conflict names who saved it, as the top bar does"
 expect_sql "select price from plan where name='Fiber 300/60'" 330000 "the stale edit changed nothing"
 
 pb --json plan add --name "Broken" --price -5 --download-speed 10M --upload-speed 20M \

@@ -126,7 +126,7 @@ expect_json "d['data']['version']" 2 "version moves on"
 pb --json tenant edit uttara --expect-version 1 --commission 16
 expect_rc 6 "edit at a stale version"
 expect_json "d['error_code']" RESOURCE_CONFLICT "conflict code"
-expect_out "$ROOT" "the conflict names who saved it"
+expect_out "was saved by root@root at " "the conflict names who saved it, as the top bar does"
 expect_sql "select commission_rate_bp||'|'||loyalty_discount_bp from tenant where slug='uttara'" \
     "1500|500" "the stale edit changed nothing"
 expect_sql "select group_concat(action, ',') from (select action from audit_entry where entity='tenant' and entity_id=$ID order by id) x" \
@@ -194,7 +194,7 @@ tm_keys Enter
 tm_expect "/ uttara-s7:" "filtered"
 tm_keys Enter
 tm_expect "Working in tenant Sector 7 Cable (uttara-s7)." "switched"
-tm_expect " Sector 7 Cable " "the top bar names the tenant"
+tm_expect " › Uttara Net › Sector 7 Cable " "the top bar names the tenant with its resellers"
 tm_keys 2
 tm_expect "─ 2 Customers" "customers of the tenant"
 tm_expect "No customers yet" "the new tenant has none"

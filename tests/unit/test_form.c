@@ -4,7 +4,8 @@
  * A one-screen host shows a customer-like form; keys go through the real
  * dispatch (the picker is an overlay, Esc asks through ui_ask), and frames
  * are compared line by line. The picker's source searches 14 operators on
- * the worker thread.
+ * the worker thread. Then the comparison with a row someone else saved
+ * meanwhile (form_diff) and the three ways to take it (form_rebase).
  */
 #include "harness/harness.h"
 
@@ -485,6 +486,102 @@ static void test_scroll(void **state)
     ui_headless_free(&ui);
 }
 
+/* ---- someone else saved the row meanwhile ------------------------------- */
+
+/* Your edits to the form start() opens, and the row as they saved it: both
+ * changed the city, they the manager and auto-suspend, you the PIN and the
+ * notes. Caller frees the form returned. */
+static struct form *both_edited(void)
+{
+    form_set_value(cur_form, "city", "Chattogram", NULL);
+    form_set_value(cur_form, "pin", "1234", NULL);
+    form_set_value(cur_form, "notes", "Shop line\ncalls after 6 pm", NULL);
+    struct form *t = form_new_like(cur_form);
+    form_init_value(t, "code", "C-10482", NULL);
+    form_init_value(t, "status", "active", NULL);
+    form_init_value(t, "auto", "0", NULL);
+    form_init_value(t, "city", "Sylhet", NULL);
+    form_init_value(t, "postal", "1216", NULL);
+    form_init_value(t, "manager", "nasir@meghna.net", "Nasir Hossain");
+    return t;
+}
+
+static void assert_diff(const struct form_diff *d, const char *label, const char *theirs,
+                        const char *yours, bool clash)
+{
+    assert_string_equal(d->label, label);
+    if (theirs)
+        assert_string_equal(d->theirs, theirs);
+    else
+        assert_null(d->theirs);
+    if (yours)
+        assert_string_equal(d->yours, yours);
+    else
+        assert_null(d->yours);
+    assert_int_equal(d->clash, clash);
+}
+
+static void test_diff(void **state)
+{
+    struct ui *ui = start();
+    struct form *t = both_edited();
+    struct form_diff *d = NULL;
+    int n = form_diff(cur_form, t, &d);
+    assert_int_equal(n, 5);
+    assert_diff(&d[0], "City", "Sylhet", "Chattogram", true);
+    assert_diff(&d[1], "Account manager", "Nasir Hossain", NULL, false);
+    assert_diff(&d[2], "PIN", NULL, "●●●●●●●●", false); /* never the PIN, nor its length */
+    assert_diff(&d[3], "Auto-suspend", "no", NULL, false);
+    assert_diff(&d[4], "Notes", NULL, "Shop line · calls after 6 pm", false);
+    form_diffs_free(&d, n);
+    assert_null(d);
+    form_free(&t);
+    ui_headless_free(&ui);
+}
+
+static void test_rebase(void **state)
+{
+    /* Merge: theirs where you left a field alone, yours where you typed;
+     * what differs from theirs is what a save sends. */
+    struct ui *ui = start();
+    struct form *t = both_edited();
+    form_rebase(cur_form, t, FORM_MERGE);
+    assert_string_equal(form_value(cur_form, "city"), "Chattogram");
+    assert_string_equal(form_value(cur_form, "manager"), "nasir@meghna.net");
+    assert_string_equal(form_display(cur_form, "manager"), "Nasir Hossain");
+    assert_string_equal(form_value(cur_form, "auto"), "0");
+    assert_string_equal(form_value(cur_form, "pin"), "1234");
+    const char *names[NFIELDS];
+    assert_int_equal(form_changes(cur_form, names, NFIELDS), 3);
+    assert_string_equal(names[0], "city");
+    assert_string_equal(names[1], "pin");
+    assert_string_equal(names[2], "notes");
+    form_free(&t);
+    ui_headless_free(&ui);
+
+    /* Overwrite: every value as the form shows it, so the ones they
+     * changed and you did not differ from theirs too. */
+    ui = start();
+    t = both_edited();
+    form_rebase(cur_form, t, FORM_OVERWRITE);
+    assert_string_equal(form_value(cur_form, "auto"), "1");
+    assert_string_equal(form_value(cur_form, "manager"), "");
+    assert_int_equal(form_changes(cur_form, NULL, 0), 5);
+    form_free(&t);
+    ui_headless_free(&ui);
+
+    /* Reload: theirs everywhere, nothing left to send. */
+    ui = start();
+    t = both_edited();
+    form_rebase(cur_form, t, FORM_RELOAD);
+    assert_string_equal(form_value(cur_form, "city"), "Sylhet");
+    assert_string_equal(form_value(cur_form, "pin"), "");
+    assert_string_equal(form_value(cur_form, "notes"), "");
+    assert_int_equal(form_changes(cur_form, NULL, 0), 0);
+    form_free(&t);
+    ui_headless_free(&ui);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_validator),   cmocka_unit_test(test_save_errors),
         cmocka_unit_test(test_escape),      cmocka_unit_test(test_picker),
         cmocka_unit_test(test_kinds),       cmocka_unit_test(test_scroll),
+        cmocka_unit_test(test_diff),        cmocka_unit_test(test_rebase),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -275,7 +275,7 @@ static void test_console(void **state)
     customer_row_fini(&r);
     hs_key(ui, K_CTRL('s'));
     hs_assert_has(ui, "Saved by someone else meanwhile");
-    hs_assert_has(ui, "merge: their other fields, your changes");
+    hs_assert_has(ui, "m merge: their City, your Company  (Enter)");
     hs_key(ui, 'm');
     ui_headless_advance(ui, 600);
     ui_headless_settle(ui);

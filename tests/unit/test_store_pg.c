@@ -371,6 +371,77 @@ static void run(struct store *st, const char *sql)
     assert_ok(store_exec(st, sql));
 }
 
+/* The URL of url's database as ROLE with password PW ("" for none). */
+static char *url_as(const char *url, const char *role, const char *pw)
+{
+    const char *at = strstr(url, "postgres@");
+    assert_non_null(at);
+    return xasprintf("%.*s%s%s%s@%s", (int)(at - url), url, role, *pw ? ":" : "", pw,
+                     at + strlen("postgres@"));
+}
+
+/* The refusal, with what to do about it, and never the password. */
+static void refused(const char *url, const char *hint)
+{
+    struct store *st = NULL;
+    pb_err e = store_open(url, 0, &st);
+    assert_non_null(e);
+    assert_null(st);
+    assert_int_equal(e->code, PB_VALIDATION);
+    assert_non_null(strstr(e->msg, "cannot be opened"));
+    if (!strstr(e->msg, hint))
+        fail_msg("\"%s\" lacks \"%s\"", e->msg, hint);
+    assert_null(strstr(e->msg, "Wrong456"));
+    assert_null(strstr(e->msg, "Secret123"));
+    err_free(&e);
+}
+
+/*
+ * Roles in pb_password_login sign in with a password (tests/sh/pg.sh):
+ * the right one opens, a wrong one and an expired one are refused naming
+ * both causes (the server tells a client no more), none asks for one.
+ */
+static void test_password_refused(void **state)
+{
+    (void)state;
+    need_server();
+    char *url;
+    struct store *st = open_fresh("passwords", &url);
+    char *ok = xasprintf("pbt_%ld_valid", (long)getpid());
+    char *old = xasprintf("pbt_%ld_expired", (long)getpid());
+    char *sql = xasprintf("DO $$ BEGIN CREATE ROLE pb_password_login NOLOGIN; EXCEPTION WHEN "
+                          "duplicate_object THEN NULL; END $$; DROP ROLE IF EXISTS %s; "
+                          "DROP ROLE IF EXISTS %s; CREATE ROLE %s LOGIN PASSWORD 'Secret123' "
+                          "IN ROLE pb_password_login; CREATE ROLE %s LOGIN PASSWORD "
+                          "'Secret123' VALID UNTIL '2000-01-01' IN ROLE pb_password_login",
+                          ok, old, ok, old);
+    run(st, sql);
+    free(sql);
+
+    char *u = url_as(url, ok, "Secret123");
+    struct store *in = NULL;
+    assert_ok(store_open(u, 0, &in));
+    store_close(&in);
+    free(u);
+    u = url_as(url, ok, "Wrong456");
+    refused(u, "past the role's VALID UNTIL date");
+    free(u);
+    u = url_as(url, old, "Secret123");
+    refused(u, "password authentication failed");
+    free(u);
+    u = url_as(url, ok, "");
+    refused(u, "put it in the URL or in ~/.pgpass");
+    free(u);
+
+    sql = xasprintf("DROP ROLE %s; DROP ROLE %s", ok, old);
+    run(st, sql);
+    free(sql);
+    free(ok);
+    free(old);
+    store_close(&st);
+    free(url);
+}
+
 /*
  * Row-level security (migration 0012): a role mapped to a tenant reads and
  * writes only that tenant and its sub-tenants, through patchbay's session
@@ -529,6 +600,7 @@ int main(void)
         cmocka_unit_test(test_data_version_counts_other_sessions),
         cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_reconnect),
+        cmocka_unit_test(test_password_refused),
         cmocka_unit_test(test_readonly_session),
         cmocka_unit_test(test_tenant_isolation),
         cmocka_unit_test(test_operator_session_role),

@@ -357,7 +357,7 @@ static void test_version_conflict_and_audit(void **state)
     pb_err e = tenant_edit(root, "lock-net", &stale, 1, &r);
     assert_non_null(e);
     assert_int_equal(e->code, PB_CONFLICT);
-    assert_non_null(strstr(e->msg, "Tenant lock-net was saved by root@test.example"));
+    assert_non_null(strstr(e->msg, "Tenant lock-net was saved by root@root at "));
     assert_non_null(strstr(e->msg, "(version 1 → 2)"));
     err_free(&e);
     struct tenant_item now = {0};
