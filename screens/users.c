@@ -541,7 +541,7 @@ static void ul_rule(struct screen *s, struct buf *left, struct buf *right)
 
 /* The operator under the cursor into the dialog fields, once the
  * controller said the session may change it; false after saying why not. */
-static bool changeable(struct screen *s)
+static bool changeable(struct screen *s, bool disabling)
 {
     struct ulist *p = s->priv;
     const struct table_row *r = screens_current(s, p->ls.t, "operator");
@@ -549,7 +549,8 @@ static bool changeable(struct screen *s)
         return false;
     snprintf(p->key, sizeof p->key, "%lld", (long long)r->id);
     snprintf(p->email, sizeof p->email, "%s", r->cells[C_EMAIL]);
-    pb_err e = user_may_change(screens_app(s->ui), p->key);
+    struct app *a = screens_app(s->ui);
+    pb_err e = disabling ? user_may_disable(a, p->key) : user_may_change(a, p->key);
     if (e) {
         ui_msg_err(s->ui, e);
         err_free(&e);
@@ -604,7 +605,7 @@ static const char *const disable_reasons[] = {"left_company", "on_leave", "secur
 static void ask_disable(struct screen *s)
 {
     struct ulist *p = s->priv;
-    if (!changeable(s))
+    if (!changeable(s, true))
         return;
     struct confirm_desc d = {.lines = p->lines, .keep_label = "Keep"};
     snprintf(p->title, sizeof p->title, "Disable %s", p->email);
@@ -626,7 +627,7 @@ static void ask_disable(struct screen *s)
 static void ask_enable(struct screen *s)
 {
     struct ulist *p = s->priv;
-    if (!changeable(s))
+    if (!changeable(s, false))
         return;
     struct app *a = screens_app(s->ui);
     struct user_row r = {0};
@@ -692,7 +693,7 @@ static unsigned ul_action(struct screen *s, enum action a)
         ui_push(s->ui, &screen_user_form, "");
         return R_REDRAW;
     case A_EDIT:
-        if (changeable(s))
+        if (changeable(s, false))
             ui_push(s->ui, &screen_user_form, p->key);
         return R_REDRAW;
     case A_SUSPEND:

@@ -319,6 +319,16 @@ pb_err user_passwd(struct app *a, const char *key, const char *current, const ch
     return app_end(a, e);
 }
 
+/* What refuses disabling r, beyond the right to change it. */
+static pb_err check_disable(const struct app *a, const struct user_row *r)
+{
+    if (r->id == a->s.user_id)
+        return err_new(PB_BUSINESS, "You cannot disable your own account.");
+    if (!r->active)
+        return err_new(PB_BUSINESS, "%s is already disabled.", r->email);
+    return NULL;
+}
+
 pb_err user_disable(struct app *a, const char *key, const char *reason)
 {
     if (str_empty(reason))
@@ -331,10 +341,8 @@ pb_err user_disable(struct app *a, const char *key, const char *reason)
         return e;
     struct user_row r = {0};
     e = load_for_change(a, key, &r);
-    if (!e && r.id == a->s.user_id)
-        e = err_new(PB_BUSINESS, "You cannot disable your own account.");
-    if (!e && !r.active)
-        e = err_new(PB_BUSINESS, "%s is already disabled.", r.email);
+    if (!e)
+        e = check_disable(a, &r);
     if (!e) {
         struct json_object *bj = user_json(&r);
         r.active = false;
@@ -409,15 +417,27 @@ pb_err user_count(struct app *a, struct user_query *q, int64_t *n)
     return e ? e : user_db_count(a->st, q, n);
 }
 
-pb_err user_may_change(struct app *a, const char *key)
+static pb_err may(struct app *a, const char *key, bool disabling)
 {
     pb_err e = perm_check(a, PERM_USER_EDIT);
     if (e)
         return e;
     struct user_row r = {0};
     e = load_for_change(a, key, &r);
+    if (!e && disabling)
+        e = check_disable(a, &r);
     user_row_fini(&r);
     return e;
+}
+
+pb_err user_may_change(struct app *a, const char *key)
+{
+    return may(a, key, false);
+}
+
+pb_err user_may_disable(struct app *a, const char *key)
+{
+    return may(a, key, true);
 }
 
 pb_err user_managers(struct app *a, const char *search, int limit, struct user_row **rows, int *n,

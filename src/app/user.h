@@ -52,6 +52,8 @@ pb_err user_count(struct app *a, struct user_query *q, int64_t *n) PB_MUST_CHECK
  * change would answer, so the console can say it before a form or dialog
  * opens. The changes check again themselves. */
 pb_err user_may_change(struct app *a, const char *key) PB_MUST_CHECK;
+/* The same for disabling: not oneself, not one already disabled. */
+pb_err user_may_disable(struct app *a, const char *key) PB_MUST_CHECK;
 /* Operators who can be a customer's account manager (not clients), for
  * whoever may change customers: the customer form's picker. */
 pb_err user_managers(struct app *a, const char *search, int limit, struct user_row **rows, int *n,

@@ -5,6 +5,7 @@
 # deletion whose plan asks for the zone's name typed before it applies.
 # Checked at Cloudflare (the fake's state) and in the database; at 80x24
 # and 200x60, in colour and in mono.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 FAKE_PID=

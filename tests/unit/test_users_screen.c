@@ -311,6 +311,14 @@ static void test_own_role_refused(void **state)
     get(ADMIN, &r);
     assert_string_equal(r.role, "admin");
     user_row_fini(&r);
+    /* nor disable oneself: said at once, before a dialog asks a reason */
+    hs_key(ui, K_ESC);
+    hs_assert_has(ui, "Discard 1 change? y/n");
+    hs_key(ui, 'y');
+    ui_headless_advance(ui, 600); /* the form closes on its tick */
+    hs_key(ui, 's');
+    hs_assert_message_has(ui, "You cannot disable your own account.");
+    hs_assert_lacks(ui, "Disable rashed");
     ui_headless_free(&ui);
 }
 
