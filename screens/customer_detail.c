@@ -503,7 +503,8 @@ static void ops_label(const void *p, char *out, size_t n)
     snprintf(out, n, "%s %s", v->c.code ? v->c.code : "", v->c.name ? v->c.name : "");
 }
 
-const struct view_ops cust_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label};
+const struct view_ops cust_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label,
+                                       sizeof(struct cust_view)};
 
 /* ---- the detail screen --------------------------------------------------- */
 

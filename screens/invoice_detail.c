@@ -591,7 +591,8 @@ static void ops_label(const void *p, char *out, size_t n)
     screens_inv_label(&v->d->inv, out, n);
 }
 
-const struct view_ops inv_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label};
+const struct view_ops inv_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label,
+                                      sizeof(struct inv_view)};
 
 /* ---- changes: p C i a d ------------------------------------------------------------- */
 

@@ -240,7 +240,8 @@ static void ops_label(const void *p, char *out, size_t n)
     screens_pay_label(&v->d->pay, out, n);
 }
 
-const struct view_ops pay_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label};
+const struct view_ops pay_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label,
+                                      sizeof(struct pay_view)};
 
 /* ---- changes: a x C ---------------------------------------------------------------- */
 

@@ -664,7 +664,8 @@ static void ops_label(const void *p, char *out, size_t n)
     snprintf(out, n, "%s", v->d->l.r.name);
 }
 
-const struct view_ops router_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label};
+const struct view_ops router_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label,
+                                         sizeof(struct router_view)};
 
 /* ---- t: the connection test, answered on the worker ------------------------------ */
 

@@ -384,27 +384,78 @@ void list_screen_open(struct screen *s, const struct table_source *src, void *ar
     buf_fini(&la->filter);
 }
 
+/*
+ * The pane's row is read on the worker, into a view of its own that done
+ * hands to the list: a customer's pane is half a dozen reads, a round trip
+ * each to a PostgreSQL server, which a key moving the cursor must not wait
+ * for. Until it comes the pane shows the row before. A newer read
+ * supersedes an older one (the channel is the list).
+ */
+struct pane_job {
+    struct work w; /* first */
+    struct list_screen *ls; /* done only, and only when not superseded */
+    const struct view_ops *ops;
+    void *view;
+    int64_t id, version, data;
+    pb_err e;
+};
+
+static void pane_run(struct work *w, void *wctx)
+{
+    struct pane_job *j = (struct pane_job *)w;
+    struct app *a = screens_wapp(wctx, &j->e);
+    if (a)
+        j->e = j->ops->load(j->view, a, j->id);
+}
+
+static void pane_done(struct work *w, void *ui)
+{
+    struct pane_job *j = (struct pane_job *)w;
+    if (!w->superseded && ui) {
+        struct list_screen *ls = j->ls;
+        ls->ops->fini(ls->view);
+        if (!j->e)
+            memcpy(ls->view, j->view, j->ops->size); /* a row gone meanwhile: none */
+        ls->id = j->id;
+        ls->version = j->version;
+        ls->data = j->data;
+        ls->want_id = 0;
+        ui_dirty(ui);
+    } else if (!j->e) {
+        j->ops->fini(j->view);
+    }
+    err_free(&j->e);
+    free(j->view);
+    free(j);
+}
+
 /* The row the pane shows: r, or none. */
 static void pane_show(struct list_screen *ls, struct ui *ui, const struct table_row *r)
 {
     if (!r) {
         if (ls->id)
             ls->ops->fini(ls->view);
-        ls->id = 0;
+        ls->id = ls->want_id = 0;
+        worker_cancel(ui_worker(ui), ls);
         return;
     }
     struct app *a = screens_app(ui);
     int64_t dv = ls->live ? store_data_version(a->st) : 0;
     if (r->id == ls->id && r->version == ls->version && dv == ls->data)
         return;
-    pb_err e = ls->ops->load(ls->view, a, r->id);
-    if (e) {
-        err_free(&e);
-        ls->ops->fini(ls->view);
-    }
-    ls->id = r->id;
-    ls->version = r->version;
-    ls->data = dv;
+    if (r->id == ls->want_id && r->version == ls->want_version && dv == ls->want_data)
+        return;
+    struct pane_job *j = xcalloc(1, sizeof *j);
+    j->ls = ls;
+    j->ops = ls->ops;
+    j->view = xcalloc(1, ls->ops->size);
+    j->id = ls->want_id = r->id;
+    j->version = ls->want_version = r->version;
+    j->data = ls->want_data = dv;
+    j->w.run = pane_run;
+    j->w.done = pane_done;
+    j->w.chan = ls;
+    worker_submit(ui_worker(ui), &j->w);
 }
 
 unsigned list_screen_follow(struct screen *s)
@@ -477,6 +528,7 @@ unsigned list_screen_push(struct screen *s, const struct screen_class *c, const 
 void list_screen_close(struct screen *s)
 {
     struct list_screen *ls = s->priv;
+    worker_cancel(ui_worker(s->ui), ls); /* its read touches only its own view */
     table_free(&ls->t);
     if (ls->ops)
         ls->ops->fini(ls->view);

@@ -209,6 +209,7 @@ struct view_ops {
     int64_t (*id)(const void *v);
     /* What the row is called ("INV-2026-000001"), when one is loaded. */
     void (*label)(const void *v, char *out, size_t n);
+    size_t size; /* of the view: the pane reads a fresh one on the worker */
 };
 extern const struct view_ops cust_view_ops, sub_view_ops, inv_view_ops, pay_view_ops;
 
@@ -237,6 +238,7 @@ struct list_screen {
     bool live; /* the pane also re-reads when the database's data version moves */
     bool wide; /* the terminal was wide at the last follow */
     int64_t id, version, data; /* the row shown (id 0: none), the data version read */
+    int64_t want_id, want_version, want_data; /* the read on the worker, if any */
 };
 /*
  * Splits the palette's args into la, taking customer=CODE when the list

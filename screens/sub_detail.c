@@ -906,7 +906,8 @@ static void ops_label(const void *p, char *out, size_t n)
     sub_label(&v->r, out, n);
 }
 
-const struct view_ops sub_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label};
+const struct view_ops sub_view_ops = {ops_load, ops_fini, ops_draw, ops_id, ops_label,
+                                      sizeof(struct sub_view)};
 
 /* ---- the detail screen ------------------------------------------------------- */
 

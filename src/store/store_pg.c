@@ -68,8 +68,23 @@ struct pg_conn {
     int64_t changes;
     int64_t others;        /* notifications from other sessions */
     char *role;            /* SET ROLE of store_set_role, or NULL */
+    /*
+     * Interrupts (another thread: the console's, when a newer query
+     * supersedes a running one). PQcancel opens a connection of its own and
+     * waits for the server, tens of milliseconds a keystroke must not
+     * wait; a thread of the connection's, started by the first interrupt,
+     * sends it. It cancels only the statement that was running when asked
+     * (running, statement), never the one the worker started since. All
+     * guarded by cancel_mu.
+     */
     pthread_mutex_t cancel_mu;
-    PGcancel *cancel;      /* guarded by cancel_mu: another thread uses it */
+    pthread_cond_t cancel_cv;
+    PGcancel *cancel;
+    pthread_t canceller;
+    bool canceller_up, closing;
+    bool running;          /* a statement is at the server */
+    uint64_t statement;    /* counts the statements sent */
+    uint64_t cancel_for;   /* the statement to cancel; 0: none asked */
 };
 
 struct pg_stmt {
@@ -396,11 +411,16 @@ static void pg_close(void *conn)
     if (!c)
         return;
     pthread_mutex_lock(&c->cancel_mu);
+    c->closing = true;
+    pthread_cond_signal(&c->cancel_cv);
+    pthread_mutex_unlock(&c->cancel_mu);
+    if (c->canceller_up)
+        (void)pthread_join(c->canceller, NULL);
     if (c->cancel)
         PQfreeCancel(c->cancel);
     c->cancel = NULL;
-    pthread_mutex_unlock(&c->cancel_mu);
     PQfinish(c->db); /* the server rolls back what was open */
+    pthread_cond_destroy(&c->cancel_cv);
     pthread_mutex_destroy(&c->cancel_mu);
     free(c->conninfo);
     free(c->shown);
@@ -415,6 +435,7 @@ static pb_err pg_open(const char *target, unsigned flags, void **out)
     c->shown = store_redact_url(target);
     c->ro = (flags & STORE_READONLY) != 0;
     pthread_mutex_init(&c->cancel_mu, NULL);
+    pthread_cond_init(&c->cancel_cv, NULL);
     pb_err e = connect_db(c);
     if (e) {
         pg_close(c);
@@ -641,8 +662,15 @@ static pb_err execute(struct pg_stmt *s)
                 return e;
             }
         }
+        pthread_mutex_lock(&c->cancel_mu);
+        c->statement++;
+        c->running = true;
+        pthread_mutex_unlock(&c->cancel_mu);
         PGresult *r = PQexecPrepared(c->db, s->name, s->nparams, (const char *const *)s->vals,
                                      s->lens, s->fmts, 0);
+        pthread_mutex_lock(&c->cancel_mu);
+        c->running = false;
+        pthread_mutex_unlock(&c->cancel_mu);
         ExecStatusType st = PQresultStatus(r);
         if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
             const char *n = PQcmdTuples(r);
@@ -745,13 +773,36 @@ static int pg_column_count(void *stmt)
 
 /* ---------------------------------------------------------------- the rest */
 
+static void *canceller_main(void *arg)
+{
+    struct pg_conn *c = arg;
+    char errbuf[256];
+    pthread_mutex_lock(&c->cancel_mu);
+    while (!c->closing) {
+        if (!c->cancel_for) {
+            pthread_cond_wait(&c->cancel_cv, &c->cancel_mu);
+            continue;
+        }
+        /* Best effort, like sqlite3_interrupt: a statement that ended
+         * meanwhile is left alone, and so is the next one. */
+        if (c->cancel && c->running && c->statement == c->cancel_for)
+            (void)PQcancel(c->cancel, errbuf, sizeof errbuf);
+        c->cancel_for = 0;
+    }
+    pthread_mutex_unlock(&c->cancel_mu);
+    return NULL;
+}
+
 static void pg_interrupt(void *conn)
 {
     struct pg_conn *c = conn;
-    char errbuf[256];
     pthread_mutex_lock(&c->cancel_mu);
-    if (c->cancel)
-        (void)PQcancel(c->cancel, errbuf, sizeof errbuf); /* best effort, like sqlite3_interrupt */
+    if (c->running && !c->closing) {
+        if (!c->canceller_up)
+            c->canceller_up = pthread_create(&c->canceller, NULL, canceller_main, c) == 0;
+        c->cancel_for = c->statement;
+        pthread_cond_signal(&c->cancel_cv);
+    }
     pthread_mutex_unlock(&c->cancel_mu);
 }
 
