@@ -28,16 +28,16 @@
 -- transaction's deltas into the aggregates once, at its commit, in one
 -- grouped upsert per table: linear in the rows changed. The tables come
 -- out the same as SQLite's, row for row: a key the changes touched is
--- written even where its sums come back to zero, and none other; readers,
--- who read only the aggregates, see a transaction's changes when it
--- commits, as before. Inserts and deletes are seen by statement triggers
+-- written even where its sums come back to zero, and none other. Readers
+-- see a transaction's changes when it commits, as before; the transaction
+-- itself sees its own only then too (nothing reads the aggregates in the
+-- middle of a write). Inserts and deletes are seen by statement triggers
 -- over their transition tables; updates by row triggers with SQLite's
 -- columns and WHEN. The subscription triggers keep SQLite's pair: the old
 -- row's price taken away BEFORE the update, while subscription_monthly
--- still shows it, the new one added AFTER. stats_db_rebuild() here wants
--- a transaction with no deltas pending, or SELECT stat_fold_all() first:
--- deltas pending when it empties the tables would be added again at the
--- commit.)
+-- still shows it, the new one added AFTER. stats_db_rebuild() folds the
+-- transaction's deltas before it empties the tables: left pending, they
+-- would be added again at the commit.)
 
 CREATE TABLE stat_customer (
     tenant_id bigint NOT NULL,
@@ -122,16 +122,23 @@ CREATE INDEX stat_customer_month_top ON stat_customer_month (tenant_id, month, t
 -- adds them up by key into the aggregates once, when the transaction
 -- commits, and deletes them. Unlogged: a delta lives for one
 -- transaction, and a crash that empties these tables loses only changes
--- that were never committed. The rows of other sessions' open
--- transactions are invisible here, and committed ones were folded and
--- deleted by their own commit: a fold takes exactly its transaction's.
+-- that were never committed.
+--
+-- Each row carries its transaction's id (tx), and a fold finds its rows
+-- by it through the index. A table holds more than they: other sessions'
+-- open transactions' rows, and what earlier folds deleted, hundreds of
+-- pages after a billing run until vacuum frees them. A fold that scanned
+-- it all would cost each small transaction as much as the last big one
+-- left behind.
 CREATE UNLOGGED TABLE stat_customer_delta (      -- stat_customer, stat_customer_new
+    tx bigint NOT NULL,
     tenant_id bigint NOT NULL,
     status text NOT NULL,
     day text NOT NULL,
     n bigint NOT NULL
 );
 CREATE UNLOGGED TABLE stat_subscription_delta (  -- stat_subscription
+    tx bigint NOT NULL,
     tenant_id bigint NOT NULL,
     plan_id bigint NOT NULL,
     status text NOT NULL,
@@ -139,7 +146,8 @@ CREATE UNLOGGED TABLE stat_subscription_delta (  -- stat_subscription
     monthly bigint NOT NULL
 );
 CREATE UNLOGGED TABLE stat_invoice_delta (       -- stat_invoice, stat_receivable, stat_customer_month
-    tenant_id bigint NOT NULL,                   -- (no credit notes here)
+    tx bigint NOT NULL,                          -- (no credit notes here)
+    tenant_id bigint NOT NULL,
     customer_id bigint NOT NULL,
     status text NOT NULL,
     issue_date text,
@@ -149,6 +157,7 @@ CREATE UNLOGGED TABLE stat_invoice_delta (       -- stat_invoice, stat_receivabl
     paid bigint NOT NULL
 );
 CREATE UNLOGGED TABLE stat_payment_delta (       -- stat_payment
+    tx bigint NOT NULL,
     tenant_id bigint NOT NULL,
     day text NOT NULL,
     method text NOT NULL,
@@ -157,17 +166,23 @@ CREATE UNLOGGED TABLE stat_payment_delta (       -- stat_payment
     amount bigint NOT NULL,
     refunded bigint NOT NULL
 );
+CREATE INDEX stat_customer_delta_tx ON stat_customer_delta (tx);
+CREATE INDEX stat_subscription_delta_tx ON stat_subscription_delta (tx);
+CREATE INDEX stat_invoice_delta_tx ON stat_invoice_delta (tx);
+CREATE INDEX stat_payment_delta_tx ON stat_payment_delta (tx);
 
 -- One row per transaction with deltas to fold: its insert queues the
 -- deferred trigger stat_fold, one event however many rows change. Each
 -- trigger below appends its deltas, then, if it appended any, calls
 -- stat_mark() unless the transaction-local setting pb.stats_pending
--- already holds the transaction's id; stat_mark() sets it and inserts the row (in that
--- order: under SET CONSTRAINTS ALL IMMEDIATE the insert folds at once and
--- clears the setting). A rollback to a savepoint takes back the deltas,
--- the row, its event and the setting together, so they never disagree.
+-- already holds the transaction's id; stat_mark() sets it and inserts the
+-- row (in that order, and after the deltas: under SET CONSTRAINTS ALL
+-- IMMEDIATE the insert folds at once and clears the setting). A rollback
+-- to a savepoint takes back the deltas, the row, its event and the
+-- setting together, so they never disagree. Keyed by the transaction's
+-- id, as the deltas are, so the fold deletes its row without a scan.
 CREATE UNLOGGED TABLE stat_pending (
-    txid bigint NOT NULL
+    txid bigint PRIMARY KEY
 );
 
 CREATE FUNCTION stat_mark() RETURNS void
@@ -181,57 +196,72 @@ $$;
 -- stat_fold_all(): the deltas added up by key into the aggregates, an
 -- upsert per key, and deleted, and the transaction unmarked, so that
 -- changes after an early fold (SET CONSTRAINTS ALL IMMEDIATE, the recount
--- of stat_plan_update) mark it again. Keys in order and the tables always in this order: two
--- transactions folding at once lock rows in the same order, and cannot
--- deadlock each other there. A key that a delta touched is written even
--- when its sums come to zero, as SQLite's +1 / -1 upserts leave it.
+-- of stat_plan_update) mark it again. Keys in order and the tables always
+-- in this order: two transactions folding at once lock rows in the same
+-- order, and cannot deadlock each other there. A key that a delta touched
+-- is written even when its sums come to zero, as SQLite's +1 / -1 upserts
+-- leave it. A table without deltas is passed over: its upserts cost about
+-- as much to start with nothing to do, and most transactions change one
+-- kind of row.
 CREATE FUNCTION stat_fold_all() RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+    t bigint := txid_current();
 BEGIN
     PERFORM set_config('pb.stats_pending', '', true);
-    DELETE FROM stat_pending;
-    WITH d AS (DELETE FROM stat_customer_delta RETURNING *),
-    a AS (
-        INSERT INTO stat_customer AS x (tenant_id, status, n)
-        SELECT tenant_id, status, sum(n) FROM d GROUP BY tenant_id, status ORDER BY tenant_id, status
-            ON CONFLICT (tenant_id, status) DO UPDATE SET n = x.n + excluded.n)
-    INSERT INTO stat_customer_new AS x (tenant_id, day, n)
-    SELECT tenant_id, day, sum(n) FROM d GROUP BY tenant_id, day ORDER BY tenant_id, day
-        ON CONFLICT (tenant_id, day) DO UPDATE SET n = x.n + excluded.n;
-    WITH d AS (DELETE FROM stat_subscription_delta RETURNING *)
-    INSERT INTO stat_subscription AS x (tenant_id, plan_id, status, n, monthly)
-    SELECT tenant_id, plan_id, status, sum(n), sum(monthly)
-      FROM d GROUP BY tenant_id, plan_id, status ORDER BY tenant_id, plan_id, status
-        ON CONFLICT (tenant_id, plan_id, status)
-        DO UPDATE SET n = x.n + excluded.n, monthly = x.monthly + excluded.monthly;
-    WITH d AS (DELETE FROM stat_invoice_delta RETURNING *),
-    a AS (
-        INSERT INTO stat_invoice AS x (tenant_id, day, status, n, total, paid)
-        SELECT tenant_id, CASE status WHEN 'draft' THEN '' ELSE coalesce(issue_date, '') END,
-               status, sum(n), sum(total), sum(paid)
-          FROM d GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-            ON CONFLICT (tenant_id, day, status)
-            DO UPDATE SET n = x.n + excluded.n, total = x.total + excluded.total,
-                          paid = x.paid + excluded.paid),
-    b AS (
-        INSERT INTO stat_receivable AS x (tenant_id, due_date, n, amount)
-        SELECT tenant_id, coalesce(due_date, ''), sum(n), sum(total - paid)
-          FROM d WHERE status IN ('issued', 'partially_paid', 'overdue')
-         GROUP BY 1, 2 ORDER BY 1, 2
-            ON CONFLICT (tenant_id, due_date)
-            DO UPDATE SET n = x.n + excluded.n, amount = x.amount + excluded.amount)
-    INSERT INTO stat_customer_month AS x (tenant_id, customer_id, month, total)
-    SELECT tenant_id, customer_id, substr(issue_date, 1, 7), sum(total)
-      FROM d WHERE status NOT IN ('draft', 'void') AND issue_date IS NOT NULL
-     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-        ON CONFLICT (tenant_id, customer_id, month) DO UPDATE SET total = x.total + excluded.total;
-    WITH d AS (DELETE FROM stat_payment_delta RETURNING *)
-    INSERT INTO stat_payment AS x (tenant_id, day, method, status, n, amount, refunded)
-    SELECT tenant_id, day, method, status, sum(n), sum(amount), sum(refunded)
-      FROM d GROUP BY tenant_id, day, method, status ORDER BY tenant_id, day, method, status
-        ON CONFLICT (tenant_id, day, method, status)
-        DO UPDATE SET n = x.n + excluded.n, amount = x.amount + excluded.amount,
-                      refunded = x.refunded + excluded.refunded;
+    DELETE FROM stat_pending WHERE txid = t;
+    IF EXISTS (SELECT 1 FROM stat_customer_delta WHERE tx = t) THEN
+        WITH d AS (DELETE FROM stat_customer_delta WHERE tx = t RETURNING *),
+        a AS (
+            INSERT INTO stat_customer AS x (tenant_id, status, n)
+            SELECT tenant_id, status, sum(n)
+              FROM d GROUP BY tenant_id, status ORDER BY tenant_id, status
+                ON CONFLICT (tenant_id, status) DO UPDATE SET n = x.n + excluded.n)
+        INSERT INTO stat_customer_new AS x (tenant_id, day, n)
+        SELECT tenant_id, day, sum(n) FROM d GROUP BY tenant_id, day ORDER BY tenant_id, day
+            ON CONFLICT (tenant_id, day) DO UPDATE SET n = x.n + excluded.n;
+    END IF;
+    IF EXISTS (SELECT 1 FROM stat_subscription_delta WHERE tx = t) THEN
+        WITH d AS (DELETE FROM stat_subscription_delta WHERE tx = t RETURNING *)
+        INSERT INTO stat_subscription AS x (tenant_id, plan_id, status, n, monthly)
+        SELECT tenant_id, plan_id, status, sum(n), sum(monthly)
+          FROM d GROUP BY tenant_id, plan_id, status ORDER BY tenant_id, plan_id, status
+            ON CONFLICT (tenant_id, plan_id, status)
+            DO UPDATE SET n = x.n + excluded.n, monthly = x.monthly + excluded.monthly;
+    END IF;
+    IF EXISTS (SELECT 1 FROM stat_invoice_delta WHERE tx = t) THEN
+        WITH d AS (DELETE FROM stat_invoice_delta WHERE tx = t RETURNING *),
+        a AS (
+            INSERT INTO stat_invoice AS x (tenant_id, day, status, n, total, paid)
+            SELECT tenant_id, CASE status WHEN 'draft' THEN '' ELSE coalesce(issue_date, '') END,
+                   status, sum(n), sum(total), sum(paid)
+              FROM d GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+                ON CONFLICT (tenant_id, day, status)
+                DO UPDATE SET n = x.n + excluded.n, total = x.total + excluded.total,
+                              paid = x.paid + excluded.paid),
+        b AS (
+            INSERT INTO stat_receivable AS x (tenant_id, due_date, n, amount)
+            SELECT tenant_id, coalesce(due_date, ''), sum(n), sum(total - paid)
+              FROM d WHERE status IN ('issued', 'partially_paid', 'overdue')
+             GROUP BY 1, 2 ORDER BY 1, 2
+                ON CONFLICT (tenant_id, due_date)
+                DO UPDATE SET n = x.n + excluded.n, amount = x.amount + excluded.amount)
+        INSERT INTO stat_customer_month AS x (tenant_id, customer_id, month, total)
+        SELECT tenant_id, customer_id, substr(issue_date, 1, 7), sum(total)
+          FROM d WHERE status NOT IN ('draft', 'void') AND issue_date IS NOT NULL
+         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (tenant_id, customer_id, month)
+            DO UPDATE SET total = x.total + excluded.total;
+    END IF;
+    IF EXISTS (SELECT 1 FROM stat_payment_delta WHERE tx = t) THEN
+        WITH d AS (DELETE FROM stat_payment_delta WHERE tx = t RETURNING *)
+        INSERT INTO stat_payment AS x (tenant_id, day, method, status, n, amount, refunded)
+        SELECT tenant_id, day, method, status, sum(n), sum(amount), sum(refunded)
+          FROM d GROUP BY tenant_id, day, method, status ORDER BY tenant_id, day, method, status
+            ON CONFLICT (tenant_id, day, method, status)
+            DO UPDATE SET n = x.n + excluded.n, amount = x.amount + excluded.amount,
+                          refunded = x.refunded + excluded.refunded;
+    END IF;
 END
 $$;
 
@@ -256,8 +286,9 @@ EXECUTE FUNCTION stat_fold();
 CREATE FUNCTION stat_customer_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_customer_delta (tenant_id, status, day, n)
-    SELECT tenant_id, status, substr(created_at, 1, 10), count(*) FROM new_rows GROUP BY 1, 2, 3;
+    INSERT INTO stat_customer_delta (tx, tenant_id, status, day, n)
+    SELECT txid_current(), tenant_id, status, substr(created_at, 1, 10), count(*)
+      FROM new_rows GROUP BY 2, 3, 4;
     IF FOUND AND current_setting('pb.stats_pending', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM stat_mark();
     END IF;
@@ -271,8 +302,9 @@ EXECUTE FUNCTION stat_customer_insert();
 CREATE FUNCTION stat_customer_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_customer_delta (tenant_id, status, day, n)
-    SELECT tenant_id, status, substr(created_at, 1, 10), -count(*) FROM old_rows GROUP BY 1, 2, 3;
+    INSERT INTO stat_customer_delta (tx, tenant_id, status, day, n)
+    SELECT txid_current(), tenant_id, status, substr(created_at, 1, 10), -count(*)
+      FROM old_rows GROUP BY 2, 3, 4;
     IF FOUND AND current_setting('pb.stats_pending', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM stat_mark();
     END IF;
@@ -286,9 +318,9 @@ EXECUTE FUNCTION stat_customer_delete();
 CREATE FUNCTION stat_customer_update() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_customer_delta (tenant_id, status, day, n)
-    VALUES (old.tenant_id, old.status, substr(old.created_at, 1, 10), -1),
-           (new.tenant_id, new.status, substr(new.created_at, 1, 10), 1);
+    INSERT INTO stat_customer_delta (tx, tenant_id, status, day, n)
+    VALUES (txid_current(), old.tenant_id, old.status, substr(old.created_at, 1, 10), -1),
+           (txid_current(), new.tenant_id, new.status, substr(new.created_at, 1, 10), 1);
     IF FOUND AND current_setting('pb.stats_pending', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM stat_mark();
     END IF;
@@ -311,8 +343,9 @@ EXECUTE FUNCTION stat_customer_update();
 CREATE FUNCTION stat_subscription_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_subscription_delta (tenant_id, plan_id, status, n, monthly)
-    SELECT r.tenant_id, r.plan_id, r.status, count(*), sum(coalesce(m.monthly_price, 0))
+    INSERT INTO stat_subscription_delta (tx, tenant_id, plan_id, status, n, monthly)
+    SELECT txid_current(), r.tenant_id, r.plan_id, r.status, count(*),
+           sum(coalesce(m.monthly_price, 0))
       FROM new_rows r JOIN subscription_monthly m ON m.subscription_id = r.id
      GROUP BY r.tenant_id, r.plan_id, r.status;
     IF FOUND AND current_setting('pb.stats_pending', true) IS DISTINCT FROM txid_current()::text THEN
@@ -328,8 +361,8 @@ EXECUTE FUNCTION stat_subscription_insert();
 CREATE FUNCTION stat_subscription_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_subscription_delta (tenant_id, plan_id, status, n, monthly)
-    SELECT old.tenant_id, old.plan_id, old.status, -1, -coalesce(m.monthly_price, 0)
+    INSERT INTO stat_subscription_delta (tx, tenant_id, plan_id, status, n, monthly)
+    SELECT txid_current(), old.tenant_id, old.plan_id, old.status, -1, -coalesce(m.monthly_price, 0)
       FROM subscription_monthly m WHERE m.subscription_id = old.id;
     IF FOUND AND current_setting('pb.stats_pending', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM stat_mark();
@@ -343,8 +376,8 @@ EXECUTE FUNCTION stat_subscription_delete();
 CREATE FUNCTION stat_subscription_update_old() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_subscription_delta (tenant_id, plan_id, status, n, monthly)
-    SELECT old.tenant_id, old.plan_id, old.status, -1, -coalesce(m.monthly_price, 0)
+    INSERT INTO stat_subscription_delta (tx, tenant_id, plan_id, status, n, monthly)
+    SELECT txid_current(), old.tenant_id, old.plan_id, old.status, -1, -coalesce(m.monthly_price, 0)
       FROM subscription_monthly m WHERE m.subscription_id = old.id;
     IF FOUND AND current_setting('pb.stats_pending', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM stat_mark();
@@ -361,8 +394,8 @@ EXECUTE FUNCTION stat_subscription_update_old();
 CREATE FUNCTION stat_subscription_update_new() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_subscription_delta (tenant_id, plan_id, status, n, monthly)
-    SELECT new.tenant_id, new.plan_id, new.status, 1, coalesce(m.monthly_price, 0)
+    INSERT INTO stat_subscription_delta (tx, tenant_id, plan_id, status, n, monthly)
+    SELECT txid_current(), new.tenant_id, new.plan_id, new.status, 1, coalesce(m.monthly_price, 0)
       FROM subscription_monthly m WHERE m.subscription_id = new.id;
     IF FOUND AND current_setting('pb.stats_pending', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM stat_mark();
@@ -405,8 +438,9 @@ EXECUTE FUNCTION stat_plan_update();
 CREATE FUNCTION stat_invoice_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_invoice_delta (tenant_id, customer_id, status, issue_date, due_date, n, total, paid)
-    SELECT tenant_id, customer_id, status, issue_date, due_date, 1, total, paid
+    INSERT INTO stat_invoice_delta
+        (tx, tenant_id, customer_id, status, issue_date, due_date, n, total, paid)
+    SELECT txid_current(), tenant_id, customer_id, status, issue_date, due_date, 1, total, paid
       FROM new_rows WHERE type <> 'credit_note';
     IF FOUND AND current_setting('pb.stats_pending', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM stat_mark();
@@ -421,8 +455,9 @@ EXECUTE FUNCTION stat_invoice_insert();
 CREATE FUNCTION stat_invoice_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_invoice_delta (tenant_id, customer_id, status, issue_date, due_date, n, total, paid)
-    SELECT tenant_id, customer_id, status, issue_date, due_date, -1, -total, -paid
+    INSERT INTO stat_invoice_delta
+        (tx, tenant_id, customer_id, status, issue_date, due_date, n, total, paid)
+    SELECT txid_current(), tenant_id, customer_id, status, issue_date, due_date, -1, -total, -paid
       FROM old_rows WHERE type <> 'credit_note';
     IF FOUND AND current_setting('pb.stats_pending', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM stat_mark();
@@ -437,8 +472,10 @@ EXECUTE FUNCTION stat_invoice_delete();
 CREATE FUNCTION stat_invoice_update() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_invoice_delta (tenant_id, customer_id, status, issue_date, due_date, n, total, paid)
-    SELECT tenant_id, customer_id, status, issue_date, due_date, n, total, paid FROM (VALUES
+    INSERT INTO stat_invoice_delta
+        (tx, tenant_id, customer_id, status, issue_date, due_date, n, total, paid)
+    SELECT txid_current(), tenant_id, customer_id, status, issue_date, due_date, n, total, paid
+      FROM (VALUES
         (old.tenant_id, old.customer_id, old.status, old.issue_date, old.due_date, -1, -old.total,
          -old.paid, old.type),
         (new.tenant_id, new.customer_id, new.status, new.issue_date, new.due_date, 1, new.total,
@@ -464,10 +501,10 @@ EXECUTE FUNCTION stat_invoice_update();
 CREATE FUNCTION stat_payment_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_payment_delta (tenant_id, day, method, status, n, amount, refunded)
-    SELECT tenant_id, substr(payment_date, 1, 10), method, status, count(*), sum(amount),
-           sum(refunded)
-      FROM new_rows GROUP BY 1, 2, 3, 4;
+    INSERT INTO stat_payment_delta (tx, tenant_id, day, method, status, n, amount, refunded)
+    SELECT txid_current(), tenant_id, substr(payment_date, 1, 10), method, status, count(*),
+           sum(amount), sum(refunded)
+      FROM new_rows GROUP BY 2, 3, 4, 5;
     IF FOUND AND current_setting('pb.stats_pending', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM stat_mark();
     END IF;
@@ -481,10 +518,10 @@ EXECUTE FUNCTION stat_payment_insert();
 CREATE FUNCTION stat_payment_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_payment_delta (tenant_id, day, method, status, n, amount, refunded)
-    SELECT tenant_id, substr(payment_date, 1, 10), method, status, -count(*), -sum(amount),
-           -sum(refunded)
-      FROM old_rows GROUP BY 1, 2, 3, 4;
+    INSERT INTO stat_payment_delta (tx, tenant_id, day, method, status, n, amount, refunded)
+    SELECT txid_current(), tenant_id, substr(payment_date, 1, 10), method, status, -count(*),
+           -sum(amount), -sum(refunded)
+      FROM old_rows GROUP BY 2, 3, 4, 5;
     IF FOUND AND current_setting('pb.stats_pending', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM stat_mark();
     END IF;
@@ -498,11 +535,11 @@ EXECUTE FUNCTION stat_payment_delete();
 CREATE FUNCTION stat_payment_update() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stat_payment_delta (tenant_id, day, method, status, n, amount, refunded)
-    VALUES (old.tenant_id, substr(old.payment_date, 1, 10), old.method, old.status, -1,
-            -old.amount, -old.refunded),
-           (new.tenant_id, substr(new.payment_date, 1, 10), new.method, new.status, 1,
-            new.amount, new.refunded);
+    INSERT INTO stat_payment_delta (tx, tenant_id, day, method, status, n, amount, refunded)
+    VALUES (txid_current(), old.tenant_id, substr(old.payment_date, 1, 10), old.method,
+            old.status, -1, -old.amount, -old.refunded),
+           (txid_current(), new.tenant_id, substr(new.payment_date, 1, 10), new.method,
+            new.status, 1, new.amount, new.refunded);
     IF FOUND AND current_setting('pb.stats_pending', true) IS DISTINCT FROM txid_current()::text THEN
         PERFORM stat_mark();
     END IF;

@@ -610,6 +610,13 @@ static void make_customer(struct gen *g, int64_t seq, int64_t total)
     c->notes = rng_chance(r, 50) ? (char *)PICK(r, notes_pool) : NULL;
     c->auto_suspend = !rng_chance(r, 30);
     c->credit = rng_chance(r, 15) ? 5000 * (int64_t)(1 + rng_below(r, 20)) : 0;
+    /* What the subscription triggers (paused) would cache once
+     * demo_db_subscriptions_fill() gives an active customer its active
+     * subscription; the plans are monthly, so its price is the bill. */
+    if (strcmp(status, "active") == 0) {
+        c->monthly_bill = plans[demo_db_plan_of(c->id)].price;
+        c->active_subs = 1;
+    }
     c->created_at = sl->created;
     c->updated_at = sl->updated;
 
@@ -1609,8 +1616,6 @@ static pb_err generate(struct gen *g, const struct demo_opts *o, const char *has
     if (!e)
         e = demo_db_resume(g->a->st, &paused);
     demo_db_paused_free(&paused);
-    if (!e)
-        e = demo_db_subscription_caches(g->a->st, g->tenant_id);
     if (!e && hist && hist->made_invoices)
         e = demo_db_balances(g->a->st, g->tenant_id);
     /* The dashboard's aggregates, whose insert triggers were paused with

@@ -10,7 +10,8 @@
  * Statements of DEMO_DB_BATCH rows (fewer statements: far less work per
  * row) and of one row for the rest, as constant text. OR ROLLBACK: a
  * violation ends the whole (loading) transaction anyway, and it spares
- * SQLite a statement journal per insert.
+ * SQLite a statement journal per insert. The rows' texts are bound
+ * without a copy: each statement runs before the insert function returns.
  */
 #define X2(x) x ", " x
 #define X64(x) X2(X2(X2(X2(X2(X2(x))))))
@@ -19,8 +20,9 @@ _Static_assert(DEMO_DB_BATCH == 64, "the batch statements below hold 64 rows");
 #define CUSTOMER_HEAD                                                                         \
     "INSERT OR ROLLBACK INTO customer (id, tenant_id, code, name, company, email, phone, "    \
     "phone_digits, address, city, state, postal_code, country, tax_id, currency, status, "    \
-    "account_manager_id, notes, auto_suspend, credit, created_at, updated_at, balance) VALUES "
-#define CUSTOMER_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "account_manager_id, notes, auto_suspend, credit, created_at, updated_at, balance, "      \
+    "monthly_bill, active_subs) VALUES "
+#define CUSTOMER_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 #define CONTACT_HEAD                                                                          \
     "INSERT OR ROLLBACK INTO contact (tenant_id, customer_id, name, email, phone, role, "      \
     "is_primary, created_at, updated_at) VALUES "
@@ -37,7 +39,7 @@ _Static_assert(DEMO_DB_BATCH == 64, "the batch statements below hold 64 rows");
     "updated_at) VALUES "
 #define PAYMENT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
-#define CUSTOMER_COLS 23
+#define CUSTOMER_COLS 25
 #define CONTACT_COLS 9
 #define INVOICE_COLS 21
 #define PAYMENT_COLS 14
@@ -46,30 +48,32 @@ static void bind_customer(struct stmt *s, int at, const struct customer_row *r)
 {
     stmt_bind_i64(s, at + 1, r->id);
     stmt_bind_i64(s, at + 2, r->tenant_id);
-    stmt_bind_text(s, at + 3, r->code);
-    stmt_bind_text(s, at + 4, r->name);
-    stmt_bind_text_or_null(s, at + 5, r->company);
-    stmt_bind_text(s, at + 6, r->email);
-    stmt_bind_text_or_null(s, at + 7, r->phone);
-    stmt_bind_text(s, at + 8, r->phone_digits ? r->phone_digits : "");
-    stmt_bind_text_or_null(s, at + 9, r->address);
-    stmt_bind_text_or_null(s, at + 10, r->city);
-    stmt_bind_text_or_null(s, at + 11, r->state);
-    stmt_bind_text_or_null(s, at + 12, r->postal_code);
-    stmt_bind_text_or_null(s, at + 13, r->country);
-    stmt_bind_text_or_null(s, at + 14, r->tax_id);
-    stmt_bind_text(s, at + 15, r->currency);
-    stmt_bind_text(s, at + 16, r->status);
+    stmt_bind_text_kept(s, at + 3, r->code);
+    stmt_bind_text_kept(s, at + 4, r->name);
+    stmt_bind_text_kept_or_null(s, at + 5, r->company);
+    stmt_bind_text_kept(s, at + 6, r->email);
+    stmt_bind_text_kept_or_null(s, at + 7, r->phone);
+    stmt_bind_text_kept(s, at + 8, r->phone_digits ? r->phone_digits : "");
+    stmt_bind_text_kept_or_null(s, at + 9, r->address);
+    stmt_bind_text_kept_or_null(s, at + 10, r->city);
+    stmt_bind_text_kept_or_null(s, at + 11, r->state);
+    stmt_bind_text_kept_or_null(s, at + 12, r->postal_code);
+    stmt_bind_text_kept_or_null(s, at + 13, r->country);
+    stmt_bind_text_kept_or_null(s, at + 14, r->tax_id);
+    stmt_bind_text_kept(s, at + 15, r->currency);
+    stmt_bind_text_kept(s, at + 16, r->status);
     if (r->account_manager_id)
         stmt_bind_i64(s, at + 17, r->account_manager_id);
     else
         stmt_bind_null(s, at + 17);
-    stmt_bind_text_or_null(s, at + 18, r->notes);
+    stmt_bind_text_kept_or_null(s, at + 18, r->notes);
     stmt_bind_bool(s, at + 19, r->auto_suspend);
     stmt_bind_i64(s, at + 20, r->credit);
-    stmt_bind_text(s, at + 21, r->created_at);
-    stmt_bind_text(s, at + 22, r->updated_at ? r->updated_at : r->created_at);
+    stmt_bind_text_kept(s, at + 21, r->created_at);
+    stmt_bind_text_kept(s, at + 22, r->updated_at ? r->updated_at : r->created_at);
     stmt_bind_i64(s, at + 23, -r->credit); /* balance: what customer_credit_insert sets */
+    stmt_bind_i64(s, at + 24, r->monthly_bill);
+    stmt_bind_i64(s, at + 25, r->active_subs);
 }
 
 /* A contact's id is the database's to give. */
@@ -77,56 +81,56 @@ static void bind_contact(struct stmt *s, int at, const struct contact_row *r)
 {
     stmt_bind_i64(s, at + 1, r->tenant_id);
     stmt_bind_i64(s, at + 2, r->customer_id);
-    stmt_bind_text(s, at + 3, r->name);
-    stmt_bind_text_or_null(s, at + 4, r->email);
-    stmt_bind_text_or_null(s, at + 5, r->phone);
-    stmt_bind_text(s, at + 6, r->role ? r->role : "billing");
+    stmt_bind_text_kept(s, at + 3, r->name);
+    stmt_bind_text_kept_or_null(s, at + 4, r->email);
+    stmt_bind_text_kept_or_null(s, at + 5, r->phone);
+    stmt_bind_text_kept(s, at + 6, r->role ? r->role : "billing");
     stmt_bind_bool(s, at + 7, r->is_primary);
-    stmt_bind_text(s, at + 8, r->created_at);
-    stmt_bind_text(s, at + 9, r->updated_at ? r->updated_at : r->created_at);
+    stmt_bind_text_kept(s, at + 8, r->created_at);
+    stmt_bind_text_kept(s, at + 9, r->updated_at ? r->updated_at : r->created_at);
 }
 
 static void bind_invoice(struct stmt *s, int at, const struct invoice_row *r)
 {
     stmt_bind_i64(s, at + 1, r->id);
     stmt_bind_i64(s, at + 2, r->tenant_id);
-    stmt_bind_text(s, at + 3, r->number);
+    stmt_bind_text_kept(s, at + 3, r->number);
     stmt_bind_i64(s, at + 4, r->customer_id);
     stmt_bind_i64(s, at + 5, r->subscription_id);
-    stmt_bind_text(s, at + 6, r->type);
-    stmt_bind_text(s, at + 7, r->period_start);
-    stmt_bind_text(s, at + 8, r->period_end);
+    stmt_bind_text_kept(s, at + 6, r->type);
+    stmt_bind_text_kept(s, at + 7, r->period_start);
+    stmt_bind_text_kept(s, at + 8, r->period_end);
     stmt_bind_i64(s, at + 9, r->subtotal);
     stmt_bind_i64(s, at + 10, r->tax);
     stmt_bind_i64(s, at + 11, r->discount);
     stmt_bind_i64(s, at + 12, r->total);
     stmt_bind_i64(s, at + 13, r->paid);
-    stmt_bind_text(s, at + 14, r->status);
-    stmt_bind_text(s, at + 15, r->issue_date);
-    stmt_bind_text(s, at + 16, r->due_date);
-    stmt_bind_text_or_null(s, at + 17, r->paid_date);
-    stmt_bind_text(s, at + 18, r->currency);
+    stmt_bind_text_kept(s, at + 14, r->status);
+    stmt_bind_text_kept(s, at + 15, r->issue_date);
+    stmt_bind_text_kept(s, at + 16, r->due_date);
+    stmt_bind_text_kept_or_null(s, at + 17, r->paid_date);
+    stmt_bind_text_kept(s, at + 18, r->currency);
     stmt_bind_i64(s, at + 19, r->billing_run_id);
-    stmt_bind_text(s, at + 20, r->created_at);
-    stmt_bind_text(s, at + 21, r->updated_at);
+    stmt_bind_text_kept(s, at + 20, r->created_at);
+    stmt_bind_text_kept(s, at + 21, r->updated_at);
 }
 
 static void bind_payment(struct stmt *s, int at, const struct payment_row *r)
 {
     stmt_bind_i64(s, at + 1, r->tenant_id);
-    stmt_bind_text_or_null(s, at + 2, r->number);
+    stmt_bind_text_kept_or_null(s, at + 2, r->number);
     stmt_bind_i64(s, at + 3, r->customer_id);
     stmt_bind_i64(s, at + 4, r->invoice_id);
     stmt_bind_i64(s, at + 5, r->amount);
     stmt_bind_i64(s, at + 6, r->refunded);
-    stmt_bind_text(s, at + 7, r->currency);
-    stmt_bind_text(s, at + 8, r->method);
-    stmt_bind_text(s, at + 9, r->status);
-    stmt_bind_text(s, at + 10, r->payment_date);
-    stmt_bind_text_or_null(s, at + 11, r->transaction_id);
-    stmt_bind_text_or_null(s, at + 12, r->notes);
-    stmt_bind_text(s, at + 13, r->created_at);
-    stmt_bind_text(s, at + 14, r->updated_at);
+    stmt_bind_text_kept(s, at + 7, r->currency);
+    stmt_bind_text_kept(s, at + 8, r->method);
+    stmt_bind_text_kept(s, at + 9, r->status);
+    stmt_bind_text_kept(s, at + 10, r->payment_date);
+    stmt_bind_text_kept_or_null(s, at + 11, r->transaction_id);
+    stmt_bind_text_kept_or_null(s, at + 12, r->notes);
+    stmt_bind_text_kept(s, at + 13, r->created_at);
+    stmt_bind_text_kept(s, at + 14, r->updated_at);
 }
 
 static pb_err insert_rows(struct store *st, const char *batch_sql, const char *row_sql, int ncols,
@@ -471,13 +475,13 @@ void demo_db_paused_free(struct demo_db_paused **pp)
  * in the order they are written) are appended to and stay. The triggers:
  * the search index (built once, see demo_db.h), customer_credit_insert
  * (whose balance = -credit the insert sets itself), the customers' caches
- * (demo_db_subscription_caches, demo_db_balances), and the dashboard's
- * aggregates (migration 0010; stats_db_rebuild() fills them in a few
- * grouped scans instead of an upsert or three per row).
+ * (which the insert sets too, see demo_db_plan_of(); demo_db_balances),
+ * and the dashboard's aggregates (migration 0010; stats_db_rebuild() fills
+ * them in a few grouped scans instead of an upsert or three per row).
  *
  * Of the stat_* triggers only the insert ones fire during a load: its
- * updates (credit, balance, the caches, skipped_until, the stamps) touch
- * none of the columns the update triggers watch, and it deletes nothing.
+ * updates (credit, balance, skipped_until, the stamps) touch none of the
+ * columns the update triggers watch, and it deletes nothing.
  * So the update and delete triggers stay, stat_subscription_update_old
  * (BEFORE) and _new (AFTER) both: a pair is paused whole or not at all,
  * or one half of a change would be summed.
@@ -485,8 +489,7 @@ void demo_db_paused_free(struct demo_db_paused **pp)
 static const char *const paused_names[] = {
     "customer_name",          "customer_status",           "customer_phone",
     "customer_updated",       "customer_fts_insert",       "customer_credit_insert",
-    "subscription_status",    "subscription_sync",         "subscription_updated",
-    "subscription_mac",       "subscription_next_bill",    "subscription_cache_insert",
+    "subscription_updated",   "subscription_cache_insert",
     "invoice_one_per_period", "invoice_customer",          "invoice_cache_insert",
     "invoice_line_subscription", "payment_customer",       "payment_transaction",
     "stat_customer_insert",   "stat_subscription_insert",  "stat_invoice_insert",
@@ -573,6 +576,12 @@ pb_err demo_db_resume(struct store *st, struct demo_db_paused **pp)
     "substr('0123456789ABCDEF', (" x ") / 16 + 1, 1) || "                                          \
     "substr('0123456789ABCDEF', (" x ") % 16 + 1, 1)"
 
+int demo_db_plan_of(int64_t customer_id)
+{
+    int64_t k = customer_id % 10;
+    return k < 3 ? 0 : k < 8 ? 1 : k < 9 ? 2 : 3;
+}
+
 pb_err demo_db_subscriptions_fill(struct store *st, int64_t tenant_id, const int64_t plans[4],
                                   int64_t first_router, int nrouters, const char *sealed_password,
                                   const char *next_bill)
@@ -583,7 +592,7 @@ pb_err demo_db_subscriptions_fill(struct store *st, int64_t tenant_id, const int
         "INSERT INTO subscription (tenant_id, customer_id, plan_id, router_id, access_method, "
         "username, password_sealed, static_ip, mac_address, status, start_date, next_bill_date, "
         "suspend_reason, data_used, sync_state, created_at, updated_at) "
-        "SELECT c.tenant_id, c.id, "
+        "SELECT c.tenant_id, c.id, " /* the plan: demo_db_plan_of() */
         "CASE WHEN c.id % 10 < 3 THEN CAST(? AS INTEGER) "
         "WHEN c.id % 10 < 8 THEN CAST(? AS INTEGER) "
         "WHEN c.id % 10 < 9 THEN CAST(? AS INTEGER) ELSE CAST(? AS INTEGER) END, "
@@ -614,25 +623,5 @@ pb_err demo_db_subscriptions_fill(struct store *st, int64_t tenant_id, const int
     stmt_bind_text(s, at++, sealed_password);
     stmt_bind_text(s, at++, next_bill);
     stmt_bind_i64(s, at, tenant_id);
-    return stmt_exec(s);
-}
-
-pb_err demo_db_subscription_caches(struct store *st, int64_t tenant_id)
-{
-    struct stmt *s;
-    pb_err e = store_prepare(
-        st,
-        "UPDATE customer SET "
-        "monthly_bill = (SELECT coalesce(sum(m.monthly_price), 0) FROM subscription_monthly m "
-        "WHERE m.customer_id = customer.id AND m.status = 'active'), "
-        "active_subs = (SELECT count(*) FROM subscription x WHERE x.customer_id = customer.id "
-        "AND x.status = 'active') "
-        "WHERE tenant_id = ? AND id IN (SELECT customer_id FROM subscription "
-        "WHERE tenant_id = ? AND status = 'active')",
-        &s);
-    if (e)
-        return e;
-    stmt_bind_i64(s, 1, tenant_id);
-    stmt_bind_i64(s, 2, tenant_id);
     return stmt_exec(s);
 }

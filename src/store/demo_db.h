@@ -46,8 +46,9 @@ pb_err demo_db_max_customer_id(struct store *st, int64_t *id) PB_MUST_CHECK;
  * Inserts n customers, each with its id (above demo_db_max_customer_id),
  * tenant_id, code, name, ... credit, created_at, updated_at; balance is set
  * to -credit as the customer_credit_insert trigger would (demo_db_pause()
- * takes that trigger off). The strings need not be owned: nothing is freed.
- * NULL or "" optional strings are stored as NULL. Any violation rolls the
+ * takes that trigger off), monthly_bill and active_subs as given (the
+ * subscription triggers' caches, paused too). The strings need not be
+ * owned: nothing is freed. NULL or "" optional strings are stored as NULL. Any violation rolls the
  * whole transaction back (INSERT OR ROLLBACK).
  */
 pb_err demo_db_customers_insert(struct store *st, const struct customer_row *rows,
@@ -73,9 +74,12 @@ pb_err demo_db_plan_insert(struct store *st, int64_t tenant_id, const struct dem
 pb_err demo_db_subscriptions_fill(struct store *st, int64_t tenant_id, const int64_t plans[4],
                                   int64_t first_router, int nrouters, const char *sealed_password,
                                   const char *next_bill) PB_MUST_CHECK;
-/* Recomputes the customers' monthly_bill and active_subs after a fill with
- * the subscription trigger paused. */
-pb_err demo_db_subscription_caches(struct store *st, int64_t tenant_id) PB_MUST_CHECK;
+
+/* The plan (an index into the fill's plans) demo_db_subscriptions_fill()
+ * gives customer_id's subscription: the loader sets the customers' caches
+ * (monthly_bill, active_subs) from it as it inserts them, which spares an
+ * update of every customer after the fill. */
+int demo_db_plan_of(int64_t customer_id);
 
 /* ---- the billing history (app/demo.c) ---------------------------------------- */
 

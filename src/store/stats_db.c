@@ -42,6 +42,14 @@ static const char rebuild_sql[] =
 
 pb_err stats_db_rebuild(struct store *st)
 {
+    /* On PostgreSQL a transaction's changes wait in migration 0010's delta
+     * tables until its commit. Folded in now, they are not added at the
+     * commit on top of the recount, which holds them already. */
+    if (store_engine(st) == STORE_PG) {
+        pb_err e = store_exec(st, "SELECT stat_fold_all()");
+        if (e)
+            return e;
+    }
     return store_exec(st, rebuild_sql);
 }
 

@@ -381,6 +381,21 @@ void stmt_bind_text_or_null(struct stmt *s, int idx, const char *v)
     stmt_bind_text(s, idx, v && *v ? v : NULL);
 }
 
+void stmt_bind_text_kept(struct stmt *s, int idx, const char *v)
+{
+    if (!v)
+        note_bind(s, s->st->ops->bind_null(s->impl, idx), idx);
+    else if (s->st->ops->bind_text_kept)
+        note_bind(s, s->st->ops->bind_text_kept(s->impl, idx, v), idx);
+    else
+        note_bind(s, s->st->ops->bind_text(s->impl, idx, v), idx);
+}
+
+void stmt_bind_text_kept_or_null(struct stmt *s, int idx, const char *v)
+{
+    stmt_bind_text_kept(s, idx, v && *v ? v : NULL);
+}
+
 void stmt_bind_blob(struct stmt *s, int idx, const void *p, int n)
 {
     if (!p)

@@ -97,6 +97,11 @@ void stmt_bind_bool(struct stmt *s, int idx, bool v);
 /* Binds v, or NULL when v is NULL or "". */
 void stmt_bind_text_or_null(struct stmt *s, int idx, const char *v);
 void stmt_bind_blob(struct stmt *s, int idx, const void *p, int n);
+/* Like stmt_bind_text(_or_null), for text that stays as it is until the
+ * statement has run: an engine may keep the pointer instead of a copy (a
+ * bulk load binds millions of texts). */
+void stmt_bind_text_kept(struct stmt *s, int idx, const char *v);
+void stmt_bind_text_kept_or_null(struct stmt *s, int idx, const char *v);
 
 /*
  * Steps once: *row is true when a row is ready. Constraint violations map to

@@ -51,6 +51,8 @@ struct store_ops {
     /* Bindings, 1-based; they answer false when idx is out of range. */
     bool (*bind_i64)(void *stmt, int idx, int64_t v);
     bool (*bind_text)(void *stmt, int idx, const char *v); /* copies v */
+    /* v stays valid until the statement has run; NULL: bind_text. */
+    bool (*bind_text_kept)(void *stmt, int idx, const char *v);
     bool (*bind_null)(void *stmt, int idx);
     bool (*bind_blob)(void *stmt, int idx, const void *p, int n); /* copies */
 

@@ -317,6 +317,11 @@ static bool sq_bind_text(void *stmt, int idx, const char *v)
     return sqlite3_bind_text(stmt, idx, v, -1, SQLITE_TRANSIENT) == SQLITE_OK;
 }
 
+static bool sq_bind_text_kept(void *stmt, int idx, const char *v)
+{
+    return sqlite3_bind_text(stmt, idx, v, -1, SQLITE_STATIC) == SQLITE_OK;
+}
+
 static bool sq_bind_null(void *stmt, int idx)
 {
     return sqlite3_bind_null(stmt, idx) == SQLITE_OK;
@@ -461,6 +466,7 @@ const struct store_ops store_sqlite_ops = {
     .reset = sq_reset,
     .bind_i64 = sq_bind_i64,
     .bind_text = sq_bind_text,
+    .bind_text_kept = sq_bind_text_kept,
     .bind_null = sq_bind_null,
     .bind_blob = sq_bind_blob,
     .step = sq_step,

@@ -3,8 +3,12 @@
  * top customers found by the threshold algorithm equal a plain GROUP BY
  * over thousands of random monthly totals (ties and negative corrections
  * included), ranges parse and refuse as documented, and a range label
- * reads as the dashboard shows it. The figures themselves are checked by
- * hand in tests/e2e/stats.sh.
+ * reads as the dashboard shows it. The aggregates the triggers keep equal
+ * a fresh stats_db_rebuild() after every kind of change they watch, made
+ * one statement at a time, many in one transaction, in a savepoint taken
+ * back, in a transaction rolled back and around a rebuild; rows summed
+ * back to zero stay, and another connection sees the sums at the commit.
+ * The figures themselves are checked by hand in tests/e2e/stats.sh.
  */
 #include "harness/fixture.h"
 #include "harness/harness.h"
@@ -13,6 +17,7 @@
 #include <string.h>
 
 #include "app/stats.h"
+#include "core/buf.h"
 #include "store/stats_db.h"
 
 /* A small deterministic generator, so a failure repeats. */
@@ -225,6 +230,278 @@ static void test_problem_routers(void **state)
     app_free(&a);
 }
 
+/* ---- the triggers ------------------------------------------------------------ */
+
+/* The second tenant, for rows moved across tenants. */
+#define OTHER_TENANT 9900
+
+/* Runs sql with ?1 bound to the tenant and ?2 to OTHER_TENANT, where the
+ * text uses them. */
+static void run_sql(struct app *a, const char *sql)
+{
+    struct stmt *s = NULL;
+    assert_ok(store_prepare(a->st, sql, &s));
+    if (strstr(sql, "?1"))
+        stmt_bind_i64(s, 1, a->tenant.id);
+    if (strstr(sql, "?2"))
+        stmt_bind_i64(s, 2, OTHER_TENANT);
+    assert_ok(stmt_exec(s));
+}
+
+static void run_all(struct app *a, const char *const *sql, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        run_sql(a, sql[i]);
+}
+
+static int64_t count_where(struct store *st, const char *sql, int64_t tenant_id)
+{
+    struct stmt *s = NULL;
+    assert_ok(store_prepare(st, sql, &s));
+    stmt_bind_i64(s, 1, tenant_id);
+    int64_t n = 0;
+    assert_ok(stmt_i64_once(s, &n));
+    return n;
+}
+
+/* Every stat_* row, one line each; with nonzero, only the rows holding
+ * something: the triggers keep a row summed back to zero, a rebuild does
+ * not make it, but a count back at zero with an amount left over is
+ * wrong. */
+static char *dump_stats(struct store *st, bool nonzero)
+{
+    static const char *const sql[][2] = {
+        {"SELECT * FROM stat_customer ORDER BY 1, 2",
+         "SELECT * FROM stat_customer WHERE n <> 0 ORDER BY 1, 2"},
+        {"SELECT * FROM stat_customer_new ORDER BY 1, 2",
+         "SELECT * FROM stat_customer_new WHERE n <> 0 ORDER BY 1, 2"},
+        {"SELECT * FROM stat_subscription ORDER BY 1, 2, 3",
+         "SELECT * FROM stat_subscription WHERE n <> 0 OR monthly <> 0 ORDER BY 1, 2, 3"},
+        {"SELECT * FROM stat_invoice ORDER BY 1, 2, 3",
+         "SELECT * FROM stat_invoice WHERE n <> 0 OR total <> 0 OR paid <> 0 ORDER BY 1, 2, 3"},
+        {"SELECT * FROM stat_receivable ORDER BY 1, 2",
+         "SELECT * FROM stat_receivable WHERE n <> 0 OR amount <> 0 ORDER BY 1, 2"},
+        {"SELECT * FROM stat_payment ORDER BY 1, 2, 3, 4",
+         "SELECT * FROM stat_payment WHERE n <> 0 OR amount <> 0 OR refunded <> 0 "
+         "ORDER BY 1, 2, 3, 4"},
+        {"SELECT * FROM stat_customer_month ORDER BY 1, 2, 3",
+         "SELECT * FROM stat_customer_month WHERE total <> 0 ORDER BY 1, 2, 3"},
+    };
+    struct buf b;
+    buf_init(&b);
+    for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+        struct stmt *s = NULL;
+        assert_ok(store_prepare(st, sql[i][nonzero], &s));
+        buf_printf(&b, "-- %zu\n", i);
+        bool row = false;
+        for (;;) {
+            assert_ok(stmt_step(s, &row));
+            if (!row)
+                break;
+            for (int c = 0; c < stmt_columns(s); c++)
+                buf_printf(&b, "%s%s", c ? "|" : "", stmt_text(s, c));
+            buf_putc(&b, '\n');
+        }
+        stmt_done(s);
+    }
+    return buf_steal(&b);
+}
+
+/* The kept aggregates against a rebuild in a transaction taken back. */
+static void check_against_rebuild(struct app *a)
+{
+    char *kept = dump_stats(a->st, true);
+    assert_ok(store_begin(a->st));
+    assert_ok(stats_db_rebuild(a->st));
+    char *fresh = dump_stats(a->st, true);
+    store_rollback(a->st);
+    assert_string_equal(kept, fresh);
+    free(kept);
+    free(fresh);
+}
+
+static const char *const setup_sql[] = {
+    "INSERT INTO tenant (id, name, short_name, slug) VALUES (?2, 'Other ISP', 'O', 'stats-other')",
+    "INSERT INTO plan (id, tenant_id, name, price, billing_cycle) VALUES "
+    "(9101, ?1, 'Monthly', 1000, 'monthly'), (9102, ?1, 'Quarterly', 3000, 'quarterly'), "
+    "(9103, ?1, 'Once', 500, 'one_time')",
+    "INSERT INTO customer (id, tenant_id, code, name, email, currency, status, created_at) VALUES "
+    "(9201, ?1, 'S-1', 'One', 'one@example.test', 'BDT', 'lead', '2026-01-05T10:00:00Z'), "
+    "(9202, ?1, 'S-2', 'Two', 'two@example.test', 'BDT', 'active', '2026-01-05T11:00:00Z'), "
+    "(9203, ?1, 'S-3', 'Three', 'three@example.test', 'BDT', 'active', '2026-02-10T09:00:00Z'), "
+    "(9204, ?1, 'S-4', 'Four', 'four@example.test', 'BDT', 'suspended', '2026-03-01T08:00:00Z')",
+    "INSERT INTO subscription (id, tenant_id, customer_id, plan_id, status, price) VALUES "
+    "(9301, ?1, 9202, 9101, 'active', NULL), (9302, ?1, 9203, 9102, 'active', NULL), "
+    "(9303, ?1, 9203, 9103, 'active', NULL), (9304, ?1, 9204, 9101, 'suspended', 800), "
+    "(9305, ?1, 9201, 9101, 'pending', NULL)",
+    "INSERT INTO invoice (id, tenant_id, number, customer_id, type, total, paid, status, "
+    "issue_date, due_date, currency) VALUES "
+    "(9401, ?1, 'S-9401', 9202, 'recurring', 1000, 0, 'issued', '2026-03-01', '2026-03-16', "
+    "'BDT'), "
+    "(9402, ?1, 'S-9402', 9202, 'recurring', 1000, 1000, 'paid', '2026-02-01', '2026-02-16', "
+    "'BDT'), "
+    "(9403, ?1, 'S-9403', 9203, 'one_off', 2500, 500, 'partially_paid', '2026-03-05', "
+    "'2026-03-20', 'BDT'), "
+    "(9404, ?1, 'S-9404', 9203, 'recurring', 3000, 0, 'overdue', '2026-01-01', '2026-01-16', "
+    "'BDT'), "
+    "(9405, ?1, NULL, 9204, 'adjustment', 700, 0, 'draft', '2026-03-07', NULL, 'BDT'), "
+    "(9406, ?1, 'S-9406', 9204, 'recurring', 800, 0, 'void', '2026-02-01', '2026-02-16', 'BDT'), "
+    "(9407, ?1, 'S-9407', 9204, 'credit_note', -800, 0, 'issued', '2026-02-20', NULL, 'BDT')",
+    "INSERT INTO payment (id, tenant_id, number, customer_id, invoice_id, amount, currency, "
+    "method, status, payment_date) VALUES "
+    "(9501, ?1, 'P-9501', 9202, 9402, 1000, 'BDT', 'cash', 'completed', '2026-02-03T10:00:00Z'), "
+    "(9502, ?1, 'P-9502', 9203, 9403, 500, 'BDT', 'bkash', 'completed', '2026-03-06T12:00:00Z'), "
+    "(9503, ?1, NULL, 9203, 9404, 3000, 'BDT', 'card', 'pending', '2026-03-07T12:00:00Z')",
+};
+
+/* Each of the columns the triggers watch, and some they do not; the plans
+ * first, whose recount would hide a subscription's change summed wrong. */
+static const char *const each_change_sql[] = {
+    "UPDATE plan SET price = 1100 WHERE id = 9101",
+    "UPDATE plan SET billing_cycle = 'semiannual' WHERE id = 9102",
+    "UPDATE plan SET name = 'Monthly Fiber' WHERE id = 9101",
+    "UPDATE customer SET status = 'onboarding' WHERE id = 9201",
+    "UPDATE customer SET created_at = '2026-02-11T07:00:00Z' WHERE id = 9202",
+    "UPDATE customer SET name = 'Three Ltd' WHERE id = 9203",
+    "UPDATE subscription SET status = 'active' WHERE id = 9305",
+    "UPDATE subscription SET price = 1200 WHERE id = 9301",
+    "UPDATE subscription SET plan_id = 9102 WHERE id = 9304",
+    "UPDATE subscription SET data_used = 5 WHERE id = 9302",
+    "UPDATE invoice SET paid = 1000, status = 'paid', paid_date = '2026-03-10' WHERE id = 9401",
+    "UPDATE invoice SET paid = 2500, status = 'paid' WHERE id = 9403",
+    "UPDATE invoice SET status = 'issued', number = 'S-9405', due_date = '2026-03-22' "
+    "WHERE id = 9405",
+    "UPDATE invoice SET issue_date = '2026-01-02', due_date = '2026-01-17' WHERE id = 9404",
+    "UPDATE invoice SET customer_id = 9202 WHERE id = 9404",
+    "UPDATE invoice SET total = -900 WHERE id = 9407",
+    "UPDATE invoice SET type = 'adjustment' WHERE id = 9407",
+    "UPDATE invoice SET type = 'credit_note' WHERE id = 9402",
+    "UPDATE invoice SET notes = 'checked' WHERE id = 9401",
+    "UPDATE payment SET refunded = 200, status = 'refunded' WHERE id = 9501",
+    "UPDATE payment SET method = 'nagad', payment_date = '2026-03-08T09:00:00Z' WHERE id = 9502",
+    "UPDATE payment SET status = 'failed' WHERE id = 9503",
+    "UPDATE payment SET notes = 'called' WHERE id = 9502",
+    "DELETE FROM payment WHERE id = 9503",
+    "DELETE FROM invoice WHERE id = 9406",
+    "UPDATE invoice SET tenant_id = ?2 WHERE id = 9405",
+    "UPDATE payment SET tenant_id = ?2 WHERE id = 9502",
+    "UPDATE subscription SET tenant_id = ?2 WHERE id = 9305",
+    "UPDATE customer SET tenant_id = ?2 WHERE id = 9201",
+    "DELETE FROM customer WHERE id = 9201",
+};
+
+/* Many changes to the same rows in one transaction, as a billing run makes
+ * them; the plan's new price recounts its subscriptions between changes
+ * to one of them. */
+static const char *const one_transaction_sql[] = {
+    "INSERT INTO invoice (id, tenant_id, number, customer_id, total, status, issue_date, "
+    "due_date, currency) VALUES (9411, ?1, 'S-9411', 9202, 1000, 'issued', '2026-03-01', "
+    "'2026-03-16', 'BDT')",
+    "INSERT INTO invoice (id, tenant_id, number, customer_id, total, status, issue_date, "
+    "due_date, currency) VALUES (9412, ?1, 'S-9412', 9203, 3300, 'issued', '2026-03-01', "
+    "'2026-03-16', 'BDT')",
+    "INSERT INTO invoice (id, tenant_id, number, customer_id, total, status, issue_date, "
+    "due_date, currency) VALUES (9413, ?1, 'S-9413', 9204, 800, 'issued', '2026-03-01', "
+    "'2026-03-16', 'BDT')",
+    "UPDATE invoice SET paid = 300, status = 'partially_paid' WHERE id = 9411",
+    "UPDATE invoice SET paid = 1000, status = 'paid' WHERE id = 9411",
+    "INSERT INTO payment (id, tenant_id, customer_id, amount, currency, method, status, "
+    "payment_date) VALUES (9511, ?1, 9204, 800, 'BDT', 'rocket', 'pending', "
+    "'2026-03-03T10:00:00Z')",
+    "DELETE FROM payment WHERE id = 9511",
+    "UPDATE subscription SET status = 'suspended' WHERE id = 9302",
+    "UPDATE subscription SET status = 'active' WHERE id = 9302",
+    "UPDATE subscription SET price = 2700 WHERE id = 9302",
+    "UPDATE plan SET price = 3300 WHERE id = 9102",
+    "UPDATE subscription SET status = 'cancelled' WHERE id = 9302",
+    "INSERT INTO customer (id, tenant_id, code, name, email, currency, status, created_at) VALUES "
+    "(9205, ?1, 'S-5', 'Five', 'five@example.test', 'BDT', 'active', '2026-03-02T10:00:00Z')",
+    "UPDATE customer SET status = 'inactive' WHERE id = 9205",
+};
+
+/* Changes a savepoint takes back, the early fold of a plan's recount
+ * among them. */
+static const char *const taken_back_sql[] = {
+    "UPDATE invoice SET status = 'void' WHERE id = 9413",
+    "INSERT INTO payment (id, tenant_id, customer_id, amount, currency, method, status, "
+    "payment_date) VALUES (9512, ?1, 9204, 800, 'BDT', 'card', 'completed', "
+    "'2026-03-04T10:00:00Z')",
+    "UPDATE plan SET price = 3600 WHERE id = 9102",
+    "UPDATE subscription SET status = 'expired' WHERE id = 9303",
+};
+
+static void test_triggers_match_rebuild(void **state)
+{
+    (void)state;
+    struct app *a = fixture_app("stats_triggers");
+    assert_ok(store_begin(a->st));
+    run_all(a, setup_sql, sizeof setup_sql / sizeof *setup_sql);
+    assert_ok(store_commit(a->st));
+    check_against_rebuild(a);
+
+    run_all(a, each_change_sql, sizeof each_change_sql / sizeof *each_change_sql);
+    check_against_rebuild(a);
+
+    assert_ok(store_begin(a->st));
+    run_all(a, one_transaction_sql, sizeof one_transaction_sql / sizeof *one_transaction_sql);
+    assert_ok(store_commit(a->st));
+    check_against_rebuild(a);
+    /* A key the changes touched stays at zero, as SQLite's upserts leave it. */
+    assert_int_equal(count_where(a->st,
+                                 "SELECT count(*) FROM stat_payment WHERE tenant_id = ? "
+                                 "AND day = '2026-03-03' AND method = 'rocket' "
+                                 "AND status = 'pending' AND n = 0 AND amount = 0",
+                                 a->tenant.id),
+                     1);
+    assert_int_equal(count_where(a->st,
+                                 "SELECT count(*) FROM stat_customer WHERE tenant_id = ? "
+                                 "AND status = 'onboarding' AND n = 0",
+                                 a->tenant.id),
+                     1);
+
+    assert_ok(store_begin(a->st));
+    run_sql(a, "UPDATE invoice SET status = 'overdue' WHERE id = 9412");
+    assert_ok(store_exec(a->st, "SAVEPOINT taken_back"));
+    run_all(a, taken_back_sql, sizeof taken_back_sql / sizeof *taken_back_sql);
+    assert_ok(store_exec(a->st, "ROLLBACK TO taken_back; RELEASE taken_back"));
+    run_sql(a, "UPDATE payment SET amount = 600 WHERE id = 9502");
+    assert_ok(store_commit(a->st));
+    check_against_rebuild(a);
+
+    char *before = dump_stats(a->st, false);
+    assert_ok(store_begin(a->st));
+    run_all(a, taken_back_sql, sizeof taken_back_sql / sizeof *taken_back_sql);
+    store_rollback(a->st);
+    char *after = dump_stats(a->st, false);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+
+    /* A rebuild in the middle of a transaction counts its changes once. */
+    assert_ok(store_begin(a->st));
+    run_sql(a, "UPDATE invoice SET paid = 3300, status = 'paid' WHERE id = 9412");
+    assert_ok(stats_db_rebuild(a->st));
+    run_sql(a, "UPDATE invoice SET status = 'overdue' WHERE id = 9413");
+    assert_ok(store_commit(a->st));
+    check_against_rebuild(a);
+
+    /* Another connection sees the sums when the transaction commits. */
+    struct store *other = NULL;
+    assert_ok(store_open(store_url(a->st), 0, &other));
+    const char *invoiced = "SELECT coalesce(sum(n), 0) FROM stat_invoice WHERE tenant_id = ?";
+    int64_t n = count_where(other, invoiced, a->tenant.id);
+    assert_ok(store_begin(a->st));
+    run_sql(a, "INSERT INTO invoice (id, tenant_id, number, customer_id, total, status, "
+               "issue_date, due_date, currency) VALUES (9414, ?1, 'S-9414', 9202, 1000, "
+               "'issued', '2026-03-09', '2026-03-24', 'BDT')");
+    assert_int_equal(count_where(other, invoiced, a->tenant.id), n);
+    assert_ok(store_commit(a->st));
+    assert_int_equal(count_where(other, invoiced, a->tenant.id), n + 1);
+    store_close(&other);
+    check_against_rebuild(a);
+    app_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_problem_routers),
+        cmocka_unit_test(test_triggers_match_rebuild),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
