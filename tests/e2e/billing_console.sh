@@ -10,6 +10,7 @@
 # while a run writes (the top bar's badge, the closing message anywhere,
 # :billing brings the summary back), and a run cancelled with Esc that
 # leaves nothing behind.
+# postgresql: yes
 . tests/e2e/lib.sh
 
 # The pinned clock (24 Nov 2026) makes every demo subscription due on 1 Dec.
