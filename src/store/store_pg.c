@@ -67,7 +67,6 @@ struct pg_conn {
     uint64_t next_name;
     int64_t changes;
     int64_t others;        /* notifications from other sessions */
-    int64_t synced_ms;     /* the last round trip of pg_data_version */
     char *role;            /* SET ROLE of store_set_role, or NULL */
     /*
      * Interrupts (another thread: the console's, when a newer query
@@ -810,18 +809,11 @@ static void pg_interrupt(void *conn)
 static int64_t pg_data_version(void *conn)
 {
     struct pg_conn *c = conn;
-    /* An idle session's server sends notifications as they come, and
-     * reading what is on the socket costs nothing; a round trip makes sure
-     * of the ones committed before this call (the server hands them over at
-     * the end of any command), but the console asks on every key and
-     * tick, and a round trip waits for the server. So at most one each
-     * SYNC_MS: a change is counted within that, or at once. */
-    enum { SYNC_MS = 200 };
-    int64_t now = now_ms();
-    if (PQtransactionStatus(c->db) == PQTRANS_IDLE && now - c->synced_ms >= SYNC_MS) {
+    /* A round trip first: the server hands over the notifications of
+     * commits made before it at the end of any command, so a change
+     * committed before this call is counted by it, as SQLite's is. */
+    if (PQtransactionStatus(c->db) == PQTRANS_IDLE)
         PQclear(PQexec(c->db, "SELECT 1"));
-        c->synced_ms = now;
-    }
     if (!PQconsumeInput(c->db) && conn_lost(c)) {
         /* A restart: the reconnect makes lists read again, as a change would. */
         if (reconnect(c))
