@@ -183,32 +183,40 @@ char *screens_money(int64_t v, const char *cur)
     return xstrdup(money_format(v, cur, m, sizeof m));
 }
 
-bool screens_when(const struct app *a, const char *iso, bool with_year, bool with_time, char *out,
-                  size_t n)
+bool screens_local(const struct app *a, const char *iso, struct date *d, int *hh, int *mm,
+                   int32_t *off)
 {
     int64_t t = 0;
-    if (!iso || !*iso) {
-        snprintf(out, n, "%s", "");
+    if (!iso || !*iso)
         return false;
-    }
     pb_err e = time_parse_iso(iso, &t);
     if (e) {
         err_free(&e);
-        snprintf(out, n, "%s", iso);
         return false;
     }
+    *off = 0;
+    if (a && a->tz) {
+        tz_local_time(a->tz, t, d, hh, mm, NULL);
+        *off = tz_offset_at(a->tz, t);
+        return true;
+    }
+    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    int64_t sec = t - days * 86400;
+    *d = date_from_days((int32_t)days);
+    *hh = (int)(sec / 3600);
+    *mm = (int)(sec / 60 % 60);
+    return true;
+}
+
+bool screens_when(const struct app *a, const char *iso, bool with_year, bool with_time, char *out,
+                  size_t n)
+{
     struct date d;
     int hh = 0, mm = 0;
     int32_t off = 0;
-    if (a && a->tz) {
-        tz_local_time(a->tz, t, &d, &hh, &mm, NULL);
-        off = tz_offset_at(a->tz, t);
-    } else {
-        int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-        int64_t sec = t - days * 86400;
-        d = date_from_days((int32_t)days);
-        hh = (int)(sec / 3600);
-        mm = (int)(sec / 60 % 60);
+    if (!screens_local(a, iso, &d, &hh, &mm, &off)) {
+        snprintf(out, n, "%s", iso ? iso : "");
+        return false;
     }
     char zone[TZ_OFFSET_BUF];
     tz_format_offset(off, zone, sizeof zone);

@@ -112,6 +112,10 @@ void screens_date(struct date d, bool year, char *out, size_t n);
 void screens_day(const char *ymd, bool year, char *out, size_t n);
 /* An amount in a currency as a list cell ("1,200.00"), owned. Any thread. */
 char *screens_money(int64_t v, const char *cur);
+/* An ISO UTC time in the tenant's zone (UTC without one): its day, time
+ * and offset; false when iso is empty or does not parse. */
+bool screens_local(const struct app *a, const char *iso, struct date *d, int *hh, int *mm,
+                   int32_t *off);
 /* "23 Nov 18:02 +06" / "09 Feb 2026" for an ISO UTC time in the tenant's
  * zone (UTC without one). false when iso does not parse. */
 bool screens_when(const struct app *a, const char *iso, bool with_year, bool with_time, char *out,

@@ -69,32 +69,6 @@ static bool locked(const struct user_row *r, const char *now)
     return r->active && screens_is(user_state(r, now), "locked");
 }
 
-/* iso in the tenant's zone (UTC without one): its day, time and offset;
- * false when it is not a time. */
-static bool local_time(const struct app *a, const char *iso, struct date *d, int *hh, int *mm,
-                       int32_t *off)
-{
-    int64_t t = 0;
-    if (!iso || !*iso)
-        return false;
-    pb_err e = time_parse_iso(iso, &t);
-    if (e) {
-        err_free(&e);
-        return false;
-    }
-    if (a->tz) {
-        tz_local_time(a->tz, t, d, hh, mm, NULL);
-        *off = tz_offset_at(a->tz, t);
-        return true;
-    }
-    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400, sec = t - days * 86400;
-    *d = date_from_days((int32_t)days);
-    *hh = (int)(sec / 3600);
-    *mm = (int)(sec / 60 % 60);
-    *off = 0;
-    return true;
-}
-
 /* "14:47", with zone "14:47 +06": when the lock-out of r ends, in the
  * tenant's zone. A lock-out lasts minutes, so the day goes without saying. */
 static void lock_end(const struct app *a, const struct user_row *r, bool zone, char *out,
@@ -104,7 +78,7 @@ static void lock_end(const struct app *a, const struct user_row *r, bool zone, c
     int hh = 0, mm = 0;
     int32_t off = 0;
     char z[TZ_OFFSET_BUF];
-    if (local_time(a, r->locked_until, &d, &hh, &mm, &off))
+    if (screens_local(a, r->locked_until, &d, &hh, &mm, &off))
         snprintf(out, n, "%02d:%02d%s%s", hh, mm, zone ? " " : "",
                  zone ? tz_format_offset(off, z, sizeof z) : "");
     else
@@ -187,7 +161,7 @@ static void fill_row(struct app *a, struct table_row *tr, const struct user_row 
     struct date d;
     int hh = 0, mm = 0;
     int32_t off = 0;
-    if (local_time(a, u->last_login_at, &d, &hh, &mm, &off)) {
+    if (screens_local(a, u->last_login_at, &d, &hh, &mm, &off)) {
         char day[16];
         screens_date(d, false, day, sizeof day);
         tr->cells[C_SIGNIN] = xasprintf("%s %02d:%02d", day, hh, mm);
