@@ -136,6 +136,8 @@ TM_ENV=NO_COLOR=1
 signin
 tm_keys 7
 tm_expect "Last sync" "200 columns show the last sync column"
+# The rows come from the worker after the header: Enter waits for them.
+tm_expect "$ZONE " "the zone listed, wide"
 tm_keys Enter
 tm_expect "www         203.0.113.99" "the records, wide"
 TM_ENV=
