@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,8 +186,22 @@ static void sq_close(void *conn)
     free(c);
 }
 
+/*
+ * SQLite counts every allocation under one global mutex unless told not to
+ * before it starts; patchbay never reads the counts, and its connections
+ * on several threads (the console, its worker, the poller) would queue on
+ * that mutex for each malloc.
+ */
+static void sq_setup(void)
+{
+    int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)rc; /* refused once SQLite has started: it then counts, which only costs time */
+}
+
 static pb_err sq_open(const char *target, unsigned flags, void **out)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sq_setup);
     *out = NULL;
     bool mem = strcmp(target, ":memory:") == 0;
     if (!mem) {
@@ -438,13 +453,6 @@ static pb_err sq_bulk_end(void *conn)
         e = exec_retry(c, "PRAGMA analysis_limit = 400; ANALYZE;");
     return e;
 }
-
-/*
- * Bulk-loading a table: the non-unique indexes and the search index's insert
- * trigger (TABLE_fts_insert) go; saved holds their CREATE statements, the
- * indexes first, then BULK_SEP and the trigger (empty when there is none).
- */
-#define BULK_SEP '\x1e'
 
 static pb_err sq_set_role(void *conn, const char *role)
 {
