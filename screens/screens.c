@@ -52,6 +52,7 @@ struct wctx {
     pthread_mutex_t mu;       /* guards app against interrupt() from the UI thread */
     struct app *app;          /* NULL until first use */
     int64_t user_id, tenant_id;
+    int64_t tenant_version; /* of app's copy of the tenant */
 };
 
 static void *wctx_open(void *arg, pb_err *err)
@@ -94,8 +95,17 @@ struct app *screens_wapp(void *p, pb_err *err)
     struct wctx *w = p;
     *err = NULL;
     const struct app *par = w->parent;
-    if (w->app && w->user_id == par->s.user_id && w->tenant_id == par->tenant.id)
+    if (w->app && w->user_id == par->s.user_id && w->tenant_id == par->tenant.id) {
+        /* The tenant was edited (its currency, zone, formats): the same
+         * connection reads it again. */
+        if (w->tenant_version != par->tenant.version) {
+            *err = app_use_tenant(w->app, par->tenant.id);
+            if (*err)
+                return NULL;
+            w->tenant_version = par->tenant.version;
+        }
         return w->app;
+    }
     struct app *fresh = NULL;
     *err = app_worker_open(par, &fresh);
     if (*err)
@@ -105,6 +115,7 @@ struct app *screens_wapp(void *p, pb_err *err)
     w->app = fresh;
     w->user_id = par->s.user_id;
     w->tenant_id = par->tenant.id;
+    w->tenant_version = par->tenant.version;
     pthread_mutex_unlock(&w->mu);
     app_free(&old);
     return fresh;

@@ -8,7 +8,8 @@
  * slug, then a tenant created through the form (in the database, audited
  * from the console); e saving a change at the next version; the parent
  * picker; Enter working in the tenant under the cursor (the session's
- * tenant, the home screen, the message); the screen refused to an admin.
+ * tenant, the home screen, the message); the console's worker following an
+ * edit of the tenant's currency; the screen refused to an admin.
  */
 #include "harness/harness.h"
 
@@ -187,6 +188,27 @@ static void test_enter_works_in_the_tenant(void **state)
     assert_ok(auth_use_tenant(uiapp, "test"));
 }
 
+/* The console's worker reads with its own copy of the tenant (currency,
+ * zone, formats): a change saved by the session reaches it at once. */
+static void test_worker_follows_a_tenant_edit(void **state)
+{
+    (void)state;
+    struct ui *ui = hs_console(uiapp, 24, 80, false, NULL, &screen_dashboard);
+    ui_headless_settle(ui);
+    hs_assert_has(ui, "MRR BDT");
+    struct tenant_input in = {.currency = "USD"};
+    struct tenant_item r = {0};
+    assert_ok(tenant_edit(uiapp, "test", &in, -1, &r));
+    tenant_item_fini(&r);
+    hs_advance(ui, 31000); /* the dashboard reads its figures again */
+    ui_headless_settle(ui);
+    hs_assert_has(ui, "MRR USD");
+    ui_headless_free(&ui);
+    in.currency = "BDT";
+    assert_ok(tenant_edit(uiapp, "test", &in, -1, &r));
+    tenant_item_fini(&r);
+}
+
 static void test_refused_to_an_admin(void **state)
 {
     (void)state;
@@ -210,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_new_through_the_form),
         cmocka_unit_test(test_edit_saves_a_version),
         cmocka_unit_test(test_enter_works_in_the_tenant),
+        cmocka_unit_test(test_worker_follows_a_tenant_edit),
         cmocka_unit_test(test_refused_to_an_admin),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
