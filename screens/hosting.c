@@ -549,13 +549,34 @@ static void job_done(struct work *w, void *ui)
     free(j);
 }
 
+static void hview_draw_v(void *v, struct ui *ui, struct canvas *c, struct rect r, bool focused)
+{
+    (void)focused;
+    hview_draw(v, ui, c, r);
+}
+
+static int64_t hview_id(const void *view)
+{
+    const struct hview *v = view;
+    return v->loaded ? v->r.id : 0;
+}
+
+static void hview_label(const void *view, char *out, size_t n)
+{
+    const struct hview *v = view;
+    snprintf(out, n, "%s", !v->loaded ? "" : v->r.domain ? v->r.domain : v->r.username);
+}
+
+/* The pane's row is read on the worker, as every list's is. */
+static const struct view_ops hosting_view_ops = {hview_load, hview_fini,  hview_draw_v,
+                                                 hview_id,   hview_label, sizeof(struct hview)};
+
 /* ---- the screen ---------------------------------------------------------------------- */
 
 struct hlist {
     struct list_screen ls; /* first; its pane is drawn here, under the list */
     struct hsrc src;
     struct hview v;
-    struct pane_follow pf;
     struct screen_link *link;
     bool full;      /* Enter: the pane has the whole body */
     int64_t msg_id; /* the row whose message the bottom bar shows */
@@ -569,6 +590,9 @@ struct hlist {
 static pb_err hl_open(struct screen *s, const char *args)
 {
     struct hlist *p = s->priv;
+    /* Live: a sync changes the figures, not the version. */
+    p->ls = (struct list_screen){.ops = &hosting_view_ops, .view = &p->v, .live = true,
+                                 .under = true};
     struct list_args la = {0};
     pb_err e = list_screen_args(s, args, &la, NULL);
     if (e)
@@ -576,8 +600,6 @@ static pb_err hl_open(struct screen *s, const char *args)
     pthread_mutex_init(&p->src.mu, NULL);
     atomic_init(&p->src.ascii, ui_ascii(s->ui));
     list_screen_open(s, &source, &p->src, &la);
-    p->pf = (struct pane_follow){
-        .view = &p->v, .load = hview_load, .fini = hview_fini, .full = &p->full};
     p->link = screen_link_new(s);
     return NULL;
 }
@@ -587,21 +609,24 @@ static void hl_close(struct screen *s)
     struct hlist *p = s->priv;
     screen_link_close(p->link);
     list_screen_close(s);
-    hview_fini(&p->v);
     pthread_mutex_destroy(&p->src.mu);
 }
 
+/* A list that empties takes the whole-body pane with it. */
 static unsigned follow(struct screen *s)
 {
     struct hlist *p = s->priv;
-    return screens_pane_follow(s, p->ls.t, &p->pf);
+    unsigned r = list_screen_follow(s);
+    if (p->full && !p->v.loaded) {
+        p->full = false;
+        r |= R_REDRAW;
+    }
+    return r;
 }
 
-/* A sync changes the figures, not the version. */
 static void reload(struct screen *s)
 {
-    struct hlist *p = s->priv;
-    screens_pane_reread(s, p->ls.t, &p->pf);
+    list_screen_reload(s);
 }
 
 static void hl_draw(struct screen *s, struct canvas *c, struct rect body)
@@ -778,8 +803,10 @@ static unsigned go(struct screen *s)
     struct hlist *p = s->priv;
     int32_t g = ui_goto_letter(s->ui);
     const struct hosting_row *h = p->v.loaded ? &p->v.r : NULL;
-    if (!h) {
+    if (!table_current(p->ls.t)) {
         ui_msg(s->ui, MSG_INFO, "No hosting account under the cursor.");
+    } else if (!h || !list_screen_pane_current(s)) {
+        ui_msg(s->ui, MSG_INFO, "The account under the cursor is still being read; try again.");
     } else if (g == 'c' && h->customer_code) {
         screens_open_customer(s->ui, h->customer_code);
     } else if (g == 's' && h->subscription_id) {

@@ -487,9 +487,16 @@ unsigned list_screen_follow(struct screen *s)
     int h, w;
     ui_size(s->ui, &h, &w);
     ls->wide = w >= SCREENS_WIDE;
-    if (ls->wide)
+    if (ls->wide || ls->under)
         pane_show(ls, s->ui, table_current(ls->t));
     return ls->wide != was || ls->id != id || ls->data != data ? R_REDRAW : R_NONE;
+}
+
+bool list_screen_pane_current(struct screen *s)
+{
+    struct list_screen *ls = s->priv;
+    const struct table_row *r = table_current(ls->t);
+    return r && ls->id == r->id && !ls->want_id;
 }
 
 void list_screen_reload(struct screen *s)
@@ -810,41 +817,6 @@ unsigned screens_form_conflict_tick(struct form_conflict *fc)
         return form_on_key(*f, &save);
     }
     return form_tick(*f);
-}
-
-/* ---- a pane under a list ------------------------------------------------- */
-
-unsigned screens_pane_follow(struct screen *s, struct table *t, struct pane_follow *pf)
-{
-    const struct table_row *r = table_current(t);
-    struct app *a = screens_app(s->ui);
-    if (!r) {
-        if (!pf->id)
-            return R_NONE;
-        pf->fini(pf->view);
-        pf->id = 0;
-        *pf->full = false;
-        return R_REDRAW;
-    }
-    int64_t dv = store_data_version(a->st);
-    if (r->id == pf->id && r->version == pf->version && dv == pf->data)
-        return R_NONE;
-    pb_err e = pf->load(pf->view, a, r->id);
-    if (e) {
-        err_free(&e);
-        pf->fini(pf->view);
-    }
-    pf->id = r->id;
-    pf->version = r->version;
-    pf->data = dv;
-    return R_REDRAW;
-}
-
-void screens_pane_reread(struct screen *s, struct table *t, struct pane_follow *pf)
-{
-    table_reload(t);
-    pf->version = -1;
-    screens_pane_follow(s, t, pf);
 }
 
 /* ---- detail screens ------------------------------------------------------ */

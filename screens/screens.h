@@ -240,6 +240,7 @@ struct list_screen {
     void *view;
     int share; /* percent of a wide body the list keeps */
     bool live; /* the pane also re-reads when the database's data version moves */
+    bool under; /* the screen draws the pane under the list: it follows at every width */
     bool wide; /* the terminal was wide at the last follow */
     int64_t id, version, data; /* the row shown (id 0: none), the data version read */
     int64_t want_id, want_version, want_data; /* the read on the worker, if any */
@@ -258,8 +259,8 @@ pb_err list_screen_args(struct screen *s, const char *args, struct list_args *la
 void list_screen_open(struct screen *s, const struct table_source *src, void *arg,
                       struct list_args *la);
 /* Loads the row under the cursor into the pane when the terminal is wide
- * and the row (or, live, the data) changed; R_REDRAW when the layout or the
- * pane changed. */
+ * (or the pane is under the list) and the row (or, live, the data)
+ * changed; R_REDRAW when the layout or the pane changed. */
 unsigned list_screen_follow(struct screen *s);
 /* After a change made here (and on resume): the rows and the pane re-read. */
 void list_screen_reload(struct screen *s);
@@ -362,27 +363,9 @@ pb_err screens_form_refused(struct form_conflict *fc, pb_err e);
  * saves again after a conflict choice. */
 unsigned screens_form_conflict_tick(struct form_conflict *fc);
 
-/* ---- a pane under a list ------------------------------------------------- */
-
-/*
- * A pane that shows the row under a list's cursor (hosting, users). It is
- * read again when the cursor moves to another row, when the row's version
- * changes, and when the data version does (figures and sign-ins move
- * without a version). view is the screen's, read by load and emptied by
- * fini; full goes back to false when the list empties.
- */
-struct pane_follow {
-    void *view;
-    pb_err (*load)(void *view, struct app *a, int64_t id);
-    void (*fini)(void *view);
-    bool *full;
-    int64_t id, version, data; /* the row shown and the data version read */
-};
-/* R_REDRAW when what the pane shows changed. A row gone meanwhile leaves
- * the pane empty (the list's next read drops it). */
-unsigned screens_pane_follow(struct screen *s, struct table *t, struct pane_follow *pf);
-/* After a change made here: read again, even at the same version. */
-void screens_pane_reread(struct screen *s, struct table *t, struct pane_follow *pf);
+/* Whether the pane shows the row under the cursor (its read came), so a
+ * key may act on what the pane holds. */
+bool list_screen_pane_current(struct screen *s);
 
 /* ---- detail screens ------------------------------------------------------ */
 

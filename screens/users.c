@@ -412,12 +412,32 @@ static void uview_draw(const struct uview *v, struct ui *ui, struct canvas *c, s
     }
 }
 
+static void uview_draw_v(void *v, struct ui *ui, struct canvas *c, struct rect r, bool focused)
+{
+    uview_draw(v, ui, c, r, focused);
+}
+
+static int64_t uview_id(const void *view)
+{
+    const struct uview *v = view;
+    return v->loaded ? v->r.id : 0;
+}
+
+static void uview_label(const void *view, char *out, size_t n)
+{
+    const struct uview *v = view;
+    snprintf(out, n, "%s", v->loaded ? v->r.email : "");
+}
+
+/* The pane's row is read on the worker, as every list's is. */
+static const struct view_ops user_view_ops = {uview_load,  uview_fini,  uview_draw_v,
+                                              uview_id,    uview_label, sizeof(struct uview)};
+
 /* ---- the screen ------------------------------------------------------------------- */
 
 struct ulist {
     struct list_screen ls; /* first; its pane is drawn here, under the list */
     struct uview v;
-    struct pane_follow pf;
     bool full; /* Enter: the pane has the whole body */
     /* The operator the open dialog is about. */
     char key[32], email[160], was[32];
@@ -428,35 +448,34 @@ struct ulist {
 
 static pb_err ul_open(struct screen *s, const char *args)
 {
+    struct ulist *p = s->priv;
+    /* Live: sign-ins and locks move without a version. */
+    p->ls = (struct list_screen){.ops = &user_view_ops, .view = &p->v, .live = true,
+                                 .under = true};
     struct list_args la = {0};
     pb_err e = list_screen_args(s, args, &la, NULL); /* ":users sabbir status=locked" */
     if (e)
         return e;
     list_screen_open(s, &source, NULL, &la);
-    struct ulist *p = s->priv;
-    p->pf = (struct pane_follow){
-        .view = &p->v, .load = uview_load, .fini = uview_fini, .full = &p->full};
     return NULL;
 }
 
-static void ul_close(struct screen *s)
-{
-    struct ulist *p = s->priv;
-    list_screen_close(s);
-    uview_fini(&p->v);
-}
-
+/* A list that empties takes the whole-body pane with it. */
 static unsigned follow(struct screen *s)
 {
     struct ulist *p = s->priv;
-    return screens_pane_follow(s, p->ls.t, &p->pf);
+    unsigned r = list_screen_follow(s);
+    if (p->full && !p->v.loaded) {
+        p->full = false;
+        r |= R_REDRAW;
+    }
+    return r;
 }
 
 /* An unlock may leave the version where the pane read it. */
 static void reload(struct screen *s)
 {
-    struct ulist *p = s->priv;
-    screens_pane_reread(s, p->ls.t, &p->pf);
+    list_screen_reload(s);
 }
 
 static void ul_draw(struct screen *s, struct canvas *c, struct rect body)
@@ -733,7 +752,7 @@ const struct screen_class screen_users = {
     .keys = ul_keys,
     .priv_size = sizeof(struct ulist),
     .open = ul_open,
-    .close = ul_close,
+    .close = list_screen_close,
     .draw = ul_draw,
     .on_key = ul_key,
     .on_action = ul_action,
