@@ -400,8 +400,10 @@ static void bar_line(struct canvas *c, int y, int x, int w, const char *label, i
 
 /* The pane: a rule titled with the domain, then the account's lines while
  * r has room. */
-static void hview_draw(const struct hview *v, struct ui *ui, struct canvas *c, struct rect r)
+static void hview_draw(void *view, struct ui *ui, struct canvas *c, struct rect r, bool full)
 {
+    (void)full; /* the same lines under the list and in the whole body */
+    const struct hview *v = view;
     canvas_fill(c, r, ROLE_normal);
     if (r.h <= 0)
         return;
@@ -534,25 +536,17 @@ static void job_run(struct work *w, void *wctx)
     hosting_row_fini(&r);
 }
 
-static void reload(struct screen *s);
-
 static void job_done(struct work *w, void *ui)
 {
     struct panel_job *j = (struct panel_job *)w;
     if (ui) {
         ui_msg(ui, j->out, "%s", j->msg);
         if (j->link->s)
-            reload(j->link->s);
+            list_screen_reload(j->link->s);
         ui_dirty(ui);
     }
     screen_link_drop(j->link);
     free(j);
-}
-
-static void hview_draw_v(void *v, struct ui *ui, struct canvas *c, struct rect r, bool focused)
-{
-    (void)focused;
-    hview_draw(v, ui, c, r);
 }
 
 static int64_t hview_id(const void *view)
@@ -568,7 +562,7 @@ static void hview_label(const void *view, char *out, size_t n)
 }
 
 /* The pane's row is read on the worker, as every list's is. */
-static const struct view_ops hosting_view_ops = {hview_load, hview_fini,  hview_draw_v,
+static const struct view_ops hosting_view_ops = {hview_load, hview_fini,  hview_draw,
                                                  hview_id,   hview_label, sizeof(struct hview)};
 
 /* ---- the screen ---------------------------------------------------------------------- */
@@ -578,7 +572,6 @@ struct hlist {
     struct hsrc src;
     struct hview v;
     struct screen_link *link;
-    bool full;      /* Enter: the pane has the whole body */
     int64_t msg_id; /* the row whose message the bottom bar shows */
     /* The account the open dialog or question is about. */
     char key[32], domain[160], panel[64];
@@ -612,36 +605,9 @@ static void hl_close(struct screen *s)
     pthread_mutex_destroy(&p->src.mu);
 }
 
-/* A list that empties takes the whole-body pane with it. */
-static unsigned follow(struct screen *s)
-{
-    struct hlist *p = s->priv;
-    unsigned r = list_screen_follow(s);
-    if (p->full && !p->v.loaded) {
-        p->full = false;
-        r |= R_REDRAW;
-    }
-    return r;
-}
-
-static void reload(struct screen *s)
-{
-    list_screen_reload(s);
-}
-
 static void hl_draw(struct screen *s, struct canvas *c, struct rect body)
 {
-    struct hlist *p = s->priv;
-    if (p->full) {
-        hview_draw(&p->v, s->ui, c, body);
-        return;
-    }
-    /* The pane needs room for its lines and the list for a few rows. */
-    int pane = body.h >= PANE_LINES + 5 ? PANE_LINES : 0;
-    table_draw(p->ls.t, c, (struct rect){body.y, body.x, body.h - pane, body.w}, true);
-    if (pane)
-        hview_draw(&p->v, s->ui, c,
-                   (struct rect){body.y + body.h - pane, body.x, pane, body.w});
+    list_screen_draw_under(s, c, body, PANE_LINES);
 }
 
 /* "64 accounts · cPanel web1, DirectAdmin da1 · sort: domain ▲ · live": the
@@ -649,12 +615,9 @@ static void hl_draw(struct screen *s, struct canvas *c, struct rect body)
 static void hl_rule(struct screen *s, struct buf *left, struct buf *right)
 {
     struct hlist *p = s->priv;
-    const char *sep = ui_ascii(s->ui) ? " - " : " · ";
-    if (p->full && p->v.loaded) {
-        buf_printf(left, "› %s", p->v.r.domain ? p->v.r.domain : p->v.r.username);
-        buf_printf(right, "Esc back to the list%slive", sep);
+    if (list_screen_full_rule(s, left, right))
         return;
-    }
+    const char *sep = ui_ascii(s->ui) ? " - " : " · ";
     struct buf t;
     buf_init(&t);
     table_title(p->ls.t, &t);
@@ -793,7 +756,7 @@ static void unlink_answer(struct ui *ui, void *arg, bool yes)
     } else {
         ui_msg(ui, MSG_OK, "Unlinked %s; nothing changed on %s, and n links it again.", p->domain,
                p->panel);
-        reload(s);
+        list_screen_reload(s);
     }
     ui_dirty(ui);
 }
@@ -825,19 +788,12 @@ static unsigned go(struct screen *s)
 static unsigned hl_action(struct screen *s, enum action a)
 {
     struct hlist *p = s->priv;
-    if (a == A_BACK && p->full) {
-        p->full = false;
-        return R_REDRAW;
-    }
     unsigned r = list_screen_action(s, a);
     if (r) {
         row_message(s);
-        return r | follow(s);
+        return r;
     }
     switch (a) {
-    case A_OPEN:
-        p->full = p->v.loaded && !p->full;
-        return R_REDRAW;
     case A_NEW:
         ui_push(s->ui, &screen_hosting_form, "");
         return R_REDRAW;
@@ -879,7 +835,7 @@ static unsigned hl_key(struct screen *s, const struct key *k)
 {
     struct hlist *p = s->priv;
     unsigned r = table_on_key(p->ls.t, k);
-    return r ? r | follow(s) : R_NONE;
+    return r ? r | list_screen_follow(s) : R_NONE;
 }
 
 static unsigned hl_tick(struct screen *s)
@@ -889,7 +845,7 @@ static unsigned hl_tick(struct screen *s)
     bool ascii = ui_ascii(s->ui);
     if (atomic_exchange(&p->src.ascii, ascii) != ascii)
         table_reload(p->ls.t);
-    unsigned r = table_tick(p->ls.t) | follow(s);
+    unsigned r = table_tick(p->ls.t) | list_screen_follow(s);
     row_message(s);
     return r;
 }
@@ -928,5 +884,5 @@ const struct screen_class screen_hosting = {
     .rule = hl_rule,
     .bottom = list_screen_bottom,
     .tick = hl_tick,
-    .resume = reload, /* back from the form: the account it linked */
+    .resume = list_screen_reload, /* back from the form: the account it linked */
 };

@@ -489,7 +489,10 @@ unsigned list_screen_follow(struct screen *s)
     ls->wide = w >= SCREENS_WIDE;
     if (ls->wide || ls->under)
         pane_show(ls, s->ui, table_current(ls->t));
-    return ls->wide != was || ls->id != id || ls->data != data ? R_REDRAW : R_NONE;
+    bool emptied = ls->full && !ls->ops->id(ls->view); /* the list emptied */
+    if (emptied)
+        ls->full = false;
+    return emptied || ls->wide != was || ls->id != id || ls->data != data ? R_REDRAW : R_NONE;
 }
 
 bool list_screen_pane_current(struct screen *s)
@@ -497,6 +500,32 @@ bool list_screen_pane_current(struct screen *s)
     struct list_screen *ls = s->priv;
     const struct table_row *r = table_current(ls->t);
     return r && ls->id == r->id && !ls->want_id;
+}
+
+void list_screen_draw_under(struct screen *s, struct canvas *c, struct rect body, int lines)
+{
+    struct list_screen *ls = s->priv;
+    if (ls->full) {
+        ls->ops->draw(ls->view, s->ui, c, body, true);
+        return;
+    }
+    int pane = body.h >= lines + 5 ? lines : 0;
+    table_draw(ls->t, c, (struct rect){body.y, body.x, body.h - pane, body.w}, true);
+    if (pane)
+        ls->ops->draw(ls->view, s->ui, c, (struct rect){body.y + body.h - pane, body.x, pane, body.w},
+                      false);
+}
+
+bool list_screen_full_rule(struct screen *s, struct buf *left, struct buf *right)
+{
+    struct list_screen *ls = s->priv;
+    if (!ls->full || !ls->ops->id(ls->view))
+        return false;
+    char label[160];
+    ls->ops->label(ls->view, label, sizeof label);
+    buf_printf(left, "› %s", label);
+    buf_printf(right, "Esc back to the list%slive", ui_ascii(s->ui) ? " - " : " · ");
+    return true;
 }
 
 void list_screen_reload(struct screen *s)
@@ -533,6 +562,10 @@ unsigned list_screen_action(struct screen *s, enum action a)
     struct list_screen *ls = s->priv;
     if (a == A_WRITE)
         return screens_write_csv(s->ui, ls->t);
+    if (ls->under && (a == A_OPEN || (a == A_BACK && ls->full))) {
+        ls->full = a == A_OPEN && ls->ops->id(ls->view) && !ls->full;
+        return R_REDRAW;
+    }
     unsigned r = table_on_action(ls->t, a);
     if (r)
         list_screen_follow(s);

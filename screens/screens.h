@@ -240,7 +240,9 @@ struct list_screen {
     void *view;
     int share; /* percent of a wide body the list keeps */
     bool live; /* the pane also re-reads when the database's data version moves */
-    bool under; /* the screen draws the pane under the list: it follows at every width */
+    bool under; /* the pane is under the list (list_screen_draw_under): it follows at
+                 * every width, and Enter gives it the whole body */
+    bool full;  /* under: the pane has the whole body */
     bool wide; /* the terminal was wide at the last follow */
     int64_t id, version, data; /* the row shown (id 0: none), the data version read */
     int64_t want_id, want_version, want_data; /* the read on the worker, if any */
@@ -264,8 +266,9 @@ void list_screen_open(struct screen *s, const struct table_source *src, void *ar
 unsigned list_screen_follow(struct screen *s);
 /* After a change made here (and on resume): the rows and the pane re-read. */
 void list_screen_reload(struct screen *s);
-/* The list's own actions (moving, filter, sort, tags, w), the pane
- * following; R_NONE for the screen's. */
+/* The list's own actions (moving, filter, sort, tags, w; with the pane
+ * under the list Enter and Esc give it the whole body and take it back),
+ * the pane following; R_NONE for the screen's. */
 unsigned list_screen_action(struct screen *s, enum action a);
 /* Opens screen c on the row under the cursor (args: its id), or says there
  * is no <noun> under it. Returns R_REDRAW. */
@@ -366,6 +369,13 @@ unsigned screens_form_conflict_tick(struct form_conflict *fc);
 /* Whether the pane shows the row under the cursor (its read came), so a
  * key may act on what the pane holds. */
 bool list_screen_pane_current(struct screen *s);
+/* A list with its pane under it (under): the pane in the body's last lines
+ * rows when the body has room for it and a few rows, or the whole body
+ * after Enter. */
+void list_screen_draw_under(struct screen *s, struct canvas *c, struct rect body, int lines);
+/* The title rule of a pane that has the whole body ("› name", "Esc back to
+ * the list · live"); false when it has not, for the screen's own rule. */
+bool list_screen_full_rule(struct screen *s, struct buf *left, struct buf *right);
 
 /* ---- detail screens ------------------------------------------------------ */
 

@@ -326,9 +326,9 @@ static void note(const struct app *a, const struct user_row *r, const char *dot,
 
 /* The pane: a rule titled with the name and role, then the operator's
  * lines while r has room (full: the whole body, the words unshortened). */
-static void uview_draw(const struct uview *v, struct ui *ui, struct canvas *c, struct rect r,
-                       bool full)
+static void uview_draw(void *view, struct ui *ui, struct canvas *c, struct rect r, bool full)
 {
+    const struct uview *v = view;
     canvas_fill(c, r, ROLE_normal);
     if (r.h <= 0)
         return;
@@ -412,11 +412,6 @@ static void uview_draw(const struct uview *v, struct ui *ui, struct canvas *c, s
     }
 }
 
-static void uview_draw_v(void *v, struct ui *ui, struct canvas *c, struct rect r, bool focused)
-{
-    uview_draw(v, ui, c, r, focused);
-}
-
 static int64_t uview_id(const void *view)
 {
     const struct uview *v = view;
@@ -430,7 +425,7 @@ static void uview_label(const void *view, char *out, size_t n)
 }
 
 /* The pane's row is read on the worker, as every list's is. */
-static const struct view_ops user_view_ops = {uview_load,  uview_fini,  uview_draw_v,
+static const struct view_ops user_view_ops = {uview_load,  uview_fini,  uview_draw,
                                               uview_id,    uview_label, sizeof(struct uview)};
 
 /* ---- the screen ------------------------------------------------------------------- */
@@ -438,7 +433,6 @@ static const struct view_ops user_view_ops = {uview_load,  uview_fini,  uview_dr
 struct ulist {
     struct list_screen ls; /* first; its pane is drawn here, under the list */
     struct uview v;
-    bool full; /* Enter: the pane has the whole body */
     /* The operator the open dialog is about. */
     char key[32], email[160], was[32];
     bool was_locked;
@@ -460,33 +454,11 @@ static pb_err ul_open(struct screen *s, const char *args)
     return NULL;
 }
 
-/* A list that empties takes the whole-body pane with it. */
-static unsigned follow(struct screen *s)
-{
-    struct ulist *p = s->priv;
-    unsigned r = list_screen_follow(s);
-    if (p->full && !p->v.loaded) {
-        p->full = false;
-        r |= R_REDRAW;
-    }
-    return r;
-}
-
-/* An unlock may leave the version where the pane read it. */
-static void reload(struct screen *s)
-{
-    list_screen_reload(s);
-}
-
 static void ul_draw(struct screen *s, struct canvas *c, struct rect body)
 {
     struct ulist *p = s->priv;
-    if (p->full) {
-        uview_draw(&p->v, s->ui, c, body, true);
-        return;
-    }
     /* Wide: the pane beside the list, in full (SCREENS.md 2.13). */
-    if (body.w >= SCREENS_WIDE) {
+    if (body.w >= SCREENS_WIDE && !p->ls.full) {
         int lw = body.w * 60 / 100;
         table_draw(p->ls.t, c, (struct rect){body.y, body.x, body.h, lw}, true);
         canvas_vline(c, body.y, body.x + lw, body.h, ROLE_rule);
@@ -494,12 +466,7 @@ static void ul_draw(struct screen *s, struct canvas *c, struct rect body)
                    true);
         return;
     }
-    /* The pane needs room for its lines and the list for a few rows. */
-    int pane = body.h >= PANE_LINES + 5 ? PANE_LINES : 0;
-    table_draw(p->ls.t, c, (struct rect){body.y, body.x, body.h - pane, body.w}, true);
-    if (pane)
-        uview_draw(&p->v, s->ui, c, (struct rect){body.y + body.h - pane, body.x, pane, body.w},
-                   false);
+    list_screen_draw_under(s, c, body, PANE_LINES);
 }
 
 /* "11 operators · sort: name ▲ · live": the widget's title with the noun
@@ -507,12 +474,9 @@ static void ul_draw(struct screen *s, struct canvas *c, struct rect body)
 static void ul_rule(struct screen *s, struct buf *left, struct buf *right)
 {
     struct ulist *p = s->priv;
-    const char *sep = ui_ascii(s->ui) ? " - " : " · ";
-    if (p->full && p->v.loaded) {
-        buf_printf(left, "› %s", p->v.r.email);
-        buf_printf(right, "Esc back to the list%slive", sep);
+    if (list_screen_full_rule(s, left, right))
         return;
-    }
+    const char *sep = ui_ascii(s->ui) ? " - " : " · ";
     struct buf t;
     buf_init(&t);
     table_title(p->ls.t, &t);
@@ -560,7 +524,7 @@ static void done(struct screen *s, pb_err e)
         err_free(&e);
         return;
     }
-    reload(s);
+    list_screen_reload(s);
 }
 
 static void on_disable(struct ui *ui, void *arg, const char *reason, const char *note_text)
@@ -671,17 +635,10 @@ static void ask_enable(struct screen *s)
 static unsigned ul_action(struct screen *s, enum action a)
 {
     struct ulist *p = s->priv;
-    if (a == A_BACK && p->full) {
-        p->full = false;
-        return R_REDRAW;
-    }
     unsigned r = list_screen_action(s, a);
     if (r)
-        return r | follow(s);
+        return r;
     switch (a) {
-    case A_OPEN:
-        p->full = p->v.loaded && !p->full;
-        return R_REDRAW;
     case A_NEW:
         ui_push(s->ui, &screen_user_form, "");
         return R_REDRAW;
@@ -718,13 +675,13 @@ static unsigned ul_key(struct screen *s, const struct key *k)
 {
     struct ulist *p = s->priv;
     unsigned r = table_on_key(p->ls.t, k);
-    return r ? r | follow(s) : R_NONE;
+    return r ? r | list_screen_follow(s) : R_NONE;
 }
 
 static unsigned ul_tick(struct screen *s)
 {
     struct ulist *p = s->priv;
-    return table_tick(p->ls.t) | follow(s);
+    return table_tick(p->ls.t) | list_screen_follow(s);
 }
 
 static const struct keybind ul_keys[] = {
@@ -759,7 +716,7 @@ const struct screen_class screen_users = {
     .rule = ul_rule,
     .bottom = list_screen_bottom,
     .tick = ul_tick,
-    .resume = reload, /* back from the form: what it saved */
+    .resume = list_screen_reload, /* back from the form: what it saved */
 };
 
 /* ---- the operator form ------------------------------------------------------------ */

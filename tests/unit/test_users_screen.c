@@ -228,6 +228,31 @@ static void test_list_200x60(void **state)
     ui_headless_free(&ui);
 }
 
+/* Enter gives the pane the whole body, named in the rule; Esc brings the
+ * list back; a filter that empties the list takes the whole-body pane with
+ * it. */
+static void test_enter_whole_pane(void **state)
+{
+    (void)state;
+    struct ui *ui = users_on(uiapp, 24, 80);
+    filter(ui, "fahim");
+    hs_key(ui, K_ENTER);
+    ui_headless_settle(ui);
+    hs_assert_has(ui, "─ Users › fahim@test.example ");
+    hs_assert_has(ui, "Esc back to the list · live");
+    hs_assert_lacks(ui, "Name ▲");
+    hs_assert_has(ui, "[x] MC manage all customers");
+    hs_key(ui, K_ESC);
+    ui_headless_settle(ui);
+    hs_assert_has(ui, "Name ▲");
+    hs_assert_lacks(ui, "Esc back to the list");
+    hs_key(ui, K_ENTER);
+    filter(ui, "nobody-by-this-name");
+    hs_assert_lacks(ui, "Esc back to the list");
+    hs_assert_has(ui, "Name ▲");
+    ui_headless_free(&ui);
+}
+
 static void test_locked_unlocked_by_a(void **state)
 {
     (void)state;
@@ -456,6 +481,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list_80x24),
         cmocka_unit_test(test_list_200x60),
+        cmocka_unit_test(test_enter_whole_pane),
         cmocka_unit_test(test_locked_unlocked_by_a),
         cmocka_unit_test(test_root_is_for_root),
         cmocka_unit_test(test_own_role_refused),
