@@ -17,8 +17,9 @@
  * opens hosting_form.c, d forgets the link after asking, g c and g s go to
  * the customer and the subscription.
  *
- * UI thread only, except the source and the jobs' run callbacks, which run
- * on the worker against the worker's struct app.
+ * UI thread only, except the source's callbacks, the pane's read (hview_load)
+ * and the jobs' run callbacks, which run on the worker against the
+ * worker's struct app.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -330,7 +331,7 @@ static const struct table_source source = {
     .data_version = screens_data_version,
 };
 
-/* ---- the account under the cursor (UI thread) ------------------------------------ */
+/* ---- the account under the cursor (read on the worker) --------------------------- */
 
 struct hview {
     bool loaded;

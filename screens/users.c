@@ -24,8 +24,8 @@
  * and disables, a enables and unlocks, H opens the audit log of the row.
  * `:passwd` is a form of its own: the current password, the new one twice.
  *
- * UI thread only, except the source's callbacks, which run on the worker
- * against the worker's struct app.
+ * UI thread only, except the source's callbacks and the pane's read
+ * (uview_load), which run on the worker against the worker's struct app.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,7 +224,7 @@ static const struct table_source source = {
     .data_version = screens_data_version,
 };
 
-/* ---- the operator under the cursor (UI thread) ------------------------------------ */
+/* ---- the operator under the cursor (read on the worker) -------------------------- */
 
 struct uview {
     bool loaded;
