@@ -48,8 +48,8 @@ pb_err demo_db_max_customer_id(struct store *st, int64_t *id) PB_MUST_CHECK;
  * to -credit as the customer_credit_insert trigger would (demo_db_pause()
  * takes that trigger off), monthly_bill and active_subs as given (the
  * subscription triggers' caches, paused too). The strings need not be
- * owned: nothing is freed. NULL or "" optional strings are stored as NULL. Any violation rolls the
- * whole transaction back (INSERT OR ROLLBACK).
+ * owned: nothing is freed. NULL or "" optional strings are stored as NULL.
+ * Any violation rolls the whole transaction back (INSERT OR ROLLBACK).
  */
 pb_err demo_db_customers_insert(struct store *st, const struct customer_row *rows,
                                 int n) PB_MUST_CHECK;
@@ -74,7 +74,6 @@ pb_err demo_db_plan_insert(struct store *st, int64_t tenant_id, const struct dem
 pb_err demo_db_subscriptions_fill(struct store *st, int64_t tenant_id, const int64_t plans[4],
                                   int64_t first_router, int nrouters, const char *sealed_password,
                                   const char *next_bill) PB_MUST_CHECK;
-
 /* The plan (an index into the fill's plans) demo_db_subscriptions_fill()
  * gives customer_id's subscription: the loader sets the customers' caches
  * (monthly_bill, active_subs) from it as it inserts them, which spares an
