@@ -78,11 +78,10 @@ struct pg_conn {
      * guarded by cancel_mu.
      */
     pthread_mutex_t cancel_mu;
-    pthread_cond_t cancel_cv; /* a cancel asked; cancel let go of (cancelling) */
+    pthread_cond_t cancel_cv;
     PGcancel *cancel;
     pthread_t canceller;
     bool canceller_up, closing;
-    bool cancelling;       /* the canceller is using cancel, outside the lock */
     bool running;          /* a statement is at the server */
     uint64_t statement;    /* counts the statements sent */
     uint64_t cancel_for;   /* the statement to cancel; 0: none asked */
@@ -327,8 +326,6 @@ static void ignore_notice(void *arg, const char *message)
 static void cancel_refresh(struct pg_conn *c)
 {
     pthread_mutex_lock(&c->cancel_mu);
-    while (c->cancelling)
-        pthread_cond_wait(&c->cancel_cv, &c->cancel_mu);
     if (c->cancel)
         PQfreeCancel(c->cancel);
     c->cancel = c->db ? PQgetCancel(c->db) : NULL;
@@ -415,7 +412,7 @@ static void pg_close(void *conn)
         return;
     pthread_mutex_lock(&c->cancel_mu);
     c->closing = true;
-    pthread_cond_broadcast(&c->cancel_cv);
+    pthread_cond_signal(&c->cancel_cv);
     pthread_mutex_unlock(&c->cancel_mu);
     if (c->canceller_up)
         (void)pthread_join(c->canceller, NULL);
@@ -787,21 +784,10 @@ static void *canceller_main(void *arg)
             continue;
         }
         /* Best effort, like sqlite3_interrupt: a statement that ended
-         * meanwhile is left alone, and so is the next one. The wait for
-         * the server is outside the lock, which the console's thread takes
-         * to ask; cancel_refresh() waits before it frees cancel. */
-        uint64_t asked = c->cancel_for;
-        if (c->cancel && c->running && c->statement == asked) {
-            PGcancel *pc = c->cancel;
-            c->cancelling = true;
-            pthread_mutex_unlock(&c->cancel_mu);
-            (void)PQcancel(pc, errbuf, sizeof errbuf);
-            pthread_mutex_lock(&c->cancel_mu);
-            c->cancelling = false;
-            pthread_cond_broadcast(&c->cancel_cv);
-        }
-        if (c->cancel_for == asked) /* else a newer statement was asked meanwhile */
-            c->cancel_for = 0;
+         * meanwhile is left alone, and so is the next one. */
+        if (c->cancel && c->running && c->statement == c->cancel_for)
+            (void)PQcancel(c->cancel, errbuf, sizeof errbuf);
+        c->cancel_for = 0;
     }
     pthread_mutex_unlock(&c->cancel_mu);
     return NULL;
@@ -815,7 +801,7 @@ static void pg_interrupt(void *conn)
         if (!c->canceller_up)
             c->canceller_up = pthread_create(&c->canceller, NULL, canceller_main, c) == 0;
         c->cancel_for = c->statement;
-        pthread_cond_broadcast(&c->cancel_cv);
+        pthread_cond_signal(&c->cancel_cv);
     }
     pthread_mutex_unlock(&c->cancel_mu);
 }
