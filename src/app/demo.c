@@ -1534,6 +1534,12 @@ static pb_err add_tenant(struct gen *g)
 /* The runs of the history are an accountant's. */
 #define RUN_USER "tahmina@meghna.net"
 
+static void step(const struct demo_opts *o, const char *name, int64_t done, int64_t total)
+{
+    if (o->progress)
+        o->progress(o->progress_arg, name, done, total);
+}
+
 static pb_err generate(struct gen *g, const struct demo_opts *o, const char *hash,
                        struct demo_history *hist)
 {
@@ -1595,12 +1601,14 @@ static pb_err generate(struct gen *g, const struct demo_opts *o, const char *has
         e = demo_db_pause(g->a->st, &paused);
     if (!e)
         e = demo_db_max_customer_id(g->a->st, &g->id_base);
+    if (!e)
+        step(o, "customers", 0, total);
     for (int64_t i = 1; !e && i <= total; i++) {
         make_customer(g, i, total);
         if (g->nrows == DEMO_DB_BATCH || i == total)
             e = flush(g);
-        if (!e && o->progress && (i % 4096 == 0 || i == total))
-            o->progress(o->progress_arg, i, total);
+        if (!e && (i % 4096 == 0 || i == total))
+            step(o, "customers", i, total);
     }
     /* Everyone but the leads has a service; PPPoE subscribers share one
      * sealed password (the routers are not reachable anyway). */
@@ -1608,23 +1616,40 @@ static pb_err generate(struct gen *g, const struct demo_opts *o, const char *has
     struct date today = app_today(g->a);
     date_format(date_add_months((struct date){today.y, today.m, 1}, 1), next_bill,
                 sizeof next_bill);
-    if (!e)
+    if (!e) {
+        step(o, "subscriptions", 0, 0);
         e = demo_db_subscriptions_fill(g->a->st, g->tenant_id, plan_ids, first_router,
                                        (int)N_OF(routers), sealed, next_bill);
-    if (!e && hist && hist->invoices != 0)
+    }
+    if (!e && hist && hist->invoices != 0) {
+        step(o, "invoices", 0, 0);
         e = history(g, o, plan_ids, run_user, hist);
-    if (!e)
-        e = demo_db_resume(g->a->st, &paused);
+    }
+    bool search = false;
+    if (!e && paused) {
+        step(o, "indexes", 0, 0);
+        e = demo_db_resume(g->a->st, &paused, &search);
+    }
     demo_db_paused_free(&paused);
-    if (!e && hist && hist->made_invoices)
+    if (!e && search) {
+        step(o, "search index", 0, 0);
+        e = demo_db_search_index(g->a->st);
+    }
+    if (!e && hist && hist->made_invoices) {
+        step(o, "balances", 0, 0);
         e = demo_db_balances(g->a->st, g->tenant_id);
+    }
     /* The dashboard's aggregates, whose insert triggers were paused with
      * the rest: a few grouped scans of the tables just written. */
-    if (!e && store_engine(g->a->st) == STORE_SQLITE)
+    if (!e && store_engine(g->a->st) == STORE_SQLITE) {
+        step(o, "statistics", 0, 0);
         e = stats_db_rebuild(g->a->st);
+    }
     free(sealed);
     if (!e)
         e = counter_db_set(g->a->st, g->tenant_id, "customer", 0, total);
+    if (!e)
+        step(o, "saving", 0, 0);
     return e;
 }
 
@@ -1693,6 +1718,7 @@ pb_err demo_generate_billed(struct app *a, const struct demo_opts *o, struct dem
             err_free(&be);
     }
     free(hash);
+    step(o, NULL, 0, 0);
     if (!e)
         e = app_use_tenant(a, g->tenant_id);
     if (e && hist)

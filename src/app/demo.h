@@ -70,8 +70,16 @@
 struct demo_opts {
     int64_t customers; /* how many (0 is fine: tenant, operators, plans) */
     uint64_t seed;
-    /* Optional: called every few thousand customers and at the end. */
-    void (*progress)(void *arg, int64_t done, int64_t total);
+    /*
+     * Optional, for a display of the load's steps, in this order:
+     * "customers" (counted: done of total, every few thousand and at the
+     * end), "subscriptions", "invoices" (with a billing history), "indexes",
+     * "search index", "balances" (with invoices), "statistics" and "saving"
+     * (the commit and the planner's statistics); uncounted steps pass 0 of
+     * 0. Called as each step starts and, once one has, at last with step
+     * NULL, whether the load was written or not.
+     */
+    void (*progress)(void *arg, const char *step, int64_t done, int64_t total);
     void *progress_arg;
 };
 

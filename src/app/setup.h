@@ -27,7 +27,7 @@ struct setup_opts {
     int64_t customers;         /* demo size */
     int64_t invoices, payments; /* demo history: how many (DEMO_AUTO: a year's worth) */
     uint64_t seed;
-    void (*progress)(void *arg, int64_t done, int64_t total);
+    void (*progress)(void *arg, const char *step, int64_t done, int64_t total); /* demo_opts' */
     void *progress_arg;
 };
 

@@ -7,15 +7,35 @@
 #include "app/demo.h"
 #include "app/setup.h"
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "core/xalloc.h"
 
-static void progress(void *arg, int64_t done, int64_t total)
+/* The demo load's steps on a terminal, one line each with its time: the
+ * counted one counts up in place. */
+struct steps {
+    const char *step;
+    int64_t t0;
+};
+
+static void progress(void *arg, const char *step, int64_t done, int64_t total)
 {
-    (void)arg;
-    if (isatty(STDERR_FILENO))
-        fprintf(stderr, "\r  demo data: %lld of %lld customers", (long long)done, (long long)total);
-    if (done == total && isatty(STDERR_FILENO))
-        fputc('\n', stderr);
+    struct steps *s = arg;
+    if (!isatty(STDERR_FILENO))
+        return;
+    if (s->step && (!step || strcmp(step, s->step) != 0)) {
+        fprintf(stderr, ", %.1f s\n", (double)(clock_mono_ns() - s->t0) / 1e9);
+        s->step = NULL;
+    }
+    if (!step)
+        return;
+    if (!s->step) {
+        s->step = step;
+        s->t0 = clock_mono_ns();
+    }
+    if (total > 0)
+        fprintf(stderr, "\r  demo data: %s %lld of %lld", step, (long long)done, (long long)total);
+    else
+        fprintf(stderr, "\r  demo data: %s", step);
 }
 
 static pb_err init(struct cli *c)
@@ -74,7 +94,9 @@ static pb_err init(struct cli *c)
     o.invoices = invoices;
     o.payments = payments;
     o.seed = (uint64_t)seed;
+    struct steps steps = {0};
     o.progress = progress;
+    o.progress_arg = &steps;
     struct setup_report rep;
     e = setup_init(&o, &rep);
     free(pw);

@@ -539,34 +539,38 @@ pb_err demo_db_pause(struct store *st, struct demo_db_paused **out)
     return e;
 }
 
-pb_err demo_db_resume(struct store *st, struct demo_db_paused **pp)
+pb_err demo_db_resume(struct store *st, struct demo_db_paused **pp, bool *search)
 {
     struct demo_db_paused *p = *pp;
     pb_err e = NULL;
+    *search = p && p->fts;
     /* The texts come from sqlite_schema.sql: running them again re-creates
      * the migration's indexes and triggers verbatim. */
     for (size_t i = 0; p && !e && i < p->n; i++)
         e = store_exec(st, p->sql[i]);
-    if (!e && p && p->fts) {
-        /*
-         * The index in one pass over the table. FTS5 keeps new terms in a
-         * hash and writes a segment each time it fills (1 MB by default),
-         * then spends as long again merging the segments; a 256 MB hash
-         * writes a few large segments instead. The setting is put back to
-         * the default and its row removed, so the table's configuration is
-         * the migration's again.
-         */
-        e = store_exec(st, "INSERT INTO customer_fts (customer_fts, rank) "
-                           "VALUES ('hashsize', 268435456)");
-        if (!e)
-            e = store_exec(st, "INSERT INTO customer_fts (customer_fts) VALUES ('rebuild')");
-        if (!e)
-            e = store_exec(st, "INSERT INTO customer_fts (customer_fts, rank) "
-                               "VALUES ('hashsize', 1048576)");
-        if (!e)
-            e = store_exec(st, "DELETE FROM customer_fts_config WHERE k = 'hashsize'");
-    }
     demo_db_paused_free(pp);
+    return e;
+}
+
+pb_err demo_db_search_index(struct store *st)
+{
+    /*
+     * The index in one pass over the table. FTS5 keeps new terms in a
+     * hash and writes a segment each time it fills (1 MB by default),
+     * then spends as long again merging the segments; a 256 MB hash
+     * writes a few large segments instead. The setting is put back to
+     * the default and its row removed, so the table's configuration is
+     * the migration's again.
+     */
+    pb_err e = store_exec(st, "INSERT INTO customer_fts (customer_fts, rank) "
+                              "VALUES ('hashsize', 268435456)");
+    if (!e)
+        e = store_exec(st, "INSERT INTO customer_fts (customer_fts) VALUES ('rebuild')");
+    if (!e)
+        e = store_exec(st, "INSERT INTO customer_fts (customer_fts, rank) "
+                           "VALUES ('hashsize', 1048576)");
+    if (!e)
+        e = store_exec(st, "DELETE FROM customer_fts_config WHERE k = 'hashsize'");
     return e;
 }
 

@@ -175,11 +175,15 @@ pb_err demo_db_foreign_keys(struct store *st, bool on) PB_MUST_CHECK;
  */
 struct demo_db_paused;
 pb_err demo_db_pause(struct store *st, struct demo_db_paused **out) PB_MUST_CHECK;
-/* Re-creates what demo_db_pause() dropped, from the remembered texts, and
- * rebuilds the search index from the customer table in one pass (the same
+/* Re-creates what demo_db_pause() dropped, from the remembered texts;
+ * *search set when the search index's trigger was among them (the index
+ * then wants demo_db_search_index()). Frees *p (also on error). Inside the
+ * same write transaction. */
+pb_err demo_db_resume(struct store *st, struct demo_db_paused **p, bool *search) PB_MUST_CHECK;
+/* Rebuilds the search index from the customer table in one pass (the same
  * index the trigger would have written row by row: FTS5's integrity-check
- * agrees). Frees *p (also on error). Inside the same write transaction. */
-pb_err demo_db_resume(struct store *st, struct demo_db_paused **p) PB_MUST_CHECK;
+ * agrees). */
+pb_err demo_db_search_index(struct store *st) PB_MUST_CHECK;
 void demo_db_paused_free(struct demo_db_paused **p);
 
 #endif

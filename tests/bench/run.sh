@@ -29,6 +29,33 @@ emit() { # metric value unit baseline
     printf '{"metric":"%s","value":%s,"unit":"%s","baseline":%s,"ratio":%s}\n' \
         "$1" "$2" "$3" "$4" "$(ratio "$2" "$4")"
 }
+# Runs a demo init with its standard error on a terminal, where it shows
+# its steps ("  demo data: search index, 10.1 s"), and prints each step's
+# name (spaces as _) and milliseconds, a line each; fails as the command does.
+demo_steps() {
+    python3 - "$@" <<'PY'
+import os, pty, re, subprocess, sys
+master, slave = pty.openpty()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=slave)
+os.close(slave)
+out = b""
+while True:
+    try:
+        chunk = os.read(master, 4096)
+    except OSError:  # EIO: the terminal's other end is closed
+        break
+    if not chunk:
+        break
+    out += chunk
+if p.wait() != 0:
+    sys.stderr.write(out.decode(errors="replace"))
+    sys.exit(p.returncode)
+for line in out.decode(errors="replace").replace("\r", "\n").splitlines():
+    m = re.match(r"\s*demo data: ([a-z ]+?)(?: \d+ of \d+)?, ([0-9.]+) s$", line)
+    if m:
+        print(m.group(1).replace(" ", "_"), round(float(m.group(2)) * 1000))
+PY
+}
 # wall time (ms) and peak RSS (KiB) of a command
 measure() {
     python3 - "$@" <<'PY'
@@ -403,8 +430,14 @@ if [ "${BENCH_ONLY:-}" = dashboard ]; then exit 0; fi
 
 if [ ! -f "$DB" ]; then
     t0=$(ms_now)
-    "$BIN" --db "sqlite:$DB" init --demo --customers "$N" --seed 1 --invoices 0 >/dev/null
+    demo_steps "$BIN" --db "sqlite:$DB" init --demo --customers "$N" --seed 1 --invoices 0 \
+        >"$DIR/steps"
     emit "demo_init_${N}_customers" "$(( $(ms_now) - t0 ))" ms 30000
+    # where the time goes: each step as init shows it on a terminal
+    while read -r step ms; do
+        emit "demo_init_${N}_customers_step_${step}" "$ms" ms null
+    done <"$DIR/steps"
+    rm -f "$DIR/steps"
 fi
 # A database kept from an older patchbay is migrated first.
 "$BIN" --db "sqlite:$DB" init >/dev/null

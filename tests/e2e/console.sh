@@ -1,4 +1,5 @@
-# console.sh - the real console in tmux, as an operator uses it: sign in,
+# console.sh - the real console in tmux, as an operator uses it: the demo
+# database made on a terminal (its steps shown), sign in,
 # find a customer with /, open the detail, step to the next with Ctrl-N,
 # create one through the form (an invalid e-mail first), tag rows, switch
 # screens with the palette, resize below 80x24 and back, the wide layout,
@@ -6,7 +7,13 @@
 # postgresql: yes
 . tests/e2e/lib.sh
 
-"$BIN" --db "$DBURL" init --demo --customers 300 --seed 3 >/dev/null 2>&1
+# init on a terminal shows the load's steps, each with its time
+tm_start 100 24 init --demo --customers 300 --seed 3
+WAIT=120 tm_expect "EXITED 0" "init --demo on a terminal"
+tm_expect "demo data: customers 300 of 300, " "init: the customers counted, with their time"
+tm_expect "demo data: subscriptions, " "init: the subscriptions step"
+tm_expect "demo data: saving, " "init: the last step"
+tm_expect "at schema" "init: its report after the steps"
 check "demo database" has_db
 NAME=$(sql "select name from customer where name like '% %' order by id limit 1 offset 17")
 WORD=${NAME#* }

@@ -487,22 +487,51 @@ static void test_again_and_zero(void **state)
     app_free(&a);
 }
 
-static void count_progress(void *arg, int64_t done, int64_t total)
+/* The steps as the load reports them: each name once, in order, the
+ * customers counted up to the total, and the end (NULL) last. */
+struct seen {
+    char names[12][16];
+    int n;
+    int64_t last;
+    bool ended;
+};
+
+static void note_step(void *arg, const char *step, int64_t done, int64_t total)
 {
-    int64_t *last = arg;
-    assert_true(done > *last);
-    assert_true(done <= total);
-    *last = done;
+    struct seen *s = arg;
+    assert_false(s->ended);
+    if (!step) {
+        s->ended = true;
+        return;
+    }
+    if (s->n == 0 || strcmp(s->names[s->n - 1], step) != 0) {
+        assert_true(s->n < 12);
+        snprintf(s->names[s->n++], sizeof s->names[0], "%s", step);
+    }
+    if (strcmp(step, "customers") == 0) {
+        assert_true(done >= s->last);
+        assert_true(done <= total);
+        s->last = done;
+    } else {
+        assert_int_equal(total, 0);
+    }
 }
 
 static void test_progress(void **state)
 {
     (void)state;
     struct app *a = open_fresh("progress");
-    int64_t last = 0;
-    struct demo_opts o = {9000, 5, count_progress, &last};
-    assert_ok(demo_generate(a, &o));
-    assert_int_equal(last, 9000);
+    struct seen seen = {0};
+    struct demo_opts o = {9000, 5, note_step, &seen};
+    struct demo_history h = {300, DEMO_AUTO, 0, 0};
+    assert_ok(demo_generate_billed(a, &o, &h));
+    assert_int_equal(seen.last, 9000);
+    assert_true(seen.ended);
+    const char *want[] = {"customers", "subscriptions", "invoices", "indexes",
+                          "search index", "balances", "statistics", "saving"};
+    assert_int_equal(seen.n, (int)(sizeof want / sizeof *want));
+    for (int i = 0; i < seen.n; i++)
+        assert_string_equal(seen.names[i], want[i]);
     app_free(&a);
 }
 
