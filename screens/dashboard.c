@@ -1052,8 +1052,8 @@ static enum router_state problem_state(const struct stats_router *p)
     return screens_is(p->state, "stale") ? RS_STALE : RS_UNKNOWN;
 }
 
-/* "down 25m", "maintenance until 24 Nov 16:00 +06", "stale 4m", "not polled yet";
- * "down" alone for a router never seen. */
+/* "down 25m", "maintenance until 24 Nov 16:00 +06", "stale 4m", "no answer yet",
+ * "not polled yet"; "down" alone for a router never seen. */
 static void problem_text(const struct app *a, const struct stats_router *p, char *out, size_t n)
 {
     char t[48] = "";
@@ -1071,7 +1071,7 @@ static void problem_text(const struct app *a, const struct stats_router *p, char
             snprintf(out, n, "maintenance");
         break;
     default:
-        snprintf(out, n, "not polled yet");
+        snprintf(out, n, "%s", p->polled ? "no answer yet" : "not polled yet");
         break;
     }
 }

@@ -458,7 +458,8 @@ static void add_problem(struct stats *s, const struct router_live *l, enum route
                                             l->r.last_seen ? xstrdup(l->r.last_seen) : NULL,
                                             l->r.maintenance_until
                                                 ? xstrdup(l->r.maintenance_until)
-                                                : NULL};
+                                                : NULL,
+                                            l->polled_at != NULL};
     s->nproblems++;
 }
 

@@ -130,6 +130,7 @@ struct stats_router {
     const char *state; /* "offline", "maintenance", "unknown", "stale" */
     char *since;       /* ISO time it was last seen (may be NULL) */
     char *until;       /* maintenance: until when (may be NULL) */
+    bool polled;       /* unknown: the poller has asked (and had no answer) */
 };
 
 struct stats {

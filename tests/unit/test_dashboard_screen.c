@@ -493,8 +493,16 @@ static void test_routers(void **state)
              (long long)root->tenant.id, since, seen, polled, (long long)root->tenant.id, since,
              polled, polled);
     assert_ok(store_exec(root->st, sql));
+    /* Asked and never answered, and not asked yet: the words the routers
+     * screen, the wall and the router's own screen use. */
+    snprintf(sql, sizeof sql, "INSERT INTO router (tenant_id, name, host, status, polled_at, "
+             "last_error, poll_interval) VALUES "
+             "(%lld, 'r-quiet', '10.1.0.3', 'unknown', '%s', 'connection refused', 10), "
+             "(%lld, 'r-new', '10.1.0.4', 'unknown', NULL, NULL, 10)",
+             (long long)root->tenant.id, polled, (long long)root->tenant.id);
+    assert_ok(store_exec(root->st, sql));
     struct ui *ui = dash(24, 80);
-    hs_assert_has(ui, " 1/2 ▼1 ");
+    hs_assert_has(ui, " 1/4 ▼1 ");
     hs_assert_has(ui, "│ ▲1 up  ▼1 down  ◆0 maint");
     hs_assert_has(ui, "│ ▼ r-down down 25m");
     assert_int_equal(role_at(ui, "▼ r-down"), ROLE_router_down);
@@ -506,8 +514,10 @@ static void test_routers(void **state)
     ui_headless_free(&ui);
     ui = dash(60, 200);
     hs_assert_has(ui, "▲ 1 up  ▼ 1 down  ◆ 0 maint");
-    hs_assert_has(ui, "2 routers · 412 PPP");
+    hs_assert_has(ui, "4 routers · 412 PPP");
     hs_assert_has(ui, " ▼ r-down             down 25m");
+    hs_assert_has(ui, " ? r-quiet            no answer yet");
+    hs_assert_has(ui, " ? r-new              not polled yet");
     ui_headless_free(&ui);
     assert_ok(store_exec(root->st, "DELETE FROM router"));
 }
