@@ -708,6 +708,33 @@ static char *refusal(const struct invoice_row *r, enum action a, const char *lab
     return NULL;
 }
 
+/* Whether screens_inv_action() would act on r rather than refuse: what the
+ * detail's bottom bar offers. */
+static bool inv_offers(const struct invoice_row *r, enum action a)
+{
+    char *no = NULL;
+    switch (a) {
+    case A_PAYMENT:
+    case A_INSTALLMENTS:
+    case A_CANCEL_FOREVER:
+        no = refusal(r, a, "");
+        break;
+    case A_ACTIVATE:
+        return screens_is(r->status, "draft");
+    case A_EDIT:
+    case A_DELETE:
+        no = screens_inv_never(r, "", "changed");
+        break;
+    case A_WRITE:
+        return r->number != NULL;
+    default:
+        return true;
+    }
+    bool ok = !no;
+    free(no);
+    return ok;
+}
+
 bool screens_inv_action(struct ui *ui, struct doc_op *op, enum action a)
 {
     if (a != A_PAYMENT && a != A_CANCEL_FOREVER && a != A_INSTALLMENTS && a != A_ACTIVATE &&
@@ -901,6 +928,12 @@ static unsigned detail_tick(struct screen *s)
     return d->op.gone ? R_CLOSE : detail_screen_tick(s);
 }
 
+static bool detail_offers(struct screen *s, enum action a)
+{
+    struct idetail *d = s->priv;
+    return !d->v.loaded || inv_offers(&d->v.d->inv, a);
+}
+
 static const struct keybind detail_keys[] = {
     {A_BACK, "back", NULL},
     {A_PAYMENT, "pay", "payment.edit"},
@@ -913,8 +946,8 @@ static const struct keybind detail_keys[] = {
     {A_HISTORY, NULL, "audit.view"},
     {A_WRITE, "PDF", NULL},
     SCREENS_RECORD_KEYS,
-    {A_HELP, "help", NULL},
     {A_GOTO, "go", NULL},
+    {A_HELP, "help", NULL},
     {A_UP, NULL, NULL},
     {A_DOWN, NULL, NULL},
     {A_PAGE_UP, NULL, NULL},
@@ -941,4 +974,5 @@ const struct screen_class screen_invoice_detail = {
     .rule = detail_rule,
     .tick = detail_tick,
     .resume = reload,
+    .offers = detail_offers,
 };

@@ -301,6 +301,13 @@ static void on_fail(struct ui *ui, void *arg, const char *reason, const char *no
 
 static const char *const fail_reasons[] = {"not_received", "declined", "bounced", "other", NULL};
 
+/* The one status a, x and C act on: a and x on a pending payment, C on a
+ * completed one. */
+static const char *acts_on(enum action a)
+{
+    return a == A_CANCEL_FOREVER ? "completed" : "pending";
+}
+
 bool screens_pay_action(struct ui *ui, struct doc_op *op, enum action a)
 {
     if (a != A_ACTIVATE && a != A_FAIL && a != A_CANCEL_FOREVER)
@@ -312,7 +319,7 @@ bool screens_pay_action(struct ui *ui, struct doc_op *op, enum action a)
     char q[400], m[MONEY_BUF];
     switch (a) {
     case A_ACTIVATE:
-        if (!screens_is(r.status, "pending")) {
+        if (!screens_is(r.status, acts_on(a))) {
             ui_msg(ui, MSG_ERROR, "%s is %s; only a pending payment is completed.", op->label,
                    r.status ? r.status : "");
             break;
@@ -322,7 +329,7 @@ bool screens_pay_action(struct ui *ui, struct doc_op *op, enum action a)
         ui_ask(ui, q, on_complete, op);
         break;
     case A_FAIL: {
-        if (!screens_is(r.status, "pending")) {
+        if (!screens_is(r.status, acts_on(a))) {
             ui_msg(ui, MSG_ERROR, "%s is %s; only a pending payment can fail%s.", op->label,
                    r.status ? r.status : "",
                    screens_is(r.status, "completed") ? " (C refunds a completed one)" : "");
@@ -341,7 +348,7 @@ bool screens_pay_action(struct ui *ui, struct doc_op *op, enum action a)
         break;
     }
     case A_CANCEL_FOREVER:
-        if (!screens_is(r.status, "completed")) {
+        if (!screens_is(r.status, acts_on(a))) {
             ui_msg(ui, MSG_ERROR, "%s is %s; only a completed payment is refunded%s.", op->label,
                    r.status ? r.status : "",
                    screens_is(r.status, "pending") ? " (x marks a pending one failed)" : "");
@@ -872,6 +879,14 @@ static unsigned detail_action(struct screen *s, enum action a)
     }
 }
 
+static bool detail_offers(struct screen *s, enum action a)
+{
+    struct pdetail *d = s->priv;
+    if (!d->v.loaded || (a != A_ACTIVATE && a != A_FAIL && a != A_CANCEL_FOREVER))
+        return true;
+    return screens_is(d->v.d->pay.status, acts_on(a));
+}
+
 static const struct keybind detail_keys[] = {
     {A_BACK, "back", NULL},
     {A_OPEN, "invoice", NULL},
@@ -881,8 +896,8 @@ static const struct keybind detail_keys[] = {
     {A_COPY, "copy", NULL},
     {A_HISTORY, NULL, "audit.view"},
     SCREENS_RECORD_KEYS,
-    {A_HELP, "help", NULL},
     {A_GOTO, "go", NULL},
+    {A_HELP, "help", NULL},
     {A_UP, NULL, NULL},
     {A_DOWN, NULL, NULL},
     {A_REDRAW, NULL, NULL},
@@ -905,4 +920,5 @@ const struct screen_class screen_payment_detail = {
     .rule = detail_rule,
     .tick = detail_screen_tick,
     .resume = detail_screen_reload,
+    .offers = detail_offers,
 };

@@ -1028,6 +1028,23 @@ static unsigned detail_action(struct screen *s, enum action a)
     }
 }
 
+/* s a c C S R as the subscription's state allows them. */
+static bool detail_offers(struct screen *s, enum action a)
+{
+    static const struct {
+        enum action a;
+        enum sub_act act;
+    } acts[] = {
+        {A_SUSPEND, SUB_SUSPEND},         {A_ACTIVATE, SUB_ACTIVATE}, {A_CANCEL_FOREVER, SUB_CANCEL},
+        {A_CHANGE_PLAN, SUB_CHANGE_PLAN}, {A_SYNC, SUB_SYNC},         {A_RESET_DATA, SUB_RESET_DATA},
+    };
+    struct sdetail *d = s->priv;
+    for (size_t i = 0; d->v.loaded && i < sizeof acts / sizeof *acts; i++)
+        if (acts[i].a == a)
+            return sub_act_allowed(&d->v.r, acts[i].act);
+    return true;
+}
+
 static const struct keybind detail_keys[] = {
     {A_BACK, "back", NULL},
     SCREENS_SUB_KEYS,
@@ -1056,4 +1073,5 @@ const struct screen_class screen_sub_detail = {
     .rule = detail_rule,
     .tick = detail_screen_tick,
     .resume = detail_screen_reload,
+    .offers = detail_offers,
 };

@@ -773,6 +773,14 @@ static char *refusal(const struct subscription_row *r, const struct sub_change *
     return NULL;
 }
 
+bool sub_act_allowed(const struct subscription_row *r, enum sub_act act)
+{
+    char *no = refusal(r, &(struct sub_change){.act = act});
+    bool ok = !no;
+    free(no);
+    return ok;
+}
+
 static pb_err check_change(struct app *a, const struct sub_change *ch)
 {
     if (ch->act == SUB_SUSPEND) {

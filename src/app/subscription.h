@@ -75,6 +75,9 @@ struct sub_change {
 
 /* The word for a lifecycle action ("suspend"). */
 const char *sub_act_name(enum sub_act act);
+/* Whether r's state allows act (sub_act() refuses the others), for a
+ * screen that offers only what applies. No I/O. */
+bool sub_act_allowed(const struct subscription_row *r, enum sub_act act);
 
 /* One subscription. An illegal transition is PB_BUSINESS naming it:
  * "4412 is cancelled; a cancelled subscription cannot be activated." */

@@ -299,6 +299,8 @@ static void screen_hints(struct ui *ui, struct screen *s, struct buf *b)
             help = true;
         if (!kb->label || !ui_bind_works(ui, s, kb->action))
             continue;
+        if (s->cls->offers && !s->cls->offers(s, kb->action))
+            continue;
         if (kb->perm && !ui_allowed(ui, kb->perm)) {
             skipped = true;
             continue;

@@ -88,6 +88,11 @@ struct screen_class {
      * writes into key what opens the row now under it (its id); false with
      * the cursor unmoved after saying why (the first or last row). */
     bool (*step)(struct screen *s, int dir, char *key, size_t n);
+    /* (addition) Whether action a does something to what is shown now (an
+     * invoice's or a subscription's state): the bottom bar offers only
+     * those, as mutt offers what applies; ? still lists every key, and one
+     * pressed anyway says why not. NULL: every key, always. */
+    bool (*offers)(struct screen *s, enum action a);
 };
 
 struct screen {

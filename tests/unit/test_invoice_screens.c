@@ -153,6 +153,10 @@ static void test_invoices(void **state)
     hs_assert_has(ui, "Tax 15 %, rounded per line");
     hs_assert_has(ui, "Balance due");
     hs_assert_has(ui, "None yet. p records one.");
+    /* The bar offers what an issued invoice allows: no issue, edit, delete. */
+    hs_assert_has(ui, "Esc back  p pay  C void  i installments  y copy  w PDF");
+    hs_assert_lacks(ui, "a issue");
+    hs_assert_lacks(ui, "e edit");
     int64_t total = count("SELECT total FROM invoice WHERE number = 'INV-2026-000003'");
     assert_true(total > 10000);
     hs_key(ui, 'y');
@@ -254,6 +258,10 @@ static void test_payments(void **state)
     hs_assert_has(ui, "5 Payments › PAY-2026-000001");
     hs_assert_has(ui, "Allocations 1");
     hs_assert_has(ui, "INV-2026-000003");
+    /* A completed payment's bar: refund, not complete or fail. */
+    hs_assert_has(ui, "Esc back  Enter invoice  C refund  y copy");
+    hs_assert_lacks(ui, "a complete");
+    hs_assert_lacks(ui, "x fail");
 
     /* A partial refund: amount, reason, the typed number. */
     hs_key(ui, 'C');
@@ -361,6 +369,10 @@ static void test_drafts(void **state)
     snprintf(line, sizeof line, "4 Invoices › draft %lld", (long long)keep);
     hs_assert_has(ui, line);
     hs_assert_has(ui, "draft: no number until issued (a)");
+    /* A draft's bar: issue, edit, delete; no payment, no void, no PDF. */
+    hs_assert_has(ui, "Esc back  a issue  e edit  d delete  y copy");
+    hs_assert_lacks(ui, "p pay");
+    hs_assert_lacks(ui, "C void");
     hs_key(ui, 'p');
     hs_assert_message_has(ui, "is not issued yet; a issues it first.");
     hs_key(ui, 'a');

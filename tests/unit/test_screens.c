@@ -114,6 +114,14 @@ static void assert_line_has(struct ui *ui, int y, const char *what)
     free(l);
 }
 
+static void assert_line_lacks(struct ui *ui, int y, const char *what)
+{
+    char *l = line(ui, y);
+    if (strstr(l, what))
+        fail_msg("line %d is \"%s\", wanted no \"%s\" in it", y, l, what);
+    free(l);
+}
+
 /* The console over uiapp at h x w, its host in *host (which must outlive
  * it), signed in as nasrin on her home screen. */
 static struct ui *signed_in(struct ui_host *host, int h, int w)
@@ -349,6 +357,11 @@ static void test_subscriptions(void **state)
     assert_line_has(ui, 2, "Rahim Uddin · C-00001 · Fiber 20/5 · pppoe");
     hs_assert_has(ui, "wanted   PPP secret rahim.shop: disable");
     hs_assert_has(ui, "Jobs 2");
+    /* Its bar offers what a suspended subscription allows, once the
+     * refusal above has had its time on that line. */
+    ui_headless_advance(ui, 30000);
+    assert_line_has(ui, 23, "Esc back  a activate  c change plan  C cancel");
+    assert_line_lacks(ui, 23, "s suspend");
     hs_key(ui, K_ESC);
     assert_line_has(ui, 1, "3 Subscriptions");
 
